@@ -1,0 +1,165 @@
+import type * as Ort from 'onnxruntime-node';
+import { AtelierError } from '../errors';
+import type { ModelEntry } from './manifest';
+import {
+  PROVIDER_LABELS,
+  providerPlan,
+  providerUnavailableReason,
+  type ProviderAttempt,
+  type ProviderName,
+  type ProviderReport,
+  type ProviderRequest,
+} from './providers';
+import type { ModelRegistry } from './registry';
+
+export interface LoadedModel {
+  entry: ModelEntry;
+  session: Ort.InferenceSession;
+  inputName: string;
+  outputName: string;
+  provider: ProviderReport;
+}
+
+let ortModule: Promise<typeof Ort> | undefined;
+/** onnxruntime is loaded on first use so that `atelier --help` and non-model commands start fast. */
+export function loadOrt(): Promise<typeof Ort> {
+  ortModule ??= import('onnxruntime-node').then(
+    (m) => ((m as unknown as { default?: typeof Ort }).default ?? m) as typeof Ort,
+  );
+  return ortModule;
+}
+
+export interface SessionOptions {
+  /** Threads for one inference; defaults to the core count (onnxruntime's own default). */
+  intraOpThreads?: number;
+}
+
+/**
+ * Creates and caches one onnxruntime session per (model, provider request). Tries providers in the
+ * order of `providerPlan`, records every attempt and why it failed, and reports the one that ran.
+ */
+export class ModelSessions {
+  private readonly cache = new Map<string, Promise<LoadedModel>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  load(id: string, request: ProviderRequest = 'auto'): Promise<LoadedModel> {
+    const key = `${id}|${request}`;
+    let pending = this.cache.get(key);
+    if (!pending) {
+      pending = this.create(id, request);
+      this.cache.set(key, pending);
+      // A failed load must not be cached: the user may fix the file and retry.
+      pending.catch(() => this.cache.delete(key));
+    }
+    return pending;
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.cache.values()];
+    this.cache.clear();
+    for (const p of all) {
+      const loaded = await p.catch(() => undefined);
+      await loaded?.session.release();
+    }
+  }
+
+  private async create(id: string, request: ProviderRequest): Promise<LoadedModel> {
+    const loc = await this.registry.locateVerified(id);
+    const ort = await loadOrt();
+    const plan = providerPlan(request);
+    const attempts: ProviderAttempt[] = [];
+    if (plan.length === 0) {
+      throw new AtelierError(
+        'PROVIDER_UNAVAILABLE',
+        `No GPU execution provider exists for ${process.platform}`,
+        {
+          hint: 'use --provider auto or cpu',
+        },
+      );
+    }
+    for (const provider of plan) {
+      const unavailable = providerUnavailableReason(provider);
+      if (unavailable) {
+        attempts.push({ provider, ok: false, reason: unavailable });
+        continue;
+      }
+      try {
+        const session = await ort.InferenceSession.create(loc.path, {
+          executionProviders: [provider],
+          graphOptimizationLevel: 'all',
+          ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),
+        });
+        attempts.push({ provider, ok: true });
+        return {
+          entry: loc.entry,
+          session,
+          inputName: resolveName(loc.entry.input.name, session.inputNames, 'input', loc.entry),
+          outputName: resolveName(loc.entry.output.name, session.outputNames, 'output', loc.entry),
+          provider: report(request, provider, attempts),
+        };
+      } catch (cause) {
+        const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+        if (provider === 'cpu') {
+          throw new AtelierError(
+            'MODEL_CORRUPT',
+            `onnxruntime cannot load model "${id}" (${loc.path}): ${message}`,
+            {
+              hint: 'the file is not a valid ONNX model; delete it and run `npm run models`',
+              file: loc.path,
+              cause,
+            },
+          );
+        }
+        attempts.push({ provider, ok: false, reason: message ?? 'failed to initialise' });
+      }
+    }
+    const why = attempts.map((a) => `${PROVIDER_LABELS[a.provider]}: ${a.reason}`).join('; ');
+    throw new AtelierError(
+      'PROVIDER_UNAVAILABLE',
+      `No requested execution provider could run "${id}" (${why})`,
+      {
+        hint: 'use --provider auto to fall back to the CPU',
+      },
+    );
+  }
+}
+
+function resolveName(
+  declared: string | null,
+  actual: readonly string[],
+  kind: string,
+  entry: ModelEntry,
+): string {
+  if (declared === null) {
+    const first = actual[0];
+    if (!first)
+      throw new AtelierError('MODEL_CONTRACT', `Model "${entry.id}" has no ${kind}s`, { file: entry.file });
+    return first;
+  }
+  if (!actual.includes(declared)) {
+    throw new AtelierError(
+      'MODEL_CONTRACT',
+      `Model "${entry.id}" has no ${kind} named "${declared}" (it has ${actual.join(', ')})`,
+      { hint: `fix the ${kind}.name of its manifest entry`, file: entry.file },
+    );
+  }
+  return declared;
+}
+
+function report(request: ProviderRequest, used: ProviderName, attempts: ProviderAttempt[]): ProviderReport {
+  const failed = attempts.filter((a) => !a.ok);
+  return {
+    requested: request,
+    used,
+    attempts,
+    ...(failed.length > 0
+      ? {
+          fallbackReason: failed.map((a) => `${PROVIDER_LABELS[a.provider]} skipped: ${a.reason}`).join('; '),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,34 @@
+// Bundles the Node-side entry points with esbuild so `npx atelier` starts fast and the Electron main
+// process and preload load plain JavaScript. Dependencies stay external (native modules among them).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+const entries = [
+  { entryPoints: ['electron/engine/cli.ts'], outfile: 'dist/cli.js', format: 'esm' },
+  {
+    entryPoints: ['electron/main/main.ts'],
+    outfile: 'dist/electron/main.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  },
+  {
+    entryPoints: ['electron/preload/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  },
+];
+
+for (const entry of entries) {
+  if (!existsSync(entry.entryPoints[0])) continue;
+  await build({ ...common, ...entry });
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run models [-- --from DIR] [--dev] [ids…]`: fills models/ with weight files, verifying bytes and
+ * sha256 of each. From a mirror folder (laid out like ../shared/models) when --from is given, else from
+ * each model's upstream URL. By default the bundled models; --dev adds the development-only
+ * (non-commercial) ones that tests use; ids pick models explicitly.
+ */
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ModelRegistry, defaultModelsDir, sha256File } from '../electron/engine/models/registry';
+import type { ModelEntry } from '../electron/engine/models/manifest';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    from: { type: 'string' },
+    dev: { type: 'boolean' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help) {
+  console.log('Usage: npm run models -- [--from MIRROR_DIR] [--dev] [--force] [model-id …]');
+  process.exit(0);
+}
+
+const modelsDir = defaultModelsDir();
+const registry = new ModelRegistry(modelsDir);
+const wanted = positionals.length
+  ? positionals.map((id) => registry.get(id).entry)
+  : registry
+      .list()
+      .map((m) => m.entry)
+      .filter((e) => e.bundle || (values.dev && !e.commercialUse));
+
+async function verify(file: string, entry: ModelEntry): Promise<string | undefined> {
+  const size = (await stat(file)).size;
+  if (size !== entry.bytes) return `has ${size} bytes, expected ${entry.bytes}`;
+  const digest = await sha256File(file);
+  if (digest !== entry.sha256) return `sha256 ${digest} does not match the manifest's ${entry.sha256}`;
+  return undefined;
+}
+
+async function fetchOne(entry: ModelEntry): Promise<void> {
+  const target = path.join(modelsDir, entry.file);
+  if (!values.force && existsSync(target) && !(await verify(target, entry))) {
+    console.log(`✓ ${entry.id} already installed`);
+    return;
+  }
+  const temp = `${target}.part`;
+  await mkdir(path.dirname(target), { recursive: true });
+  if (values.from) {
+    const source = path.resolve(values.from, entry.mirrorPath ?? entry.file);
+    if (!existsSync(source)) throw new Error(`${entry.id}: not in the mirror (${source})`);
+    await copyFile(source, temp);
+  } else {
+    if (!entry.url) throw new Error(`${entry.id}: has no download URL; use --from MIRROR_DIR`);
+    const response = await fetch(entry.url);
+    if (!response.ok || !response.body)
+      throw new Error(`${entry.id}: download failed (HTTP ${response.status}) from ${entry.url}`);
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(temp));
+  }
+  const problem = await verify(temp, entry);
+  if (problem) {
+    await rm(temp, { force: true });
+    throw new Error(
+      `${entry.id}: ${entry.file} ${problem} — the source is corrupt or a different file; nothing was installed`,
+    );
+  }
+  await rename(temp, target);
+  console.log(`✓ ${entry.id} → models/${entry.file} (${(entry.bytes / 1e6).toFixed(1)} MB, sha256 verified)`);
+}
+
+let failed = 0;
+for (const entry of wanted) {
+  try {
+    await fetchOne(entry);
+  } catch (error) {
+    failed++;
+    console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+process.exit(failed ? 2 : 0);
