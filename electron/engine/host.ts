@@ -1,0 +1,31 @@
+/**
+ * What only the hosting shell can do. The engine never imports Electron: the Electron main process,
+ * `atelier serve` and the CLI each implement this small interface (the CLI and serve mostly as no-ops
+ * or by printing), so engine code can ask for them without knowing who hosts it.
+ */
+export interface Host {
+  readonly kind: 'electron' | 'serve' | 'cli';
+  /** Opens an https URL in the system browser (sign-in, checkout). Hosts allow-list what they open. */
+  openExternal(url: string): Promise<void>;
+  /** Overall batch progress 0..1, or null to clear (taskbar / dock progress in Electron). */
+  setProgress(fraction: number | null): void;
+  /** A desktop notification (batch finished); hosts without notifications may ignore it. */
+  notify(title: string, body: string): void;
+  /** Shows a file in the OS file manager. */
+  revealInFolder(file: string): void;
+}
+
+/** A Host for headless use (tests, CLI): prints the URL to open and ignores window chrome. */
+export function headlessHost(log: (line: string) => void = (l) => console.error(l)): Host {
+  return {
+    kind: 'cli',
+    async openExternal(url) {
+      log(`Open this URL in your browser: ${url}`);
+    },
+    setProgress() {},
+    notify() {},
+    revealInFolder(file) {
+      log(file);
+    },
+  };
+}
