@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelRegistry, defaultModelsDir, sha256File } from '../electron/engine/models/registry';
 import type { ModelEntry } from '../electron/engine/models/manifest';
+import { AtelierError } from '../electron/engine/errors';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 const { values, positionals } = parseArgs({
@@ -30,12 +31,18 @@ if (values.help) {
 
 const modelsDir = defaultModelsDir();
 const registry = new ModelRegistry(modelsDir);
-const wanted = positionals.length
-  ? positionals.map((id) => registry.get(id).entry)
-  : registry
-      .list()
-      .map((m) => m.entry)
-      .filter((e) => e.bundle || (values.dev && !e.commercialUse));
+let wanted: ModelEntry[];
+try {
+  wanted = positionals.length
+    ? positionals.map((id) => registry.get(id).entry)
+    : registry
+        .list()
+        .map((m) => m.entry)
+        .filter((e) => e.bundle || (values.dev && !e.commercialUse));
+} catch (error) {
+  console.error(`✗ ${error instanceof AtelierError ? error.userMessage : String(error)}`);
+  process.exit(1);
+}
 
 async function verify(file: string, entry: ModelEntry): Promise<string | undefined> {
   const size = (await stat(file)).size;
