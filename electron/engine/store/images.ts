@@ -1,0 +1,160 @@
+/**
+ * Images in the store: Base64 TEXT deduplicated per account by sha256, each with a 256 px WebP
+ * thumbnail for grids. Preparing (hashing, measuring, thumbnailing with sharp) is async and happens
+ * before a transaction; writing is synchronous so it can sit inside one.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { AtelierError } from '../errors';
+import type { Db } from './database';
+import type { ImageInput, ImageMeta, StoredImage } from './types';
+
+export const THUMBNAIL_SIZE = 256;
+
+export interface PreparedImage {
+  sha256: string;
+  mime: string;
+  byteSize: number;
+  width: number;
+  height: number;
+  base64: string;
+  thumbBase64: string | null;
+}
+
+const MIME_BY_FORMAT: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  avif: 'image/avif',
+  heif: 'image/heif',
+};
+
+export async function prepareImage(input: ImageInput, field: string): Promise<PreparedImage> {
+  if (input.bytes.length === 0) {
+    throw new AtelierError('EMPTY_FILE', `Empty image given as ${field}`, { hint: 'pass the image bytes' });
+  }
+  let { mime, width, height } = input;
+  let thumbnail = input.thumbnail ?? null;
+  if (!mime || !width || !height || !thumbnail) {
+    try {
+      const meta = await sharp(input.bytes).metadata();
+      mime ??= MIME_BY_FORMAT[meta.format ?? ''] ?? `image/${meta.format ?? 'unknown'}`;
+      width ??= meta.autoOrient?.width ?? meta.width;
+      height ??= meta.autoOrient?.height ?? meta.height;
+      thumbnail ??= await makeThumbnail(input.bytes);
+    } catch (cause) {
+      throw new AtelierError('CORRUPT_IMAGE', `Cannot read the ${field} image for the history`, {
+        hint: 'pass a PNG, JPEG or WebP, or give mime, width and height explicitly',
+        cause,
+      });
+    }
+  }
+  if (!mime || !width || !height) {
+    throw new AtelierError('CORRUPT_IMAGE', `Cannot measure the ${field} image for the history`, {
+      hint: 'give mime, width and height explicitly',
+    });
+  }
+  return {
+    sha256: createHash('sha256').update(input.bytes).digest('hex'),
+    mime,
+    byteSize: input.bytes.length,
+    width,
+    height,
+    base64: input.bytes.toString('base64'),
+    thumbBase64: thumbnail ? thumbnail.toString('base64') : null,
+  };
+}
+
+export function makeThumbnail(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes)
+    .rotate()
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer();
+}
+
+/** Inserts the image for the account unless the same bytes are already stored; returns its id. */
+export function putImage(db: Db, accountId: string, image: PreparedImage, now: string): number {
+  const existing = db
+    .prepare('SELECT id FROM images WHERE account_id = ? AND sha256 = ?')
+    .pluck()
+    .get(accountId, image.sha256) as number | undefined;
+  if (existing !== undefined) return existing;
+  const result = db
+    .prepare(
+      `INSERT INTO images (account_id, sha256, mime, byte_size, width, height, data_base64, thumb_webp_base64, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      accountId,
+      image.sha256,
+      image.mime,
+      image.byteSize,
+      image.width,
+      image.height,
+      image.base64,
+      image.thumbBase64,
+      now,
+    );
+  return Number(result.lastInsertRowid);
+}
+
+/** Deletes images no generation refers to any more (after a delete, an expiry or a privacy purge). */
+export function deleteOrphanImages(db: Db, accountId?: string): number {
+  const scope = accountId === undefined ? '' : 'AND i.account_id = ?';
+  const sql = `DELETE FROM images WHERE id IN (
+      SELECT i.id FROM images i
+      WHERE NOT EXISTS (SELECT 1 FROM generations g WHERE g.input_image_id = i.id OR g.output_image_id = i.id) ${scope})`;
+  const stmt = db.prepare(sql);
+  return (accountId === undefined ? stmt.run() : stmt.run(accountId)).changes;
+}
+
+interface ImageDbRow {
+  id: number;
+  account_id: string;
+  sha256: string;
+  mime: string;
+  byte_size: number;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+const META_COLUMNS = 'id, account_id, sha256, mime, byte_size, width, height, created_at';
+
+export function toImageMeta(row: ImageDbRow): ImageMeta {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    sha256: row.sha256,
+    mime: row.mime,
+    byteSize: row.byte_size,
+    width: row.width,
+    height: row.height,
+    createdAt: row.created_at,
+  };
+}
+
+export function imageMeta(db: Db, accountId: string, id: number): ImageMeta | null {
+  const row = db
+    .prepare(`SELECT ${META_COLUMNS} FROM images WHERE id = ? AND account_id = ?`)
+    .get(id, accountId) as ImageDbRow | undefined;
+  return row ? toImageMeta(row) : null;
+}
+
+export function readImage(db: Db, accountId: string, id: number): StoredImage | null {
+  const row = db
+    .prepare(`SELECT ${META_COLUMNS}, data_base64 FROM images WHERE id = ? AND account_id = ?`)
+    .get(id, accountId) as (ImageDbRow & { data_base64: string }) | undefined;
+  return row ? { ...toImageMeta(row), bytes: Buffer.from(row.data_base64, 'base64') } : null;
+}
+
+export function readThumbnail(db: Db, accountId: string, id: number): Buffer | null {
+  const b64 = db
+    .prepare('SELECT thumb_webp_base64 FROM images WHERE id = ? AND account_id = ?')
+    .pluck()
+    .get(id, accountId) as string | null | undefined;
+  return b64 ? Buffer.from(b64, 'base64') : null;
+}

@@ -1,0 +1,316 @@
+/**
+ * The local history store: one SQLite file per profile. `Store.open(profilePaths)` is the entry point;
+ * every history method is scoped to the current account (`useAccount` switches it).
+ */
+import type { ProfilePaths } from '../profile';
+import { AtelierError } from '../errors';
+import {
+  ANONYMOUS_ACCOUNT_ID,
+  currentAccountId,
+  ensureAnonymousAccount,
+  getAccount,
+  listAccounts,
+  requireAccount,
+  setCurrentAccountId,
+  upsertSignedInAccount,
+  type AccountRow,
+} from './accounts';
+import { Batches } from './batches';
+import { databaseError, openDatabase, type Db, type OpenDatabaseOptions } from './database';
+import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
+import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
+import { Ledger } from './ledger';
+import {
+  countHistory,
+  historyPage,
+  historySummary,
+  type HistoryFilter,
+  type HistoryPage,
+  type HistoryPageQuery,
+} from './queries';
+import { compact, deleteGenerationRow, sweepExpired } from './retention';
+import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
+import type {
+  DebitInput,
+  GenerationRow,
+  GenerationWithImages,
+  NewGeneration,
+  RecordOptions,
+  StoredImage,
+} from './types';
+
+export interface Regeneration {
+  source: GenerationRow;
+  /** The stored original's bytes, to run the operation on again. */
+  input: StoredImage;
+  inputName: string | null;
+  operation: string;
+  /** The source's parameters with the new ones laid over them. */
+  params: Record<string, unknown>;
+}
+
+export class Store {
+  readonly ledger: Ledger;
+  readonly batches: Batches;
+
+  private constructor(
+    readonly db: Db,
+    readonly file: string,
+  ) {
+    this.ledger = new Ledger(db);
+    this.batches = new Batches(
+      db,
+      () => this.currentAccountId,
+      (g) => this.prepareGeneration(g),
+    );
+  }
+
+  static open(paths: Pick<ProfilePaths, 'database'>, options: OpenDatabaseOptions = {}): Store {
+    const db = openDatabase(paths.database, options);
+    const store = new Store(db, paths.database);
+    store.guard(() => ensureAnonymousAccount(db));
+    return store;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs a database step, turning SQLite failures into one actionable AtelierError. */
+  guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw databaseError(error, this.file);
+    }
+  }
+
+  // ── accounts ──────────────────────────────────────────────────────────────
+
+  get currentAccountId(): string {
+    return currentAccountId(this.db);
+  }
+
+  currentAccount(): AccountRow {
+    return requireAccount(this.db, this.currentAccountId);
+  }
+
+  accounts(): AccountRow[] {
+    return listAccounts(this.db);
+  }
+
+  /** Finds or creates the signed-in user's local account and makes it current. */
+  signIn(serverUserId: string, email: string | null): AccountRow {
+    return this.guard(() =>
+      this.db.transaction(() => {
+        const account = upsertSignedInAccount(this.db, serverUserId, email);
+        setCurrentAccountId(this.db, account.id);
+        return account;
+      })(),
+    );
+  }
+
+  /** Back to the anonymous account (the signed-in account's history stays, hidden, until deleted). */
+  signOut(): void {
+    this.useAccount(ANONYMOUS_ACCOUNT_ID);
+  }
+
+  useAccount(accountId: string): void {
+    this.guard(() => setCurrentAccountId(this.db, accountId));
+  }
+
+  /**
+   * Deletes every row of the account (history, images, ledger, settings), then compacts the file so the
+   * bytes are gone from disk. The anonymous account is recreated empty; the current account falls back to it.
+   */
+  deleteAccount(accountId: string): void {
+    requireAccount(this.db, accountId);
+    this.guard(() => {
+      this.db
+        .transaction(() => {
+          this.db.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
+          ensureAnonymousAccount(this.db);
+        })
+        .immediate();
+      compact(this.db);
+    });
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────
+
+  getSetting(key: string, accountId: string | null = this.currentAccountId): unknown {
+    return getSetting(this.db, accountId, key);
+  }
+
+  setSetting(key: string, value: unknown, accountId: string | null = this.currentAccountId): void {
+    this.guard(() => setSetting(this.db, accountId, key, value));
+  }
+
+  retentionDays(accountId = this.currentAccountId): number | null {
+    return retentionDays(this.db, accountId);
+  }
+
+  /** Days before unpinned outputs expire (null: never). Applies to generations recorded from now on. */
+  setRetentionDays(days: number | null, accountId = this.currentAccountId): void {
+    if (days !== null && !(Number.isInteger(days) && days > 0)) {
+      throw new AtelierError('USAGE', `Retention must be a whole number of days ≥ 1 or null (got ${days})`, {
+        hint: 'pass e.g. 7, or null to keep outputs forever',
+      });
+    }
+    this.setSetting('retentionDays', days, accountId);
+  }
+
+  privacyMode(accountId = this.currentAccountId): boolean {
+    return privacyMode(this.db, accountId);
+  }
+
+  setPrivacyMode(on: boolean, accountId = this.currentAccountId): void {
+    this.setSetting('privacyMode', on, accountId);
+  }
+
+  // ── writing generations ───────────────────────────────────────────────────
+
+  /**
+   * Records a generation: input image (deduplicated; skipped in privacy mode), output image, thumbnails,
+   * the row, and if given the pending token debit and a free-quota use, all in ONE transaction.
+   * Image measuring and thumbnailing (sharp) happen before the transaction opens.
+   */
+  async recordGeneration(
+    input: NewGeneration,
+    debit?: DebitInput,
+    options: RecordOptions = {},
+  ): Promise<GenerationRow> {
+    const prepared = await this.prepareGeneration(input);
+    return this.guard(() =>
+      this.db.transaction(() => writeGeneration(this.db, prepared, debit, options)).immediate(),
+    );
+  }
+
+  private async prepareGeneration(input: NewGeneration): Promise<PreparedGeneration> {
+    const accountId = input.accountId ?? this.currentAccountId;
+    requireAccount(this.db, accountId);
+    return {
+      accountId,
+      input,
+      inputImage: input.input ? await prepareImage(input.input, 'input') : null,
+      outputImage: input.output ? await prepareImage(input.output, 'output') : null,
+    };
+  }
+
+  // ── reading ───────────────────────────────────────────────────────────────
+
+  history(query: HistoryPageQuery = {}): HistoryPage {
+    return this.guard(() => historyPage(this.db, this.currentAccountId, query));
+  }
+
+  count(filter: HistoryFilter = {}): number {
+    return this.guard(() => countHistory(this.db, this.currentAccountId, filter));
+  }
+
+  summary(): ReturnType<typeof historySummary> {
+    return historySummary(this.db, this.currentAccountId);
+  }
+
+  /** One item with its images' metadata; throws NOT_FOUND for unknown ids or other accounts' items. */
+  getGeneration(id: number): GenerationWithImages {
+    const accountId = this.currentAccountId;
+    const row = findGeneration(this.db, accountId, id);
+    return {
+      ...row,
+      input: row.inputImageId === null ? null : imageMeta(this.db, accountId, row.inputImageId),
+      output: row.outputImageId === null ? null : imageMeta(this.db, accountId, row.outputImageId),
+    };
+  }
+
+  /** An image's bytes (for the host's image URL route), or NOT_FOUND. */
+  image(imageId: number): StoredImage {
+    const image = readImage(this.db, this.currentAccountId, imageId);
+    if (!image) throw notFoundImage(imageId);
+    return image;
+  }
+
+  /** The 256 px WebP thumbnail, or NOT_FOUND. */
+  thumbnail(imageId: number): Buffer {
+    const thumb = readThumbnail(this.db, this.currentAccountId, imageId);
+    if (!thumb) throw notFoundImage(imageId);
+    return thumb;
+  }
+
+  // ── regenerate, pin, delete, retention ────────────────────────────────────
+
+  /**
+   * What the operations layer needs to run an item again with changed parameters. It then records the
+   * result with `sourceGenerationId: source.id`.
+   */
+  prepareRegeneration(id: number, newParams: Record<string, unknown> = {}): Regeneration {
+    const source = findGeneration(this.db, this.currentAccountId, id);
+    if (source.inputImageId === null) {
+      const why = source.inputPurged
+        ? 'its original was deleted right after the generation because privacy mode was on'
+        : 'its original is no longer stored';
+      throw new AtelierError('NOT_FOUND', `Cannot regenerate history item ${id}: ${why}`, {
+        hint: 'open the original photo again and run the operation on it',
+      });
+    }
+    return {
+      source,
+      input: this.image(source.inputImageId),
+      inputName: source.inputName,
+      operation: source.operation,
+      params: { ...source.params, ...newParams },
+    };
+  }
+
+  setPinned(id: number, pinned: boolean): GenerationRow {
+    const accountId = this.currentAccountId;
+    findGeneration(this.db, accountId, id);
+    this.guard(() =>
+      this.db
+        .prepare('UPDATE generations SET pinned = ? WHERE id = ? AND account_id = ?')
+        .run(pinned ? 1 : 0, id, accountId),
+    );
+    return findGeneration(this.db, accountId, id);
+  }
+
+  deleteGeneration(id: number): void {
+    const accountId = this.currentAccountId;
+    findGeneration(this.db, accountId, id);
+    this.guard(() => deleteGenerationRow(this.db, accountId, id));
+  }
+
+  /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */
+  sweepExpired(now: Date = new Date()): { expired: number; imagesDeleted: number } {
+    return this.guard(() => sweepExpired(this.db, now));
+  }
+
+  /** Runs sweepExpired now and every `intervalMs`; returns a stop function. */
+  startSweeper(intervalMs = 3_600_000, onError: (e: unknown) => void = () => {}): () => void {
+    const tick = () => {
+      try {
+        this.sweepExpired();
+      } catch (e) {
+        onError(e);
+      }
+    };
+    tick();
+    const timer = setInterval(tick, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  // ── maintenance ───────────────────────────────────────────────────────────
+
+  integrityCheck(): string[] {
+    return this.db.pragma('integrity_check', { simple: false }) as unknown as string[];
+  }
+
+  hasAccount(id: string): boolean {
+    return getAccount(this.db, id) !== null;
+  }
+}
+
+function notFoundImage(imageId: number): AtelierError {
+  return new AtelierError('NOT_FOUND', `No image ${imageId} in this account's history`, {
+    hint: 'it may have expired or been deleted; list the history again',
+  });
+}

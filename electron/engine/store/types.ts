@@ -1,0 +1,91 @@
+/** The shapes the store accepts and returns (rows are camelCase views of the tables in migrations.ts). */
+
+/** An image handed to the store. mime/width/height/thumbnail are worked out with sharp when absent. */
+export interface ImageInput {
+  bytes: Buffer;
+  mime?: string;
+  width?: number;
+  height?: number;
+  /** A WebP of at most 256 px a side; made from `bytes` when absent. */
+  thumbnail?: Buffer;
+}
+
+export type GenerationStatus = 'done' | 'failed';
+
+export interface NewGeneration {
+  /** Defaults to the store's current account. */
+  accountId?: string;
+  operation: string;
+  params: Record<string, unknown>;
+  model?: string | null;
+  provider?: string | null;
+  /** Milliseconds per stage, e.g. { decode: 12, inference: 340, total: 400 }. */
+  timings?: Record<string, number>;
+  tokensSpent?: number;
+  status: GenerationStatus;
+  error?: string | null;
+  /** The original file's name (shown in history, searched by the text filter). */
+  inputName?: string | null;
+  input?: ImageInput | null;
+  output?: ImageInput | null;
+  batchId?: string | null;
+  sourceGenerationId?: number | null;
+  createdAt?: Date;
+}
+
+export interface GenerationRow {
+  id: number;
+  accountId: string;
+  operation: string;
+  params: Record<string, unknown>;
+  model: string | null;
+  provider: string | null;
+  timings: Record<string, number>;
+  tokensSpent: number;
+  status: GenerationStatus;
+  error: string | null;
+  inputName: string | null;
+  inputImageId: number | null;
+  outputImageId: number | null;
+  /** True when privacy mode kept the input out of the history (regeneration is then unavailable). */
+  inputPurged: boolean;
+  /** True when the retention sweeper removed the output. */
+  outputExpired: boolean;
+  batchId: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  pinned: boolean;
+  sourceGenerationId: number | null;
+}
+
+export interface ImageMeta {
+  id: number;
+  accountId: string;
+  sha256: string;
+  mime: string;
+  byteSize: number;
+  width: number;
+  height: number;
+  createdAt: string;
+}
+
+export interface StoredImage extends ImageMeta {
+  bytes: Buffer;
+}
+
+export interface GenerationWithImages extends GenerationRow {
+  input: ImageMeta | null;
+  output: ImageMeta | null;
+}
+
+export interface DebitInput {
+  /** A UUID: the idempotency key the server sees. */
+  id: string;
+  tokens: number;
+  operation: string;
+}
+
+export interface RecordOptions {
+  /** Also count one use of the anonymous daily free quota for this day (YYYY-MM-DD), in the same transaction. */
+  quotaDay?: string;
+}
