@@ -19,3 +19,4 @@ export { APPLICATION_ID, openDatabase, schemaVersion, type Db } from './database
 export { LATEST_VERSION } from './migrations';
 export { DEFAULT_RETENTION_DAYS } from './settings';
 export { THUMBNAIL_SIZE } from './images';
+export { assertOutsideProfile, type ExportResult } from './export';

@@ -2,6 +2,8 @@
  * The local history store: one SQLite file per profile. `Store.open(profilePaths)` is the entry point;
  * every history method is scoped to the current account (`useAccount` switches it).
  */
+import { renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { ProfilePaths } from '../profile';
 import { AtelierError } from '../errors';
 import {
@@ -29,6 +31,7 @@ import {
   type HistoryPageQuery,
 } from './queries';
 import { compact, deleteGenerationRow, sweepExpired } from './retention';
+import { exportHistoryZip, type ExportResult } from './export';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
 import type {
   DebitInput,
@@ -298,7 +301,41 @@ export class Store {
     return () => clearInterval(timer);
   }
 
-  // ── maintenance ───────────────────────────────────────────────────────────
+  // ── export, backup, maintenance ───────────────────────────────────────────
+
+  /** Writes the current account's history (images + history.json) to a zip outside the profile. */
+  exportHistory(dest: string): Promise<ExportResult> {
+    const account = this.currentAccount();
+    return exportHistoryZip(
+      this.db,
+      account.id,
+      { id: account.id, kind: account.kind, email: account.email },
+      path.resolve(dest),
+      path.dirname(this.file),
+    );
+  }
+
+  /**
+   * An online backup (SQLite's backup API: consistent while the app keeps writing) to `dest`, written
+   * to a `.partial` file first so an interrupted backup never looks complete.
+   */
+  async backup(dest: string): Promise<{ file: string; bytes: number }> {
+    const target = path.resolve(dest);
+    assertNotLiveDatabase(target, this.file);
+    const partial = `${target}.partial`;
+    try {
+      await this.db.backup(partial);
+      renameSync(partial, target);
+    } catch (cause) {
+      rmSync(partial, { force: true });
+      throw new AtelierError('OUTPUT_NOT_WRITABLE', `Backup failed: ${target}`, {
+        hint: 'check the folder exists, is writable and has free space',
+        file: target,
+        cause,
+      });
+    }
+    return { file: target, bytes: statSync(target).size };
+  }
 
   integrityCheck(): string[] {
     return this.db.pragma('integrity_check', { simple: false }) as unknown as string[];
@@ -306,6 +343,16 @@ export class Store {
 
   hasAccount(id: string): boolean {
     return getAccount(this.db, id) !== null;
+  }
+}
+
+function assertNotLiveDatabase(target: string, live: string): void {
+  const base = path.resolve(live);
+  if ([base, `${base}-wal`, `${base}-shm`].includes(target)) {
+    throw new AtelierError('OUTPUT_IS_INPUT', `Backup would overwrite the live database: ${target}`, {
+      hint: 'choose another file name',
+      file: target,
+    });
   }
 }
 
