@@ -9,4 +9,24 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'list models, their licences and whether they are installed',
     load: () => import('./models-command'),
   },
+  login: {
+    summary: 'sign in through your browser',
+    load: () => import('./account-command').then((m) => m.accountCommand('login')),
+  },
+  logout: {
+    summary: 'sign out and remove the sign-in from the keychain',
+    load: () => import('./account-command').then((m) => m.accountCommand('logout')),
+  },
+  whoami: {
+    summary: 'show the current account',
+    load: () => import('./account-command').then((m) => m.accountCommand('whoami')),
+  },
+  balance: {
+    summary: 'sync and show your token balance',
+    load: () => import('./account-command').then((m) => m.accountCommand('balance')),
+  },
+  buy: {
+    summary: 'buy tokens (opens the checkout in your browser)',
+    load: () => import('./account-command').then((m) => m.accountCommand('buy')),
+  },
 };

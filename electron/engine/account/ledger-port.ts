@@ -1,0 +1,37 @@
+/**
+ * What the account module needs from the local store (electron/engine/store), as one narrow interface:
+ * the wallet and the sync loop are written against it, and `storeLedger()` binds it to the SQLite store.
+ */
+export type DebitState = 'pending' | 'confirmed' | 'rejected';
+
+export interface LedgerDebit {
+  id: string;
+  operation: string;
+  tokens: number;
+  createdAt: string;
+}
+
+/** A signed statement as kept on disk: the signed form plus the fields needed to query it. */
+export interface StoredStatement {
+  payload: string;
+  signature: string;
+  keyId: string;
+  seq: number;
+  balance: number;
+  validUntil: string;
+}
+
+export interface LedgerPort {
+  pendingDebits(accountId: string): LedgerDebit[];
+  /** Marks debits confirmed/rejected; with a statement, saves it in the same transaction (first). */
+  settleDebits(
+    accountId: string,
+    settled: Array<{ id: string; state: Exclude<DebitState, 'pending'>; error?: string }>,
+    statement?: StoredStatement,
+  ): void;
+  saveStatement(accountId: string, statement: StoredStatement): void;
+  latestStatement(accountId: string): StoredStatement | undefined;
+  quotaUsed(accountId: string, day: string): number;
+  getSetting(accountId: string | null, key: string): unknown;
+  setSetting(accountId: string | null, key: string, value: unknown): void;
+}

@@ -1,0 +1,167 @@
+/**
+ * The token gate: `authorize(operation)` decides BEFORE the engine runs whether a generation may happen,
+ * and returns the DebitTicket that the caller hands to the store's recordGeneration (which writes the
+ * generation row and its debit in one transaction). Nothing is written here, so a failed generation,
+ * which is never recorded with its ticket, costs nothing.
+ *
+ * Signed in, the spendable balance is the last verified signed statement minus pending debits, and only
+ * until the statement's validUntil; the stored statement is re-verified every time, because the balance
+ * must never rest on the local SQLite file alone. Anonymous, a daily free quota is counted locally.
+ */
+import { randomUUID } from 'node:crypto';
+import { AtelierError } from '../errors';
+import type { LedgerPort } from './ledger-port';
+import { cachedPrices, priceOf } from './prices';
+import { verifyStatement, type PinnedKey, type VerifiedStatement } from './statement';
+
+export type WalletAccount =
+  | { kind: 'anonymous'; localId: string }
+  | { kind: 'signed_in'; localId: string; serverId: string; email?: string };
+
+export interface DebitTicket {
+  /** UUID v4: the debit's id and its idempotency key on the server. */
+  readonly id: string;
+  /** The local account the generation is recorded under. */
+  readonly accountId: string;
+  readonly operation: string;
+  /** Tokens to debit; 0 for a generation paid by the free quota. */
+  readonly tokens: number;
+  readonly createdAt: string;
+  readonly kind: 'tokens' | 'free_quota';
+  /** For free-quota tickets: the local day (YYYY-MM-DD) whose counter the generation increments. */
+  readonly quotaDay?: string;
+}
+
+/** Why the gate is closed when sync learned the server will refuse this device (stored in settings). */
+export const SYNC_BLOCK_KEY = 'account.syncBlocked';
+
+export interface Spendable {
+  balance: number;
+  pending: number;
+  spendable: number;
+  validUntil: Date;
+  expired: boolean;
+  statement: VerifiedStatement;
+}
+
+/** The local calendar day, which is what a person means by "today's free generations". */
+export function localDay(at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}`;
+}
+
+export class TokenGate {
+  /** Tickets handed out and not yet released: they count against the balance/quota until recorded. */
+  private readonly outstanding = new Map<string, DebitTicket>();
+
+  constructor(
+    private readonly ledger: LedgerPort,
+    private readonly account: WalletAccount,
+    private readonly pinnedKeys: readonly PinnedKey[],
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async authorize(operation: string): Promise<DebitTicket> {
+    const now = this.now();
+    const prices = cachedPrices(this.ledger).value;
+    const base = {
+      id: randomUUID(),
+      accountId: this.account.localId,
+      operation,
+      createdAt: now.toISOString(),
+    };
+    if (this.account.kind === 'anonymous') {
+      const day = localDay(now);
+      const reserved = [...this.outstanding.values()].filter((t) => t.quotaDay === day).length;
+      const used = this.ledger.quotaUsed(this.account.localId, day) + reserved;
+      if (used >= prices.freeDailyQuota) {
+        throw new AtelierError(
+          'INSUFFICIENT_TOKENS',
+          `Today's ${prices.freeDailyQuota} free generations are used up (${used} of ${prices.freeDailyQuota})`,
+          { hint: 'sign in and buy tokens (atelier login, then atelier buy), or wait until tomorrow' },
+        );
+      }
+      return this.hold({ ...base, tokens: 0, kind: 'free_quota', quotaDay: day });
+    }
+    const tokens = priceOf(prices, operation);
+    if (tokens === undefined) {
+      throw new AtelierError('USAGE', `No token price is known for the operation "${operation}"`, {
+        hint: 'connect to the internet so Atelier can fetch the current prices, or update Atelier',
+      });
+    }
+    const s = this.spendable();
+    if (s.expired) {
+      throw new AtelierError(
+        'AUTH',
+        `Your token balance has not been confirmed by the server since ${s.statement.issuedAt.toISOString()} (valid until ${s.validUntil.toISOString()})`,
+        {
+          hint: 'connect to the internet so Atelier can sync your balance (atelier balance), then try again',
+        },
+      );
+    }
+    if (tokens > s.spendable) {
+      throw new AtelierError(
+        'INSUFFICIENT_TOKENS',
+        `Not enough tokens for ${operation}: it costs ${tokens}, ${s.spendable} left`,
+        { hint: 'buy tokens (atelier buy) and try again' },
+      );
+    }
+    return this.hold({ ...base, tokens, kind: 'tokens' });
+  }
+
+  /** Ends a ticket's reservation: call it once the generation is recorded, or when it failed. */
+  release(ticket: DebitTicket): void {
+    this.outstanding.delete(ticket.id);
+  }
+
+  /** The verified balance minus pending and reserved debits (signed-in accounts only). */
+  spendable(): Spendable {
+    if (this.account.kind !== 'signed_in') {
+      throw new AtelierError('AUTH', 'Anonymous use has a daily free quota, not a token balance', {
+        hint: 'sign in to use tokens (atelier login)',
+      });
+    }
+    const blocked = this.ledger.getSetting(this.account.localId, SYNC_BLOCK_KEY);
+    if (typeof blocked === 'string') {
+      throw new AtelierError('AUTH', `Token use is blocked: ${blocked}`, {
+        hint: 'sign in again (atelier login)',
+      });
+    }
+    const stored = this.ledger.latestStatement(this.account.localId);
+    if (!stored) {
+      throw new AtelierError(
+        'AUTH',
+        `No confirmed token balance yet for ${this.account.email ?? this.account.serverId}`,
+        {
+          hint: 'connect to the internet so Atelier can fetch your balance (atelier balance)',
+        },
+      );
+    }
+    const statement = verifyStatement(
+      { payload: stored.payload, signature: stored.signature, keyId: stored.keyId },
+      this.pinnedKeys,
+      { accountId: this.account.serverId },
+    );
+    const pendingIds = new Set<string>();
+    let pending = 0;
+    for (const d of this.ledger.pendingDebits(this.account.localId)) {
+      pendingIds.add(d.id);
+      pending += d.tokens;
+    }
+    // A released-late ticket is already a pending debit in the ledger: count it once.
+    for (const t of this.outstanding.values()) if (!pendingIds.has(t.id)) pending += t.tokens;
+    return {
+      balance: statement.balance,
+      pending,
+      spendable: Math.max(0, statement.balance - pending),
+      validUntil: statement.validUntil,
+      expired: this.now().getTime() >= statement.validUntil.getTime(),
+      statement,
+    };
+  }
+
+  private hold(ticket: DebitTicket): DebitTicket {
+    this.outstanding.set(ticket.id, ticket);
+    return ticket;
+  }
+}
