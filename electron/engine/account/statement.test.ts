@@ -1,22 +1,12 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
-import { verifyStatement, type PinnedKey } from './statement';
+import { verifyStatement } from './statement';
+import { testSigner } from './test-signer';
 
 // A real Ed25519 key pair standing in for the server's signing key (the server test suite covers its own).
 function signer(keyId = 'k1') {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const pinned: PinnedKey = { keyId, publicKey: raw.toString('base64') };
-  const issue = (payload: Record<string, unknown>) => {
-    const bytes = Buffer.from(JSON.stringify(payload));
-    return {
-      payload: bytes.toString('base64url'),
-      signature: sign(null, bytes, privateKey).toString('base64url'),
-      keyId,
-    };
-  };
-  return { pinned, issue };
+  const s = testSigner(keyId);
+  return { pinned: s.pinned, issue: s.issueRaw };
 }
 
 const payload = (over: Record<string, unknown> = {}) => ({
