@@ -1,0 +1,103 @@
+/**
+ * Turns the paths given on the command line into the list of input images: files as given, folders
+ * expanded to the images they hold (recursively with --recursive, keeping each file's path relative
+ * to its folder so the output can mirror the tree). The same file given twice is processed once.
+ */
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AtelierError } from '../errors';
+
+/** Extensions picked up when scanning a folder; files named explicitly are always tried. */
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.gif',
+  '.bmp',
+]);
+
+export interface InputFile {
+  /** Absolute path. */
+  file: string;
+  /** Folder of the file relative to the folder it was found in ('' for files given directly). */
+  relativeDir: string;
+  /** Set when the same file was given more than once. */
+  note?: string;
+}
+
+export interface ExpandedInputs {
+  files: InputFile[];
+  /** Paths that could not be used (missing), each with its error; the batch goes on without them. */
+  missing: { file: string; error: AtelierError }[];
+}
+
+export function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase());
+}
+
+export function expandInputs(args: readonly string[], options: { recursive: boolean }): ExpandedInputs {
+  const files: InputFile[] = [];
+  const missing: ExpandedInputs['missing'] = [];
+  const seen = new Map<string, { entry: InputFile; count: number }>();
+
+  const add = (file: string, relativeDir: string) => {
+    let key = file;
+    try {
+      key = realpathSync(file);
+    } catch {
+      // Keep the given path; decoding will report what is wrong with it.
+    }
+    const previous = seen.get(key);
+    if (previous) {
+      previous.count += 1;
+      previous.entry.note = `given ${previous.count} times, processed once`;
+      return;
+    }
+    const entry: InputFile = { file, relativeDir };
+    seen.set(key, { entry, count: 1 });
+    files.push(entry);
+  };
+
+  for (const arg of args) {
+    const abs = path.resolve(arg);
+    if (!existsSync(abs)) {
+      missing.push({
+        file: abs,
+        error: new AtelierError('NOT_FOUND', `No such file or folder: ${abs}`, {
+          hint: 'check the path (quote paths with spaces)',
+          file: abs,
+        }),
+      });
+      continue;
+    }
+    if (statSync(abs).isDirectory()) {
+      for (const found of listImages(abs, options.recursive))
+        add(found, path.relative(abs, path.dirname(found)));
+    } else {
+      add(abs, '');
+    }
+  }
+  return { files, missing };
+}
+
+/** Images in a folder, sorted for a stable order; hidden files and our own temp files are ignored. */
+export function listImages(dir: string, recursive: boolean): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...listImages(full, true));
+    } else if (entry.isFile() && isImageName(entry.name)) {
+      out.push(full);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * Runs items through an operation's three stages with the stages of neighbouring items overlapping:
+ * while item N is in inference, N+1 is being decoded and N−1 encoded. Inference gets its own lane(s)
+ * (one on a CPU, where onnxruntime already uses every core); decode and encode share I/O lanes.
+ * At most `maxInFlight` items are between "decode started" and "encode finished", which bounds the
+ * decoded pixels held in memory whatever the batch size (back-pressure).
+ */
+import { existsSync } from 'node:fs';
+import { AtelierError, serializeError, toAtelierError } from '../errors';
+import type { BoundOperation, OperationResult, StageTimings } from '../operations/types';
+import { Gate } from './gate';
+import { Semaphore } from './semaphore';
+
+export interface PipelineItem {
+  /** Stable id (the store's batch item id when persisted). */
+  id: string;
+  input: string;
+  output: string;
+  note?: string;
+}
+
+export type Stage = 'queued' | 'decode' | 'process' | 'encode';
+
+export interface PipelineOptions {
+  /** Concurrent inferences: 1 on a CPU, 2 on a GPU (uploading one while the other runs). */
+  inferenceLanes: number;
+  /** Concurrent decodes / encodes (sharp and disk). */
+  ioLanes: number;
+  /** Items held between decode and the end of encode. */
+  maxInFlight: number;
+  /** `skip`: an item whose output already exists is not redone (re-runs, resumes, watch). */
+  skipExisting: boolean;
+}
+
+export interface PipelineHooks {
+  onStage?(item: PipelineItem, stage: Stage): void;
+}
+
+export function defaultPipelineOptions(
+  cores: number,
+  providerUsed: 'cpu' | 'gpu',
+  concurrency?: number,
+): PipelineOptions {
+  const inferenceLanes = providerUsed === 'gpu' ? 2 : 1;
+  const ioLanes = Math.max(1, Math.min(4, cores));
+  const maxInFlight = concurrency ?? inferenceLanes + ioLanes + 1;
+  return {
+    inferenceLanes,
+    ioLanes: Math.max(1, Math.min(ioLanes, maxInFlight - inferenceLanes)),
+    maxInFlight,
+    skipExisting: false,
+  };
+}
+
+export class Pipeline {
+  readonly gate = new Gate();
+  private readonly slots: Semaphore;
+  private readonly io: Semaphore;
+  private readonly inference: Semaphore;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly op: BoundOperation,
+    readonly options: PipelineOptions,
+    private readonly hooks: PipelineHooks = {},
+  ) {
+    this.slots = new Semaphore(options.maxInFlight);
+    this.io = new Semaphore(options.ioLanes);
+    this.inference = new Semaphore(options.inferenceLanes);
+  }
+
+  get cancelled(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  cancel(): void {
+    this.abort.abort();
+    // A paused pipeline must wake up to notice the cancel.
+    this.gate.open();
+  }
+
+  /**
+   * Runs all items and resolves with their results in input order. `onResult` is called as each one
+   * finishes (completion order), so progress and persistence do not wait for the whole batch.
+   */
+  async runAll(
+    items: readonly PipelineItem[],
+    onResult: (item: PipelineItem, result: OperationResult, encoded?: Buffer) => void | Promise<void>,
+  ): Promise<OperationResult[]> {
+    const running: Promise<OperationResult>[] = [];
+    for (const item of items) {
+      this.hooks.onStage?.(item, 'queued');
+      await this.gate.wait();
+      if (this.cancelled) {
+        const result = this.cancelledResult(item, zeroTimings());
+        running.push(Promise.resolve(result));
+        await onResult(item, result);
+        continue;
+      }
+      const release = await this.slots.acquire();
+      running.push(
+        this.runOne(item)
+          .then(async ({ result, encoded }) => {
+            await onResult(item, result, encoded);
+            return result;
+          })
+          .finally(release),
+      );
+    }
+    return Promise.all(running);
+  }
+
+  /** Runs one item through the stages (the caller holds no slot: used by watch mode). */
+  async run(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+    const release = await this.slots.acquire();
+    try {
+      return await this.runOne(item);
+    } finally {
+      release();
+    }
+  }
+
+  private async runOne(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+    const timings = zeroTimings();
+    const started = performance.now();
+    const base = { input: item.input, output: item.output, model: this.op.model };
+    const note = item.note ? { note: item.note } : {};
+    try {
+      if (this.options.skipExisting && existsSync(item.output)) {
+        return { result: { ...base, status: 'skipped', timings, note: 'output already exists' } };
+      }
+      this.hooks.onStage?.(item, 'decode');
+      const decoded = await this.timed(timings, 'decode', () =>
+        this.io.with(() => this.op.decode(item.input)),
+      );
+      await this.gate.wait();
+      if (this.cancelled) return { result: this.cancelledResult(item, timings) };
+      this.hooks.onStage?.(item, 'process');
+      const processed = await this.timed(timings, 'process', () =>
+        this.inference.with(() => this.op.process(decoded)),
+      );
+      if (this.cancelled) return { result: this.cancelledResult(item, timings) };
+      this.hooks.onStage?.(item, 'encode');
+      const encoded = await this.timed(timings, 'encode', () =>
+        this.io.with(() => this.op.encode(processed.value, item.output)),
+      );
+      timings.total = Math.round(performance.now() - started);
+      const provider = processed.provider ? { provider: processed.provider } : {};
+      return { result: { ...base, status: 'done', ...provider, timings, ...note }, encoded };
+    } catch (error) {
+      timings.total = Math.round(performance.now() - started);
+      const e = toAtelierError(error, item.input);
+      return { result: { ...base, status: 'failed', timings, error: serializeError(e), ...note } };
+    }
+  }
+
+  private async timed<T>(timings: StageTimings, stage: keyof StageTimings, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[stage] = Math.round((performance.now() - t0) * 10) / 10;
+    }
+  }
+
+  private cancelledResult(item: PipelineItem, timings: StageTimings): OperationResult {
+    const e = new AtelierError('CANCELLED', `Cancelled before finishing: ${item.input}`, {
+      hint: 'run again with --resume to finish the batch',
+      file: item.input,
+    });
+    return {
+      input: item.input,
+      output: item.output,
+      status: 'cancelled',
+      model: this.op.model,
+      timings,
+      error: serializeError(e),
+    };
+  }
+}
+
+export function zeroTimings(): StageTimings {
+  return { decode: 0, process: 0, encode: 0, total: 0 };
+}

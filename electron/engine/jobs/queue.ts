@@ -1,0 +1,216 @@
+/**
+ * The job queue: runs a batch of any operation through the staged pipeline, persists its plan and
+ * progress in a journal (the profile's store), and hands out a `BatchRun` to watch and steer it
+ * (progress events with ETA, pause, resume, cancel). A batch interrupted in any way — cancel, quit,
+ * crash — is finished later with `resume(batchId)`, which runs only the items not yet finished.
+ */
+import { EventEmitter } from 'node:events';
+import { AtelierError, serializeError, type SerializedError } from '../errors';
+import type { BoundOperation, OperationName, OperationResult } from '../operations/types';
+import type { BatchJournal, BatchRecord, JournalItem, NewBatchItem } from './journal';
+import { Pipeline, defaultPipelineOptions, zeroTimings, type PipelineItem } from './pipeline';
+import { ProgressTracker, type BatchProgress, type ItemEvent } from './progress';
+
+export interface BatchSpec {
+  operation: OperationName;
+  params: Record<string, unknown>;
+  outputDir: string;
+  items: readonly (NewBatchItem & { note?: string })[];
+}
+
+export interface QueueOptions {
+  journal: BatchJournal;
+  /** Validates params and binds the operation (the engine supplies it: sessions, limits). */
+  bind(operation: OperationName, params: unknown): BoundOperation;
+  /** 'gpu' when the requested provider can use a GPU here (more inference lanes). */
+  acceleration: 'cpu' | 'gpu';
+  cores: number;
+  /** Items in flight at once (--concurrency); tuned to cores and provider when absent. */
+  concurrency?: number;
+}
+
+export interface BatchOutcome {
+  batch: BatchRecord;
+  /** Results of the items handled in this run (items finished by an earlier run are not repeated). */
+  results: OperationResult[];
+  progress: BatchProgress;
+}
+
+type RunEvents = { item: [ItemEvent]; progress: [BatchProgress] };
+
+export class BatchRun extends EventEmitter<RunEvents> {
+  readonly finished: Promise<BatchOutcome>;
+  private readonly pipeline: Pipeline;
+  private readonly tracker: ProgressTracker;
+
+  constructor(
+    readonly batch: BatchRecord,
+    items: readonly JournalItem[],
+    private readonly journal: BatchJournal,
+    op: BoundOperation,
+    options: QueueOptions,
+    decided: readonly OperationResult[] = [],
+    notes: ReadonlyMap<string, string> = new Map(),
+  ) {
+    super();
+    this.pipeline = new Pipeline(
+      op,
+      defaultPipelineOptions(options.cores, options.acceleration, options.concurrency),
+      {
+        onStage: (item, stage) =>
+          this.emit('item', { batchId: batch.id, itemId: item.id, input: item.input, stage }),
+      },
+    );
+    const pending = items.filter((i) => i.status === 'pending');
+    const alreadyFinished = items.length - pending.length - decided.length;
+    this.tracker = new ProgressTracker(batch.id, items.length, alreadyFinished);
+    const pipelineItems: PipelineItem[] = pending.map((i) => ({
+      id: i.id,
+      input: i.input,
+      output: i.output,
+      ...(notes.get(i.id) ? { note: notes.get(i.id) } : {}),
+    }));
+    const byId = new Map(items.map((i) => [i.id, i]));
+    // Start on the next tick so callers can subscribe to events first.
+    this.finished = new Promise<void>((r) => setImmediate(r)).then(() =>
+      this.execute(pipelineItems, byId, decided),
+    );
+  }
+
+  get progress(): BatchProgress {
+    return this.tracker.snapshot(!this.pipeline.gate.isOpen);
+  }
+
+  pause(): void {
+    if (!this.pipeline.gate.isOpen || this.pipeline.cancelled) return;
+    this.pipeline.gate.close();
+    this.journal.setStatus(this.batch.id, 'paused');
+    this.emit('progress', this.progress);
+  }
+
+  resume(): void {
+    if (this.pipeline.gate.isOpen) return;
+    this.journal.setStatus(this.batch.id, 'running');
+    this.pipeline.gate.open();
+    this.emit('progress', this.progress);
+  }
+
+  /** Stops starting new items; items in a stage finish it and are dropped. Resume later. */
+  cancel(): void {
+    this.pipeline.cancel();
+  }
+
+  private async execute(
+    items: PipelineItem[],
+    byId: Map<string, JournalItem>,
+    decided: readonly OperationResult[],
+  ): Promise<BatchOutcome> {
+    const results: OperationResult[] = [];
+    const report = (item: PipelineItem, result: OperationResult) => {
+      this.tracker.record(item, result);
+      results.push(result);
+      this.emit('item', {
+        batchId: this.batch.id,
+        itemId: item.id,
+        input: item.input,
+        stage: 'finished',
+        result,
+      });
+      this.emit('progress', this.progress);
+    };
+    for (const result of decided) {
+      report({ id: '', input: result.input, output: result.output }, result);
+    }
+    this.emit('progress', this.progress);
+    await this.pipeline.runAll(items, async (item, result, encoded) => {
+      const row = byId.get(item.id);
+      if (row) {
+        try {
+          if (result.status === 'done') await this.journal.itemDone(this.batch, row, result, encoded);
+          else if (result.status === 'failed' && result.error)
+            this.journal.itemFailed(this.batch, row, result.error);
+          else if (result.status === 'skipped') this.journal.itemSkipped(this.batch, row, result.note);
+          // cancelled items stay pending: a resume runs them.
+        } catch (error) {
+          // The output exists but the history did not take it: report the item failed, with why.
+          result = { ...result, status: 'failed', error: serializeError(error) };
+        }
+      }
+      report(item, result);
+    });
+    const status = this.pipeline.cancelled ? 'cancelled' : 'done';
+    this.journal.setStatus(this.batch.id, status);
+    const batch = { ...this.batch, status } as BatchRecord;
+    const progress = this.progress;
+    this.emit('progress', progress);
+    return { batch, results, progress };
+  }
+}
+
+export class JobQueue {
+  constructor(private readonly options: QueueOptions) {}
+
+  /** Plans and starts a batch. Items decided before running (skipped, refused) are recorded as such. */
+  start(spec: BatchSpec): BatchRun {
+    const op = this.options.bind(spec.operation, spec.params);
+    const { batch, items } = this.options.journal.createBatch({
+      operation: spec.operation,
+      params: op.params as Record<string, unknown>,
+      outputDir: spec.outputDir,
+      items: spec.items.map(({ input, output, status, error }) => ({
+        input,
+        output,
+        status,
+        ...(error ? { error } : {}),
+      })),
+    });
+    const decided: OperationResult[] = [];
+    const notes = new Map<string, string>();
+    spec.items.forEach((planned, index) => {
+      const row = items[index];
+      if (row && planned.note) notes.set(row.id, planned.note);
+      if (planned.status === 'pending') return;
+      decided.push(decidedResult(planned, op.model));
+    });
+    return new BatchRun(batch, items, this.options.journal, op, this.options, decided, notes);
+  }
+
+  /** Continues an interrupted batch (the last unfinished one when no id is given). */
+  resume(batchId?: string, options: { retryFailed?: boolean } = {}): BatchRun {
+    const journal = this.options.journal;
+    const id = batchId ?? journal.lastUnfinished()?.id;
+    if (!id) {
+      throw new AtelierError('NOT_FOUND', 'There is no unfinished batch to resume', {
+        hint: 'start a new batch, or pass the batch id printed in an earlier summary',
+      });
+    }
+    if (options.retryFailed) journal.resetFailed(id);
+    const loaded = journal.loadBatch(id);
+    if (!loaded) {
+      throw new AtelierError('NOT_FOUND', `No batch with id ${id} in this profile`, {
+        hint: 'check --profile, or copy the id from the summary of the batch',
+      });
+    }
+    journal.setStatus(id, 'running');
+    const op = this.options.bind(loaded.batch.operation, loaded.batch.params);
+    return new BatchRun({ ...loaded.batch, status: 'running' }, loaded.items, journal, op, this.options);
+  }
+
+  /** Runs a batch's failed items again. */
+  retryFailed(batchId: string): BatchRun {
+    return this.resume(batchId, { retryFailed: true });
+  }
+}
+
+function decidedResult(planned: NewBatchItem & { note?: string }, model: string): OperationResult {
+  const error: SerializedError | undefined = planned.error;
+  return {
+    input: planned.input,
+    output: planned.output,
+    status: planned.status === 'failed' ? 'failed' : 'skipped',
+    model,
+    timings: zeroTimings(),
+    ...(error ? { error } : {}),
+    ...(planned.note ? { note: planned.note } : {}),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Watch mode: images that land in a folder (and its sub-folders) are processed as they arrive,
+ * through the same staged pipeline as batches, and recorded in one growing batch. A file is handled
+ * only once its size has stopped changing for `settleMs` (chokidar's awaitWriteFinish), so a photo
+ * copied in slowly is processed once, complete. A file changed again later is processed again.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import type { BoundOperation, OperationResult } from '../operations/types';
+import type { BatchJournal, BatchRecord } from './journal';
+import { Pipeline, type PipelineOptions } from './pipeline';
+
+export interface WatchOptions {
+  inputDir: string;
+  outputDir: string;
+  /** Where a given input's output goes (naming template, mirrored sub-folder). */
+  outputFor(input: string): string;
+  /** Which files to consider (by name). */
+  accept(file: string): boolean;
+  /** How long a file's size must stay unchanged before it is processed. */
+  settleMs?: number;
+  /** Process the images already in the folder at start (those whose output is missing or older). */
+  processExisting?: boolean;
+  /** Poll the file system instead of native events (network drives). */
+  usePolling?: boolean;
+}
+
+type WatchEvents = { result: [OperationResult]; ready: []; error: [Error] };
+
+export class FolderWatch extends EventEmitter<WatchEvents> {
+  private watcher: FSWatcher | undefined;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly pipeline: Pipeline;
+  private closed = false;
+
+  constructor(
+    readonly batch: BatchRecord,
+    private readonly op: BoundOperation,
+    private readonly journal: BatchJournal,
+    pipelineOptions: PipelineOptions,
+    private readonly options: WatchOptions,
+  ) {
+    super();
+    this.pipeline = new Pipeline(op, pipelineOptions);
+  }
+
+  async start(): Promise<void> {
+    const { watch } = await import('chokidar');
+    const outDir = path.resolve(this.options.outputDir);
+    const settle = this.options.settleMs ?? 800;
+    this.watcher = watch(this.options.inputDir, {
+      ignoreInitial: this.options.processExisting === false,
+      awaitWriteFinish: { stabilityThreshold: settle, pollInterval: Math.min(100, settle / 4) },
+      usePolling: this.options.usePolling ?? false,
+      // Never feed our own outputs (an --out inside the watched folder) or temp files back in.
+      ignored: (file: string) => {
+        const abs = path.resolve(file);
+        return abs === outDir || abs.startsWith(outDir + path.sep) || path.basename(abs).startsWith('.');
+      },
+    });
+    this.watcher.on('add', (file) => this.enqueue(path.resolve(file), 'add'));
+    this.watcher.on('change', (file) => this.enqueue(path.resolve(file), 'change'));
+    this.watcher.on('error', (error) =>
+      this.emit('error', error instanceof Error ? error : new Error(String(error))),
+    );
+    await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
+    this.emit('ready');
+  }
+
+  /** Resolves when every file seen so far has been processed. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.watcher?.close();
+    await this.idle();
+    this.journal.setStatus(this.batch.id, 'done');
+  }
+
+  private enqueue(file: string, kind: 'add' | 'change'): void {
+    if (this.closed || !this.options.accept(file)) return;
+    if (this.inFlight.has(file)) {
+      // Changed while being processed: run it once more afterwards, with the final bytes.
+      this.again.add(file);
+      return;
+    }
+    const output = this.options.outputFor(file);
+    if (kind === 'add' && isUpToDate(file, output)) return;
+    const task = this.process(file, output).finally(() => {
+      this.inFlight.delete(file);
+      if (this.again.delete(file)) this.enqueue(file, 'change');
+    });
+    this.inFlight.set(file, task);
+  }
+
+  private async process(file: string, output: string): Promise<void> {
+    const [item] = this.journal.appendItems(this.batch.id, [{ input: file, output, status: 'pending' }]);
+    if (!item) return;
+    const { result, encoded } = await this.pipeline.run({ id: item.id, input: file, output });
+    let final = result;
+    try {
+      if (result.status === 'done') await this.journal.itemDone(this.batch, item, result, encoded);
+      else if (result.status === 'failed' && result.error)
+        this.journal.itemFailed(this.batch, item, result.error);
+    } catch (error) {
+      final = { ...result, status: 'failed', error: { code: 'DATABASE', message: String(error) } };
+    }
+    this.emit('result', final);
+  }
+}
+
+/** The output exists and is newer than the input: it was made from this version already. */
+function isUpToDate(input: string, output: string): boolean {
+  if (!existsSync(output)) return false;
+  try {
+    return statSync(output).mtimeMs >= statSync(input).mtimeMs;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AtelierError } from '../errors';
+
+/**
+ * Writes `file` so that it is either absent, the old file, or the complete new one: the bytes go to
+ * a temporary sibling first and are renamed over the target (rename is atomic on one filesystem).
+ * A crash mid-write leaves at most a stray `.tmp`, never a half-written image.
+ */
+export async function writeFileAtomic(file: string, data: Buffer | Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (cause) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (
+      code === 'EACCES' ||
+      code === 'EPERM' ||
+      code === 'EROFS' ||
+      code === 'ENOTDIR' ||
+      code === 'ENOSPC'
+    ) {
+      throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write ${file} (${code})`, {
+        hint:
+          code === 'ENOSPC'
+            ? 'free some disk space and retry'
+            : 'choose another --out folder or fix its permissions',
+        file,
+        cause,
+      });
+    }
+    throw cause;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The shape every operation shares. An operation is split into three stages so the job queue can
+ * pipeline them: `decode` (file I/O + sharp), `process` (model inference + pixel work, the serial
+ * bottleneck on a CPU) and `encode` (sharp + an atomic write). Params are validated by the
+ * operation's zod schema: the API contract and the CLI both use that one schema.
+ */
+import type { z } from 'zod';
+import type { SerializedError } from '../errors';
+import { parseParams } from './params';
+import type { ModelSessions } from '../models/sessions';
+import type { ProviderReport } from '../models/providers';
+
+export type OperationName = 'cutout' | 'background' | 'stylize' | 'compose';
+export type ImageFormat = 'png' | 'webp' | 'jpeg';
+
+/** Milliseconds spent in each stage of one item. */
+export interface StageTimings {
+  decode: number;
+  process: number;
+  encode: number;
+  total: number;
+}
+
+export type ItemStatus = 'done' | 'failed' | 'skipped' | 'cancelled';
+
+/** One line of `--json` output and one item of a batch's results. */
+export interface OperationResult {
+  input: string;
+  output: string;
+  status: ItemStatus;
+  provider?: ProviderReport;
+  model?: string;
+  timings: StageTimings;
+  error?: SerializedError;
+  /** Why an item was skipped, or a remark (e.g. "given twice, processed once"). */
+  note?: string;
+}
+
+export interface OperationContext {
+  sessions: ModelSessions;
+  /** Decompression-bomb guard: images with more pixels are refused before being decoded. */
+  maxPixels: number;
+}
+
+export interface Processed<X> {
+  value: X;
+  /** Absent for operations that run no model. */
+  provider?: ProviderReport;
+}
+
+export interface Operation<P, D, X> {
+  readonly name: OperationName;
+  readonly schema: z.ZodType<P>;
+  /** The model this run uses (recorded with each generation). */
+  modelId(params: P): string;
+  outputFormat(params: P): ImageFormat;
+  decode(input: string, params: P, ctx: OperationContext): Promise<D>;
+  process(decoded: D, params: P, ctx: OperationContext): Promise<Processed<X>>;
+  /** Encodes and writes `output` atomically; returns the encoded bytes (for the history). */
+  encode(processed: X, params: P, output: string): Promise<Buffer>;
+}
+
+/** An operation with its params bound: what the job queue runs, item after item. */
+export interface BoundOperation {
+  readonly name: OperationName;
+  readonly params: unknown;
+  readonly model: string;
+  readonly format: ImageFormat;
+  decode(input: string): Promise<unknown>;
+  process(decoded: unknown): Promise<Processed<unknown>>;
+  encode(processed: unknown, output: string): Promise<Buffer>;
+}
+
+export function bindOperation<P, D, X>(
+  op: Operation<P, D, X>,
+  rawParams: unknown,
+  ctx: OperationContext,
+): BoundOperation {
+  const params = parseParams(op.schema, rawParams, op.name);
+  return {
+    name: op.name,
+    params,
+    model: op.modelId(params),
+    format: op.outputFormat(params),
+    decode: (input) => op.decode(input, params, ctx),
+    process: (decoded) => op.process(decoded as D, params, ctx),
+    encode: (processed, output) => op.encode(processed as X, params, output),
+  };
+}
