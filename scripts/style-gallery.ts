@@ -51,7 +51,9 @@ export async function buildGallery(processingSize: number): Promise<string[]> {
         const size = Math.min(512, original.width, original.height);
         const left = Math.floor((original.width - size) / 2);
         const top = Math.floor((original.height - size) / 3);
-        await sharp(result.image.data, { raw: { width: original.width, height: original.height, channels: 3 } })
+        await sharp(result.image.data, {
+          raw: { width: original.width, height: original.height, channels: 3 },
+        })
           .extract({ left, top, width: size, height: size })
           .png()
           .toFile(crop);

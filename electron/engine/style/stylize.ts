@@ -8,7 +8,7 @@ import type { Mask, RawImage } from '../imaging/raw';
 import type { ProviderReport } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { blendStyled } from './blend';
-import { checkStyleContract } from './contract';
+import { loadStyleModel } from './contract';
 import { restoreFullResolution } from './full-resolution';
 import { assertModeMask, assertValidImage, resolveStylizeOptions, type StylizeOptions } from './options';
 import { fitLongSide, resizeRgb, toRgb } from './raw-resize';
@@ -57,8 +57,7 @@ export async function stylizeImage(
   const opts = resolveStylizeOptions(options);
   const mask: Mask | undefined = assertModeMask(opts, image);
 
-  const model = await sessions.load(opts.model, opts.provider);
-  const shape = checkStyleContract(model);
+  const { model, shape } = await loadStyleModel(sessions, opts.model, opts.provider);
   const loadedAt = performance.now();
 
   if (opts.strength === 0) {
