@@ -9,6 +9,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'list models, their licences and whether they are installed',
     load: () => import('./models-command'),
   },
+  history: {
+    summary: 'list, show, export, delete, regenerate or back up your history',
+    load: () => import('./history-command'),
+  },
   login: {
     summary: 'sign in through your browser',
     load: () => import('./account-command').then((m) => m.accountCommand('login')),
