@@ -9,7 +9,7 @@ import type { Mask, RawImage } from '../imaging/raw';
 import type { Rgba } from './color';
 import { renderLinear, renderRadial } from './gradient';
 import { readPicture } from './image-file';
-import { rawFromSharp, sharpFromMask, sharpFromRaw, toRgba } from './sharp-raw';
+import { blurMask, maskFromSharp, rawFromSharp, sharpFromMask, sharpFromRaw, toRgba } from './sharp-raw';
 
 export type BackgroundSpec =
   | { type: 'transparent' }
@@ -92,7 +92,7 @@ async function blurredPhoto(
   );
   const plain = await rawFromSharp(sharpFromRaw(rgb).blur(sigma));
   if (!mask) return toRgba(plain);
-  const weights = await rawFromSharp(
+  const weights = await maskFromSharp(
     sharpFromMask(mask).resize(width, height, { fit: 'cover', position: 'centre' }).negate(),
   );
   const n = width * height;
@@ -103,7 +103,7 @@ async function blurredPhoto(
   }
   const [blurredWeighted, blurredWeights] = await Promise.all([
     rawFromSharp(sharp(weighted, { raw: { width, height, channels: 3 } }).blur(sigma)),
-    rawFromSharp(sharpFromRaw(weights).blur(sigma)),
+    blurMask(weights, sigma),
   ]);
   // Where almost nothing but subject was nearby, fall back smoothly to the plain blur.
   const FALLBACK = 0.04;

@@ -49,7 +49,7 @@ export async function readPicture(file: string, role = 'picture'): Promise<RawIm
   }
   let meta: Metadata;
   try {
-    meta = await sharp(file).metadata();
+    meta = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (cause) {
     throw new AtelierError('CORRUPT_IMAGE', `${role} is not a readable image: ${file}`, {
       hint: 'use a JPEG, PNG, WebP or TIFF file, or re-export it',

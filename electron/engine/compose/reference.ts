@@ -94,7 +94,11 @@ async function calmestX(backdrop: RawImage, boxW: number, top: number, boxH: num
   if (maxX <= 0) return Math.round(maxX / 2);
   const probeH = Math.max(1, Math.round((PROBE_WIDTH * height) / width));
   const grey = await rawFromSharp(
-    sharpFromRaw(backdrop).removeAlpha().greyscale().resize(PROBE_WIDTH, probeH, { fit: 'fill' }),
+    sharpFromRaw(backdrop)
+      .removeAlpha()
+      .greyscale()
+      .resize(PROBE_WIDTH, probeH, { fit: 'fill' })
+      .extractChannel(0),
   );
   const s = PROBE_WIDTH / width;
   const gradient = (x: number, y: number) => {

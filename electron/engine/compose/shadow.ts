@@ -22,6 +22,9 @@ export interface ShadowSpec {
   spread: number;
 }
 
+/** Fraction of the subject's width at each side left out of the floor contact. */
+const EDGE_TRIM = 0.04;
+
 export const defaultShadow: ShadowSpec = { opacity: 0.5, blur: 18, offsetY: 4, spread: 1.05 };
 
 /**
@@ -41,8 +44,13 @@ export async function renderShadow(mask: Mask, spec: ShadowSpec): Promise<Mask> 
   const ground = groundLine(profile);
   // Contact: a thin dark line where the subject's lowest edge actually meets the floor (the ground
   // line), fading out where the edge lifts off it (a bumper, a hem, an overhang).
+  const trim = Math.floor(profile.length * EDGE_TRIM);
   const touching = profile.map((yb, x) =>
-    yb < 0 ? 0 : clamp01(1 - ((ground[x] ?? yb) - yb) / (0.03 * box.height)),
+    x < trim || x >= profile.length - trim
+      ? 0
+      : yb < 0
+        ? 0
+        : clamp01(1 - ((ground[x] ?? yb) - yb) / (0.03 * box.height)),
   );
   const contact = profileBand(profile, touching, box, 6 * k, 4 * k, offset * 0.3);
   await stamp(shadow, width, height, contact, blur * 0.2, spec.opacity);
@@ -93,7 +101,10 @@ function groundLine(profile: Float32Array): Float32Array {
   const hull: number[] = [];
   const cross = (o: number, a: number, b: number) =>
     (a - o) * ((profile[b] ?? 0) - (profile[o] ?? 0)) - ((profile[a] ?? 0) - (profile[o] ?? 0)) * (b - o);
-  for (let x = 0; x < profile.length; x++) {
+  // The outermost columns are the silhouette's tips (a bumper's nose, a sleeve's end): rarely on the
+  // floor, and as hull end points they would always count as touching it.
+  const trim = Math.floor(profile.length * EDGE_TRIM);
+  for (let x = trim; x < profile.length - trim; x++) {
     if ((profile[x] ?? -1) < 0) continue;
     // y grows downwards: keep only right turns so the chain stays below every point.
     while (hull.length >= 2 && cross(hull[hull.length - 2] ?? 0, hull[hull.length - 1] ?? 0, x) <= 0)
@@ -101,6 +112,12 @@ function groundLine(profile: Float32Array): Float32Array {
     hull.push(x);
   }
   const line = new Float32Array(profile.length).fill(-1);
+  const first = hull[0];
+  const last = hull[hull.length - 1];
+  if (first === undefined || last === undefined) return line;
+  // Beyond the trimmed ends the floor continues flat.
+  line.fill(profile[first] ?? -1, 0, first);
+  line.fill(profile[last] ?? -1, last + 1);
   for (let h = 0; h < hull.length; h++) {
     const a = hull[h] ?? 0;
     const b = hull[h + 1] ?? a;
@@ -126,8 +143,8 @@ function profileBand(
   offset: number,
   spread = 1,
 ): Patch {
-  const up = Math.max(1, Math.round(above));
-  const down = Math.max(1, Math.round(below));
+  const up = Math.max(2, Math.round(above));
+  const down = Math.max(2, Math.round(below));
   const width = Math.max(1, Math.round(box.width * spread));
   const left = Math.round(box.x + box.width / 2 - width / 2);
   let highest = box.y + box.height;
