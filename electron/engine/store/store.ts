@@ -68,10 +68,23 @@ export class Store {
     );
   }
 
-  static open(paths: Pick<ProfilePaths, 'database'>, options: OpenDatabaseOptions = {}): Store {
+  /**
+   * Opens (creating or migrating) the profile's database. Expired outputs are swept right away, so a
+   * history opened after a week away shows what is really kept; pass `sweep: false` to skip that.
+   */
+  static open(
+    paths: Pick<ProfilePaths, 'database'>,
+    options: OpenDatabaseOptions & { sweep?: boolean } = {},
+  ): Store {
     const db = openDatabase(paths.database, options);
     const store = new Store(db, paths.database);
-    store.guard(() => ensureAnonymousAccount(db));
+    try {
+      store.guard(() => ensureAnonymousAccount(db));
+      if (options.sweep !== false) store.sweepExpired();
+    } catch (error) {
+      store.close();
+      throw error;
+    }
     return store;
   }
 

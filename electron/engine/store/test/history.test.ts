@@ -281,3 +281,27 @@ describe('export and backup', () => {
     await expect(store.backup(dbFile)).rejects.toThrow(/live database/);
   });
 });
+
+describe('start-up sweep', () => {
+  it('opening the store removes outputs that expired while it was closed', async () => {
+    const first = temp();
+    const photo = await smallPhoto(40);
+    const old = await first.store.recordGeneration({
+      operation: 'cutout',
+      params: {},
+      status: 'done',
+      input: { bytes: photo },
+      output: { bytes: await greyOf(photo) },
+      createdAt: new Date(Date.now() - 8 * DAY),
+    });
+    first.store.close();
+    const { Store } = await import('../store');
+    const again = Store.open({ database: first.dbFile });
+    try {
+      expect(again.getGeneration(old.id).outputExpired).toBe(true);
+      expect(again.getGeneration(old.id).input).not.toBeNull();
+    } finally {
+      again.close();
+    }
+  });
+});
