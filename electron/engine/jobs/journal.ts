@@ -7,6 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
 import type { OperationName, OperationResult } from '../operations/types';
+import type { DebitInput, RecordOptions } from '../store/types';
+
+/** A paid-for permission to record one generation (from the account's token gate). */
+export interface GenerationCharge {
+  debit?: DebitInput;
+  options?: RecordOptions;
+  /** Ends the reservation: called once the generation is recorded, or when the item did not finish. */
+  release(): void;
+}
+
+/** Authorizes one generation of `operation` before it runs; throws (INSUFFICIENT_TOKENS…) when it may not. */
+export interface ChargePort {
+  authorize(operation: OperationName): Promise<GenerationCharge>;
+}
 
 export type BatchStatus = 'running' | 'paused' | 'cancelled' | 'done';
 export type JournalItemStatus = 'pending' | 'done' | 'failed' | 'skipped';
@@ -54,6 +68,7 @@ export interface BatchJournal {
     item: JournalItem,
     result: OperationResult,
     encoded: Buffer | undefined,
+    charge?: GenerationCharge,
   ): Promise<void>;
   itemFailed(batch: BatchRecord, item: JournalItem, error: SerializedError): void;
   itemSkipped(batch: BatchRecord, item: JournalItem, note: string | undefined): void;

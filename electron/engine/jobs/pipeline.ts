@@ -34,6 +34,11 @@ export interface PipelineOptions {
 
 export interface PipelineHooks {
   onStage?(item: PipelineItem, stage: Stage): void;
+  /**
+   * Runs before an item is decoded; throwing fails that item alone with the error (the token gate:
+   * no tokens left means the image is not processed, rather than processed and then refused).
+   */
+  admit?(item: PipelineItem): Promise<void>;
 }
 
 export function defaultPipelineOptions(
@@ -129,6 +134,7 @@ export class Pipeline {
       if (this.options.skipExisting && existsSync(item.output)) {
         return { result: { ...base, status: 'skipped', timings, note: 'output already exists' } };
       }
+      await this.hooks.admit?.(item);
       this.hooks.onStage?.(item, 'decode');
       const decoded = await this.timed(timings, 'decode', () =>
         this.io.with(() => this.op.decode(item.input)),

@@ -13,9 +13,12 @@ import { AtelierError } from '../errors';
 import { writeFileAtomic } from '../operations/atomic-write';
 import type { BoundOperation } from '../operations/types';
 import { profilePaths } from '../profile';
-import { Store } from '../store';
+import { storeLedger } from '../account/store-ledger';
+import { TokenGate, localDay } from '../account/wallet';
+import { ANONYMOUS_ACCOUNT_ID, Store } from '../store';
 import { tempDir } from '../testing/fixtures';
 import type { BatchProgress } from './progress';
+import { tokenGateCharges } from './charges';
 import { JobQueue } from './queue';
 import { StoreJournal } from './store-journal';
 
@@ -60,13 +63,19 @@ async function setup(count: number) {
       return bytes as Buffer;
     },
   };
-  const open = () => {
+  const open = (options: { quota?: boolean } = {}) => {
     const store = Store.open(profilePaths(t.dir));
+    const gate = new TokenGate(
+      storeLedger(store.db),
+      { kind: 'anonymous', localId: ANONYMOUS_ACCOUNT_ID },
+      [],
+    );
     const queue = new JobQueue({
       journal: new StoreJournal(store.batches),
       bind: () => copyOp,
       acceleration: 'cpu',
       cores: 2,
+      ...(options.quota ? { charges: tokenGateCharges(gate) } : {}),
     });
     return { store, queue };
   };
@@ -162,6 +171,22 @@ describe('JobQueue', () => {
     expect(retried.results.map((r) => r.input)).toEqual([target]);
     expect(existsSync(path.join(s.dir, 'out', 'p0.png'))).toBe(false);
     expect(generationsPerInput(store, run.batch.id)).toEqual([1, 1, 1, 1]);
+    store.close();
+  });
+
+  it('authorizes each item with the token gate before it runs: the free quota stops the batch cleanly', async () => {
+    const s = await setup(12);
+    const { store, queue } = s.open({ quota: true });
+    const outcome = await queue.start(s.spec).finished;
+    const done = outcome.results.filter((r) => r.status === 'done');
+    const refused = outcome.results.filter((r) => r.status === 'failed');
+    const quota = storeLedger(store.db).quotaUsed(ANONYMOUS_ACCOUNT_ID, localDay(new Date()));
+    expect(done.length).toBe(quota);
+    expect(quota).toBeGreaterThan(0);
+    expect(refused.length).toBe(12 - quota);
+    expect(refused.every((r) => r.error?.code === 'INSUFFICIENT_TOKENS')).toBe(true);
+    // Refused images were never processed: no output was written for them.
+    for (const r of refused) expect(existsSync(r.output)).toBe(false);
     store.close();
   });
 

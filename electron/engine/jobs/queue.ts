@@ -7,7 +7,14 @@
 import { EventEmitter } from 'node:events';
 import { AtelierError, serializeError, type SerializedError } from '../errors';
 import type { BoundOperation, OperationName, OperationResult } from '../operations/types';
-import type { BatchJournal, BatchRecord, JournalItem, NewBatchItem } from './journal';
+import type {
+  BatchJournal,
+  BatchRecord,
+  ChargePort,
+  GenerationCharge,
+  JournalItem,
+  NewBatchItem,
+} from './journal';
 import { Pipeline, defaultPipelineOptions, zeroTimings, type PipelineItem } from './pipeline';
 import { ProgressTracker, type BatchProgress, type ItemEvent } from './progress';
 
@@ -27,6 +34,8 @@ export interface QueueOptions {
   cores: number;
   /** Items in flight at once (--concurrency); tuned to cores and provider when absent. */
   concurrency?: number;
+  /** The token gate: each item is authorized before it runs and its debit recorded with it. */
+  charges?: ChargePort;
 }
 
 export interface BatchOutcome {
@@ -42,6 +51,7 @@ export class BatchRun extends EventEmitter<RunEvents> {
   readonly finished: Promise<BatchOutcome>;
   private readonly pipeline: Pipeline;
   private readonly tracker: ProgressTracker;
+  private readonly charges = new Map<string, GenerationCharge>();
 
   constructor(
     readonly batch: BatchRecord,
@@ -59,6 +69,7 @@ export class BatchRun extends EventEmitter<RunEvents> {
       {
         onStage: (item, stage) =>
           this.emit('item', { batchId: batch.id, itemId: item.id, input: item.input, stage }),
+        ...(options.charges ? { admit: admitWith(options.charges, op.name, this.charges) } : {}),
       },
     );
     const pending = items.filter((i) => i.status === 'pending');
@@ -124,9 +135,11 @@ export class BatchRun extends EventEmitter<RunEvents> {
     this.emit('progress', this.progress);
     await this.pipeline.runAll(items, async (item, result, encoded) => {
       const row = byId.get(item.id);
+      const charge = this.charges.get(item.id);
+      this.charges.delete(item.id);
       if (row) {
         try {
-          if (result.status === 'done') await this.journal.itemDone(this.batch, row, result, encoded);
+          if (result.status === 'done') await this.journal.itemDone(this.batch, row, result, encoded, charge);
           else if (result.status === 'failed' && result.error)
             this.journal.itemFailed(this.batch, row, result.error);
           else if (result.status === 'skipped') this.journal.itemSkipped(this.batch, row, result.note);
@@ -136,6 +149,7 @@ export class BatchRun extends EventEmitter<RunEvents> {
           result = { ...result, status: 'failed', error: serializeError(error) };
         }
       }
+      charge?.release();
       report(item, result);
     });
     const status = this.pipeline.cancelled ? 'cancelled' : 'done';
@@ -200,6 +214,17 @@ export class JobQueue {
   retryFailed(batchId: string): BatchRun {
     return this.resume(batchId, { retryFailed: true });
   }
+}
+
+/** The pipeline's admit hook for a token gate: authorize before decoding, keep the charge for the record. */
+export function admitWith(
+  charges: ChargePort,
+  operation: OperationName,
+  held: Map<string, GenerationCharge>,
+): (item: PipelineItem) => Promise<void> {
+  return async (item) => {
+    held.set(item.id, await charges.authorize(operation));
+  };
 }
 
 function decidedResult(planned: NewBatchItem & { note?: string }, model: string): OperationResult {

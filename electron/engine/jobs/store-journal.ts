@@ -15,6 +15,7 @@ import {
   type BatchJournal,
   type BatchRecord,
   type BatchStatus,
+  type GenerationCharge,
   type JournalItem,
   type NewBatchItem,
 } from './journal';
@@ -38,18 +39,6 @@ export interface BatchStorePort {
   listBatches(options?: { status?: BatchStatus; limit?: number }): BatchRow[];
 }
 
-/** A paid-for permission to record one generation (the account's token gate), optional. */
-export interface GenerationCharge {
-  debit?: DebitInput;
-  options?: RecordOptions;
-  /** Called once the generation is recorded or has failed, to end the reservation. */
-  release(): void;
-}
-
-export interface ChargePort {
-  authorize(operation: OperationName): Promise<GenerationCharge>;
-}
-
 const MIME: Record<string, string> = {
   png: 'image/png',
   webp: 'image/webp',
@@ -58,10 +47,7 @@ const MIME: Record<string, string> = {
 };
 
 export class StoreJournal implements BatchJournal {
-  constructor(
-    private readonly store: BatchStorePort,
-    private readonly charges?: ChargePort,
-  ) {}
+  constructor(private readonly store: BatchStorePort) {}
 
   createBatch(spec: {
     operation: OperationName;
@@ -113,31 +99,27 @@ export class StoreJournal implements BatchJournal {
     item: JournalItem,
     result: OperationResult,
     encoded: Buffer | undefined,
+    charge?: GenerationCharge,
   ): Promise<void> {
-    const charge = await this.charges?.authorize(batch.operation);
-    try {
-      const input = await readFile(item.input);
-      const ext = path.extname(item.output).slice(1).toLowerCase();
-      const generation: NewGeneration = {
-        operation: batch.operation,
-        params: batch.params,
-        model: result.model ?? null,
-        provider: result.provider?.used ?? null,
-        timings: { ...result.timings },
-        status: 'done',
-        inputName: path.basename(item.input),
-        input: { bytes: input },
-        output: encoded ? { bytes: encoded, ...(MIME[ext] ? { mime: MIME[ext] } : {}) } : null,
-        batchId: batch.id,
-      };
-      await this.store.completeItemWithGeneration(Number(item.id), generation, {
-        outputPath: item.output,
-        ...(charge?.debit ? { debit: charge.debit } : {}),
-        ...(charge?.options ?? {}),
-      });
-    } finally {
-      charge?.release();
-    }
+    const input = await readFile(item.input);
+    const ext = path.extname(item.output).slice(1).toLowerCase();
+    const generation: NewGeneration = {
+      operation: batch.operation,
+      params: batch.params,
+      model: result.model ?? null,
+      provider: result.provider?.used ?? null,
+      timings: { ...result.timings },
+      status: 'done',
+      inputName: path.basename(item.input),
+      input: { bytes: input },
+      output: encoded ? { bytes: encoded, ...(MIME[ext] ? { mime: MIME[ext] } : {}) } : null,
+      batchId: batch.id,
+    };
+    await this.store.completeItemWithGeneration(Number(item.id), generation, {
+      outputPath: item.output,
+      ...(charge?.debit ? { debit: charge.debit } : {}),
+      ...(charge?.options ?? {}),
+    });
   }
 
   itemFailed(_batch: BatchRecord, item: JournalItem, error: SerializedError): void {

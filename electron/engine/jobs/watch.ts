@@ -8,9 +8,11 @@ import { existsSync, statSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
+import { serializeError } from '../errors';
 import type { BoundOperation, OperationResult } from '../operations/types';
-import type { BatchJournal, BatchRecord } from './journal';
+import type { BatchJournal, BatchRecord, ChargePort, GenerationCharge } from './journal';
 import { Pipeline, type PipelineOptions } from './pipeline';
+import { admitWith } from './queue';
 
 export interface WatchOptions {
   inputDir: string;
@@ -35,6 +37,7 @@ export class FolderWatch extends EventEmitter<WatchEvents> {
   private readonly again = new Set<string>();
   private readonly pipeline: Pipeline;
   private closed = false;
+  private readonly charges = new Map<string, GenerationCharge>();
 
   constructor(
     readonly batch: BatchRecord,
@@ -42,9 +45,14 @@ export class FolderWatch extends EventEmitter<WatchEvents> {
     private readonly journal: BatchJournal,
     pipelineOptions: PipelineOptions,
     private readonly options: WatchOptions,
+    chargePort?: ChargePort,
   ) {
     super();
-    this.pipeline = new Pipeline(op, pipelineOptions);
+    this.pipeline = new Pipeline(
+      op,
+      pipelineOptions,
+      chargePort ? { admit: admitWith(chargePort, op.name, this.charges) } : {},
+    );
   }
 
   async start(): Promise<void> {
