@@ -111,12 +111,16 @@ export class FolderWatch extends EventEmitter<WatchEvents> {
     if (!item) return;
     const { result, encoded } = await this.pipeline.run({ id: item.id, input: file, output });
     let final = result;
+    const charge = this.charges.get(item.id);
+    this.charges.delete(item.id);
     try {
-      if (result.status === 'done') await this.journal.itemDone(this.batch, item, result, encoded);
+      if (result.status === 'done') await this.journal.itemDone(this.batch, item, result, encoded, charge);
       else if (result.status === 'failed' && result.error)
         this.journal.itemFailed(this.batch, item, result.error);
     } catch (error) {
-      final = { ...result, status: 'failed', error: { code: 'DATABASE', message: String(error) } };
+      final = { ...result, status: 'failed', error: serializeError(error) };
+    } finally {
+      charge?.release();
     }
     this.emit('result', final);
   }
