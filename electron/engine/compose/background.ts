@@ -90,8 +90,7 @@ async function blurredPhoto(
   const rgb = await rawFromSharp(
     sharpFromRaw(original).removeAlpha().resize(width, height, { fit: 'cover', position: 'centre' }),
   );
-  const plain = await rawFromSharp(sharpFromRaw(rgb).blur(sigma));
-  if (!mask) return toRgba(plain);
+  if (!mask) return toRgba(await rawFromSharp(sharpFromRaw(rgb).blur(sigma)));
   const weights = await maskFromSharp(
     sharpFromMask(mask).resize(width, height, { fit: 'cover', position: 'centre' }).negate(),
   );
@@ -101,23 +100,73 @@ async function blurredPhoto(
     const w = weights.data[i] ?? 0;
     for (let c = 0; c < 3; c++) weighted[i * 3 + c] = Math.round(((rgb.data[i * 3 + c] ?? 0) * w) / 255);
   }
-  const [blurredWeighted, blurredWeights] = await Promise.all([
+  const [blurredWeighted, blurredWeights, farFill] = await Promise.all([
     rawFromSharp(sharp(weighted, { raw: { width, height, channels: 3 } }).blur(sigma)),
     blurMask(weights, sigma),
+    distantFill(weighted, weights, width, height),
   ]);
-  // Where almost nothing but subject was nearby, fall back smoothly to the plain blur.
+  // Where almost nothing but subject was within reach of the blur, the colour comes from the wider
+  // surroundings instead (a plain blur there would leave a ghost of the subject).
   const FALLBACK = 0.04;
   const out = Buffer.alloc(n * 4);
   for (let i = 0; i < n; i++) {
     const w = (blurredWeights.data[i] ?? 0) / 255;
     for (let c = 0; c < 3; c++) {
       const v =
-        ((blurredWeighted.data[i * 3 + c] ?? 0) + (plain.data[i * 3 + c] ?? 0) * FALLBACK) / (w + FALLBACK);
+        ((blurredWeighted.data[i * 3 + c] ?? 0) + (farFill.data[i * 3 + c] ?? 0) * FALLBACK) / (w + FALLBACK);
       out[i * 4 + c] = v > 255 ? 255 : Math.round(v);
     }
     out[i * 4 + 3] = 255;
   }
   return { data: out, width, height, channels: 4 };
+}
+
+/** Side of the small copy the distant fill is computed on. */
+const FILL_SIDE = 96;
+
+/**
+ * A very wide normalized convolution (a quarter of the frame) on a small copy, scaled back up:
+ * what the background probably looks like behind a large subject. Falls back to the mean
+ * background colour where even that sees only subject.
+ */
+async function distantFill(
+  weighted: Buffer,
+  weights: Mask,
+  width: number,
+  height: number,
+): Promise<RawImage> {
+  const scale = Math.min(1, FILL_SIDE / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  const sigma = Math.max(0.3, 0.25 * Math.max(w, h));
+  const smallWeighted = await rawFromSharp(
+    sharp(weighted, { raw: { width, height, channels: 3 } }).resize(w, h, { fit: 'fill' }),
+  );
+  const smallWeights = await maskFromSharp(sharpFromMask(weights).resize(w, h, { fit: 'fill' }));
+  const [bw, bm] = await Promise.all([
+    rawFromSharp(sharpFromRaw(smallWeighted).blur(sigma)),
+    blurMask(smallWeights, sigma),
+  ]);
+  const mean = [0, 0, 0];
+  let total = 0;
+  for (let i = 0; i < w * h; i++) {
+    for (let c = 0; c < 3; c++) mean[c] = (mean[c] ?? 0) + (smallWeighted.data[i * 3 + c] ?? 0);
+    total += smallWeights.data[i] ?? 0;
+  }
+  const small = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const wt = (bm.data[i] ?? 0) / 255;
+    for (let c = 0; c < 3; c++) {
+      const globalMean = total > 0 ? ((mean[c] ?? 0) * 255) / total : 128;
+      small[i * 3 + c] = Math.min(
+        255,
+        Math.round(((bw.data[i * 3 + c] ?? 0) + globalMean * 0.01) / (wt + 0.01)),
+      );
+    }
+  }
+  return rawFromSharp(
+    sharp(small, { raw: { width: w, height: h, channels: 3 } }).resize(width, height, { fit: 'fill' }),
+  );
 }
 
 /**

@@ -56,7 +56,7 @@ export async function renderShadow(mask: Mask, spec: ShadowSpec): Promise<Mask> 
   await stamp(shadow, width, height, contact, blur * 0.2, spec.opacity);
   // Footprint: a wider, softer band along the ground line, spread sideways.
   const present = profile.map((yb) => (yb < 0 ? 0 : 1));
-  const footprint = profileBand(ground, present, box, 12 * k, 28 * k, offset, spec.spread);
+  const footprint = profileBand(ground, present, box, 12 * k, 28 * k, offset, spec.spread, 0.2);
   await stamp(shadow, width, height, footprint, blur, spec.opacity * 0.55);
   // Ambient drop: the whole silhouette squashed flat just below the base, very soft, barely there.
   const ambient = await squashedSilhouette(mask, box, spec.spread * 1.1, 0.1, base + offset * 1.5);
@@ -142,6 +142,7 @@ function profileBand(
   below: number,
   offset: number,
   spread = 1,
+  taper = 0,
 ): Patch {
   const up = Math.max(2, Math.round(above));
   const down = Math.max(2, Math.round(below));
@@ -155,7 +156,9 @@ function profileBand(
   for (let x = 0; x < width; x++) {
     const source = Math.min(box.width - 1, Math.max(0, Math.floor((x / width) * box.width)));
     const y0 = line[source] ?? -1;
-    const value = Math.round(255 * (weight[source] ?? 0));
+    // Tapered ends make the band a soft lens rather than a strip with square ends.
+    const end = taper > 0 ? clamp01(Math.min(x + 0.5, width - x - 0.5) / (taper * width)) : 1;
+    const value = Math.round(255 * (weight[source] ?? 0) * end * end * (3 - 2 * end));
     if (y0 < 0 || value === 0) continue;
     const centre = Math.round(y0 + offset) - top;
     for (let y = Math.max(0, centre - up); y <= Math.min(height - 1, centre + down); y++)
