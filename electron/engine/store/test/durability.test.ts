@@ -44,8 +44,8 @@ describe('durability', () => {
     cleanups.push(cleanup);
     const dbFile = path.join(dir, 'atelier.db');
     let previous = 0;
-    for (let round = 0; round < 3; round++) {
-      const committed = await runAndKill(dbFile, previous + 12);
+    for (let round = 0; round < 6; round++) {
+      const committed = await runAndKill(dbFile, 6);
       const store = Store.open({ database: dbFile });
       try {
         const db = store.db;
@@ -60,8 +60,8 @@ describe('durability', () => {
             `SELECT count(*) FROM generations g
              LEFT JOIN images i ON i.id = g.input_image_id LEFT JOIN images o ON o.id = g.output_image_id
              LEFT JOIN token_debits d ON d.generation_id = g.id
-             WHERE i.id IS NULL OR o.id IS NULL OR d.id IS NULL OR length(i.data_base64) <> 200000
-               OR length(o.data_base64) <> 200000`,
+             WHERE i.id IS NULL OR o.id IS NULL OR d.id IS NULL OR length(i.data_base64) <> 400000
+               OR length(o.data_base64) <> 400000`,
           )
           .pluck()
           .get();

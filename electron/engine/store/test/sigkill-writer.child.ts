@@ -1,7 +1,7 @@
 /**
  * Child process for the durability test: records generations (half of them through a batch item) in a
  * tight loop until killed, printing the count after each commit. Images are random bytes with explicit
- * metadata so each transaction is large (~300 KB) and the kill often lands inside one.
+ * metadata so each transaction is large (~600 KB) and the kill often lands inside one.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Store } from '../store';
@@ -15,7 +15,7 @@ const items = store.batches.addBatchItems(
   Array.from({ length: 5000 }, (_, i) => ({ inputPath: `/in/${i}.jpg` })),
 );
 const thumbnail = randomBytes(2_000);
-const image = () => ({ bytes: randomBytes(150_000), mime: 'image/png', width: 200, height: 250, thumbnail });
+const image = () => ({ bytes: randomBytes(300_000), mime: 'image/png', width: 200, height: 250, thumbnail });
 
 for (let i = 0; ; i++) {
   const generation = {
