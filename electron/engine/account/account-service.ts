@@ -32,12 +32,7 @@ export interface AccountServiceOptions {
   timeoutMs?: number;
 }
 
-export interface WhoAmI {
-  account: WalletAccount;
-  email?: string;
-  /** For signed-in accounts: whether the keychain still holds a sign-in for it. */
-  keychain?: 'present' | 'missing';
-}
+export type SignedInAccount = Extract<WalletAccount, { kind: 'signed_in' }>;
 
 export class AccountService {
   readonly client: LicenseClient;
@@ -157,7 +152,10 @@ export class AccountService {
     };
   }
 
-  async whoami(): Promise<WhoAmI> {
+  async whoami(): Promise<
+    | { account: Extract<WalletAccount, { kind: 'anonymous' }> }
+    | { account: SignedInAccount; email?: string; keychain: 'present' | 'missing' }
+  > {
     const account = this.current();
     if (account.kind !== 'signed_in') return { account };
     const token = await this.options.credentials.get(keychainService(this.client.origin), account.serverId);
@@ -182,6 +180,11 @@ export class AccountService {
   quota(day: string): { used: number; limit: number } {
     const prices = cachedPrices(this.ledger).value;
     return { used: this.ledger.quotaUsed(ANONYMOUS_ACCOUNT_ID, day), limit: prices.freeDailyQuota };
+  }
+
+  /** Re-fetches the verified balance (hosts call it on window focus, e.g. after a purchase). */
+  refreshBalance(signal?: AbortSignal): Promise<VerifiedStatement> {
+    return refreshBalance(this.target(signal));
   }
 
   sync(signal?: AbortSignal): Promise<SyncResult> {

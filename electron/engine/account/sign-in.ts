@@ -40,11 +40,17 @@ export async function signInWithBrowser(options: SignInOptions): Promise<TokenRe
       redirectUri: listener.redirectUri,
       verifier: pkce.verifier,
     });
-    await options.credentials.set(
-      keychainService(options.client.origin),
-      tokens.account.id,
-      tokens.refresh_token,
-    );
+    try {
+      await options.credentials.set(
+        keychainService(options.client.origin),
+        tokens.account.id,
+        tokens.refresh_token,
+      );
+    } catch (error) {
+      // Never keep a refresh token we cannot store safely: revoke it so it is not left live on the server.
+      await options.client.revoke(tokens.refresh_token).catch(() => undefined);
+      throw error;
+    }
     return tokens;
   } finally {
     await listener.close();

@@ -10,11 +10,13 @@ import { AccountService } from '../account/account-service';
 import { anonymousHistoryCount } from '../account/adopt';
 import { loadAccountConfig } from '../account/config';
 import { KeytarCredentialStore } from '../account/credentials';
+import { cachedPrices } from '../account/prices';
+import { storeLedger } from '../account/store-ledger';
 import { localDay } from '../account/wallet';
 import { AtelierError } from '../errors';
 import type { Host } from '../host';
 import { openProfile, resolveProfileDir } from '../profile';
-import { Store } from '../store';
+import { ANONYMOUS_ACCOUNT_ID, Store } from '../store';
 import type { CommandModule } from './command';
 
 export type AccountVerb = 'login' | 'logout' | 'whoami' | 'balance' | 'buy';
@@ -92,6 +94,16 @@ export async function runAccountCommand(verb: AccountVerb, argv: string[]): Prom
   const profile = openProfile(resolveProfileDir(values.profile));
   const store = Store.open(profile);
   try {
+    // Anonymous use needs no license server: say so without requiring one to be configured.
+    if ((verb === 'whoami' || verb === 'balance') && store.currentAccount().kind === 'anonymous') {
+      const limit = cachedPrices(storeLedger(store.db)).value.freeDailyQuota;
+      const used = storeLedger(store.db).quotaUsed(ANONYMOUS_ACCOUNT_ID, localDay(new Date()));
+      print(`Not signed in: ${Math.max(0, limit - used)} of ${limit} free generations left today`, {
+        signedIn: false,
+        quota: { used, limit },
+      });
+      return 0;
+    }
     const service = new AccountService({
       store,
       config: loadAccountConfig(profile),
@@ -136,14 +148,7 @@ export async function runAccountCommand(verb: AccountVerb, argv: string[]): Prom
       }
       case 'whoami': {
         const who = await service.whoami();
-        if (who.account.kind === 'anonymous') {
-          const q = service.quota(localDay(new Date()));
-          print(`Not signed in (anonymous: ${q.used} of ${q.limit} free generations used today)`, {
-            signedIn: false,
-            quota: q,
-          });
-          return 0;
-        }
+        if (who.account.kind === 'anonymous' || !('keychain' in who)) return 0; // handled above
         const human =
           who.keychain === 'present'
             ? `Signed in as ${who.email ?? who.account.serverId} at ${service.client.origin}`
@@ -157,11 +162,6 @@ export async function runAccountCommand(verb: AccountVerb, argv: string[]): Prom
         return who.keychain === 'present' ? 0 : 2;
       }
       case 'balance': {
-        if (service.current().kind === 'anonymous') {
-          const q = service.quota(localDay(new Date()));
-          print(`Anonymous: ${q.limit - q.used} of ${q.limit} free generations left today`, { quota: q });
-          return 0;
-        }
         const { spendable: s, syncError } = await service.balance({ sync: !values.offline });
         print(
           [
