@@ -32,6 +32,7 @@ import {
 } from './queries';
 import { compact, deleteGenerationRow, sweepExpired } from './retention';
 import { exportHistoryZip, type ExportResult } from './export';
+import { validateNewGeneration } from './validate';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
 import type {
   DebitInput,
@@ -203,6 +204,7 @@ export class Store {
   }
 
   private async prepareGeneration(input: NewGeneration): Promise<PreparedGeneration> {
+    validateNewGeneration(input);
     const accountId = input.accountId ?? this.currentAccountId;
     requireAccount(this.db, accountId);
     return {

@@ -234,3 +234,23 @@ describe('batches', () => {
     expect(() => batches.getBatch('nope')).toThrow(/No batch nope/);
   });
 });
+
+describe('recordGeneration input checks', () => {
+  it('names the bad field and writes nothing', async () => {
+    const { store } = temp();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ operation: '', params: {}, status: 'done' }, /operation/],
+      [{ operation: 'cutout', params: {}, status: 'ok' }, /status/],
+      [{ operation: 'cutout', params: {}, status: 'done', tokensSpent: -1 }, /tokensSpent/],
+      [{ operation: 'cutout', params: { n: 1n }, status: 'done' }, /params is not JSON/],
+      [{ operation: 'cutout', params: {}, status: 'done', createdAt: new Date('nope') }, /createdAt/],
+      [{ operation: 'cutout', params: {}, status: 'done', output: { bytes: 'abc' } }, /output\.bytes/],
+    ];
+    for (const [input, message] of cases) {
+      const err = await store.recordGeneration(input as never).catch((e: unknown) => e);
+      expect(err, String(message)).toBeInstanceOf(AtelierError);
+      expect((err as AtelierError).message).toMatch(message);
+    }
+    expect(store.count()).toBe(0);
+  });
+});
