@@ -15,6 +15,18 @@ import { axisWeights, planTiles, TileAccumulator, type TilePlan } from './tiles'
 /** Tiles per run for models with a dynamic batch: 4×720² floats is ~25 MB in and out. */
 const MAX_BATCH = 4;
 
+/** Cancellation and progress for long runs (many tiles on a CPU). */
+export interface RunControl {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AtelierError('CANCELLED', 'Stylize was cancelled', { hint: 'start it again when needed' });
+  }
+}
+
 export interface ModelRun {
   image: RawImage;
   tiles: number;
@@ -57,7 +69,8 @@ function batchDims(layout: 'NCHW' | 'NHWC', n: number, width: number, height: nu
   return layout === 'NCHW' ? [n, 3, height, width] : [n, height, width, 3];
 }
 
-async function runWhole(image: RawImage, model: LoadedModel): Promise<ModelRun> {
+async function runWhole(image: RawImage, model: LoadedModel, control: RunControl): Promise<ModelRun> {
+  throwIfCancelled(control.signal);
   const size = modelInputSize(model.entry, image.width, image.height);
   const scaled = await resizeRgb(image, size.width, size.height);
   const started = performance.now();
@@ -67,6 +80,7 @@ async function runWhole(image: RawImage, model: LoadedModel): Promise<ModelRun> 
     batchDims(model.entry.input.layout, 1, size.width, size.height),
   );
   const inferenceMs = performance.now() - started;
+  control.onProgress?.(1, 1);
   const rgb = tensorToRgb(values, size.width, size.height, model.entry.output);
   const styled = await resizeRgb(
     { data: rgb, width: size.width, height: size.height, channels: 3 },
@@ -112,6 +126,7 @@ async function runTiled(
   tile: { width: number; height: number },
   dynamicBatch: boolean,
   overlap: number,
+  control: RunControl,
 ): Promise<ModelRun & { plan: TilePlan }> {
   const plan = planTiles(image.width, image.height, tile.width, tile.height, overlap);
   const weightsX = plan.xs.map((_, i) => axisWeights(plan.xs, i, tile.width));
@@ -121,6 +136,7 @@ async function runTiled(
   const batchSize = dynamicBatch ? MAX_BATCH : 1;
   let inferenceMs = 0;
   for (let first = 0; first < plan.tiles.length; first += batchSize) {
+    throwIfCancelled(control.signal);
     const batch = plan.tiles.slice(first, first + batchSize);
     const data = new Float32Array(batch.length * perTile);
     batch.forEach((t, i) => {
@@ -147,6 +163,7 @@ async function runTiled(
       const wy = weightsY[t.iy]!;
       acc.add(rgb, t.x, t.y, tile.width, wx, wy);
     });
+    control.onProgress?.(first + batch.length, plan.tiles.length);
   }
   return {
     image: { data: acc.toRgb(), width: image.width, height: image.height, channels: 3 },
@@ -165,9 +182,10 @@ export async function runStyleModel(
   image: RawImage,
   model: LoadedModel,
   shape: StyleModelShape,
-  tileOverlap?: number,
+  tileOverlap: number | undefined,
+  control: RunControl = {},
 ): Promise<ModelRun> {
-  if (shape.size === 'dynamic') return runWhole(image, model);
+  if (shape.size === 'dynamic') return runWhole(image, model, control);
   const overlap = tileOverlap ?? defaultTileOverlap(shape.size);
   const maxOverlap = Math.floor(Math.min(shape.size.width, shape.size.height) / 2);
   if (overlap > maxOverlap) {
@@ -179,5 +197,5 @@ export async function runStyleModel(
       },
     );
   }
-  return runTiled(image, model, shape.size, shape.dynamicBatch, overlap);
+  return runTiled(image, model, shape.size, shape.dynamicBatch, overlap, control);
 }

@@ -146,6 +146,34 @@ describe('stylizeImage', () => {
   });
 });
 
+describe('progress and cancellation', () => {
+  it('reports each tile batch, ending at the total', async () => {
+    const seen: [number, number][] = [];
+    const result = await stylizeImage(
+      photo,
+      { processingSize: 400, onProgress: (done, total) => seen.push([done, total]) },
+      sessions,
+    );
+    expect(seen).toHaveLength(result.tiles);
+    expect(seen.at(-1)).toEqual([result.tiles, result.tiles]);
+  });
+
+  it('stops between tiles with CANCELLED', async () => {
+    const abort = new AbortController();
+    let calls = 0;
+    const onProgress = () => {
+      calls++;
+      abort.abort();
+    };
+    await rejects(
+      stylizeImage(photo, { processingSize: 400, signal: abort.signal, onProgress }, sessions),
+      'CANCELLED',
+      /cancelled/,
+    );
+    expect(calls).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   const tiny: RawImage = { data: Buffer.alloc(8 * 8 * 3, 100), width: 8, height: 8, channels: 3 };
 

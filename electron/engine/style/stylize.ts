@@ -42,10 +42,10 @@ export interface StylizeResult {
 
 /**
  * Restyles `image` with a style model. Options not given take their defaults (see StylizeOptions):
- * model 'anime-facepaint', provider 'auto', processingSize 1024, strength 1, mode 'full'.
+ * model 'anime-facepaint', provider 'auto', processingSize 2048, strength 1, mode 'full'.
  * Throws AtelierError: USAGE (bad option, missing or mis-sized mask, not a style model), NOT_FOUND /
  * MODEL_MISSING / MODEL_CORRUPT (from the registry), MODEL_CONTRACT (file and manifest disagree),
- * PROVIDER_UNAVAILABLE.
+ * PROVIDER_UNAVAILABLE, CANCELLED (options.signal aborted between tile batches).
  */
 export async function stylizeImage(
   image: RawImage,
@@ -77,7 +77,10 @@ export async function stylizeImage(
   const downscaled = await resizeRgb(rgb, processedSize.width, processedSize.height);
   const preparedAt = performance.now();
 
-  const run = await runStyleModel(downscaled, model, shape, opts.tileOverlap);
+  const run = await runStyleModel(downscaled, model, shape, opts.tileOverlap, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
   const ranAt = performance.now();
 
   const fullSize = await restoreFullResolution(rgb, downscaled, run.image);
