@@ -186,6 +186,21 @@ export function composeOver(subject: RawImage, background: RawImage): RawImage {
   for (let i = 0; i < top.length; i += 4) {
     const as = top[i + 3] ?? 0;
     const ab = bottom[i + 3] ?? 0;
+    // Most pixels are fully outside or inside the subject: copy them.
+    if (as === 255 || ab === 0) {
+      out[i] = top[i] ?? 0;
+      out[i + 1] = top[i + 1] ?? 0;
+      out[i + 2] = top[i + 2] ?? 0;
+      out[i + 3] = as;
+      continue;
+    }
+    if (as === 0) {
+      out[i] = bottom[i] ?? 0;
+      out[i + 1] = bottom[i + 1] ?? 0;
+      out[i + 2] = bottom[i + 2] ?? 0;
+      out[i + 3] = ab;
+      continue;
+    }
     if (ab === 255) {
       const inv = 255 - as;
       for (let c = 0; c < 3; c++)

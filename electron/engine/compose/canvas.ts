@@ -119,17 +119,15 @@ export async function placeSubject(
   );
   const layer = Buffer.alloc(width * height * 4);
   const placedMask = new Uint8Array(width * height);
-  for (let y = 0; y < box.height; y++) {
+  // Row by row, clipped to the canvas (a box may hang over an edge).
+  const x0 = Math.max(0, box.x);
+  const x1 = Math.min(width, box.x + box.width);
+  for (let y = 0; y < box.height && x1 > x0; y++) {
     const cy = box.y + y;
     if (cy < 0 || cy >= height) continue;
-    for (let x = 0; x < box.width; x++) {
-      const cx = box.x + x;
-      if (cx < 0 || cx >= width) continue;
-      const s = (y * box.width + x) * 4;
-      const d = cy * width + cx;
-      scaled.data.copy(layer, d * 4, s, s + 4);
-      placedMask[d] = scaled.data[s + 3] ?? 0;
-    }
+    const s = (y * box.width + (x0 - box.x)) * 4;
+    scaled.data.copy(layer, (cy * width + x0) * 4, s, s + (x1 - x0) * 4);
+    for (let x = x0; x < x1; x++) placedMask[cy * width + x] = scaled.data[s + (x - x0) * 4 + 3] ?? 0;
   }
   return { layer: { data: layer, width, height, channels: 4 }, mask: { data: placedMask, width, height } };
 }

@@ -84,3 +84,20 @@ export function ditherNoise(x: number, y: number): number {
   const v = 52.9829189 * (f - Math.floor(f));
   return v - Math.floor(v) - 0.5;
 }
+
+const LUT_SIZE = 4096;
+const LINEAR_TO_SRGB_LUT: Float32Array = (() => {
+  const table = new Float32Array(LUT_SIZE + 1);
+  for (let i = 0; i <= LUT_SIZE; i++) table[i] = linearToSrgb(i / LUT_SIZE);
+  return table;
+})();
+
+/** `linearToSrgb` through an interpolated table: within 0.05 of a code value, several times faster. */
+export function linearToSrgbFast(v: number): number {
+  if (v <= 0) return 0;
+  if (v >= 1) return 255;
+  const f = v * LUT_SIZE;
+  const i = Math.floor(f);
+  const a = LINEAR_TO_SRGB_LUT[i] ?? 0;
+  return a + ((LINEAR_TO_SRGB_LUT[i + 1] ?? 255) - a) * (f - i);
+}

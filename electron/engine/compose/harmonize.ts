@@ -6,7 +6,7 @@
  */
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
-import { linearToOklab, linearToSrgb, oklabToLinear, SRGB_TO_LINEAR, type Lab } from './color';
+import { linearToOklab, linearToSrgbFast, oklabToLinear, SRGB_TO_LINEAR, type Lab } from './color';
 
 export interface LabStats {
   mean: Lab;
@@ -88,9 +88,9 @@ export function harmonizeColors(
     }
     oklabToLinear(lab[0], lab[1], lab[2], rgb);
     if (ch === 1) {
-      out[o] = Math.round(linearToSrgb(rgb[1]));
+      out[o] = Math.round(linearToSrgbFast(rgb[1]));
     } else {
-      for (let c = 0; c < 3; c++) out[o + c] = Math.round(linearToSrgb(rgb[c] ?? 0));
+      for (let c = 0; c < 3; c++) out[o + c] = Math.round(linearToSrgbFast(rgb[c] ?? 0));
     }
   }
   return { data: out, width: subject.width, height: subject.height, channels: subject.channels };

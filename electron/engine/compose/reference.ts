@@ -70,8 +70,9 @@ export async function placeOnReference(
   const x =
     opts.placement === 'center' ? Math.round((width - boxW) / 2) : await calmestX(backdrop, boxW, y, boxH);
   const box: Box = { x, y, width: boxW, height: boxH };
-  const tinted = opts.harmonize ? harmonizeColors(subject, mask, reference, opts.harmonize) : subject;
-  const placed = await placeSubject(tinted, mask, bounds, box, width, height);
+  const placed = await placeSubject(subject, mask, bounds, box, width, height);
+  // Harmonized after scaling: same statistics, far fewer pixels than a full-resolution cut-out.
+  if (opts.harmonize) placed.layer = harmonizeColors(placed.layer, placed.mask, backdrop, opts.harmonize);
   const shadow = opts.shadow === undefined ? defaultShadow : opts.shadow;
   const ground = shadow ? applyShadow(backdrop, await renderShadow(placed.mask, shadow)) : backdrop;
   return { image: composeOver(placed.layer, ground), box };

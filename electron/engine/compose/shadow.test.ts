@@ -57,4 +57,19 @@ describe('renderShadow', () => {
     expect(luma(2, 2)).toBe(255);
     expect(luma(mask.width - 3, 2)).toBe(255);
   });
+
+  it('applies as black "over": scales opaque colours, becomes the alpha on transparent pixels', () => {
+    const background = {
+      data: Buffer.from([200, 100, 50, 255, 0, 0, 0, 0, 90, 90, 90, 128]),
+      width: 3,
+      height: 1,
+      channels: 4 as const,
+    };
+    const shadow: Mask = { data: new Uint8Array([128, 128, 128]), width: 3, height: 1 };
+    const out = applyShadow(background, shadow);
+    expect([...out.data.subarray(0, 4)]).toEqual([100, 50, 25, 255]);
+    expect([...out.data.subarray(4, 8)]).toEqual([0, 0, 0, 128]);
+    // 0.5 over 0.5: alpha 0.75, colour keeps a third of the grey.
+    expect([...out.data.subarray(8, 12)]).toEqual([30, 30, 30, 192]);
+  });
 });

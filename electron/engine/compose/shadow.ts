@@ -6,10 +6,9 @@
  */
 import sharp from 'sharp';
 import type { Mask, RawImage } from '../imaging/raw';
-import { composeOver } from './background';
 import { subjectBounds, type Box } from './bounds';
 import { clamp01 } from './gradient';
-import { maskFromSharp, sharpFromMask } from './sharp-raw';
+import { maskFromSharp, sharpFromMask, toRgba } from './sharp-raw';
 
 export interface ShadowSpec {
   /** Darkness of the shadow's core, 0..1. */
@@ -64,12 +63,25 @@ export async function renderShadow(mask: Mask, spec: ShadowSpec): Promise<Mask> 
   return toMask(shadow, width, height);
 }
 
-/** The background with the shadow darkened into it (black at the shadow's alpha, "over"). */
+/**
+ * The background with the shadow darkened into it: black at the shadow's alpha composited "over"
+ * it, touching only the pixels the shadow covers.
+ */
 export function applyShadow(background: RawImage, shadow: Mask): RawImage {
-  const n = shadow.width * shadow.height;
-  const layer = Buffer.alloc(n * 4);
-  for (let i = 0; i < n; i++) layer[i * 4 + 3] = shadow.data[i] ?? 0;
-  return composeOver({ data: layer, width: shadow.width, height: shadow.height, channels: 4 }, background);
+  const bg = toRgba(background);
+  const out = Buffer.from(bg.data);
+  for (let i = 0; i < shadow.data.length; i++) {
+    const s = shadow.data[i] ?? 0;
+    if (s === 0) continue;
+    const o = i * 4;
+    const ab = out[o + 3] ?? 0;
+    // Over an opaque pixel black simply scales the colour; over a see-through one the result gains
+    // alpha and its colour keeps the background's share: Cb·ab·(1−s) / outA.
+    const keep = ab === 255 ? 255 - s : (ab * (255 - s)) / (s + (ab * (255 - s)) / 255);
+    for (let c = 0; c < 3; c++) out[o + c] = Math.round(((out[o + c] ?? 0) * keep) / 255);
+    out[o + 3] = Math.round(s + (ab * (255 - s)) / 255);
+  }
+  return { data: out, width: bg.width, height: bg.height, channels: 4 };
 }
 
 /** A single-channel patch of shadow placed at (left, top) on the canvas. */
