@@ -2,7 +2,8 @@
  * `atelier history list|show|export|delete|regenerate|backup|pin|unpin`: the local history of the
  * current account, from the command line. Shares the profile (and so the history) with the app.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AtelierError } from '../errors';
@@ -227,23 +228,62 @@ const subcommands: Record<string, Handler> = {
   },
 };
 
-/** Not wired yet: the operations layer that runs the engine is not in this build. */
+const OPERATIONS = ['cutout', 'background', 'stylize', 'compose'] as const;
+
+/**
+ * Runs a history item again: the stored original goes to a temporary file, the engine runs the
+ * operation with the merged params and writes `out`, and the result is recorded linked to its source.
+ */
 async function regenerate(
   store: Store,
   id: number,
   changes: Record<string, unknown>,
-  _out: string,
-  _profileDir: string,
+  out: string,
+  profileDir: string,
 ): Promise<GenerationRow> {
-  store.prepareRegeneration(id, changes); // still reports unknown ids and privacy-deleted originals
-  throw new AtelierError(
-    'INTERNAL',
-    'atelier history regenerate: not yet wired (the operations layer is missing)',
-    {
-      hint: 'regenerate from the app, or run the operation on the saved input (history show ID --save-input FILE)',
-    },
-  );
+  const regen = store.prepareRegeneration(id, changes);
+  const operation = OPERATIONS.find((o) => o === regen.operation);
+  if (!operation) {
+    throw new AtelierError(
+      'USAGE',
+      `Item ${id} was made by "${regen.operation}", which this version cannot run`,
+      {
+        hint: 'update Atelier',
+      },
+    );
+  }
+  const work = mkdtempSync(path.join(os.tmpdir(), 'atelier-regen-'));
+  try {
+    const ext = EXT_BY_MIME[regen.input.mime] ?? 'png';
+    const input = path.join(work, `${path.parse(regen.inputName ?? 'original').name}.${ext}`);
+    writeFileSync(input, regen.input.bytes);
+    const { Engine } = await import('../engine');
+    const engine = await Engine.open({ profileDir });
+    try {
+      const result = await engine.runOne(operation, regen.params, input, out);
+      const done = result.status === 'done';
+      return await store.recordGeneration({
+        operation,
+        params: regen.params,
+        model: result.model ?? null,
+        provider: result.provider?.used ?? null,
+        timings: { ...result.timings },
+        status: done ? 'done' : 'failed',
+        error: done ? null : (result.error?.message ?? result.note ?? result.status),
+        inputName: regen.inputName,
+        input: { bytes: regen.input.bytes },
+        output: done ? { bytes: readFileSync(out) } : null,
+        sourceGenerationId: id,
+      });
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
+
+const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function statusOf(raw: string): 'done' | 'failed' {
   if (raw === 'done' || raw === 'failed') return raw;
