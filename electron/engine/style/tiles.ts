@@ -25,16 +25,27 @@ export interface TilePlan {
 }
 
 /**
- * Evenly spaced origins covering [0, length) with tiles of `tile` pixels overlapping by at least
- * `overlap`. A length not bigger than the tile gives one tile at 0 (the caller pads the image).
+ * Style networks down- and up-sample by powers of two, which leaves a faint periodic pattern in their
+ * output tied to the tile's origin. Origins on multiples of 8 keep that pattern in the same phase in
+ * every tile, so overlaps blend like with like instead of two offset patterns.
+ */
+export const TILE_ALIGN = 8;
+
+/**
+ * Evenly spaced origins, on multiples of TILE_ALIGN, covering [0, length) with tiles of `tile`
+ * pixels overlapping by at least `overlap`. The last tile may reach up to TILE_ALIGN − 1 pixels past
+ * the end (the caller mirrors the image there). A length not bigger than the tile gives one tile at 0.
  */
 export function axisOrigins(length: number, tile: number, overlap: number): number[] {
   if (length <= tile) return [0];
-  const step = tile - overlap;
-  const count = Math.ceil((length - overlap) / step);
-  if (count <= 1) return [0];
-  const last = length - tile;
-  return Array.from({ length: count }, (_, i) => Math.round((i * last) / (count - 1)));
+  const last = Math.ceil((length - tile) / TILE_ALIGN) * TILE_ALIGN;
+  // Rounding each origin to the grid can widen a gap by up to TILE_ALIGN: plan with that margin.
+  const step = Math.max(TILE_ALIGN, tile - overlap - TILE_ALIGN);
+  const count = Math.ceil(last / step) + 1;
+  return Array.from(
+    { length: count },
+    (_, i) => Math.round((i * last) / (count - 1) / TILE_ALIGN) * TILE_ALIGN,
+  );
 }
 
 export function planTiles(
