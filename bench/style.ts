@@ -57,6 +57,17 @@ export async function benchStyle(): Promise<void> {
       );
     }
   }
+  // A 24 MP camera photo with the default model: the full-resolution path (upscale + detail) dominates.
+  const big = await fixtureRgb('plants-1', 6000);
+  for (const processingSize of [1024, 2048]) {
+    const r = await stylizeImage(big, { processingSize }, sessions);
+    const t = r.timings;
+    console.log(
+      `${big.width}×${big.height} anime-facepaint @${processingSize}: total ${t.totalMs.toFixed(0)} ms ` +
+        `(prepare ${t.prepareMs.toFixed(0)}, model ${t.modelMs.toFixed(0)} of which inference ${t.inferenceMs.toFixed(0)}, ` +
+        `full-res + blend ${t.finishMs.toFixed(0)}), ${r.tiles} tiles, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+    );
+  }
   await sessions.dispose();
 }
 
