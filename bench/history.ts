@@ -120,6 +120,35 @@ export async function benchHistory(): Promise<void> {
     console.log(`page filtered op+status:       ${fmt(filtered)}`);
     console.log(`page with file-name search:    ${fmt(search)}`);
     console.log(`count by operation:            ${fmt(count)}`);
+
+    // 3. Export: 100 generations with 2×2 MB images in their own account; memory must not grow with them.
+    store.signIn('bench-export', null);
+    let exportRaw = 0;
+    for (let i = 0; i < 100; i++) {
+      const input = image(IMAGE_BYTES);
+      const output = image(IMAGE_BYTES);
+      exportRaw += input.bytes.length + output.bytes.length;
+      await store.recordGeneration({ operation: 'cutout', params: { i }, status: 'done', input, output });
+    }
+    const out = tempDir('atelier-bench-export-');
+    try {
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+      const t = performance.now();
+      const result = await store.exportHistory(path.join(out.dir, 'export.zip'));
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const seconds = (performance.now() - t) / 1000;
+      console.log(
+        `export: ${result.generations} generations, ${(exportRaw / 1_048_576).toFixed(0)} MB of images → ` +
+          `${(result.bytes / 1_048_576).toFixed(0)} MB zip in ${seconds.toFixed(1)} s; ` +
+          `RSS ${(rssBefore / 1_048_576).toFixed(0)} MB before, peak ${(peak / 1_048_576).toFixed(0)} MB during`,
+      );
+    } finally {
+      out.cleanup();
+    }
   } finally {
     store.close();
     cleanup();

@@ -157,7 +157,10 @@ export async function exportHistoryZip(
   }
 }
 
-/** Visits the account's generations newest first, a page at a time, letting the event loop breathe between pages. */
+/**
+ * Visits the account's generations newest first, a page at a time, yielding to the event loop after
+ * each one so the app stays responsive (and memory is released) during a long export.
+ */
 async function forEachGeneration(
   db: Db,
   accountId: string,
@@ -166,9 +169,11 @@ async function forEachGeneration(
   let cursor: string | null = null;
   do {
     const page = historyPage(db, accountId, { limit: 100, cursor });
-    page.items.forEach(visit);
+    for (const g of page.items) {
+      visit(g);
+      await yieldToEventLoop();
+    }
     cursor = page.nextCursor;
-    await yieldToEventLoop();
   } while (cursor);
 }
 
