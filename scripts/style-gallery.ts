@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/style-gallery.ts [processingSize]`: side-by-side pictures (original | each installed
+ * `npx tsx scripts/style-gallery.ts [processingSize, default 2048]`: side-by-side pictures (original | each installed
  * style look) for every fixture photo, written to bench/out/style/ (git-ignored), plus a full-size
  * crop of the default look to judge the detail restored at full resolution. For people to look at.
  */
@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { RawImage } from '../electron/engine/imaging/raw';
 import { ModelRegistry } from '../electron/engine/models/registry';
 import { ModelSessions } from '../electron/engine/models/sessions';
-import { stylizeImage } from '../electron/engine/style';
+import { DEFAULT_PROCESSING_SIZE, stylizeImage } from '../electron/engine/style';
 import { FIXTURE_PHOTOS, fixturePhoto, repoRoot } from '../electron/engine/testing/fixtures';
 
 const PANEL_HEIGHT = 400;
@@ -81,5 +81,5 @@ export async function buildGallery(processingSize: number): Promise<string[]> {
   return written;
 }
 
-const size = Number(process.argv[2] ?? 1024);
+const size = Number(process.argv[2] ?? DEFAULT_PROCESSING_SIZE);
 for (const file of await buildGallery(size)) console.log(file);
