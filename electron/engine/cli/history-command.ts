@@ -28,6 +28,7 @@ const HELP = `Usage: atelier history <subcommand> [options]
                             run an item again from its stored original with changed parameters
   backup FILE               online copy of the history database
   pin ID… | unpin ID…       pinned outputs never expire
+  accounts                  this profile's accounts (the current one is marked *)
 
 Options: --json  --profile DIR (or ATELIER_HOME)`;
 
@@ -191,6 +192,29 @@ const subcommands: Record<string, Handler> = {
     for (const id of ids) store.deleteGeneration(id);
     if (!v.json) console.log(`Deleted ${ids.length} item${ids.length === 1 ? '' : 's'}.`);
     else console.log(JSON.stringify({ deleted: ids }));
+    return 0;
+  },
+
+  async accounts(store, _args, v) {
+    const current = store.currentAccountId;
+    const rows = store.accounts().map((a) => ({
+      ...a,
+      current: a.id === current,
+      items: store.db
+        .prepare('SELECT count(*) FROM generations WHERE account_id = ?')
+        .pluck()
+        .get(a.id) as number,
+    }));
+    if (v.json) {
+      console.log(JSON.stringify(rows));
+      return 0;
+    }
+    for (const a of rows) {
+      const who = a.kind === 'anonymous' ? 'anonymous (this computer)' : (a.email ?? a.serverUserId ?? '');
+      console.log(
+        `${a.current ? '*' : ' '} ${a.id.padEnd(36)}  ${String(a.items).padStart(6)} items  ${who}`,
+      );
+    }
     return 0;
   },
 

@@ -58,7 +58,7 @@ export function requireAccount(db: Db, id: string): AccountRow {
   const account = getAccount(db, id);
   if (!account) {
     throw new AtelierError('NOT_FOUND', `No such account in this profile: ${id}`, {
-      hint: 'list accounts with `atelier history list --accounts` or sign in again',
+      hint: 'list the accounts of this profile with `atelier history accounts`',
     });
   }
   return account;

@@ -118,6 +118,9 @@ describe('atelier history', () => {
     expect(atelier('history', 'backup', backup, '--profile', profile).code).toBe(0);
     expect(existsSync(backup)).toBe(true);
 
+    const accounts = atelier('history', 'accounts', '--profile', profile);
+    expect(accounts.stdout).toMatch(/^\* local\s+4 items\s+anonymous/);
+
     const del = atelier('history', 'delete', String(ids[0]), '--profile', profile);
     expect(del.code).toBe(0);
     const missing = atelier('history', 'show', String(ids[0]), '--profile', profile);
