@@ -78,4 +78,37 @@ describe('placeOnCanvas', () => {
       message: expect.stringMatching(/mask is empty/),
     });
   });
+
+  it('moves a blurred-photo background with the subject, leaving no ghost of it', async () => {
+    // A red square on grey; on a wide canvas the square is scaled up and moved.
+    const width = 80;
+    const height = 60;
+    const original: RawImage = { data: Buffer.alloc(width * height * 3), width, height, channels: 3 };
+    const mask: Mask = { data: new Uint8Array(width * height), width, height };
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= 10 && x < 30 && y >= 10 && y < 30;
+        original.data.set(inside ? [220, 20, 20] : [120, 120, 120], (y * width + x) * 3);
+        mask.data[y * width + x] = inside ? 255 : 0;
+      }
+    }
+    const out = await placeOnCanvas(
+      original,
+      mask,
+      { width: 300, height: 200, fill: 0.5, align: 'center' },
+      { type: 'blur', radius: 6 },
+      undefined,
+      original,
+    );
+    let worst = 0;
+    for (let y = 0; y < 200; y++) {
+      for (let x = 0; x < 300; x++) {
+        // Outside the placed square (100 px, centred) plus a small band for its antialiased edge.
+        if (x > 96 && x < 204 && y > 46 && y < 154) continue;
+        const o = (y * 300 + x) * 4;
+        worst = Math.max(worst, Math.abs((out.data[o] ?? 0) - 120), Math.abs((out.data[o + 1] ?? 0) - 120));
+      }
+    }
+    expect(worst).toBeLessThan(6);
+  });
 });

@@ -5,14 +5,16 @@
 import sharp, { type Sharp } from 'sharp';
 import type { Mask, RawImage } from '../imaging/raw';
 
+/** Single-channel input stays single-channel (sharp would otherwise widen it to sRGB). */
 export function sharpFromRaw(img: RawImage): Sharp {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  const pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  return img.channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
 }
 
 export function sharpFromMask(mask: Mask): Sharp {
   return sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), {
     raw: { width: mask.width, height: mask.height, channels: 1 },
-  });
+  }).toColourspace('b-w');
 }
 
 export async function rawFromSharp(pipeline: Sharp): Promise<RawImage> {
