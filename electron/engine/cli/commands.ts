@@ -5,6 +5,16 @@
 import type { CommandModule } from './command';
 
 export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  cutout: {
+    summary: 'remove (or replace) backgrounds of files and folders',
+    load: () => import('./cutout-command'),
+  },
+  stylize: { summary: 'restyle photos with a style model', load: () => import('./stylize-command') },
+  compose: {
+    summary: 'place cut-out subjects with a reference picture',
+    load: () => import('./compose-command'),
+  },
+  watch: { summary: 'process images as they land in a folder', load: () => import('./watch-command') },
   models: {
     summary: 'list models, their licences and whether they are installed',
     load: () => import('./models-command'),

@@ -1,0 +1,152 @@
+/**
+ * Batch throughput: a folder of mixed photos (1 to 24 MP) cut out through the job queue, as the CLI
+ * does it. Prints images per minute, p50/p95 per image, peak RSS near the start and near the end of
+ * the batch (flat = memory does not grow with the batch), and throughput as a fraction of two
+ * bounds: the serial stage (sum of the process stage: inference + mask refinement, the work that
+ * cannot overlap) and pure inference (onnxruntime alone on the model's input size). Target ≥ 0.85
+ * of the serial-stage bound: decoding and encoding must hide behind inference.
+ *
+ *   npx tsx bench/batch.ts            (200 images)
+ *   BENCH_BATCH_COUNT=20 npx tsx bench/batch.ts
+ */
+import { linkSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { Engine } from '../electron/engine/engine';
+import { loadOrt } from '../electron/engine/models/sessions';
+import { FIXTURE_PHOTOS, fixturePhoto, tempDir } from '../electron/engine/testing/fixtures';
+
+const MEGAPIXELS = [1, 2, 4, 8, 12, 16, 24];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** One JPEG per (photo, size); the batch reuses them through hard links (distinct paths, no disk cost). */
+async function makeInputs(dir: string, count: number): Promise<string[]> {
+  const variants: string[] = [];
+  for (const mp of MEGAPIXELS) {
+    for (const photo of FIXTURE_PHOTOS) {
+      const meta = await sharp(fixturePhoto(photo)).metadata();
+      const aspect = (meta.width ?? 1) / (meta.height ?? 1);
+      const height = Math.round(Math.sqrt((mp * 1e6) / aspect));
+      const width = Math.round(height * aspect);
+      const file = path.join(dir, 'variants', `${photo}-${mp}mp.jpg`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      await sharp(fixturePhoto(photo))
+        .resize(width, height, { fit: 'fill' })
+        .jpeg({ quality: 88 })
+        .toFile(file);
+      variants.push(file);
+    }
+  }
+  const inputs: string[] = [];
+  const inDir = path.join(dir, 'in');
+  mkdirSync(inDir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const source = variants[i % variants.length] ?? '';
+    const file = path.join(inDir, `${String(i).padStart(4, '0')}-${path.basename(source)}`);
+    linkSync(source, file);
+    inputs.push(file);
+  }
+  return inputs;
+}
+
+/** Median wall time of one onnxruntime run of the cutout model on its input size (no pre/post work). */
+async function pureInferenceMs(engine: Engine, runs = 10): Promise<number> {
+  const loaded = await engine.sessions.load('u2netp', 'cpu');
+  const ort = await loadOrt();
+  const size = loaded.entry.input.size === 'dynamic' ? { width: 320, height: 320 } : loaded.entry.input.size;
+  const tensor = new ort.Tensor('float32', new Float32Array(3 * size.width * size.height), [
+    1,
+    3,
+    size.height,
+    size.width,
+  ]);
+  const times: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t0 = performance.now();
+    await loaded.session.run({ [loaded.inputName]: tensor });
+    if (i >= 2) times.push(performance.now() - t0);
+  }
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
+}
+
+export async function benchBatch(): Promise<void> {
+  const count = Number(process.env.BENCH_BATCH_COUNT ?? 200);
+  const work = tempDir('atelier-bench-batch-');
+  try {
+    console.log(`preparing ${count} photos (${MEGAPIXELS.join(', ')} MP)…`);
+    const inputs = await makeInputs(work.dir, count);
+    const engine = await Engine.open({
+      profileDir: path.join(work.dir, 'profile'),
+      provider: 'cpu',
+      billing: 'none',
+    });
+    try {
+      const inferenceMs = await pureInferenceMs(engine);
+      const outDir = path.join(work.dir, 'out');
+      const run = engine.jobs.start({
+        operation: 'cutout',
+        params: { model: 'u2netp', format: 'png' },
+        outputDir: outDir,
+        items: inputs.map((input) => ({
+          input,
+          output: path.join(outDir, `${path.basename(input, '.jpg')}.png`),
+          status: 'pending' as const,
+        })),
+      });
+      const rss: { at: number; rss: number }[] = [];
+      let finished = 0;
+      const sampler = setInterval(() => rss.push({ at: finished, rss: process.memoryUsage().rss }), 50);
+      run.on('item', (e) => {
+        if (e.stage === 'finished') finished += 1;
+      });
+      const started = performance.now();
+      const outcome = await run.finished;
+      const wallMs = performance.now() - started;
+      clearInterval(sampler);
+
+      const done = outcome.results.filter((r) => r.status === 'done');
+      const failed = outcome.results.filter((r) => r.status === 'failed');
+      const totals = done.map((r) => r.timings.total).sort((a, b) => a - b);
+      const serialMs = done.reduce((s, r) => s + r.timings.process, 0);
+      const tenth = Math.max(1, Math.floor(count / 10));
+      const peak = (from: number, to: number) =>
+        Math.max(0, ...rss.filter((s) => s.at >= from && s.at < to).map((s) => s.rss)) / 2 ** 20;
+      const perMinute = (done.length / wallMs) * 60_000;
+      const mb = (v: number) => `${v.toFixed(0)} MiB`;
+      console.log(
+        `images: ${done.length} done, ${failed.length} failed, wall ${(wallMs / 1000).toFixed(1)} s`,
+      );
+      console.log(`throughput: ${perMinute.toFixed(1)} images/min`);
+      console.log(
+        `per image (queue to written): p50 ${percentile(totals, 50).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`,
+      );
+      console.log(
+        `peak RSS: first 10 % of the batch ${mb(peak(0, tenth))}, last 10 % ${mb(peak(count - tenth, count + 1))}`,
+      );
+      console.log(
+        `serial-stage bound (Σ process stage ${(serialMs / 1000).toFixed(1)} s): ${(serialMs / wallMs).toFixed(2)} of the bound (target ≥ 0.85)`,
+      );
+      const inferenceBoundMs = inferenceMs * done.length;
+      console.log(
+        `pure-inference bound (${inferenceMs.toFixed(1)} ms per run): ${(inferenceBoundMs / wallMs).toFixed(2)} of the bound`,
+      );
+      if (failed[0]) console.log(`first failure: ${failed[0].error?.message}`);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    work.cleanup();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchBatch();
+}

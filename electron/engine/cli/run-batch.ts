@@ -1,0 +1,187 @@
+/**
+ * The shared body of the batch commands (cutout, stylize, compose): parse the common options, open
+ * the engine, expand inputs, plan outputs (names, conflicts, refusals), run the batch with a progress
+ * bar (TTY) or JSON lines, cancel cleanly on Ctrl-C, and print the summary. Each command supplies
+ * only its own flags and how they map to the operation's params.
+ */
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { serializeError } from '../errors';
+import type { Engine } from '../engine';
+import type { BatchRun } from '../jobs/queue';
+import type { OperationName, OperationResult } from '../operations/types';
+import { resolveProfileDir } from '../profile';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  CONFLICT_POLICIES,
+  intOption,
+  oneOf,
+  parseCommandArgs,
+} from './batch-args';
+import { expandInputs } from './inputs';
+import { DEFAULT_NAME_TEMPLATE, planOutputs } from './naming';
+import { ensureWritableDir } from './output-dir';
+import { ProgressBar } from './progress-bar';
+import { exitCodeFor, formatSummary, summarize } from './summary';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export interface BatchCommandSpec {
+  command: string;
+  operation: OperationName;
+  /** First help line(s): usage and what the command does. */
+  synopsis: string;
+  /** Help for the command's own flags. */
+  optionsHelp: string;
+  options: ParseArgsConfig['options'];
+  optionalValueFlags?: Record<string, RegExp>;
+  /** The operation's raw params from the flags (validated by the operation's schema). */
+  toParams(values: Values): Record<string, unknown>;
+}
+
+export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly string[]): Promise<number> {
+  const { values: parsed, positionals } = parseCommandArgs(
+    spec.command,
+    argv,
+    { ...COMMON_OPTIONS, ...spec.options },
+    spec.optionalValueFlags,
+  );
+  const values = parsed as Values;
+  if (values.help) {
+    console.log(`${spec.synopsis}\n\n${spec.optionsHelp}\n\n${COMMON_HELP}`);
+    return 0;
+  }
+  const resume = typeof values.resume === 'string';
+  if (!resume && positionals.length === 0) {
+    return usageError(spec, 'give at least one file or folder');
+  }
+  if (!resume && typeof values.out !== 'string') {
+    return usageError(spec, '--out DIR is required');
+  }
+  const onConflict = oneOf(
+    values['on-conflict'] as string | undefined,
+    CONFLICT_POLICIES,
+    'on-conflict',
+    'skip',
+  );
+  const concurrency = intOption(values.concurrency as string | undefined, 'concurrency', 1, 64);
+  const maxPixels = intOption(values['max-pixels'] as string | undefined, 'max-pixels', 1, 2_000_000_000);
+  const provider = oneOf(
+    values.provider as string | undefined,
+    ['auto', 'cpu', 'gpu'] as const,
+    'provider',
+    'auto',
+  );
+  const params = resume ? undefined : spec.toParams(values);
+
+  const { Engine } = await import('../engine');
+  const engine = await Engine.open({
+    profileDir: resolveProfileDir(values.profile as string | undefined),
+    provider,
+    ...(concurrency ? { concurrency } : {}),
+    ...(maxPixels ? { maxPixels } : {}),
+  });
+  try {
+    let run: BatchRun;
+    if (resume) {
+      const id = (values.resume as string) || undefined;
+      run = engine.jobs.resume(id, { retryFailed: values.retry === true });
+    } else {
+      run = startBatch(engine, spec, positionals, values, params ?? {}, onConflict);
+    }
+    return await follow(run, values.json === true);
+  } finally {
+    await engine.close();
+  }
+}
+
+function startBatch(
+  engine: Engine,
+  spec: BatchCommandSpec,
+  inputs: readonly string[],
+  values: Values,
+  params: Record<string, unknown>,
+  onConflict: 'skip' | 'overwrite' | 'suffix',
+): BatchRun {
+  const op = engine.bind(spec.operation, params);
+  const outDir = path.resolve(values.out as string);
+  ensureWritableDir(outDir);
+  const { files, missing } = expandInputs(inputs, { recursive: values.recursive === true });
+  const planned = planOutputs(files, {
+    outDir,
+    template: (values.name as string | undefined) ?? DEFAULT_NAME_TEMPLATE,
+    format: op.format,
+    model: op.model,
+    onConflict,
+  });
+  return engine.jobs.start({
+    operation: spec.operation,
+    params: op.params as Record<string, unknown>,
+    outputDir: outDir,
+    items: [
+      ...missing.map((m) => ({
+        input: m.file,
+        output: '',
+        status: 'failed' as const,
+        error: serializeError(m.error),
+      })),
+      ...planned.map((p) => ({
+        input: p.input,
+        output: p.output,
+        status: p.status,
+        ...(p.error ? { error: serializeError(p.error) } : {}),
+        ...(p.note ? { note: p.note } : {}),
+      })),
+    ],
+  });
+}
+
+/** Streams results (JSON lines or error lines), draws progress, handles Ctrl-C, prints the summary. */
+async function follow(run: BatchRun, json: boolean): Promise<number> {
+  const bar = new ProgressBar();
+  const started = performance.now();
+  run.on('progress', (p) => bar.update(p));
+  run.on('item', (e) => {
+    if (e.stage !== 'finished') return;
+    const r: OperationResult = e.result;
+    if (json) console.log(JSON.stringify(r));
+    if (r.status === 'failed' && r.error) {
+      bar.log(`failed: ${r.error.hint ? `${r.error.message} — ${r.error.hint}` : r.error.message}`);
+    } else if (r.note && !json) {
+      bar.log(`note: ${path.basename(r.input)}: ${r.note}`);
+    }
+  });
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    bar.log(
+      `stopping after the images in progress (Ctrl-C again to quit now); resume with --resume ${run.batch.id}`,
+    );
+    run.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await run.finished;
+    bar.update(outcome.progress, true);
+    bar.clear();
+    const summary = summarize(run.batch.id, outcome.results, performance.now() - started);
+    // On resume the earlier run's items count too: report the whole batch's progress.
+    summary.total = outcome.progress.total;
+    summary.done = outcome.progress.done;
+    console.error(formatSummary(summary));
+    return exitCodeFor(summary);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function usageError(spec: BatchCommandSpec, message: string): number {
+  console.error(
+    `atelier ${spec.command}: ${message}\n\n${spec.synopsis}\nRun \`atelier ${spec.command} --help\` for all options.`,
+  );
+  return 1;
+}

@@ -1,0 +1,170 @@
+/**
+ * The engine object every host creates (the CLI, `atelier serve`, the Electron main process): the
+ * profile's paths, the model registry (bundled + the profile's custom models), cached onnxruntime
+ * sessions, the history store, and the job queue that runs operations in batches. Plain Node: it
+ * never imports Electron; what only a shell can do comes through `host`.
+ */
+import os from 'node:os';
+import { loadAccountConfig } from './account/config';
+import { storeLedger } from './account/store-ledger';
+import { TokenGate, type WalletAccount } from './account/wallet';
+import { headlessHost, type Host } from './host';
+import { DEFAULT_MAX_PIXELS } from './imaging/decode';
+import { defaultPipelineOptions } from './jobs/pipeline';
+import { JobQueue } from './jobs/queue';
+import { FolderWatch, type WatchOptions } from './jobs/watch';
+import { tokenGateCharges } from './jobs/charges';
+import type { BatchJournal, ChargePort } from './jobs/journal';
+import { StoreJournal } from './jobs/store-journal';
+import { providerUnavailableReason, gpuProviderFor, type ProviderRequest } from './models/providers';
+import { ModelRegistry, defaultModelsDir } from './models/registry';
+import { ModelSessions } from './models/sessions';
+import { operationFor, runSingle } from './operations';
+import {
+  bindOperation,
+  type BoundOperation,
+  type OperationName,
+  type OperationResult,
+} from './operations/types';
+import { openProfile, type ProfilePaths } from './profile';
+import { Store } from './store';
+
+export { DEFAULT_MAX_PIXELS };
+
+export interface EngineOptions {
+  profileDir: string;
+  modelsDir?: string;
+  provider?: ProviderRequest;
+  host?: Host;
+  /** Items in flight in a batch (default: tuned to cores and provider). */
+  concurrency?: number;
+  maxPixels?: number;
+  /**
+   * How generations are paid for: 'account' (default) authorizes each one with the current account's
+   * token gate (anonymous: the daily free quota); 'none' records without charging (benchmarks, tools).
+   */
+  billing?: 'account' | 'none';
+}
+
+export class Engine {
+  readonly jobs: JobQueue;
+  readonly journal: BatchJournal;
+  private readonly concurrency: number | undefined;
+  private readonly charges: ChargePort | undefined;
+
+  private constructor(
+    readonly paths: ProfilePaths,
+    readonly registry: ModelRegistry,
+    readonly sessions: ModelSessions,
+    readonly store: Store,
+    readonly host: Host,
+    readonly provider: ProviderRequest,
+    readonly maxPixels: number,
+    options: EngineOptions,
+  ) {
+    this.journal = new StoreJournal(store.batches);
+    this.concurrency = options.concurrency;
+    this.charges = options.billing === 'none' ? undefined : accountCharges(store, paths);
+    this.jobs = new JobQueue({
+      journal: this.journal,
+      bind: (operation, params) => this.bind(operation, params),
+      acceleration: accelerationFor(provider),
+      cores: os.availableParallelism(),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(this.charges ? { charges: this.charges } : {}),
+    });
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const paths = openProfile(options.profileDir);
+    const registry = new ModelRegistry(options.modelsDir ?? defaultModelsDir(), paths.customModels);
+    const sessions = new ModelSessions(registry);
+    const store = Store.open(paths);
+    return new Engine(
+      paths,
+      registry,
+      sessions,
+      store,
+      options.host ?? headlessHost(),
+      options.provider ?? 'auto',
+      options.maxPixels ?? DEFAULT_MAX_PIXELS,
+      options,
+    );
+  }
+
+  /** Validates `params` with the operation's schema and binds it to this engine's sessions and limits. */
+  bind(operation: OperationName, params: unknown): BoundOperation {
+    const withProvider =
+      params && typeof params === 'object' && !('provider' in params)
+        ? { ...params, provider: this.provider }
+        : params;
+    return bindOperation(operationFor(operation), withProvider, {
+      sessions: this.sessions,
+      maxPixels: this.maxPixels,
+    });
+  }
+
+  /** One image, outside any batch (API calls from the UI); not recorded in the history. */
+  runOne(operation: OperationName, params: unknown, input: string, output: string): Promise<OperationResult> {
+    return runSingle(this.bind(operation, params), input, output);
+  }
+
+  /** Starts watching a folder: images landing in it run through `operation`, recorded as one batch. */
+  async watchFolder(operation: OperationName, params: unknown, options: WatchOptions): Promise<FolderWatch> {
+    const op = this.bind(operation, params);
+    const { batch } = this.journal.createBatch({
+      operation,
+      params: op.params as Record<string, unknown>,
+      outputDir: options.outputDir,
+      items: [],
+    });
+    const pipelineOptions = defaultPipelineOptions(
+      os.availableParallelism(),
+      accelerationFor(this.provider),
+      this.concurrency,
+    );
+    const watcher = new FolderWatch(batch, op, this.journal, pipelineOptions, options, this.charges);
+    await watcher.start();
+    return watcher;
+  }
+
+  async close(): Promise<void> {
+    await this.sessions.dispose();
+    this.store.close();
+  }
+}
+
+/**
+ * The current account's token gate. Anonymous use needs no license server (the free quota is
+ * local); a signed-in account needs the configured server's pinned keys to verify its balance.
+ */
+function accountCharges(store: Store, paths: ProfilePaths): ChargePort {
+  let current: { accountId: string; gate: TokenGate } | undefined;
+  return {
+    authorize(operation) {
+      // One gate per account (it holds that account's reservations); signing in or out switches it.
+      if (current?.accountId !== store.currentAccountId) {
+        const row = store.currentAccount();
+        const account: WalletAccount =
+          row.kind === 'signed_in' && row.serverUserId
+            ? {
+                kind: 'signed_in',
+                localId: row.id,
+                serverId: row.serverUserId,
+                ...(row.email ? { email: row.email } : {}),
+              }
+            : { kind: 'anonymous', localId: row.id };
+        const keys = account.kind === 'signed_in' ? loadAccountConfig(paths).pinnedKeys : [];
+        current = { accountId: row.id, gate: new TokenGate(storeLedger(store.db), account, keys) };
+      }
+      return tokenGateCharges(current.gate).authorize(operation);
+    },
+  };
+}
+
+/** 'gpu' when the request can reach a GPU provider on this machine (inference gets two lanes then). */
+export function accelerationFor(request: ProviderRequest): 'cpu' | 'gpu' {
+  if (request === 'cpu') return 'cpu';
+  const gpu = gpuProviderFor();
+  return gpu && !providerUnavailableReason(gpu) ? 'gpu' : 'cpu';
+}

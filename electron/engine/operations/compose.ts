@@ -1,0 +1,118 @@
+/**
+ * Compose with a reference picture: `place` puts the cut-out subject into the reference (standing on
+ * its floor, with a contact shadow); `harmonize` keeps the subject on transparency with its colours
+ * nudged toward the reference; `backdrop` builds a studio backdrop from the reference's palette and
+ * puts the subject on it. decode (photo; the reference is read once per batch) → inference →
+ * refine, compose, encode.
+ */
+import { statSync } from 'node:fs';
+import { z } from 'zod';
+import { composeOver } from '../compose/background';
+import { harmonizeColors } from '../compose/harmonize';
+import { readPicture } from '../compose/image-file';
+import { extractPalette, renderBackdrop } from '../compose/palette';
+import { placeOnReference } from '../compose/reference';
+import { ShadowSpecSchema } from '../compose/schemas';
+import { applyShadow, defaultShadow, renderShadow } from '../compose/shadow';
+import { encodeImage } from '../imaging/encode';
+import type { RawImage } from '../imaging/raw';
+import { cutoutRgba, defaultMatteOptions } from '../matte';
+import { writeFileAtomic } from './atomic-write';
+import { decodeForMatte, fullMask, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
+import { formatSchema, providerSchema, qualitySchema } from './params';
+import type { Operation } from './types';
+
+export const composeParamsSchema = z.object({
+  /** The reference picture (a file path). */
+  reference: z.string().min(1),
+  mode: z.enum(['place', 'harmonize', 'backdrop']).default('place'),
+  /** Colour harmonization toward the reference, 0..1 (place and harmonize modes). */
+  strength: z.number().min(0).max(1).default(0.5),
+  /** Backdrop style (backdrop mode). */
+  style: z.enum(['gradient', 'sweep']).default('sweep'),
+  /** Contact shadow (place and backdrop); null for none. */
+  shadow: ShadowSpecSchema.nullable().optional(),
+  model: z.string().min(1).default('u2netp'),
+  provider: providerSchema,
+  refine: z.boolean().default(true),
+  format: formatSchema,
+  quality: qualitySchema,
+  keepMetadata: z.boolean().default(false),
+});
+export type ComposeParams = z.infer<typeof composeParamsSchema>;
+
+interface Decoded {
+  ready: MatteReady;
+  reference: RawImage;
+}
+
+interface Inferred {
+  low: LowMask;
+  reference: RawImage;
+}
+
+/** The reference is the same for every item of a batch: read it once (re-read if the file changes). */
+let cachedReference: { key: string; image: Promise<RawImage> } | undefined;
+function readReference(file: string): Promise<RawImage> {
+  let key = file;
+  try {
+    const s = statSync(file);
+    key = `${file}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    // readPicture reports the missing file with its own clear error.
+  }
+  if (cachedReference?.key !== key) {
+    const image = readPicture(file, 'reference image');
+    image.catch(() => (cachedReference = undefined));
+    cachedReference = { key, image };
+  }
+  return cachedReference.image;
+}
+
+export const compose: Operation<ComposeParams, Decoded, Inferred> = {
+  name: 'compose',
+  schema: composeParamsSchema,
+  modelId: (p) => p.model,
+  outputFormat: (p) => p.format,
+
+  async decode(input, p, ctx) {
+    const [ready, reference] = await Promise.all([
+      decodeForMatte(input, p.model, p.provider, ctx),
+      readReference(p.reference),
+    ]);
+    return { ready, reference };
+  },
+
+  async process({ ready, reference }) {
+    const inferred = await inferLowMask(ready);
+    return { value: { low: inferred.value, reference }, provider: inferred.provider };
+  },
+
+  async encode({ low, reference }, p, output) {
+    const photo = low.decoded;
+    const mask = await fullMask(low, { ...defaultMatteOptions, refine: p.refine });
+    const subject = cutoutRgba(photo.image, mask, { decontaminate: true });
+    const shadow = p.shadow === undefined ? defaultShadow : p.shadow;
+    let image: RawImage;
+    if (p.mode === 'place') {
+      image = (await placeOnReference(subject, mask, reference, { harmonize: p.strength, shadow })).image;
+    } else if (p.mode === 'harmonize') {
+      image = harmonizeColors(subject, mask, reference, p.strength);
+    } else {
+      const palette = await extractPalette(reference);
+      let backdrop = renderBackdrop(palette, subject.width, subject.height, p.style);
+      if (shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, shadow));
+      image = composeOver(subject, backdrop);
+    }
+    const bytes = await encodeImage(image, {
+      format: p.format,
+      quality: p.quality,
+      flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
+      icc: photo.icc,
+      exif: photo.exif,
+      keepMetadata: p.keepMetadata,
+    });
+    await writeFileAtomic(output, bytes);
+    return bytes;
+  },
+};

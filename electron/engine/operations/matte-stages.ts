@@ -1,0 +1,47 @@
+/**
+ * The cutout model split along the pipeline's stages, shared by the operations that cut out a
+ * subject: resizing to the model's input rides with decoding (I/O lane), only the onnxruntime run
+ * is in the serial inference stage, and the full-resolution refinement rides with encoding, so it
+ * overlaps the next photo's inference instead of holding the model idle.
+ */
+import { decodeImage, type DecodedImage } from '../imaging/decode';
+import type { Mask } from '../imaging/raw';
+import { finishMatte, inferMatte, preprocessForMatte, type MatteInput, type MatteOptions } from '../matte';
+import type { ProviderRequest } from '../models/providers';
+import type { LoadedModel } from '../models/sessions';
+import type { OperationContext, Processed } from './types';
+
+export interface MatteReady {
+  decoded: DecodedImage;
+  input: MatteInput;
+  model: LoadedModel;
+}
+
+export interface LowMask {
+  decoded: DecodedImage;
+  low: Mask;
+}
+
+export async function decodeForMatte(
+  file: string,
+  model: string,
+  provider: ProviderRequest,
+  ctx: OperationContext,
+): Promise<MatteReady> {
+  const decoded = await decodeImage(file, { maxPixels: ctx.maxPixels });
+  const loaded = await ctx.sessions.load(model, provider);
+  return { decoded, input: await preprocessForMatte(decoded.image, loaded.entry), model: loaded };
+}
+
+export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {
+  const low = await inferMatte(ready.model, ready.input);
+  return { value: { decoded: ready.decoded, low }, provider: ready.model.provider };
+}
+
+/** The full-resolution mask from the model's low-resolution one (refine, edges, feather). */
+export function fullMask(
+  value: LowMask,
+  options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
+): Promise<Mask> {
+  return finishMatte(value.decoded.image, value.low, options);
+}
