@@ -60,6 +60,18 @@ describe('renderBackground', () => {
     columnMeans.forEach((m, x) => expect(Math.abs(m - (128 + (16 * (x + 0.5)) / 800))).toBeLessThan(0.35));
   });
 
+  it('fades to transparent without a grey fringe (premultiplied interpolation)', async () => {
+    const img = await renderBackground(
+      { type: 'linear', stops: [parseColor('#ffffffff'), parseColor('#00000000')], angle: 90 },
+      100,
+      4,
+    );
+    const middle = px(img, 50, 2);
+    // Straight interpolation would give mid-grey here; premultiplied keeps the colour white.
+    expect(middle[0]).toBeGreaterThanOrEqual(254);
+    expect(Math.abs((middle[3] ?? 0) - 127)).toBeLessThanOrEqual(2);
+  });
+
   it('radial gradients run from the inner colour at the centre to the outer at the corners', async () => {
     const img = await renderBackground(
       { type: 'radial', inner: parseColor('#ffffff'), outer: parseColor('#000000') },

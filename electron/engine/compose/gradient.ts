@@ -13,6 +13,7 @@ export function renderRamp(
   to: Rgba,
   t: (x: number, y: number) => number,
 ): RawImage {
+  if (from.a !== 255 || to.a !== 255) return renderRampPremultiplied(width, height, from, to, t);
   const data = Buffer.alloc(width * height * 4);
   const dr = to.r - from.r;
   const dg = to.g - from.g;
@@ -27,6 +28,36 @@ export function renderRamp(
       data[i++] = quantize(from.g + dg * k + n);
       data[i++] = quantize(from.b + db * k + n);
       data[i++] = quantize(from.a + da * k + n);
+    }
+  }
+  return { data, width, height, channels: 4 };
+}
+
+/**
+ * The same ramp for stops with transparency, interpolated premultiplied (as CSS does) so fading to
+ * transparent does not drag in the transparent stop's invisible colour as a grey fringe.
+ */
+function renderRampPremultiplied(
+  width: number,
+  height: number,
+  from: Rgba,
+  to: Rgba,
+  t: (x: number, y: number) => number,
+): RawImage {
+  const data = Buffer.alloc(width * height * 4);
+  const fa = from.a / 255;
+  const ta = to.a / 255;
+  let i = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const k = clamp01(t(x, y));
+      const n = ditherNoise(x, y);
+      const a = fa + (ta - fa) * k;
+      const colour = (f: number, g: number) => (a > 0 ? (f * fa + (g * ta - f * fa) * k) / a : 0);
+      data[i++] = quantize(colour(from.r, to.r) + n);
+      data[i++] = quantize(colour(from.g, to.g) + n);
+      data[i++] = quantize(colour(from.b, to.b) + n);
+      data[i++] = quantize(a * 255 + n);
     }
   }
   return { data, width, height, channels: 4 };
