@@ -7,13 +7,18 @@ import type { Mask, RawImage } from '../imaging/raw';
 
 /** Single-channel input stays single-channel (sharp would otherwise widen it to sRGB). */
 export function sharpFromRaw(img: RawImage): Sharp {
-  const pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  // Raw buffers are already in memory and sized by us: sharp's input pixel limit does not apply.
+  const pipeline = sharp(img.data, {
+    raw: { width: img.width, height: img.height, channels: img.channels },
+    limitInputPixels: false,
+  });
   return img.channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
 }
 
 export function sharpFromMask(mask: Mask): Sharp {
   return sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), {
     raw: { width: mask.width, height: mask.height, channels: 1 },
+    limitInputPixels: false,
   }).toColourspace('b-w');
 }
 
