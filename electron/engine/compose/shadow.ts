@@ -59,7 +59,8 @@ export async function renderShadow(mask: Mask, spec: ShadowSpec): Promise<Mask> 
   await stamp(shadow, width, height, footprint, blur, spec.opacity * 0.55);
   // Ambient drop: the whole silhouette squashed flat just below the base, very soft, barely there.
   const ambient = await squashedSilhouette(mask, box, spec.spread * 1.1, 0.1, base + offset * 1.5);
-  await stamp(shadow, width, height, ambient, blur * 2.5, spec.opacity * 0.2);
+  // Ambient light is soft whatever the key light: a floor on its blur keeps it from becoming a pill.
+  await stamp(shadow, width, height, ambient, Math.max(blur * 2.5, 40 * k), spec.opacity * 0.2);
   return toMask(shadow, width, height);
 }
 
