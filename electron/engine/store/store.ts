@@ -18,7 +18,7 @@ import {
   type AccountRow,
 } from './accounts';
 import { Batches } from './batches';
-import { databaseError, openDatabase, type Db, type OpenDatabaseOptions } from './database';
+import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
 import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
 import { Ledger } from './ledger';
@@ -33,6 +33,7 @@ import {
 import { compact, deleteGenerationRow, sweepExpired } from './retention';
 import { exportHistoryZip, type ExportResult } from './export';
 import { validateNewGeneration } from './validate';
+import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
 import type {
   DebitInput,
@@ -61,11 +62,14 @@ export class Store {
     readonly db: Db,
     readonly file: string,
   ) {
-    this.ledger = new Ledger(db);
-    this.batches = new Batches(
-      db,
-      () => this.currentAccountId,
-      (g) => this.prepareGeneration(g),
+    this.ledger = withSqliteErrorsMapped(new Ledger(db), file);
+    this.batches = withSqliteErrorsMapped(
+      new Batches(
+        db,
+        () => this.currentAccountId,
+        (g) => this.prepareGeneration(g),
+      ),
+      file,
     );
   }
 
@@ -95,11 +99,7 @@ export class Store {
 
   /** Runs a database step, turning SQLite failures into one actionable AtelierError. */
   guard<T>(step: () => T): T {
-    try {
-      return step();
-    } catch (error) {
-      throw databaseError(error, this.file);
-    }
+    return guarded(this.file, step);
   }
 
   // ── accounts ──────────────────────────────────────────────────────────────

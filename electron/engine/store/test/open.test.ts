@@ -125,6 +125,23 @@ describe('opening bad database files', () => {
     expect(store.count()).toBe(1);
     expect(store.ledger.pendingDebits('local')).toEqual([]);
     expect(store.db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(1);
+
+    // The batch path too: the item stays pending, no generation is written.
+    store.db.pragma('max_page_count = 1073741823');
+    const batch = store.batches.createBatch({ operation: 'cutout', params: {}, outputDir: '/out' });
+    const [item] = store.batches.addBatchItems(batch.id, [{ inputPath: '/in/a.jpg' }]);
+    store.db.pragma(`max_page_count = ${Number(store.db.pragma('page_count', { simple: true })) + 2}`);
+    await expect(
+      store.batches.completeItemWithGeneration(item?.id ?? -1, {
+        operation: 'cutout',
+        params: {},
+        status: 'done',
+        input: { bytes: big },
+        output: { bytes: big },
+      }),
+    ).rejects.toMatchObject({ code: 'DATABASE', message: expect.stringMatching(/Disk full/) as unknown });
+    expect(store.batches.getItem(item?.id ?? -1).status).toBe('pending');
+    expect(store.count()).toBe(1);
     store.db.pragma('max_page_count = 1073741823');
     await store.recordGeneration({ operation: 'cutout', params: {}, status: 'done', input: { bytes: big } });
     expect(store.count()).toBe(2);
