@@ -29,7 +29,9 @@ export async function writeFileAtomic(file: string, data: Buffer | Uint8Array): 
         hint:
           code === 'ENOSPC'
             ? 'free some disk space and retry'
-            : 'choose another --out folder or fix its permissions',
+            : code === 'EISDIR'
+              ? 'a folder has the output file’s name: rename it or choose another --name'
+              : 'choose another --out folder or fix its permissions',
         file,
         cause,
       });

@@ -1,0 +1,77 @@
+/**
+ * The Engine object as hosts use it: opened on a temporary profile with the real models, params
+ * validated by the operations' schemas, single images through cutout and then a new background.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from './engine';
+import { fixturePhoto, tempDir } from './testing/fixtures';
+
+const work = tempDir('atelier-engine-');
+let engine: Engine;
+let photo: string;
+
+beforeAll(async () => {
+  engine = await Engine.open({ profileDir: path.join(work.dir, 'profile'), provider: 'cpu' });
+  photo = path.join(work.dir, 'car.jpg');
+  await sharp(fixturePhoto('car-1')).resize({ width: 320 }).jpeg().toFile(photo);
+});
+afterAll(async () => {
+  await engine.close();
+  work.cleanup();
+});
+
+describe('Engine', () => {
+  it('refuses bad params with one error naming the field', () => {
+    expect(() => engine.bind('cutout', { feather: -3 })).toThrow(/cutout: feather: /);
+    expect(() => engine.bind('stylize', { strength: 2 })).toThrow(/stylize: strength: /);
+    expect(() => engine.bind('compose', {})).toThrow(/compose: reference: /);
+  });
+
+  it('cuts out one image, then puts the cut-out on a new background', async () => {
+    const cut = path.join(work.dir, 'out', 'car.png');
+    const result = await engine.runOne('cutout', {}, photo, cut);
+    expect(result).toMatchObject({
+      status: 'done',
+      model: 'u2netp',
+      provider: { requested: 'cpu', used: 'cpu' },
+    });
+    const alpha = await sharp(cut).extractChannel(3).stats();
+    // A real cutout: some pixels fully transparent, some fully opaque.
+    expect(alpha.channels[0]?.min).toBe(0);
+    expect(alpha.channels[0]?.max).toBe(255);
+
+    const onWhite = path.join(work.dir, 'out', 'car-white.jpg');
+    const bg = await engine.runOne(
+      'background',
+      { background: { type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } }, format: 'jpeg' },
+      cut,
+      onWhite,
+    );
+    expect(bg.status, JSON.stringify(bg.error)).toBe('done');
+    const meta = await sharp(onWhite).metadata();
+    expect([meta.format, meta.hasAlpha]).toEqual(['jpeg', false]);
+    // Where the cut-out was transparent, the new picture is the white background.
+    const { data, info } = await sharp(cut).raw().toBuffer({ resolveWithObject: true });
+    const white = await sharp(onWhite).raw().toBuffer();
+    const i = data.findIndex((_, k) => k % 4 === 3 && data[k] === 0) - 3;
+    expect(i).toBeGreaterThanOrEqual(0);
+    const px = (i / info.channels) * 3;
+    expect([white[px], white[px + 1], white[px + 2]].every((v) => (v ?? 0) > 245)).toBe(true);
+    expect(readdirSync(path.dirname(cut)).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('reports a bad file as a failed result, not a thrown error', async () => {
+    const result = await engine.runOne(
+      'cutout',
+      {},
+      path.join(work.dir, 'missing.jpg'),
+      path.join(work.dir, 'x.png'),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('NOT_FOUND');
+    expect(existsSync(path.join(work.dir, 'x.png'))).toBe(false);
+  });
+});
