@@ -18,13 +18,8 @@ export async function writeFileAtomic(file: string, data: Buffer | Uint8Array): 
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => undefined);
     const code = (cause as NodeJS.ErrnoException).code;
-    if (
-      code === 'EACCES' ||
-      code === 'EPERM' ||
-      code === 'EROFS' ||
-      code === 'ENOTDIR' ||
-      code === 'ENOSPC'
-    ) {
+    // EEXIST / ENOTDIR: a file sits where a folder of the output path should be.
+    if (code && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EISDIR'].includes(code)) {
       throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write ${file} (${code})`, {
         hint:
           code === 'ENOSPC'
