@@ -193,7 +193,11 @@ export class AccountService {
 
   /** A sync loop for the current account (start-up, periodic, kick after batches and on reconnect). */
   syncLoop(options: Omit<SyncLoopOptions, 'sync'> = {}): SyncLoop {
-    return new SyncLoop({ ...options, sync: () => this.sync() });
+    // The loop follows account switches: it syncs whoever is current, and rests while anonymous.
+    return new SyncLoop({
+      ...options,
+      sync: async () => (this.current().kind === 'signed_in' ? this.sync() : undefined),
+    });
   }
 
   /** Opens the checkout for a pack in the browser, then waits for the credit (unless `wait` is 0). */

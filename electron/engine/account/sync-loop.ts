@@ -10,12 +10,14 @@ import { isRetryable, type SyncResult } from './sync';
 
 export type SyncStatus =
   | { state: 'idle'; lastResult?: SyncResult; at?: string }
+  | { state: 'signed_out' }
   | { state: 'syncing' }
   | { state: 'retrying'; attempt: number; inMs: number; error: SerializedError }
   | { state: 'failed'; error: SerializedError };
 
 export interface SyncLoopOptions {
-  sync: () => Promise<SyncResult>;
+  /** One sync; undefined when there is nothing to sync (not signed in). */
+  sync: () => Promise<SyncResult | undefined>;
   periodMs?: number;
   backoff?: BackoffOptions;
   maxAttempts?: number;
@@ -78,7 +80,9 @@ export class SyncLoop {
     this.setStatus({ state: 'syncing' });
     try {
       const lastResult = await this.options.sync();
-      this.setStatus({ state: 'idle', lastResult, at: new Date().toISOString() });
+      this.setStatus(
+        lastResult ? { state: 'idle', lastResult, at: new Date().toISOString() } : { state: 'signed_out' },
+      );
       this.schedule(this.options.periodMs ?? 5 * 60_000, 0);
     } catch (error) {
       const maxAttempts = this.options.maxAttempts ?? Infinity;
