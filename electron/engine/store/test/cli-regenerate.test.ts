@@ -88,5 +88,6 @@ describe('atelier history regenerate', () => {
         again.close();
       }
     },
+    120_000,
   );
 });

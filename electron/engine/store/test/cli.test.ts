@@ -126,7 +126,7 @@ describe('atelier history', () => {
     const missing = atelier('history', 'show', String(ids[0]), '--profile', profile);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/No history item \d+ for this account — list items/);
-  });
+  }, 180_000);
 
   it('explains why a privacy-mode item cannot be regenerated, and rejects bad usage with exit 1', async () => {
     const { profile, ids } = await seededProfile();
@@ -145,5 +145,5 @@ describe('atelier history', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/ID must be a history item number/);
     expect(atelier('history', 'frobnicate', '--profile', profile).stderr).toMatch(/unknown subcommand/);
-  });
+  }, 120_000);
 });

@@ -88,5 +88,5 @@ describe('durability', () => {
         store.close();
       }
     }
-  });
+  }, 120_000);
 });
