@@ -1,4 +1,5 @@
 /** `atelier compose --reference REF`: cut-out subjects placed into, tinted toward, or backed by a reference picture. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AtelierError } from '../errors';
 import { intOption, numberOption, oneOf } from './batch-args';
@@ -38,10 +39,17 @@ Cuts out each photo's subject and composes it with a reference picture.`,
         hint: 'for example --reference studio.jpg',
       });
     }
+    const reference = path.resolve(v.reference);
+    if (!existsSync(reference)) {
+      throw new AtelierError('USAGE', `--reference: no such file ${reference}`, {
+        hint: 'check the path of the reference picture (quote paths with spaces)',
+        file: reference,
+      });
+    }
     const strength = numberOption(v.strength as string | undefined, 'strength', 0, 1);
     const quality = intOption(v.quality as string | undefined, 'quality', 1, 100);
     return {
-      reference: path.resolve(v.reference),
+      reference,
       mode: oneOf(v.mode as string | undefined, ['place', 'harmonize', 'backdrop'] as const, 'mode', 'place'),
       ...(strength !== undefined ? { strength } : {}),
       style: oneOf(v.style as string | undefined, ['gradient', 'sweep'] as const, 'style', 'sweep'),

@@ -88,12 +88,28 @@ export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly str
       const id = (values.resume as string) || undefined;
       run = engine.jobs.resume(id, { retryFailed: values.retry === true });
     } else {
+      await preflight(engine, spec, params ?? {});
       run = startBatch(engine, spec, positionals, values, params ?? {}, onConflict);
     }
     return await follow(run, values.json === true);
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Loads the model once before planning: a missing or corrupt model, or `--provider gpu` without a
+ * GPU, is one clear error for the whole batch rather than the same error once per image.
+ */
+async function preflight(
+  engine: Engine,
+  spec: BatchCommandSpec,
+  params: Record<string, unknown>,
+): Promise<void> {
+  const op = engine.bind(spec.operation, params);
+  if (op.model === 'none') return;
+  const provider = (op.params as { provider?: 'auto' | 'cpu' | 'gpu' }).provider ?? engine.provider;
+  await engine.sessions.load(op.model, provider);
 }
 
 function startBatch(
@@ -146,7 +162,9 @@ async function follow(run: BatchRun, json: boolean): Promise<number> {
     if (e.stage !== 'finished') return;
     const r: OperationResult = e.result;
     if (json) console.log(JSON.stringify(r));
-    if (r.status === 'failed' && r.error) {
+    if (r.status === 'cancelled' && r.error && r.error.code !== 'CANCELLED') {
+      bar.log(`stopped: ${r.error.hint ? `${r.error.message} — ${r.error.hint}` : r.error.message}`);
+    } else if (r.status === 'failed' && r.error) {
       bar.log(`failed: ${r.error.hint ? `${r.error.message} — ${r.error.hint}` : r.error.message}`);
     } else if (r.note && !json) {
       bar.log(`note: ${path.basename(r.input)}: ${r.note}`);

@@ -177,16 +177,21 @@ describe('JobQueue', () => {
   it('authorizes each item with the token gate before it runs: the free quota stops the batch cleanly', async () => {
     const s = await setup(12);
     const { store, queue } = s.open({ quota: true });
-    const outcome = await queue.start(s.spec).finished;
+    const run = queue.start(s.spec);
+    const outcome = await run.finished;
     const done = outcome.results.filter((r) => r.status === 'done');
-    const refused = outcome.results.filter((r) => r.status === 'failed');
+    const stopped = outcome.results.filter((r) => r.status === 'cancelled');
     const quota = storeLedger(store.db).quotaUsed(ANONYMOUS_ACCOUNT_ID, localDay(new Date()));
-    expect(done.length).toBe(quota);
     expect(quota).toBeGreaterThan(0);
-    expect(refused.length).toBe(12 - quota);
-    expect(refused.every((r) => r.error?.code === 'INSUFFICIENT_TOKENS')).toBe(true);
-    // Refused images were never processed: no output was written for them.
-    for (const r of refused) expect(existsSync(r.output)).toBe(false);
+    expect(done.length).toBe(quota);
+    expect(done.length + stopped.length).toBe(12);
+    expect(stopped.some((r) => r.error?.code === 'INSUFFICIENT_TOKENS')).toBe(true);
+    // Refused images were never processed (no output) and stay pending for a resume.
+    for (const r of stopped) expect(existsSync(r.output)).toBe(false);
+    expect(store.batches.getBatch(run.batch.id)).toMatchObject({
+      status: 'cancelled',
+      counts: { done: quota, pending: 12 - quota, failed: 0 },
+    });
     store.close();
   });
 

@@ -137,6 +137,12 @@ export class BatchRun extends EventEmitter<RunEvents> {
       const row = byId.get(item.id);
       const charge = this.charges.get(item.id);
       this.charges.delete(item.id);
+      if (result.status === 'failed' && result.error && STOPS_BATCH.has(result.error.code)) {
+        // Out of tokens (or signed out): every later item would fail the same way. Stop, and keep
+        // this item and the rest pending so `--resume` finishes them once tokens are available.
+        this.pipeline.cancel();
+        result = { ...result, status: 'cancelled' };
+      }
       if (row) {
         try {
           if (result.status === 'done') await this.journal.itemDone(this.batch, row, result, encoded, charge);
@@ -160,6 +166,9 @@ export class BatchRun extends EventEmitter<RunEvents> {
     return { batch, results, progress };
   }
 }
+
+/** Errors that are about the account, not the image: they stop the batch instead of failing each item. */
+const STOPS_BATCH = new Set<string>(['INSUFFICIENT_TOKENS', 'AUTH']);
 
 export class JobQueue {
   constructor(private readonly options: QueueOptions) {}

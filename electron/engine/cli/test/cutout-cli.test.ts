@@ -130,6 +130,27 @@ describe('atelier cutout: exit codes, naming, conflicts, recursion', () => {
     expect(unknown.code).toBe(1);
   });
 
+  it('says once, before any image, when the requested GPU cannot run the model', async () => {
+    const profile = freshProfile();
+    const input = await smallPhoto('car-1', path.join(work.dir, 'gpu', 'car.jpg'), 160);
+    const r = await runCli([
+      'cutout',
+      input,
+      '--out',
+      path.join(work.dir, 'gpu-out'),
+      '--provider',
+      'gpu',
+      '--profile',
+      profile,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /No requested execution provider could run "u2netp" \(CUDA \(GPU\): .*— use --provider auto/,
+    );
+    expect(existsSync(path.join(work.dir, 'gpu-out', 'car.png'))).toBe(false);
+  });
+
   it('names outputs from the template and applies skip / overwrite / suffix on re-runs', async () => {
     const profile = freshProfile();
     const input = await smallPhoto('anime-girl-1', path.join(work.dir, 'naming', 'girl.jpg'), 240);

@@ -114,7 +114,7 @@ describe('atelier compose --reference', () => {
       '--profile',
       path.join(work.dir, 'p3'),
     ]);
-    expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain('nope.jpg');
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/--reference: no such file .*nope\.jpg/);
   });
 });
