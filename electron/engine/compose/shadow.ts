@@ -52,7 +52,10 @@ export async function renderShadow(mask: Mask, spec: ShadowSpec): Promise<Mask> 
   const contact = profileBand(profile, touching, box, 6 * k, 4 * k, offset * 0.3);
   await stamp(shadow, width, height, contact, blur * 0.2, spec.opacity);
   // Footprint: a wider, softer band along the ground line, spread sideways.
-  const present = profile.map((yb) => (yb < 0 ? 0 : 1));
+  // Columns whose lowest point hangs well above the floor (a hand, a raised heel) cast less of it.
+  const present = profile.map((yb, x) =>
+    yb < 0 ? 0 : 0.2 + 0.8 * clamp01(1 - ((ground[x] ?? yb) - yb) / (0.25 * box.height)),
+  );
   const footprint = profileBand(ground, present, box, 12 * k, 28 * k, offset, spec.spread, 0.2);
   await stamp(shadow, width, height, footprint, blur, spec.opacity * 0.55);
   // Ambient drop: the whole silhouette squashed flat just below the base, very soft, barely there.
