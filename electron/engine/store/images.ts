@@ -101,14 +101,15 @@ export function putImage(db: Db, accountId: string, image: PreparedImage, now: s
   return Number(result.lastInsertRowid);
 }
 
-/** Deletes images no generation refers to any more (after a delete, an expiry or a privacy purge). */
-export function deleteOrphanImages(db: Db, accountId?: string): number {
-  const scope = accountId === undefined ? '' : 'AND i.account_id = ?';
-  const sql = `DELETE FROM images WHERE id IN (
-      SELECT i.id FROM images i
-      WHERE NOT EXISTS (SELECT 1 FROM generations g WHERE g.input_image_id = i.id OR g.output_image_id = i.id) ${scope})`;
-  const stmt = db.prepare(sql);
-  return (accountId === undefined ? stmt.run() : stmt.run(accountId)).changes;
+/** Deletes those of `ids` that no generation refers to any more; returns how many went. */
+export function deleteImagesIfUnused(db: Db, ids: Iterable<number | null>): number {
+  const stmt = db.prepare(
+    `DELETE FROM images WHERE id = ? AND NOT EXISTS
+       (SELECT 1 FROM generations g WHERE g.input_image_id = images.id OR g.output_image_id = images.id)`,
+  );
+  let deleted = 0;
+  for (const id of new Set(ids)) if (id !== null) deleted += stmt.run(id).changes;
+  return deleted;
 }
 
 interface ImageDbRow {

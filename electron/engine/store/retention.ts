@@ -4,7 +4,7 @@
  * and the file compacted so their bytes are gone from disk, not just unlinked from an index.
  */
 import type { Db } from './database';
-import { deleteOrphanImages } from './images';
+import { deleteImagesIfUnused } from './images';
 
 /** Removes expired, unpinned outputs (the row and its original stay for regeneration). */
 export function sweepExpired(db: Db, now: Date = new Date()): { expired: number; imagesDeleted: number } {
@@ -12,12 +12,16 @@ export function sweepExpired(db: Db, now: Date = new Date()): { expired: number;
     .transaction(() => {
       const expired = db
         .prepare(
-          `UPDATE generations SET output_image_id = NULL, output_expired = 1
-         WHERE expires_at IS NOT NULL AND expires_at <= ? AND pinned = 0 AND output_image_id IS NOT NULL`,
+          `SELECT id, output_image_id FROM generations
+           WHERE expires_at IS NOT NULL AND expires_at <= ? AND pinned = 0 AND output_image_id IS NOT NULL`,
         )
-        .run(now.toISOString()).changes;
-      const imagesDeleted = expired > 0 ? deleteOrphanImages(db) : 0;
-      return { expired, imagesDeleted };
+        .all(now.toISOString()) as { id: number; output_image_id: number }[];
+      const clear = db.prepare(
+        'UPDATE generations SET output_image_id = NULL, output_expired = 1 WHERE id = ?',
+      );
+      for (const g of expired) clear.run(g.id);
+      const outputs = expired.map((g) => g.output_image_id);
+      return { expired: outputs.length, imagesDeleted: deleteImagesIfUnused(db, outputs) };
     })
     .immediate();
 }
@@ -25,11 +29,13 @@ export function sweepExpired(db: Db, now: Date = new Date()): { expired: number;
 export function deleteGenerationRow(db: Db, accountId: string, id: number): boolean {
   return db
     .transaction(() => {
-      const changes = db
-        .prepare('DELETE FROM generations WHERE id = ? AND account_id = ?')
-        .run(id, accountId).changes;
-      if (changes) deleteOrphanImages(db, accountId);
-      return changes === 1;
+      const row = db
+        .prepare(
+          'DELETE FROM generations WHERE id = ? AND account_id = ? RETURNING input_image_id, output_image_id',
+        )
+        .get(id, accountId) as { input_image_id: number | null; output_image_id: number | null } | undefined;
+      if (row) deleteImagesIfUnused(db, [row.input_image_id, row.output_image_id]);
+      return row !== undefined;
     })
     .immediate();
 }
