@@ -318,9 +318,9 @@ export class Store {
 
   // ── export, backup, maintenance ───────────────────────────────────────────
 
-  /** Writes the current account's history (images + history.json) to a zip outside the profile. */
-  exportHistory(dest: string): Promise<ExportResult> {
-    const account = this.currentAccount();
+  /** Writes an account's history (images + history.json; default the current account) to a zip outside the profile. */
+  exportHistory(dest: string, accountId: string = this.currentAccountId): Promise<ExportResult> {
+    const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
       this.db,
       account.id,

@@ -255,6 +255,13 @@ describe('export and backup', () => {
     const stored = store.image(store.getGeneration(first?.id ?? -1).inputImageId ?? -1);
     expect(Buffer.from(entries[first?.inputFile ?? ''] ?? []).equals(stored.bytes)).toBe(true);
 
+    // Another account's history by id: it has none of these items.
+    const other = store.signIn('srv-other', null);
+    store.signOut();
+    const empty = await store.exportHistory(path.join(out.dir, 'other.zip'), other.id);
+    expect(empty).toMatchObject({ generations: 0, images: 0 });
+    expect(() => store.exportHistory(path.join(out.dir, 'x.zip'), 'nobody')).toThrow(/No such account/);
+
     await expect(store.exportHistory(path.join(dir, 'inside.zip'))).rejects.toThrow(
       /inside the profile folder/,
     );
