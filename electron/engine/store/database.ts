@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AtelierError } from '../errors';
-import { LATEST_VERSION, migrations } from './migrations';
+import { migrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
@@ -18,6 +18,8 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
 export interface OpenDatabaseOptions {
   /** Stop migrating at this version (tests build older schemas with it). */
   targetVersion?: number;
+  /** The schema's migrations; tests pass a longer list to check a failing migration rolls back. */
+  migrations?: readonly Migration[];
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
@@ -29,14 +31,15 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     throw databaseError(cause, file);
   }
   try {
-    checkOwnership(db, file);
+    const list = options.migrations ?? migrations;
+    checkOwnership(db, file, list.length);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // Deleted rows (private inputs, deleted accounts) are overwritten with zeros, not left in free pages.
     db.pragma('secure_delete = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    migrate(db, options.targetVersion ?? LATEST_VERSION);
+    migrate(db, list, options.targetVersion ?? list.length);
     return db;
   } catch (cause) {
     db.close();
@@ -62,7 +65,7 @@ function assertLooksLikeSqlite(file: string): void {
   }
 }
 
-function checkOwnership(db: Db, file: string): void {
+function checkOwnership(db: Db, file: string, latest: number): void {
   const appId = Number(db.pragma('application_id', { simple: true }));
   const version = Number(db.pragma('user_version', { simple: true }));
   const tableCount = Number(
@@ -79,18 +82,18 @@ function checkOwnership(db: Db, file: string): void {
       },
     );
   }
-  if (version > LATEST_VERSION) {
+  if (version > latest) {
     throw new AtelierError(
       'DATABASE',
-      `History database is from a newer Atelier (schema ${version}, this version knows ${LATEST_VERSION}): ${file}`,
+      `History database is from a newer Atelier (schema ${version}, this version knows ${latest}): ${file}`,
       { hint: 'update Atelier; the file was left untouched', file },
     );
   }
 }
 
-function migrate(db: Db, target: number): void {
+function migrate(db: Db, list: readonly Migration[], target: number): void {
   const current = Number(db.pragma('user_version', { simple: true }));
-  for (const m of migrations) {
+  for (const m of list) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);

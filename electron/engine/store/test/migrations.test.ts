@@ -86,6 +86,34 @@ describe('migrations', () => {
     });
   }
 
+  it('a migration that fails half-way leaves the previous version intact', () => {
+    const { dir, cleanup } = tempDir('atelier-migrate-');
+    cleanups.push(cleanup);
+    const file = path.join(dir, 'atelier.db');
+    const db = openDatabase(file);
+    seeders[1]?.(db);
+    db.close();
+    const broken = [
+      ...migrations,
+      {
+        version: LATEST_VERSION + 1,
+        description: 'creates a table, then fails',
+        sql: 'CREATE TABLE half_done (id INTEGER); ALTER TABLE no_such_table ADD COLUMN x TEXT;',
+      },
+    ];
+    expect(() => openDatabase(file, { migrations: broken })).toThrow(/History database error.*no_such_table/);
+    const again = openDatabase(file);
+    try {
+      expect(schemaVersion(again)).toBe(LATEST_VERSION);
+      expect(again.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").pluck().get()).toBe(
+        0,
+      );
+      expectIntactAt(again, 1);
+    } finally {
+      again.close();
+    }
+  });
+
   it('a fresh database is created at the latest version and reopening it is a no-op', () => {
     const { dir, cleanup } = tempDir('atelier-migrate-');
     cleanups.push(cleanup);
