@@ -132,10 +132,10 @@ export async function benchBatch(): Promise<void> {
       console.log(
         `per image (queue to written): p50 ${percentile(totals, 50).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`,
       );
-      const mean = (k: 'decode' | 'process' | 'encode') =>
-        (done.reduce((sum, r) => sum + r.timings[k], 0) / Math.max(1, done.length)).toFixed(0);
+      const mean = (k: 'decode' | 'process' | 'encode' | 'record') =>
+        (done.reduce((sum, r) => sum + (r.timings[k] ?? 0), 0) / Math.max(1, done.length)).toFixed(0);
       console.log(
-        `stage means per image: decode+resize ${mean('decode')} ms, inference ${mean('process')} ms, refine+compose+encode ${mean('encode')} ms (${os.availableParallelism()} cores)`,
+        `stage means per image: decode+resize ${mean('decode')} ms, inference ${mean('process')} ms, refine+compose+encode ${mean('encode')} ms, history record ${mean('record')} ms (${os.availableParallelism()} cores)`,
       );
       console.log(
         `peak RSS: first ${tenth} images ${mb(peak(0, tenth))}, last ${tenth} images ${mb(peak(count - tenth, count + 1))}`,

@@ -145,8 +145,11 @@ export class BatchRun extends EventEmitter<RunEvents> {
       }
       if (row) {
         try {
-          if (result.status === 'done') await this.journal.itemDone(this.batch, row, result, encoded, charge);
-          else if (result.status === 'failed' && result.error)
+          if (result.status === 'done') {
+            const t0 = performance.now();
+            await this.journal.itemDone(this.batch, row, result, encoded, charge);
+            result.timings.record = Math.round(performance.now() - t0);
+          } else if (result.status === 'failed' && result.error)
             this.journal.itemFailed(this.batch, row, result.error);
           else if (result.status === 'skipped') this.journal.itemSkipped(this.batch, row, result.note);
           // cancelled items stay pending: a resume runs them.

@@ -19,6 +19,8 @@ export interface StageTimings {
   process: number;
   encode: number;
   total: number;
+  /** Writing the generation to the history (images as Base64, thumbnails), after `total`. */
+  record?: number;
 }
 
 export type ItemStatus = 'done' | 'failed' | 'skipped' | 'cancelled';

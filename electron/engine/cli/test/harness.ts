@@ -3,19 +3,58 @@
  * profile, and makes small test photos (the fixture photos resized to ~400 px so the suite stays fast).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { fixturePhoto, repoRoot, type FIXTURE_PHOTOS } from '../../testing/fixtures';
 
 export const cliEntry = path.join(repoRoot, 'bin', 'atelier.js');
 
-export function buildCli(): void {
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-engine.js')], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`build-engine failed: ${built.stderr}`);
+const bundle = path.join(repoRoot, 'dist', 'cli.js');
+const lock = path.join(repoRoot, 'dist', '.cli-build-lock');
+
+/** Newest modification time of the engine's sources (what the bundle is built from). */
+function newestSource(dir = path.join(repoRoot, 'electron', 'engine')): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Rebuilds dist/cli.js when an engine source is newer. Test files run in parallel processes: a lock
+ * folder (mkdir is atomic) makes one of them build while the others wait, so none spawns the CLI
+ * while the bundle is half-written.
+ */
+export async function buildCli(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource();
+    if (fresh && !existsSync(lock)) return;
+    try {
+      mkdirSync(path.dirname(lock), { recursive: true });
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`waited 2 minutes for another build (${lock}); remove it if stale`);
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-engine.js')], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+      if (built.status !== 0) throw new Error(`build-engine failed: ${built.stderr}`);
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export interface CliResult {
