@@ -11,7 +11,7 @@ import { TokenGate, type WalletAccount } from './account/wallet';
 import { headlessHost, type Host } from './host';
 import { DEFAULT_MAX_PIXELS } from './imaging/decode';
 import { defaultPipelineOptions } from './jobs/pipeline';
-import { JobQueue } from './jobs/queue';
+import { JobQueue, type BatchRun } from './jobs/queue';
 import { FolderWatch, type WatchOptions } from './jobs/watch';
 import { tokenGateCharges } from './jobs/charges';
 import type { BatchJournal, ChargePort } from './jobs/journal';
@@ -73,6 +73,23 @@ export class Engine {
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(this.charges ? { charges: this.charges } : {}),
     });
+    this.jobs.on('run', (run) => this.followOnHost(run));
+  }
+
+  /** Batch progress on the host's window chrome (taskbar/dock), and a notification when one ends. */
+  private followOnHost(run: BatchRun): void {
+    run.on('progress', (p) => this.host.setProgress(p.fraction >= 1 ? null : p.fraction));
+    run.finished.then(
+      ({ progress }) => {
+        this.host.setProgress(null);
+        const left = progress.total - progress.done - progress.failed - progress.skipped;
+        this.host.notify(
+          left > 0 ? 'Batch stopped' : 'Batch finished',
+          `${progress.done} done, ${progress.failed} failed${left > 0 ? `, ${left} left to resume` : ''}`,
+        );
+      },
+      () => this.host.setProgress(null),
+    );
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

@@ -173,8 +173,13 @@ export class BatchRun extends EventEmitter<RunEvents> {
 /** Errors that are about the account, not the image: they stop the batch instead of failing each item. */
 const STOPS_BATCH = new Set<string>(['INSUFFICIENT_TOKENS', 'AUTH']);
 
-export class JobQueue {
-  constructor(private readonly options: QueueOptions) {}
+type QueueEvents = { run: [BatchRun] };
+
+/** Emits 'run' for every batch it starts or resumes, so a host can follow all of them (taskbar progress). */
+export class JobQueue extends EventEmitter<QueueEvents> {
+  constructor(private readonly options: QueueOptions) {
+    super();
+  }
 
   /** Plans and starts a batch. Items decided before running (skipped, refused) are recorded as such. */
   start(spec: BatchSpec): BatchRun {
@@ -198,7 +203,12 @@ export class JobQueue {
       if (planned.status === 'pending') return;
       decided.push(decidedResult(planned, op.model));
     });
-    return new BatchRun(batch, items, this.options.journal, op, this.options, decided, notes);
+    return this.announce(new BatchRun(batch, items, this.options.journal, op, this.options, decided, notes));
+  }
+
+  private announce(run: BatchRun): BatchRun {
+    this.emit('run', run);
+    return run;
   }
 
   /** Continues an interrupted batch (the last unfinished one when no id is given). */
@@ -219,7 +229,9 @@ export class JobQueue {
     }
     journal.setStatus(id, 'running');
     const op = this.options.bind(loaded.batch.operation, loaded.batch.params);
-    return new BatchRun({ ...loaded.batch, status: 'running' }, loaded.items, journal, op, this.options);
+    return this.announce(
+      new BatchRun({ ...loaded.batch, status: 'running' }, loaded.items, journal, op, this.options),
+    );
   }
 
   /** Runs a batch's failed items again. */
