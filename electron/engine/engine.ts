@@ -13,6 +13,7 @@ import { DEFAULT_MAX_PIXELS } from './imaging/decode';
 import { defaultPipelineOptions } from './jobs/pipeline';
 import { JobQueue, type BatchRun } from './jobs/queue';
 import { FolderWatch, type WatchOptions } from './jobs/watch';
+import { BatchLocks } from './jobs/batch-lock';
 import { tokenGateCharges } from './jobs/charges';
 import type { BatchJournal, ChargePort } from './jobs/journal';
 import { StoreJournal } from './jobs/store-journal';
@@ -51,6 +52,7 @@ export class Engine {
   readonly journal: BatchJournal;
   private readonly concurrency: number | undefined;
   private readonly charges: ChargePort | undefined;
+  private readonly locks: BatchLocks;
 
   private constructor(
     readonly paths: ProfilePaths,
@@ -63,6 +65,7 @@ export class Engine {
     options: EngineOptions,
   ) {
     this.journal = new StoreJournal(store.batches);
+    this.locks = new BatchLocks(paths.cache);
     this.concurrency = options.concurrency;
     this.charges = options.billing === 'none' ? undefined : accountCharges(store, paths);
     this.jobs = new JobQueue({
@@ -72,6 +75,7 @@ export class Engine {
       cores: os.availableParallelism(),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(this.charges ? { charges: this.charges } : {}),
+      locks: this.locks,
     });
     this.jobs.on('run', (run) => this.followOnHost(run));
   }
@@ -140,8 +144,15 @@ export class Engine {
       accelerationFor(this.provider),
       this.concurrency,
     );
+    const release = this.locks.acquire(batch.id);
     const watcher = new FolderWatch(batch, op, this.journal, pipelineOptions, options, this.charges);
-    await watcher.start();
+    watcher.once('closed', release);
+    try {
+      await watcher.start();
+    } catch (error) {
+      release();
+      throw error;
+    }
     return watcher;
   }
 

@@ -61,7 +61,7 @@ export interface BatchJournal {
   appendItems(batchId: string, items: readonly NewBatchItem[]): JournalItem[];
   loadBatch(batchId: string): { batch: BatchRecord; items: JournalItem[] } | undefined;
   /** The most recent batch that is not done (running when the process died, paused or cancelled). */
-  lastUnfinished(): BatchRecord | undefined;
+  lastUnfinished(accept?: (batchId: string) => boolean): BatchRecord | undefined;
   /** Marks an item done and records its generation in one transaction. */
   itemDone(
     batch: BatchRecord,
@@ -124,8 +124,9 @@ export class MemoryJournal implements BatchJournal {
     return found ? { batch: { ...found.batch }, items: found.items.map((i) => ({ ...i })) } : undefined;
   }
 
-  lastUnfinished(): BatchRecord | undefined {
-    return [...this.batches.values()].reverse().find((b) => b.batch.status !== 'done')?.batch;
+  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
+    return [...this.batches.values()].reverse().find((b) => b.batch.status !== 'done' && accept(b.batch.id))
+      ?.batch;
   }
 
   async itemDone(batch: BatchRecord, item: JournalItem): Promise<void> {

@@ -4,7 +4,7 @@
  * history holding exactly one generation per finished item. The operation here copies a real PNG
  * (with stage delays) so the test isolates the queue from model speed.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -18,6 +18,7 @@ import { TokenGate, localDay } from '../account/wallet';
 import { ANONYMOUS_ACCOUNT_ID, Store } from '../store';
 import { tempDir } from '../testing/fixtures';
 import type { BatchProgress } from './progress';
+import { BatchLocks } from './batch-lock';
 import { tokenGateCharges } from './charges';
 import { JobQueue } from './queue';
 import { StoreJournal } from './store-journal';
@@ -89,7 +90,7 @@ async function setup(count: number) {
       status: 'pending' as const,
     })),
   };
-  return { dir: t.dir, inputs, broken, open, spec };
+  return { dir: t.dir, inputs, broken, open, spec, op: copyOp };
 }
 
 function generationsPerInput(store: Store, batchId: string): number[] {
@@ -192,6 +193,31 @@ describe('JobQueue', () => {
       status: 'cancelled',
       counts: { done: quota, pending: 12 - quota, failed: 0 },
     });
+    store.close();
+  });
+
+  it('refuses to resume a batch another live process is running, and takes over a dead one’s', async () => {
+    const s = await setup(3);
+    const locks = new BatchLocks(path.join(s.dir, 'locks'));
+    const store = Store.open(profilePaths(s.dir));
+    const queue = new JobQueue({
+      journal: new StoreJournal(store.batches),
+      bind: () => s.op,
+      acceleration: 'cpu',
+      cores: 2,
+      locks,
+    });
+    const run = queue.start(s.spec);
+    run.cancel();
+    await run.finished;
+    // Another process (this test's parent, alive) holds the batch: resume must refuse it.
+    writeFileSync(path.join(s.dir, 'locks', `batch-${run.batch.id}.lock`), String(process.ppid));
+    expect(() => queue.resume(run.batch.id)).toThrow(/being run by another Atelier process/);
+    expect(() => queue.resume()).toThrow(/no unfinished batch/);
+    // A lock left by a process that no longer exists is taken over.
+    writeFileSync(path.join(s.dir, 'locks', `batch-${run.batch.id}.lock`), '999999999');
+    const resumed = await queue.resume().finished;
+    expect(resumed.progress).toMatchObject({ total: 3, done: 3 });
     store.close();
   });
 

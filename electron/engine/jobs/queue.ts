@@ -15,6 +15,7 @@ import type {
   JournalItem,
   NewBatchItem,
 } from './journal';
+import type { BatchLocks } from './batch-lock';
 import { Pipeline, defaultPipelineOptions, zeroTimings, type PipelineItem } from './pipeline';
 import { ProgressTracker, type BatchProgress, type ItemEvent } from './progress';
 
@@ -36,6 +37,8 @@ export interface QueueOptions {
   concurrency?: number;
   /** The token gate: each item is authorized before it runs and its debit recorded with it. */
   charges?: ChargePort;
+  /** Where batch lock files go (the profile's cache); without it, batches are not locked. */
+  locks?: BatchLocks;
 }
 
 export interface BatchOutcome {
@@ -203,10 +206,15 @@ export class JobQueue extends EventEmitter<QueueEvents> {
       if (planned.status === 'pending') return;
       decided.push(decidedResult(planned, op.model));
     });
-    return this.announce(new BatchRun(batch, items, this.options.journal, op, this.options, decided, notes));
+    const release = this.options.locks?.acquire(batch.id);
+    return this.announce(
+      new BatchRun(batch, items, this.options.journal, op, this.options, decided, notes),
+      release,
+    );
   }
 
-  private announce(run: BatchRun): BatchRun {
+  private announce(run: BatchRun, release?: () => void): BatchRun {
+    if (release) run.finished.then(release, release);
     this.emit('run', run);
     return run;
   }
@@ -214,24 +222,32 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   /** Continues an interrupted batch (the last unfinished one when no id is given). */
   resume(batchId?: string, options: { retryFailed?: boolean } = {}): BatchRun {
     const journal = this.options.journal;
-    const id = batchId ?? journal.lastUnfinished()?.id;
+    const id = batchId ?? journal.lastUnfinished((b) => this.options.locks?.holder(b) === undefined)?.id;
     if (!id) {
       throw new AtelierError('NOT_FOUND', 'There is no unfinished batch to resume', {
         hint: 'start a new batch, or pass the batch id printed in an earlier summary',
       });
     }
-    if (options.retryFailed) journal.resetFailed(id);
-    const loaded = journal.loadBatch(id);
-    if (!loaded) {
+    if (!journal.loadBatch(id)) {
       throw new AtelierError('NOT_FOUND', `No batch with id ${id} in this profile`, {
         hint: 'check --profile, or copy the id from the summary of the batch',
       });
     }
-    journal.setStatus(id, 'running');
-    const op = this.options.bind(loaded.batch.operation, loaded.batch.params);
-    return this.announce(
-      new BatchRun({ ...loaded.batch, status: 'running' }, loaded.items, journal, op, this.options),
-    );
+    const release = this.options.locks?.acquire(id);
+    try {
+      if (options.retryFailed) journal.resetFailed(id);
+      const loaded = journal.loadBatch(id);
+      if (!loaded) throw new AtelierError('NOT_FOUND', `No batch with id ${id} in this profile`);
+      const op = this.options.bind(loaded.batch.operation, loaded.batch.params);
+      journal.setStatus(id, 'running');
+      return this.announce(
+        new BatchRun({ ...loaded.batch, status: 'running' }, loaded.items, journal, op, this.options),
+        release,
+      );
+    } catch (error) {
+      release?.();
+      throw error;
+    }
   }
 
   /** Runs a batch's failed items again. */

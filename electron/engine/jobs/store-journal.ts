@@ -89,8 +89,8 @@ export class StoreJournal implements BatchJournal {
     return { batch: toRecord(row), items: this.store.items(batchId).map(toItem) };
   }
 
-  lastUnfinished(): BatchRecord | undefined {
-    const row = this.store.listBatches({ limit: 1000 }).find((b) => b.status !== 'done');
+  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
+    const row = this.store.listBatches({ limit: 1000 }).find((b) => b.status !== 'done' && accept(b.id));
     return row ? toRecord(row) : undefined;
   }
 

@@ -29,7 +29,7 @@ export interface WatchOptions {
   usePolling?: boolean;
 }
 
-type WatchEvents = { result: [OperationResult]; ready: []; error: [Error] };
+type WatchEvents = { result: [OperationResult]; ready: []; error: [Error]; closed: [] };
 
 export class FolderWatch extends EventEmitter<WatchEvents> {
   private watcher: FSWatcher | undefined;
@@ -88,6 +88,7 @@ export class FolderWatch extends EventEmitter<WatchEvents> {
     await this.watcher?.close();
     await this.idle();
     this.journal.setStatus(this.batch.id, 'done');
+    this.emit('closed');
   }
 
   private enqueue(file: string, kind: 'add' | 'change'): void {
