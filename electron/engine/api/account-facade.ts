@@ -1,0 +1,135 @@
+/**
+ * The account as the UI sees it: one status object (anonymous quota, or the verified balance), sign
+ * in/out through the host's browser, buying tokens. Built on account/AccountService; a profile with
+ * no license server configured still works anonymously and says why signing in is unavailable.
+ */
+import { AccountService } from '../account/account-service';
+import { loadAccountConfig, type AccountConfig } from '../account/config';
+import { KeytarCredentialStore } from '../account/credentials';
+import { cachedPrices } from '../account/prices';
+import { storeLedger } from '../account/store-ledger';
+import { localDay } from '../account/wallet';
+import type { Engine } from '../engine';
+import { AtelierError } from '../errors';
+import { ANONYMOUS_ACCOUNT_ID } from '../store';
+import type { AccountStatus } from './contract';
+
+export class AccountFacade {
+  private service: AccountService | undefined;
+  private config: AccountConfig | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly onChange: (status: AccountStatus) => void,
+  ) {}
+
+  private configured(): { service: AccountService; config: AccountConfig } | { error: AtelierError } {
+    if (this.service && this.config) return { service: this.service, config: this.config };
+    try {
+      this.config = loadAccountConfig(this.engine.paths);
+    } catch (error) {
+      return { error: error instanceof AtelierError ? error : new AtelierError('USAGE', String(error)) };
+    }
+    this.service = new AccountService({
+      store: this.engine.store,
+      config: this.config,
+      credentials: new KeytarCredentialStore(),
+      host: this.engine.host,
+    });
+    return { service: this.service, config: this.config };
+  }
+
+  private require(): AccountService {
+    const c = this.configured();
+    if ('error' in c) throw c.error;
+    return c.service;
+  }
+
+  async status(): Promise<AccountStatus> {
+    const ledger = storeLedger(this.engine.store.db);
+    const prices = cachedPrices(ledger).value;
+    const row = this.engine.store.currentAccount();
+    const c = this.configured();
+    const serverUrl = 'error' in c ? null : c.config.serverUrl;
+    const priceTable = { ...prices.prices } as Record<string, number>;
+    if (row.kind !== 'signed_in') {
+      const used = ledger.quotaUsed(ANONYMOUS_ACCOUNT_ID, localDay(new Date()));
+      const limit = prices.freeDailyQuota;
+      return {
+        kind: 'anonymous',
+        email: null,
+        serverUrl,
+        balance: null,
+        validUntil: null,
+        pendingDebits: 0,
+        quota: { used, limit },
+        prices: priceTable,
+        blockedReason:
+          used >= limit ? `Today's ${limit} free generations are used up — sign in to continue` : null,
+      };
+    }
+    const pendingDebits = ledger.pendingDebits(row.id).length;
+    let balance: number | null = null;
+    let validUntil: string | null = null;
+    let blockedReason: string | null = null;
+    if ('error' in c) {
+      blockedReason = c.error.userMessage;
+    } else {
+      try {
+        const { spendable } = await c.service.balance();
+        balance = spendable.spendable;
+        validUntil = spendable.validUntil.toISOString();
+        if (spendable.expired)
+          blockedReason = 'Your balance needs to be confirmed online — connect to the internet';
+        else if (spendable.spendable <= 0) blockedReason = 'No tokens left — buy a token pack';
+      } catch (error) {
+        blockedReason = error instanceof AtelierError ? error.userMessage : String(error);
+      }
+    }
+    return {
+      kind: 'signed_in',
+      email: row.email,
+      serverUrl,
+      balance,
+      validUntil,
+      pendingDebits,
+      quota: null,
+      prices: priceTable,
+      blockedReason,
+    };
+  }
+
+  async signIn(keepHistory: boolean): Promise<AccountStatus> {
+    await this.require().login({ keepHistory });
+    return this.changed();
+  }
+
+  async signOut(): Promise<AccountStatus> {
+    await this.require().logout();
+    return this.changed();
+  }
+
+  async buy(packId: string): Promise<{ checkoutUrl: string }> {
+    const { checkoutUrl } = await this.require().buy({ packId, waitMs: 0 });
+    return { checkoutUrl };
+  }
+
+  async packs(): Promise<{ packs: { id: string; tokens: number; priceCents: number; currency: string }[] }> {
+    return { packs: await this.require().client.packs() };
+  }
+
+  /** After a batch: send pending debits (best effort; they stay pending offline) and tell the UI. */
+  async afterBatch(): Promise<void> {
+    const c = this.configured();
+    if (!('error' in c) && this.engine.store.currentAccount().kind === 'signed_in') {
+      await c.service.sync().catch(() => undefined);
+    }
+    await this.changed();
+  }
+
+  private async changed(): Promise<AccountStatus> {
+    const status = await this.status();
+    this.onChange(status);
+    return status;
+  }
+}

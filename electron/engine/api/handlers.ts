@@ -1,0 +1,235 @@
+/**
+ * The one handler table: every method of the contract implemented once, on top of the Engine. Both
+ * adapters (Electron IPC in electron/main, WebSocket in serve.ts) call `dispatch`, which validates the
+ * params against the contract before a handler runs and the result before it leaves.
+ */
+import path from 'node:path';
+import type { z } from 'zod';
+import { AtelierError, serializeError } from '../errors';
+import type { Engine } from '../engine';
+import { PROVIDER_LABELS, providerUnavailableReason, type ProviderName } from '../models/providers';
+import { CANVAS_PRESETS } from '../compose/canvas';
+import type { BatchRun } from '../jobs/queue';
+import type { ItemEvent } from '../jobs/progress';
+import { methods, type EventName, type EventPayload, type MethodName, type MethodResult } from './contract';
+import { AccountFacade } from './account-facade';
+import { expandForApi, planApiBatch, stageRegenerationInput } from './plan-batch';
+import { toHistoryItem } from './history-item';
+import { SettingsFacade } from './settings-facade';
+
+type Handler<M extends MethodName> = (
+  params: MethodResultParams<M>,
+) => Promise<MethodResult<M>> | MethodResult<M>;
+/** Params after the contract's defaults are applied. */
+type MethodResultParams<M extends MethodName> = z.infer<(typeof methods)[M]['params']>;
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+
+export interface ApiContext {
+  engine: Engine;
+  version: string;
+  /** Pushes an event to every connected UI. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export function createHandlers(ctx: ApiContext): HandlerTable {
+  const { engine } = ctx;
+  const runs = new Map<string, BatchRun>();
+  const settings = new SettingsFacade(engine);
+  const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
+
+  const follow = (run: BatchRun): void => {
+    runs.set(run.batch.id, run);
+    engine.host.setProgress(0);
+    run.on('progress', (p) => {
+      engine.host.setProgress(p.fraction);
+      ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
+    });
+    run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
+    run.finished.then(
+      (outcome) => {
+        engine.host.setProgress(null);
+        ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
+        const { done, failed } = outcome.progress;
+        engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
+        void account.afterBatch();
+      },
+      () => engine.host.setProgress(null),
+    );
+  };
+
+  const runOf = (batchId: string): BatchRun => {
+    const run = runs.get(batchId);
+    if (!run)
+      throw new AtelierError('NOT_FOUND', `No running batch ${batchId}`, {
+        hint: 'it may have finished already',
+      });
+    return run;
+  };
+
+  return {
+    'system.info': () => ({
+      version: ctx.version,
+      platform: process.platform,
+      profileDir: engine.paths.root,
+      host: engine.host.kind,
+      providers: (['dml', 'coreml', 'cuda', 'cpu'] as ProviderName[]).map((provider) => {
+        const reason = providerUnavailableReason(provider);
+        return {
+          provider,
+          label: PROVIDER_LABELS[provider],
+          available: !reason,
+          ...(reason ? { reason } : {}),
+        };
+      }),
+      models: engine.registry.list().map((m) => ({
+        id: m.entry.id,
+        name: m.entry.name,
+        task: m.entry.task,
+        installed: engine.registry.isInstalled(m.entry.id),
+        commercialUse: m.entry.commercialUse,
+        license: m.entry.license,
+      })),
+      canvasPresets: Object.entries(CANVAS_PRESETS).map(([id, preset]) => ({ id, label: preset.note ?? id })),
+    }),
+
+    'files.expand': (p) => expandForApi(p.paths, p.recursive),
+
+    'batch.start': (p) => {
+      // Each item is authorized by the account's token gate as it runs (jobs/), so a batch that runs
+      // out of tokens part-way fails only its remaining items, each saying why.
+      const outputDir = p.outputDir ?? settings.get().outputDir;
+      const spec = planApiBatch(engine, {
+        operation: p.operation,
+        params: { ...settings.operationDefaults(), ...p.params },
+        inputs: p.inputs,
+        outputDir,
+        template: settings.get().naming,
+      });
+      const run = engine.jobs.start(spec);
+      follow(run);
+      return { batchId: run.batch.id, total: spec.items.length, outputDir: spec.outputDir };
+    },
+    'batch.pause': (p) => {
+      runOf(p.batchId).pause();
+      return { ok: true };
+    },
+    'batch.resume': (p) => {
+      runOf(p.batchId).resume();
+      return { ok: true };
+    },
+    'batch.cancel': (p) => {
+      runOf(p.batchId).cancel();
+      return { ok: true };
+    },
+    'batch.retryFailed': (p) => {
+      const run = engine.jobs.retryFailed(p.batchId);
+      follow(run);
+      return { batchId: run.batch.id };
+    },
+
+    'history.list': (p) => {
+      const { cursor, limit, ...filter } = p;
+      const page = engine.store.history({ ...filter, limit: limit ?? 60, cursor: cursor ?? null });
+      return {
+        items: page.items.map(toHistoryItem),
+        nextCursor: page.nextCursor,
+        total: engine.store.count(filter),
+      };
+    },
+    'history.get': (p) => toHistoryItem(engine.store.getGeneration(p.id)),
+    'history.pin': (p) => toHistoryItem(engine.store.setPinned(p.id, p.pinned)),
+    'history.delete': (p) => {
+      engine.store.deleteGeneration(p.id);
+      return { ok: true };
+    },
+    'history.regenerate': async (p) => {
+      const regeneration = engine.store.prepareRegeneration(p.id, p.params);
+      const spec = stageRegenerationInput(engine, regeneration, settings.get().outputDir);
+      const run = engine.jobs.start(spec);
+      follow(run);
+      return { batchId: run.batch.id };
+    },
+    'history.export': async (p) => {
+      const result = await engine.store.exportHistory(path.resolve(p.path));
+      return { file: result.file, items: result.generations, bytes: result.bytes };
+    },
+
+    'account.status': () => account.status(),
+    'account.signIn': (p) => account.signIn(p.keepHistory),
+    'account.signOut': () => account.signOut(),
+    'account.buy': (p) => account.buy(p.packId),
+    'account.packs': () => account.packs(),
+
+    'settings.get': () => settings.get(),
+    'settings.set': (p) => settings.set(p),
+  };
+}
+
+/**
+ * Validates params, runs the handler, validates the result. Errors come back as SerializedError
+ * (code, one-line message, hint), never as stack traces.
+ */
+export async function dispatch(
+  table: HandlerTable,
+  method: string,
+  rawParams: unknown,
+): Promise<{ ok: true; result: unknown } | { ok: false; error: ReturnType<typeof serializeError> }> {
+  try {
+    if (!Object.hasOwn(methods, method)) {
+      throw new AtelierError('USAGE', `Unknown API method "${method}"`);
+    }
+    const name = method as MethodName;
+    const parsed = methods[name].params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'params';
+      throw new AtelierError('USAGE', `${name}: ${field}: ${issue?.message ?? 'invalid'}`);
+    }
+    const handler = table[name] as (p: unknown) => unknown;
+    const result = await handler(parsed.data);
+    return { ok: true, result: methods[name].result.parse(result) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+function itemEvent(engine: Engine, e: ItemEvent): EventPayload<'batch.item'> {
+  if (e.stage !== 'finished') {
+    return {
+      batchId: e.batchId,
+      itemId: e.itemId,
+      input: e.input,
+      stage: e.stage,
+      status: 'running',
+      output: null,
+      generationId: null,
+      error: null,
+      provider: null,
+      fallbackReason: null,
+    };
+  }
+  const r = e.result;
+  return {
+    batchId: e.batchId,
+    itemId: e.itemId,
+    input: e.input,
+    stage: 'finished',
+    status: r.status,
+    output: r.status === 'done' ? r.output : null,
+    generationId: r.status === 'done' ? generationOf(engine, e.itemId) : null,
+    error: r.error
+      ? { code: r.error.code, message: r.error.message, ...(r.error.hint ? { hint: r.error.hint } : {}) }
+      : null,
+    provider: r.provider?.used ?? null,
+    fallbackReason: r.provider?.fallbackReason ?? null,
+  };
+}
+
+/** The history row an item's result was recorded as (written in the same transaction as its status). */
+function generationOf(engine: Engine, itemId: string): number | null {
+  try {
+    return engine.store.batches.getItem(Number(itemId)).generationId;
+  } catch {
+    return null;
+  }
+}

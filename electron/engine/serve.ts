@@ -1,0 +1,258 @@
+/**
+ * `atelier serve`: the engine and the built renderer over loopback HTTP + WebSocket, for the UI in any
+ * browser (how the UI is tested end to end) and for designers' automation. Only 127.0.0.1, a random
+ * token (given once in the printed URL, then kept in an HttpOnly cookie), a Host check against DNS
+ * rebinding and an Origin check on every state-changing request.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { AtelierError, serializeError } from './errors';
+import type { Engine } from './engine';
+import { createHandlers } from './api/handlers';
+import { attachApi, broadcast } from './api/ws-adapter';
+import { stageUpload } from './api/plan-batch';
+
+export interface ServeOptions {
+  engine: Engine;
+  port?: number;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  version: string;
+  token?: string;
+}
+
+export interface Serving {
+  url: string;
+  /** The URL with the token, to open in a browser once. */
+  openUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+const COOKIE = 'atelier_token';
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export async function startServe(options: ServeOptions): Promise<Serving> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const { engine } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const table = createHandlers({
+    engine,
+    version: options.version,
+    emit: (event, payload) => broadcast(wss, event, payload),
+  });
+  attachApi(wss, table);
+
+  let origin = '';
+  const allowedHosts = new Set<string>();
+
+  const authorized = (req: IncomingMessage, url: URL): boolean => {
+    const presented =
+      cookieToken(req.headers.cookie) ??
+      bearer(req.headers.authorization) ??
+      url.searchParams.get('token') ??
+      '';
+    const a = Buffer.from(presented);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  // Browsers always send Origin on WebSocket and cross-site POSTs; a missing Origin is a non-browser client.
+  const originOk = (req: IncomingMessage): boolean => !req.headers.origin || req.headers.origin === origin;
+  const hostOk = (req: IncomingMessage): boolean => allowedHosts.has(req.headers.host ?? '');
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => sendError(res, error));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res, origin);
+    const url = new URL(req.url ?? '/', origin);
+    if (!hostOk(req))
+      return sendJson(res, 421, { error: { code: 'USAGE', message: 'Unexpected Host header' } });
+
+    if (
+      url.searchParams.has('token') &&
+      req.method === 'GET' &&
+      !url.pathname.startsWith('/image') &&
+      !url.pathname.startsWith('/thumb')
+    ) {
+      if (!authorized(req, url))
+        return sendJson(res, 401, { error: { code: 'AUTH', message: 'Wrong token' } });
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: url.pathname });
+      res.end();
+      return;
+    }
+
+    const image = /^\/(image|thumb)\/(\d+)$/.exec(url.pathname);
+    if (image && req.method === 'GET') {
+      if (!authorized(req, url))
+        return sendJson(res, 401, { error: { code: 'AUTH', message: 'Not authorized' } });
+      const id = Number(image[2]);
+      if (image[1] === 'thumb') {
+        return sendBytes(res, 'image/webp', engine.store.thumbnail(id));
+      }
+      const stored = engine.store.image(id);
+      return sendBytes(res, stored.mime, stored.bytes);
+    }
+
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { error: { code: 'USAGE', message: 'POST only' } });
+      if (!authorized(req, url) || !originOk(req)) {
+        return sendJson(res, 403, { error: { code: 'AUTH', message: 'Not authorized' } });
+      }
+      const name = url.searchParams.get('name') ?? 'image';
+      const bytes = await readBody(req, MAX_UPLOAD_BYTES, name);
+      return sendJson(res, 200, { path: stageUpload(engine, name, bytes) });
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendJson(res, 405, { error: { code: 'USAGE', message: 'Method not allowed' } });
+    }
+    return serveStatic(res, options.rendererDir, url.pathname);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/api' || !hostOk(req) || !originOk(req) || !authorized(req, url)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts.add(`127.0.0.1:${port}`);
+  allowedHosts.add(`localhost:${port}`);
+
+  return {
+    url: `${origin}/`,
+    openUrl: `${origin}/?token=${token}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function securityHeaders(res: ServerResponse, origin: string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader(
+    'Content-Security-Policy',
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' blob: data:",
+      `connect-src 'self' ${origin.replace('http:', 'ws:')}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'none'",
+    ].join('; '),
+  );
+}
+
+function serveStatic(res: ServerResponse, root: string, pathname: string): void {
+  const rootDir = path.resolve(root);
+  let file = path.resolve(rootDir, `.${decodeURIComponent(pathname)}`);
+  if (!file.startsWith(rootDir + path.sep) && file !== rootDir) {
+    return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
+  }
+  if (!existsSync(file) || statSync(file).isDirectory()) file = path.join(rootDir, 'index.html');
+  if (!existsSync(file)) {
+    return sendJson(res, 404, {
+      error: { code: 'NOT_FOUND', message: `The UI is not built (${rootDir})`, hint: 'run `npm run build`' },
+    });
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
+  });
+  createReadStream(file).pipe(res);
+}
+
+function sendBytes(res: ServerResponse, mime: string, bytes: Buffer): void {
+  res.writeHead(200, {
+    'Content-Type': mime,
+    'Content-Length': bytes.length,
+    'Cache-Control': 'private, max-age=86400',
+  });
+  res.end(bytes);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  const e = serializeError(error);
+  const status =
+    e.code === 'NOT_FOUND' ? 404 : e.code === 'USAGE' || e.code === 'TOO_MANY_PIXELS' ? 400 : 500;
+  if (!res.headersSent) sendJson(res, status, { error: e });
+  else res.end();
+}
+
+function readBody(req: IncomingMessage, limit: number, name: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(
+          new AtelierError('USAGE', `Upload too large: ${name}`, {
+            hint: `files up to ${limit / 1024 / 1024} MB`,
+          }),
+        );
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function cookieToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === COOKIE && v) return v;
+  }
+  return undefined;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
