@@ -15,6 +15,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     load: () => import('./compose-command'),
   },
   watch: { summary: 'process images as they land in a folder', load: () => import('./watch-command') },
+  serve: {
+    summary: 'serve the UI and the API on 127.0.0.1 (for a browser or automation)',
+    load: () => import('./serve-command'),
+  },
   models: {
     summary: 'list models, their licences and whether they are installed',
     load: () => import('./models-command'),
