@@ -63,6 +63,20 @@ describe('Engine', () => {
     expect(readdirSync(path.dirname(cut)).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
+  it('records a generation in the history with its input and output', async () => {
+    const before = engine.store.count();
+    const result = await engine.generate(
+      'cutout',
+      { maskOnly: true },
+      photo,
+      path.join(work.dir, 'gen', 'mask.png'),
+    );
+    expect(result.status).toBe('done');
+    expect(engine.store.count()).toBe(before + 1);
+    const [latest] = engine.store.history({}).items;
+    expect(latest).toMatchObject({ operation: 'cutout', model: 'u2netp', provider: 'cpu', status: 'done' });
+  });
+
   it('reports a bad file as a failed result, not a thrown error', async () => {
     const result = await engine.runOne(
       'cutout',

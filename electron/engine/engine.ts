@@ -5,6 +5,8 @@
  * never imports Electron; what only a shell can do comes through `host`.
  */
 import os from 'node:os';
+import path from 'node:path';
+import { AtelierError } from './errors';
 import { loadAccountConfig } from './account/config';
 import { storeLedger } from './account/store-ledger';
 import { TokenGate, type WalletAccount } from './account/wallet';
@@ -125,7 +127,30 @@ export class Engine {
     });
   }
 
-  /** One image, outside any batch (API calls from the UI); not recorded in the history. */
+  /**
+   * One image as a generation: authorized by the token gate, recorded in the history with its
+   * input and output (a batch of one, so it shares the batch path's transactions and checks).
+   */
+  async generate(
+    operation: OperationName,
+    params: unknown,
+    input: string,
+    output: string,
+  ): Promise<OperationResult> {
+    const op = this.bind(operation, params);
+    const run = this.jobs.start({
+      operation,
+      params: op.params as Record<string, unknown>,
+      outputDir: path.dirname(output),
+      items: [{ input, output, status: 'pending' }],
+    });
+    const { results } = await run.finished;
+    const [result] = results;
+    if (!result) throw new AtelierError('INTERNAL', `No result for ${input}`);
+    return result;
+  }
+
+  /** One image, outside any batch and not recorded in the history (previews). */
   runOne(operation: OperationName, params: unknown, input: string, output: string): Promise<OperationResult> {
     return runSingle(this.bind(operation, params), input, output);
   }
