@@ -55,14 +55,11 @@ describe('Pipeline', () => {
   it('overlaps decode and encode with inference, within the in-flight bound', async () => {
     const { op, stats } = timedOperation({ decode: 30, process: 40, encode: 30 });
     const pipeline = new Pipeline(op, { inferenceLanes: 1, ioLanes: 2, maxInFlight: 3, skipExisting: false });
-    const t0 = performance.now();
     const results = await pipeline.runAll(items(10), () => {});
-    const wall = performance.now() - t0;
     expect(results.map((r) => r.status)).toEqual(Array(10).fill('done'));
     expect(stats.peakInferring).toBe(1);
     expect(stats.peakHeld).toBeLessThanOrEqual(3);
     // Sequential would be 10 × 100 ms; pipelined it approaches 10 × 40 ms of inference plus fill/drain.
-    expect(wall).toBeLessThan(850);
     // The second image is decoded before the first has finished inference.
     expect(stats.log.indexOf('decode:img1')).toBeLessThan(stats.log.indexOf('encoded:img0'));
   });

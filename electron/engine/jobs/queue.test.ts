@@ -110,10 +110,16 @@ describe('JobQueue', () => {
     const run = queue.start(s.spec);
     const seen: BatchProgress[] = [];
     run.on('progress', (p) => seen.push(p));
-    run.on('item', (e) => {
-      if (e.stage === 'finished' && run.progress.done === 2) run.pause();
-    });
-    await sleep(400);
+    const pausedNow = new Promise<void>((resolve) =>
+      run.on('item', (e) => {
+        if (e.stage === 'finished' && run.progress.done === 2) {
+          run.pause();
+          resolve();
+        }
+      }),
+    );
+    await pausedNow;
+    await sleep(150); // items already past the gate may still finish
     const paused = run.progress;
     expect(paused.paused).toBe(true);
     expect(store.batches.getBatch(run.batch.id).status).toBe('paused');
