@@ -187,6 +187,44 @@ describe('atelier cutout: exit codes, naming, conflicts, recursion', () => {
     expect(statSync(target).mtimeMs).toBeGreaterThan(mtime);
   });
 
+  it('applies the cutout options: canvas, background, trim, hard edges, mask only', async () => {
+    const profile = freshProfile();
+    const input = await smallPhoto('car-1', path.join(work.dir, 'opts', 'car.jpg'), 300);
+    const inMeta = await sharp(input).metadata();
+    const run = async (name: string, ...flags: string[]) => {
+      const r = await runCli([
+        'cutout',
+        input,
+        '--out',
+        path.join(work.dir, 'opts-out'),
+        '--name',
+        name,
+        ...flags,
+        '--profile',
+        profile,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return path.join(work.dir, 'opts-out', `${name}.png`);
+    };
+    const canvas = await sharp(await run('canvas', '--canvas', '400x300@0.8', '--shadow')).stats();
+    expect(canvas.channels[3]?.min).toBe(255); // a canvas has an opaque (white) background
+    expect((await sharp(await run('canvas2', '--canvas', '400x300')).metadata()).width).toBe(400);
+    const red = await sharp(await run('red', '--bg', '#ff0000')).stats();
+    expect(red.channels[3]?.min).toBe(255);
+    expect(red.channels[0]?.max).toBe(255);
+    const trimmed = await sharp(await run('trim', '--trim', '4')).metadata();
+    expect((trimmed.width ?? 0) * (trimmed.height ?? 0)).toBeLessThan(
+      (inMeta.width ?? 0) * (inMeta.height ?? 0),
+    );
+    const hard = await sharp(await run('hard', '--edges', 'hard', '--no-refine'))
+      .extractChannel(3)
+      .raw()
+      .toBuffer();
+    expect(hard.every((v) => v === 0 || v === 255)).toBe(true);
+    const mask = await sharp(await run('mask', '--mask-only')).metadata();
+    expect([mask.width, mask.hasAlpha]).toEqual([inMeta.width, false]);
+  });
+
   it('mirrors the folder tree with --recursive', async () => {
     const profile = freshProfile();
     const root = path.join(work.dir, 'tree');
