@@ -4,12 +4,13 @@
  * the batch goes on; exit codes; naming and conflicts; recursive mirroring.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
 import { bmpFile, pngBomb, textFile, truncatedCopy, zeroByteFile } from './bad-files';
-import { buildCli, runCli, smallPhoto } from './harness';
+import { buildCli, cliEntry, runCli, smallPhoto } from './harness';
 
 const work = tempDir('atelier-cutout-cli-');
 let profiles = 0;
@@ -112,9 +113,28 @@ describe('atelier cutout: bad inputs in one batch with good files', () => {
     expect(r.stderr).toMatch(
       /Cannot write to the output folder .*a-file\/out .*— choose another --out folder/,
     );
-    if (process.getuid?.() === 0) {
-      console.log('read-only folder via chmod not tested: running as root, which ignores permission bits');
+  });
+
+  it('refuses a read-only output folder (a read-only mount: root ignores permission bits)', async () => {
+    const input = await smallPhoto('car-1', path.join(work.dir, 'rofs', 'car.jpg'), 160);
+    const readOnly = path.join(work.dir, 'rofs', 'mounted');
+    mkdirSync(readOnly);
+    // A private mount namespace, so the read-only mount vanishes with the process.
+    const probe = spawnSync('unshare', ['-rm', 'true']);
+    if (probe.status !== 0) {
+      console.log('read-only mount not tested: `unshare -rm` is not permitted on this machine');
+      return;
     }
+    const script = `mount -t tmpfs -o ro,size=1m tmpfs "$1" && exec "$2" "$3" cutout "$4" --out "$1" --profile "$5"`;
+    const r = spawnSync(
+      'unshare',
+      ['-rm', 'sh', '-c', script, 'sh', readOnly, process.execPath, cliEntry, input, freshProfile()],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /Cannot write to the output folder .*mounted \(it is read-only\) — choose another --out/,
+    );
   });
 });
 
