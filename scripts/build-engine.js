@@ -28,7 +28,14 @@ const entries = [
   },
 ];
 
+// The engine locates its models folder with import.meta.url; in a CommonJS bundle (Electron) that is
+// derived from __filename instead.
+const cjsImportMeta = {
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 for (const entry of entries) {
   if (!existsSync(entry.entryPoints[0])) continue;
-  await build({ ...common, ...entry });
+  await build({ ...common, ...(entry.format === 'cjs' ? cjsImportMeta : {}), ...entry });
 }

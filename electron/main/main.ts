@@ -1,0 +1,98 @@
+/**
+ * The Electron main process: lifecycle, the window, the menu, and the engine hosted in-process.
+ * Everything substantial lives in the engine (plain Node, shared with the CLI and `atelier serve`);
+ * this file only wires Electron to it.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, Menu } from 'electron';
+import { Engine } from '../engine/engine';
+import { createHandlers } from '../engine/api/handlers';
+import { loadAccountConfig } from '../engine/account/config';
+import { resolveProfileDir } from '../engine/profile';
+import { electronHost } from './host';
+import { broadcastEvent, registerIpc } from './ipc';
+import { buildMenu } from './menu';
+import { handleAtelierProtocol, registerSchemePrivileges } from './protocol';
+import { APP_ORIGIN, hardenSessions, hardenWebContents } from './security';
+import { loadWindowBounds, trackWindowBounds } from './window-state';
+
+const IMAGE_FILE = /\.(jpe?g|png|webp|avif|tiff?|gif|heic)$/i;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerSchemePrivileges();
+  void start();
+}
+
+async function start(): Promise<void> {
+  const pendingFiles: string[] = process.argv.slice(1).filter((a) => IMAGE_FILE.test(a));
+  // macOS: files dropped on the dock icon or opened with the app.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    pendingFiles.push(file);
+    flushFiles();
+  });
+
+  await app.whenReady();
+  hardenSessions();
+  // The same profile the CLI uses (ATELIER_HOME or the OS application-data folder), so both share history.
+  const profileDir = resolveProfileDir();
+  let licenseServer: string | undefined;
+  const host = electronHost(() => licenseServer);
+  const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
+  const engine = await Engine.open({ profileDir, modelsDir: path.join(resources, 'models'), host });
+  try {
+    licenseServer = loadAccountConfig(engine.paths).serverUrl;
+  } catch {
+    licenseServer = undefined; // anonymous use only; the account panel says why
+  }
+  const stopSweeper = engine.store.startSweeper();
+  registerIpc(createHandlers({ engine, version: app.getVersion(), emit: broadcastEvent }));
+  handleAtelierProtocol(engine, path.join(app.getAppPath(), 'dist', 'renderer'));
+
+  const window = createWindow(profileDir, () => licenseServer);
+  Menu.setApplicationMenu(buildMenu((command) => broadcastEvent('app.command', { command })));
+
+  function flushFiles(): void {
+    if (pendingFiles.length === 0 || window.isDestroyed() || window.webContents.isLoading()) return;
+    broadcastEvent('app.openFiles', { paths: pendingFiles.splice(0) });
+  }
+  window.webContents.on('did-finish-load', flushFiles);
+
+  app.on('second-instance', (_event, argv) => {
+    pendingFiles.push(...argv.slice(1).filter((a) => IMAGE_FILE.test(a)));
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    flushFiles();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    stopSweeper();
+    void engine.close();
+  });
+}
+
+function createWindow(profileDir: string, licenseServer: () => string | undefined): BrowserWindow {
+  const window = new BrowserWindow({
+    ...loadWindowBounds(profileDir),
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Atelier',
+    backgroundColor: '#1c1c1e',
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  hardenWebContents(window.webContents, licenseServer);
+  trackWindowBounds(window, profileDir);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
