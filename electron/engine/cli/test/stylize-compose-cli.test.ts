@@ -51,6 +51,35 @@ describe('atelier stylize', () => {
     expect(diff / before.data.length).toBeGreaterThan(8);
     expect(r.json.find((j) => j.input === bad)).toMatchObject({ status: 'failed' });
   });
+
+  it('restyles only the background with --mode background, leaving the subject as it was', async () => {
+    const car = await smallPhoto('car-1', path.join(work.dir, 'in4', 'car.png'), 256);
+    const out = path.join(work.dir, 'styled-bg');
+    const r = await runCli([
+      'stylize',
+      car,
+      '--out',
+      out,
+      '--mode',
+      'background',
+      '--size',
+      '256',
+      '--profile',
+      path.join(work.dir, 'p4'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const [before, after] = await Promise.all([
+      sharp(car).removeAlpha().raw().toBuffer(),
+      sharp(path.join(out, 'car.png')).removeAlpha().raw().toBuffer(),
+    ]);
+    // Some pixels (the subject) are unchanged, others (the background) changed.
+    let same = 0;
+    for (let i = 0; i < before.length; i += 3)
+      if (before[i] === after[i] && before[i + 1] === after[i + 1]) same++;
+    const share = same / (before.length / 3);
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThan(0.95);
+  });
 });
 
 describe('atelier compose --reference', () => {
