@@ -189,6 +189,9 @@ async function follow(run: BatchRun, json: boolean): Promise<number> {
     // On resume the earlier run's items count too: report the whole batch's progress.
     summary.total = outcome.progress.total;
     summary.done = outcome.progress.done;
+    summary.skipped = outcome.progress.skipped;
+    summary.earlierFailures = outcome.progress.failed - summary.failed;
+    summary.failed = outcome.progress.failed;
     console.error(formatSummary(summary));
     return exitCodeFor(summary);
   } finally {

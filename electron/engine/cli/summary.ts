@@ -11,6 +11,8 @@ export interface BatchSummary {
   cancelled: number;
   elapsedMs: number;
   failures: { input: string; message: string }[];
+  /** Failed in an earlier run of a resumed batch (counted in `failed`, not listed in `failures`). */
+  earlierFailures?: number;
   /** The provider that ran (and why it fell back), from the first processed item. */
   provider?: string;
 }
@@ -54,6 +56,11 @@ export function formatSummary(s: BatchSummary): string {
       ` — batch ${s.batchId}`,
   ];
   for (const f of s.failures) lines.push(`  failed: ${f.message}`);
+  if (s.earlierFailures) {
+    lines.push(
+      `  ${s.earlierFailures} failed in an earlier run: --resume ${s.batchId} --retry runs them again`,
+    );
+  }
   if (s.cancelled) lines.push(`  resume with: --resume ${s.batchId}`);
   return lines.join('\n');
 }

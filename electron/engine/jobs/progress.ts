@@ -31,10 +31,12 @@ export class ProgressTracker {
   constructor(
     readonly batchId: string,
     readonly total: number,
-    /** Items already finished in an earlier run (resume), counted as done. */
-    readonly alreadyDone = 0,
+    /** Items finished in an earlier run of the batch (resume), by how they finished. */
+    earlier: Partial<Record<'done' | 'failed' | 'skipped', number>> = {},
   ) {
-    this.counts.done = alreadyDone;
+    this.counts.done = earlier.done ?? 0;
+    this.counts.failed = earlier.failed ?? 0;
+    this.counts.skipped = earlier.skipped ?? 0;
   }
 
   record(_item: PipelineItem, result: OperationResult): void {

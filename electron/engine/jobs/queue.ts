@@ -76,8 +76,10 @@ export class BatchRun extends EventEmitter<RunEvents> {
       },
     );
     const pending = items.filter((i) => i.status === 'pending');
-    const alreadyFinished = items.length - pending.length - decided.length;
-    this.tracker = new ProgressTracker(batch.id, items.length, alreadyFinished);
+    // Items decided at planning time are reported by this run; the others finished in an earlier one.
+    const earlier = { done: 0, failed: 0, skipped: 0 };
+    if (decided.length === 0) for (const i of items) if (i.status !== 'pending') earlier[i.status] += 1;
+    this.tracker = new ProgressTracker(batch.id, items.length, earlier);
     const pipelineItems: PipelineItem[] = pending.map((i) => ({
       id: i.id,
       input: i.input,

@@ -2,7 +2,7 @@
  * Interrupted batches: Ctrl-C (cancel) and SIGKILL mid-batch, then `--resume`. No item may be lost
  * or done twice, and the history (the store's generations) must match the items exactly.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../store';
@@ -103,6 +103,24 @@ describe('interrupted batches resume without losing or repeating items', () => {
     const h = history(profile, batchId ?? '');
     expect(h.generations).toHaveLength(6);
     expect(h.batch.status).toBe('done');
+  });
+
+  it('--resume ID --retry runs the failed items again once they are fixed', async () => {
+    const dir = path.join(work.dir, 'retry-in');
+    const good = await smallPhoto('car-1', path.join(dir, 'good.jpg'), 200);
+    const broken = path.join(dir, 'later.jpg');
+    writeFileSync(broken, 'not yet a photo');
+    const profile = path.join(work.dir, 'retry-profile');
+    const out = path.join(work.dir, 'retry-out');
+    const first = await runCli(['cutout', good, broken, '--out', out, '--profile', profile]);
+    expect(first.code).toBe(2);
+    const batchId = /batch ([0-9a-f-]{36})/.exec(first.stderr)?.[1] ?? '';
+    await smallPhoto('cloth-1', broken, 200);
+    const retried = await runCli(['cutout', '--resume', batchId, '--retry', '--profile', profile, '--json']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.json.map((j) => [j.input, j.status])).toEqual([[broken, 'done']]);
+    expect(retried.stderr).toMatch(/2 done, 0 failed/);
+    expect(history(profile, batchId).generations).toHaveLength(2);
   });
 
   it('--resume with nothing to resume is a clear error', async () => {
