@@ -214,8 +214,11 @@ describe('JobQueue', () => {
       locks,
     });
     const run = queue.start(s.spec);
+    expect(queue.running(run.batch.id)).toBe(run);
+    expect(() => queue.retryFailed(run.batch.id)).toThrow(/still running/);
     run.cancel();
     await run.finished;
+    expect(queue.running(run.batch.id)).toBeUndefined();
     // Another process (this test's parent, alive) holds the batch: resume must refuse it.
     writeFileSync(path.join(s.dir, 'locks', `batch-${run.batch.id}.lock`), String(process.ppid));
     expect(() => queue.resume(run.batch.id)).toThrow(/being run by another Atelier process/);

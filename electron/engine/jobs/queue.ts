@@ -215,8 +215,21 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     );
   }
 
+  /** Batches running in this process (the lock files guard against other processes). */
+  private readonly active = new Map<string, BatchRun>();
+
+  /** The run of a batch in progress in this process, if any. */
+  running(batchId: string): BatchRun | undefined {
+    return this.active.get(batchId);
+  }
+
   private announce(run: BatchRun, release?: () => void): BatchRun {
-    if (release) run.finished.then(release, release);
+    this.active.set(run.batch.id, run);
+    const done = () => {
+      this.active.delete(run.batch.id);
+      release?.();
+    };
+    run.finished.then(done, done);
     this.emit('run', run);
     return run;
   }
@@ -224,10 +237,17 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   /** Continues an interrupted batch (the last unfinished one when no id is given). */
   resume(batchId?: string, options: { retryFailed?: boolean } = {}): BatchRun {
     const journal = this.options.journal;
-    const id = batchId ?? journal.lastUnfinished((b) => this.options.locks?.holder(b) === undefined)?.id;
+    const id =
+      batchId ??
+      journal.lastUnfinished((b) => !this.active.has(b) && this.options.locks?.holder(b) === undefined)?.id;
     if (!id) {
       throw new AtelierError('NOT_FOUND', 'There is no unfinished batch to resume', {
         hint: 'start a new batch, or pass the batch id printed in an earlier summary',
+      });
+    }
+    if (this.active.has(id)) {
+      throw new AtelierError('USAGE', `Batch ${id} is still running`, {
+        hint: 'wait for it to finish (or cancel it) before resuming or retrying it',
       });
     }
     if (!journal.loadBatch(id)) {
