@@ -30,7 +30,8 @@ import {
   type OperationResult,
 } from './operations/types';
 import { openProfile, type ProfilePaths } from './profile';
-import { Store } from './store';
+import { Store, type GenerationRow } from './store';
+import { regenerateGeneration } from './operations/regenerate';
 
 export { DEFAULT_MAX_PIXELS };
 
@@ -148,6 +149,16 @@ export class Engine {
     const [result] = results;
     if (!result) throw new AtelierError('INTERNAL', `No result for ${input}`);
     return result;
+  }
+
+  /** Runs a history item again with changed params; charged, recorded and linked to its source. */
+  regenerate(id: number, changes: Record<string, unknown>, output: string): Promise<GenerationRow> {
+    return regenerateGeneration(
+      { store: this.store, charges: this.charges, bind: (o, p) => this.bind(o, p), runOne: runSingle },
+      id,
+      changes,
+      output,
+    );
   }
 
   /** One image, outside any batch and not recorded in the history (previews). */

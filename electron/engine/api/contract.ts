@@ -187,7 +187,8 @@ export const methods = {
   'history.delete': method(z.object({ id }).strict(), ok),
   'history.regenerate': method(
     z.object({ id, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
-    z.object({ batchId: z.string() }),
+    /** The new history item, linked to its source by sourceGenerationId. */
+    historyItemSchema,
   ),
   'history.export': method(
     z.object({ path: z.string().min(1).max(4096) }).strict(),

@@ -13,7 +13,7 @@ import type { BatchRun } from '../jobs/queue';
 import type { ItemEvent } from '../jobs/progress';
 import { methods, type EventName, type EventPayload, type MethodName, type MethodResult } from './contract';
 import { AccountFacade } from './account-facade';
-import { expandForApi, planApiBatch, stageRegenerationInput } from './plan-batch';
+import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { toHistoryItem } from './history-item';
 import { SettingsFacade } from './settings-facade';
 
@@ -95,8 +95,8 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'files.expand': (p) => expandForApi(p.paths, p.recursive),
 
     'batch.start': (p) => {
-      // Each item is authorized by the account's token gate as it runs (jobs/), so a batch that runs
-      // out of tokens part-way fails only its remaining items, each saying why.
+      // Each item is authorized by the account's token gate as it runs (jobs/): a batch that runs out
+      // of tokens stops there and keeps its remaining items pending, so it can be resumed after a purchase.
       const outputDir = p.outputDir ?? settings.get().outputDir;
       const spec = planApiBatch(engine, {
         operation: p.operation,
@@ -143,11 +143,20 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { ok: true };
     },
     'history.regenerate': async (p) => {
-      const regeneration = engine.store.prepareRegeneration(p.id, p.params);
-      const spec = stageRegenerationInput(engine, regeneration, settings.get().outputDir);
-      const run = engine.jobs.start(spec);
-      follow(run);
-      return { batchId: run.batch.id };
+      const source = engine.store.getGeneration(p.id);
+      const format = p.params.format ?? source.params.format;
+      const output = regenerationOutput(source.inputName, settings.get().outputDir, format);
+      const row = await engine.regenerate(p.id, p.params, output);
+      if (row.status === 'failed') {
+        throw new AtelierError(
+          'INTERNAL',
+          `Regenerating item ${p.id} failed: ${row.error ?? 'unknown error'}`,
+          {
+            hint: 'the failed attempt is in the history with its error',
+          },
+        );
+      }
+      return toHistoryItem(row);
     },
     'history.export': async (p) => {
       const result = await engine.store.exportHistory(path.resolve(p.path));

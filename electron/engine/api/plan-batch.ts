@@ -2,7 +2,7 @@
  * Turns what the UI sends (paths, an operation, params) into a batch the job queue runs: the same
  * input expansion and output naming as the CLI, so both hosts behave alike.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { serializeError } from '../errors';
@@ -12,7 +12,6 @@ import { planOutputs } from '../cli/naming';
 import { ensureWritableDir } from '../cli/output-dir';
 import type { BatchSpec } from '../jobs/queue';
 import type { OperationName } from '../operations';
-import type { Regeneration } from '../store';
 
 export function expandForApi(paths: readonly string[], recursive: boolean) {
   const { files, missing } = expandInputs(paths, { recursive });
@@ -65,26 +64,15 @@ export function planApiBatch(
   };
 }
 
-const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
-
-/** Writes a stored original to the profile's staging folder so it can run as a one-item batch. */
-export function stageRegenerationInput(
-  engine: Engine,
-  regeneration: Regeneration,
-  outputDir: string,
-): BatchSpec {
-  const dir = path.join(engine.paths.root, 'staging', randomUUID());
-  mkdirSync(dir, { recursive: true });
-  const base = path.parse(regeneration.inputName ?? 'original').name;
-  const input = path.join(dir, `${base}.${EXT_BY_MIME[regeneration.input.mime] ?? 'png'}`);
-  writeFileSync(input, regeneration.input.bytes);
-  return planApiBatch(engine, {
-    operation: regeneration.operation as OperationName,
-    params: regeneration.params,
-    inputs: [input],
-    outputDir,
-    template: '{name}.{ext}',
-  });
+/** A free output path for a regenerated item: `<name>-v2.png`, `-v3`… in the output folder. */
+export function regenerationOutput(inputName: string | null, outputDir: string, format: unknown): string {
+  ensureWritableDir(outputDir);
+  const base = path.parse(inputName ?? 'image').name;
+  const ext = format === 'jpeg' ? 'jpg' : typeof format === 'string' ? format : 'png';
+  for (let n = 2; ; n++) {
+    const candidate = path.join(path.resolve(outputDir), `${base}-v${n}.${ext}`);
+    if (!existsSync(candidate)) return candidate;
+  }
 }
 
 /** Where uploads from a browser (which has no file paths) are staged: the profile, never elsewhere. */

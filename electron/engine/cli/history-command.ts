@@ -2,8 +2,7 @@
  * `atelier history list|show|export|delete|regenerate|backup|pin|unpin`: the local history of the
  * current account, from the command line. Shares the profile (and so the history) with the app.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AtelierError } from '../errors';
@@ -252,62 +251,22 @@ const subcommands: Record<string, Handler> = {
   },
 };
 
-const OPERATIONS = ['cutout', 'background', 'stylize', 'compose'] as const;
-
-/**
- * Runs a history item again: the stored original goes to a temporary file, the engine runs the
- * operation with the merged params and writes `out`, and the result is recorded linked to its source.
- */
+/** Runs a history item again through the engine (charged, recorded and linked to its source). */
 async function regenerate(
-  store: Store,
+  _store: Store,
   id: number,
   changes: Record<string, unknown>,
   out: string,
   profileDir: string,
 ): Promise<GenerationRow> {
-  const regen = store.prepareRegeneration(id, changes);
-  const operation = OPERATIONS.find((o) => o === regen.operation);
-  if (!operation) {
-    throw new AtelierError(
-      'USAGE',
-      `Item ${id} was made by "${regen.operation}", which this version cannot run`,
-      {
-        hint: 'update Atelier',
-      },
-    );
-  }
-  const work = mkdtempSync(path.join(os.tmpdir(), 'atelier-regen-'));
+  const { Engine } = await import('../engine');
+  const engine = await Engine.open({ profileDir });
   try {
-    const ext = EXT_BY_MIME[regen.input.mime] ?? 'png';
-    const input = path.join(work, `${path.parse(regen.inputName ?? 'original').name}.${ext}`);
-    writeFileSync(input, regen.input.bytes);
-    const { Engine } = await import('../engine');
-    const engine = await Engine.open({ profileDir });
-    try {
-      const result = await engine.runOne(operation, regen.params, input, out);
-      const done = result.status === 'done';
-      return await store.recordGeneration({
-        operation,
-        params: regen.params,
-        model: result.model ?? null,
-        provider: result.provider?.used ?? null,
-        timings: { ...result.timings },
-        status: done ? 'done' : 'failed',
-        error: done ? null : (result.error?.message ?? result.note ?? result.status),
-        inputName: regen.inputName,
-        input: { bytes: regen.input.bytes },
-        output: done ? { bytes: readFileSync(out) } : null,
-        sourceGenerationId: id,
-      });
-    } finally {
-      await engine.close();
-    }
+    return await engine.regenerate(id, changes, out);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    await engine.close();
   }
 }
-
-const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function statusOf(raw: string): 'done' | 'failed' {
   if (raw === 'done' || raw === 'failed') return raw;

@@ -169,6 +169,19 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     expect((await fetch(`${origin}/image/${page.items[0]!.outputImageId}`)).status).toBe(401);
   });
 
+  it('regenerates an item with new params, linked to its source, then deletes it', async () => {
+    const before = (await client.call('history.list', {})).result as { items: { id: number }[] };
+    const source = before.items[0]!.id;
+    const regenerated = await client.call('history.regenerate', { id: source, params: { edges: 'hard' } });
+    expect(regenerated.error).toBeUndefined();
+    const item = regenerated.result as { id: number; sourceGenerationId: number; params: { edges: string } };
+    expect(item.sourceGenerationId).toBe(source);
+    expect(item.params.edges).toBe('hard');
+    expect(((await client.call('history.list', {})).result as { total: number }).total).toBe(2);
+    expect((await client.call('history.delete', { id: item.id })).result).toEqual({ ok: true });
+    expect((await client.call('history.get', { id: item.id })).error?.code).toBe('NOT_FOUND');
+  });
+
   it('keeps settings per profile', async () => {
     const set = (
       await client.call('settings.set', { retentionDays: 3, privacyMode: true, naming: '{name}-cut.{ext}' })
