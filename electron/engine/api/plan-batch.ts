@@ -7,9 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { serializeError } from '../errors';
 import type { Engine } from '../engine';
-import { expandInputs, isImageName } from '../cli/inputs';
-import { planOutputs } from '../cli/naming';
-import { ensureWritableDir } from '../cli/output-dir';
+import { expandInputs, isImageName } from '../jobs/inputs';
+import { planOutputs } from '../jobs/naming';
+import { ensureWritableDir } from '../jobs/output-dir';
 import type { BatchSpec } from '../jobs/queue';
 import type { OperationName } from '../operations';
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AtelierError } from '../errors';
-import type { ConflictPolicy } from './naming';
+import type { ConflictPolicy } from '../jobs/naming';
 
 export const COMMON_OPTIONS = {
   out: { type: 'string', short: 'o' },

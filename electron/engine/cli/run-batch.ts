@@ -19,9 +19,9 @@ import {
   oneOf,
   parseCommandArgs,
 } from './batch-args';
-import { expandInputs } from './inputs';
-import { DEFAULT_NAME_TEMPLATE, planOutputs } from './naming';
-import { ensureWritableDir } from './output-dir';
+import { expandInputs } from '../jobs/inputs';
+import { DEFAULT_NAME_TEMPLATE, planOutputs } from '../jobs/naming';
+import { ensureWritableDir } from '../jobs/output-dir';
 import { ProgressBar } from './progress-bar';
 import { exitCodeFor, formatSummary, summarize } from './summary';
 

@@ -10,9 +10,9 @@ import { COMMON_HELP, COMMON_OPTIONS, intOption, oneOf, parseCommandArgs } from 
 import type { CommandModule } from './command';
 import { composeSpec } from './compose-command';
 import { cutoutSpec } from './cutout-command';
-import { isImageName } from './inputs';
-import { DEFAULT_NAME_TEMPLATE, renderName } from './naming';
-import { ensureWritableDir } from './output-dir';
+import { isImageName } from '../jobs/inputs';
+import { DEFAULT_NAME_TEMPLATE, renderName } from '../jobs/naming';
+import { ensureWritableDir } from '../jobs/output-dir';
 import type { BatchCommandSpec } from './run-batch';
 import { stylizeSpec } from './stylize-command';
 
