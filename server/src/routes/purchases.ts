@@ -1,0 +1,131 @@
+/**
+ * Token packs: the catalogue, a checkout (our stand-in page for the payment provider's hosted checkout)
+ * and the provider's signed webhook, which credits a pack exactly once per event and per checkout.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ServerConfig } from '../config';
+import type { Db } from '../db';
+import { requireAccount } from '../app';
+import { HttpError } from '../http-error';
+import { credit } from '../ledger';
+import { verifyWebhook } from '../webhooks';
+
+interface WebhookEvent {
+  id: string;
+  type: string;
+  data: { accountId: string; packId: string; checkoutId: string };
+}
+
+export async function purchaseRoutes(
+  app: FastifyInstance,
+  { config, db }: { config: ServerConfig; db: Db },
+): Promise<void> {
+  app.get('/v1/packs', async () => ({ packs: config.packs }));
+
+  app.post<{ Body: { packId: string } }>(
+    '/v1/checkout',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['packId'],
+          properties: { packId: { type: 'string', maxLength: 100 } },
+        },
+      },
+    },
+    async (req) => {
+      const accountId = await requireAccount(req, config, db);
+      if (!config.packs.some((p) => p.id === req.body.packId))
+        throw new HttpError(400, 'invalid_request', 'Unknown pack', 'packId');
+      const id = `chk_${randomUUID()}`;
+      await db.query('INSERT INTO checkouts(id, account_id, pack_id) VALUES ($1, $2, $3)', [
+        id,
+        accountId,
+        req.body.packId,
+      ]);
+      const base = config.publicUrl ?? `${req.protocol}://${req.headers.host}`;
+      return { checkoutUrl: `${base}/checkout/${id}` };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/checkout/:id', async (req, reply) => {
+    const [row] = await db.query<{ pack_id: string; completed_at: unknown }>(
+      'SELECT pack_id, completed_at FROM checkouts WHERE id = $1',
+      [req.params.id],
+    );
+    if (!row) throw new HttpError(404, 'not_found', 'No such checkout');
+    const pack = config.packs.find((p) => p.id === row.pack_id);
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>Atelier checkout</title><body style="font-family:system-ui;padding:40px">` +
+          `<h1>${pack?.tokens ?? '?'} tokens</h1><p>${row.completed_at ? 'Paid — you can return to Atelier.' : 'The payment provider completes this purchase and notifies Atelier.'}</p></body>`,
+      );
+  });
+
+  app.post<{ Body: WebhookEvent }>(
+    '/v1/webhooks/payment',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['id', 'type', 'data'],
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 200 },
+            type: { type: 'string', maxLength: 100 },
+            data: {
+              type: 'object',
+              required: ['accountId', 'packId', 'checkoutId'],
+              properties: {
+                accountId: { type: 'string', maxLength: 64 },
+                packId: { type: 'string', maxLength: 100 },
+                checkoutId: { type: 'string', maxLength: 100 },
+              },
+            },
+          },
+        },
+      },
+      config: { rateLimit: false },
+    },
+    async (req) => {
+      const check = verifyWebhook(
+        config.webhookSecret,
+        req.headers['atelier-signature'] as string | undefined,
+        req.rawBody ?? '',
+      );
+      if (!check.ok) throw new HttpError(400, 'invalid_signature', `Webhook refused: ${check.reason}`);
+      const event = req.body;
+      if (event.type !== 'checkout.completed') return { received: true, ignored: event.type };
+      const pack = config.packs.find((p) => p.id === event.data.packId);
+      if (!pack) throw new HttpError(400, 'invalid_request', 'Unknown pack', 'data.packId');
+      const outcome = await db.transaction(async (tx) => {
+        const fresh = await tx.query(
+          'INSERT INTO webhook_events(id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id',
+          [event.id],
+        );
+        if (fresh.length === 0) return 'replayed';
+        const [account] = await tx.query<{ id: string }>(
+          'SELECT id FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.id = $1',
+          [event.data.accountId],
+        );
+        if (!account) throw new HttpError(400, 'invalid_request', 'Unknown account', 'data.accountId');
+        await tx.query('UPDATE checkouts SET completed_at = now() WHERE id = $1 AND account_id = $2', [
+          event.data.checkoutId,
+          event.data.accountId,
+        ]);
+        // Keyed by checkout: the same purchase announced by two different events still credits once.
+        const credited = await credit(
+          tx,
+          event.data.accountId,
+          pack.tokens,
+          `pack:${pack.id}`,
+          `checkout:${event.data.checkoutId}`,
+        );
+        return credited ? 'credited' : 'duplicate';
+      });
+      return { received: true, outcome };
+    },
+  );
+}

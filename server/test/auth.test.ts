@@ -1,0 +1,215 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LicenseServer } from '../src/index';
+import { BACKENDS, bearer, json, newUser, post, start } from './helpers';
+
+const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) => {
+  let server: LicenseServer;
+  beforeAll(async () => {
+    server = await start(databaseUrl);
+  });
+  afterAll(() => server?.close());
+
+  it('registers once per email and never says which of email or password was wrong', async () => {
+    const user = await newUser(server.url);
+    const again = await post(server.url, '/v1/auth/register', {
+      email: user.email,
+      password: 'another long password',
+    });
+    expect(again.status).toBe(409);
+    const wrongPassword = await post(server.url, '/v1/auth/login', {
+      email: user.email,
+      password: 'wrong password!',
+    });
+    const unknownEmail = await post(server.url, '/v1/auth/login', {
+      email: 'nobody@example.com',
+      password: 'wrong password!',
+    });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(await wrongPassword.text()).toBe(await unknownEmail.text());
+  });
+
+  it('refuses malformed, oversized, unknown-field and wrongly typed bodies with a clear error', async () => {
+    const malformed = await post(server.url, '/v1/auth/login', '{"email":');
+    expect(malformed.status).toBe(400);
+    expect(((await json(malformed)).error as { code: string }).code).toBe('invalid_json');
+    const unknown = await post(server.url, '/v1/auth/register', {
+      email: 'x@example.com',
+      password: 'long enough pw',
+      admin: true,
+    });
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).error).toMatchObject({ field: 'admin' });
+    const wrongType = await post(server.url, '/v1/auth/register', {
+      email: 'x@example.com',
+      password: 1234567890123,
+    });
+    expect(wrongType.status).toBe(400);
+    const huge = await post(server.url, '/v1/auth/register', {
+      email: 'x@example.com',
+      password: 'p'.repeat(100_000),
+    });
+    expect(huge.status).toBe(413);
+    // Nothing was written by any of them.
+    const login = await post(server.url, '/v1/auth/login', {
+      email: 'x@example.com',
+      password: 'long enough pw',
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('runs authorization code + PKCE to a loopback redirect, single-use codes', async () => {
+    const user = await newUser(server.url);
+    const verifier = randomBytes(32).toString('base64url');
+    const redirect = 'http://127.0.0.1:53682/callback';
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'atelier-desktop',
+      redirect_uri: redirect,
+      code_challenge: challengeOf(verifier),
+      code_challenge_method: 'S256',
+      state: 'state-123456',
+    });
+    const page = await fetch(`${server.url}/oauth/authorize?${query}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="code_challenge"');
+    const form = new URLSearchParams({
+      ...Object.fromEntries(query),
+      email: user.email,
+      password: user.password,
+    });
+    const submitted = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    expect(submitted.status).toBe(302);
+    const location = new URL(submitted.headers.get('location') ?? '');
+    expect(location.origin + location.pathname).toBe(redirect);
+    expect(location.searchParams.get('state')).toBe('state-123456');
+    const code = location.searchParams.get('code') ?? '';
+
+    const exchange = (v: string) =>
+      post(server.url, '/oauth/token', {
+        grant_type: 'authorization_code',
+        client_id: 'atelier-desktop',
+        code,
+        redirect_uri: redirect,
+        code_verifier: v,
+      });
+    expect((await exchange(randomBytes(32).toString('base64url'))).status).toBe(400); // wrong verifier
+    const tokens = await exchange(verifier);
+    expect(tokens.status).toBe(200);
+    const body = (await json(tokens)) as { access_token: string; account: { email: string } };
+    expect(body.account.email).toBe(user.email);
+    const me = await fetch(`${server.url}/v1/me`, { headers: bearer(body.access_token) });
+    expect(await json(me)).toMatchObject({ email: user.email });
+    expect((await exchange(verifier)).status).toBe(400); // a code works once
+  });
+
+  it('never sends a code anywhere but loopback, and shows wrong passwords on the page', async () => {
+    const user = await newUser(server.url);
+    const base = {
+      response_type: 'code',
+      client_id: 'atelier-desktop',
+      code_challenge: challengeOf('v'.repeat(43)),
+      code_challenge_method: 'S256',
+      state: 'state-abcdef',
+    };
+    for (const redirect of [
+      'https://evil.example/cb',
+      'http://localhost.evil.example:80/cb',
+      'http://10.0.0.1:8080/cb',
+    ]) {
+      const res = await fetch(
+        `${server.url}/oauth/authorize?${new URLSearchParams({ ...base, redirect_uri: redirect })}`,
+        { redirect: 'manual' },
+      );
+      expect(res.status).toBe(400);
+    }
+    const plain = await fetch(
+      `${server.url}/oauth/authorize?${new URLSearchParams({ ...base, redirect_uri: 'http://127.0.0.1:1/cb', code_challenge_method: 'plain' })}`,
+    );
+    expect(plain.status).toBe(400);
+    const wrong = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({
+        ...base,
+        redirect_uri: 'http://127.0.0.1:1/cb',
+        email: user.email,
+        password: 'not the password',
+      }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong email or password');
+  });
+
+  it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
+    const user = await newUser(server.url);
+    const refresh = (token: string) =>
+      post(server.url, '/oauth/token', {
+        grant_type: 'refresh_token',
+        client_id: 'atelier-desktop',
+        refresh_token: token,
+      });
+    const first = (await json(await refresh(user.refresh))) as { refresh_token: string };
+    expect(first.refresh_token).not.toBe(user.refresh);
+    const reuse = await refresh(user.refresh);
+    expect(reuse.status).toBe(400);
+    expect((await json(reuse)).error).toMatchObject({ code: 'invalid_grant' });
+    // The thief's reuse also killed the legitimate newer token.
+    expect((await refresh(first.refresh_token)).status).toBe(400);
+  });
+
+  it('signs out by revoking the refresh token, and deletes an account keeping the ledger', async () => {
+    const user = await newUser(server.url);
+    await post(server.url, '/oauth/revoke', { token: user.refresh });
+    const after = await post(server.url, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: 'atelier-desktop',
+      refresh_token: user.refresh,
+    });
+    expect(after.status).toBe(400);
+    const del = await fetch(`${server.url}/v1/account`, { method: 'DELETE', headers: bearer(user.access) });
+    expect(del.status).toBe(204);
+    expect(
+      (await post(server.url, '/v1/auth/login', { email: user.email, password: user.password })).status,
+    ).toBe(401);
+    const [row] = await server.db.query<{ email: string | null }>(
+      'SELECT email FROM accounts WHERE id = $1',
+      [user.accountId],
+    );
+    expect(row?.email).toBeNull();
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(401);
+  });
+
+  it('refuses forged and expired access tokens', async () => {
+    const user = await newUser(server.url);
+    const [body, mac] = user.access.split('.');
+    const forged = `${Buffer.from(JSON.stringify({ sub: 'someone-else', exp: 9999999999 })).toString('base64url')}.${mac}`;
+    expect((await fetch(`${server.url}/v1/balance`, { headers: bearer(forged) })).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/balance`, { headers: bearer(`${body}.AAAA`) })).status).toBe(401);
+    const short = await start(undefined, { config: { accessTokenSeconds: 0 } });
+    try {
+      const u = await newUser(short.url);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await fetch(`${short.url}/v1/balance`, { headers: bearer(u.access) })).status).toBe(401);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('publishes an OpenAPI document and security headers', async () => {
+    const doc = await json(await fetch(`${server.url}/openapi.json`));
+    expect(Object.keys(doc.paths as object)).toEqual(
+      expect.arrayContaining(['/v1/usage', '/v1/balance', '/oauth/token']),
+    );
+    const res = await fetch(`${server.url}/v1/prices`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Test helpers: the real server on 127.0.0.1, once per database backend (in-memory PGlite always; a
+ * real PostgreSQL when ATELIER_TEST_DATABASE_URL is set, in a fresh schema per run). In CI the
+ * PostgreSQL variant is mandatory.
+ */
+import { randomUUID, createPublicKey, verify } from 'node:crypto';
+import { startLicenseServer, type LicenseServer } from '../src/index';
+
+export const PG_URL = process.env.ATELIER_TEST_DATABASE_URL;
+if (process.env.CI === 'true' && !PG_URL) {
+  throw new Error(
+    'CI must run the license server tests against PostgreSQL: set ATELIER_TEST_DATABASE_URL (.ci/run does)',
+  );
+}
+if (!PG_URL)
+  console.log('PostgreSQL variant skipped: ATELIER_TEST_DATABASE_URL is not set (PGlite variant runs)');
+
+export const BACKENDS: { name: string; databaseUrl: string | undefined }[] = [
+  { name: 'PGlite', databaseUrl: undefined },
+  ...(PG_URL ? [{ name: 'PostgreSQL', databaseUrl: PG_URL }] : []),
+];
+
+export function start(
+  databaseUrl: string | undefined,
+  config: Parameters<typeof startLicenseServer>[0] = {},
+): Promise<LicenseServer> {
+  return startLicenseServer({
+    databaseUrl,
+    ...(databaseUrl ? { schema: `t_${randomUUID().replace(/-/g, '')}` } : {}),
+    ...config,
+  });
+}
+
+export async function json(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}
+
+export function post(
+  url: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(new URL(path, url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export async function newUser(
+  url: string,
+): Promise<{ email: string; password: string; accountId: string; access: string; refresh: string }> {
+  const email = `u-${randomUUID()}@example.com`;
+  const password = 'correct horse battery staple';
+  const reg = await post(url, '/v1/auth/register', { email, password });
+  const { accountId } = (await reg.json()) as { accountId: string };
+  const login = (await (await post(url, '/v1/auth/login', { email, password })).json()) as {
+    access_token: string;
+    refresh_token: string;
+  };
+  return { email, password, accountId, access: login.access_token, refresh: login.refresh_token };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Verifies a statement the way the desktop client does: Ed25519 over the payload bytes. */
+export function verifyStatement(
+  statement: { payload: string; signature: string },
+  publicKeyBase64: string,
+): Record<string, unknown> | undefined {
+  const key = createPublicKey({
+    key: Buffer.concat([
+      Buffer.from('302a300506032b6570032100', 'hex'),
+      Buffer.from(publicKeyBase64, 'base64'),
+    ]),
+    format: 'der',
+    type: 'spki',
+  });
+  const bytes = Buffer.from(statement.payload, 'base64url');
+  if (!verify(null, bytes, key, Buffer.from(statement.signature, 'base64url'))) return undefined;
+  return JSON.parse(bytes.toString()) as Record<string, unknown>;
+}

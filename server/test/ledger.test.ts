@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LicenseServer } from '../src/index';
+import { ledgerSum } from '../src/ledger';
+import { signWebhook } from '../src/webhooks';
+import { BACKENDS, bearer, json, newUser, post, start, verifyStatement } from './helpers';
+
+describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databaseUrl }) => {
+  let server: LicenseServer;
+  beforeAll(async () => {
+    server = await start(databaseUrl, { config: { welcomeCredit: 0 } });
+  });
+  afterAll(() => server?.close());
+
+  async function creditPack(
+    accountId: string,
+    packId = 'starter',
+    eventId = `evt_${randomUUID()}`,
+    checkoutId = `chk_${randomUUID()}`,
+  ) {
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'checkout.completed',
+      data: { accountId, packId, checkoutId },
+    });
+    return post(server.url, '/v1/webhooks/payment', body, {
+      'Atelier-Signature': signWebhook(server.config.webhookSecret, body),
+    });
+  }
+  async function device(access: string, name = 'laptop'): Promise<string> {
+    const res = await post(server.url, '/v1/devices', { name, platform: 'win32' }, bearer(access));
+    expect(res.status).toBe(201);
+    return ((await json(res)) as { deviceId: string }).deviceId;
+  }
+  const debit = (tokens = 1) => ({
+    id: randomUUID(),
+    operation: 'cutout',
+    tokens,
+    createdAt: new Date().toISOString(),
+  });
+  const usage = (access: string, deviceId: string, debits: unknown[]) =>
+    post(server.url, '/v1/usage', { deviceId, debits }, bearer(access));
+
+  it('signs every balance with the published Ed25519 key', async () => {
+    const user = await newUser(server.url);
+    await creditPack(user.accountId);
+    const keys = (await json(await fetch(`${server.url}/.well-known/atelier-keys.json`))) as {
+      keys: { keyId: string; publicKey: string }[];
+    };
+    const balance = (await json(
+      await fetch(`${server.url}/v1/balance`, { headers: bearer(user.access) }),
+    )) as {
+      balance: number;
+      statement: { payload: string; signature: string; keyId: string };
+    };
+    const key = keys.keys.find((k) => k.keyId === balance.statement.keyId);
+    const payload = verifyStatement(balance.statement, key?.publicKey ?? '');
+    expect(payload).toMatchObject({ accountId: user.accountId, balance: 100 });
+    expect(new Date(String(payload?.validUntil)).getTime()).toBeGreaterThan(Date.now());
+    const tampered = {
+      ...balance.statement,
+      payload: Buffer.from(JSON.stringify({ ...payload, balance: 1e6 })).toString('base64url'),
+    };
+    expect(verifyStatement(tampered, key?.publicKey ?? '')).toBeUndefined();
+  });
+
+  it('applies each debit exactly once, whatever the retries, and never goes below zero', async () => {
+    const user = await newUser(server.url);
+    await creditPack(user.accountId); // 100 tokens
+    const devices = [
+      await device(user.access, 'a'),
+      await device(user.access, 'b'),
+      await device(user.access, 'c'),
+    ];
+    // 60 batches of 2 debits (120 tokens asked for 100 available), each sent twice at the same time.
+    const batches = Array.from({ length: 60 }, () => [debit(), debit()]);
+    const sends = batches.flatMap((b, i) => [
+      usage(user.access, devices[i % 3]!, b),
+      usage(user.access, devices[(i + 1) % 3]!, b),
+    ]);
+    const answers = await Promise.all(sends);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const results = (await Promise.all(answers.map((a) => json(a)))).flatMap(
+      (a) => a.results as { id: string; status: string; reason?: string }[],
+    );
+    const applied = new Set(results.filter((r) => r.status === 'applied').map((r) => r.id));
+    const appliedCount = results.filter((r) => r.status === 'applied').length;
+    expect(appliedCount).toBe(applied.size); // no id applied twice
+    expect(applied.size).toBe(100); // none lost: exactly the balance was spent
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => r.reason === 'insufficient_balance'),
+    ).toBe(true);
+    const balance = (await json(
+      await fetch(`${server.url}/v1/balance`, { headers: bearer(user.access) }),
+    )) as { balance: number };
+    expect(balance.balance).toBe(0);
+    expect(await ledgerSum(server.db, user.accountId)).toBe(0);
+    const [row] = await server.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ledger WHERE account_id = $1 AND kind = 'debit'`,
+      [user.accountId],
+    );
+    expect(Number(row?.n)).toBe(100);
+  });
+
+  it('refuses a debit through another account’s device, negative or absurd amounts, writing nothing', async () => {
+    const alice = await newUser(server.url);
+    const bob = await newUser(server.url);
+    await creditPack(bob.accountId);
+    const bobsDevice = await device(bob.access);
+    const stolen = await usage(alice.access, bobsDevice, [debit()]);
+    expect(stolen.status).toBe(403);
+    for (const bad of [
+      debit(-5),
+      debit(0),
+      debit(1e9),
+      { ...debit(), id: 'not-a-uuid' },
+      { ...debit(), operation: 'mint' },
+      { ...debit(), extra: 1 },
+    ]) {
+      const res = await usage(bob.access, bobsDevice, [bad]);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toHaveProperty('message');
+    }
+    expect((await usage(bob.access, bobsDevice, [])).status).toBe(400);
+    expect(await ledgerSum(server.db, bob.accountId)).toBe(100);
+    // Alice cannot see or revoke Bob's device.
+    const del = await fetch(`${server.url}/v1/devices/${bobsDevice}`, {
+      method: 'DELETE',
+      headers: bearer(alice.access),
+    });
+    expect(del.status).toBe(404);
+  });
+
+  it('limits devices per account and stops a revoked device from spending', async () => {
+    const limited = await start(undefined, { config: { deviceLimit: 2, welcomeCredit: 5 } });
+    try {
+      const user = await newUser(limited.url);
+      const d1 = (
+        (await json(
+          await post(limited.url, '/v1/devices', { name: 'a', platform: 'darwin' }, bearer(user.access)),
+        )) as { deviceId: string }
+      ).deviceId;
+      await post(limited.url, '/v1/devices', { name: 'b', platform: 'darwin' }, bearer(user.access));
+      const third = await post(
+        limited.url,
+        '/v1/devices',
+        { name: 'c', platform: 'darwin' },
+        bearer(user.access),
+      );
+      expect(third.status).toBe(409);
+      await fetch(`${limited.url}/v1/devices/${d1}`, { method: 'DELETE', headers: bearer(user.access) });
+      const revoked = await post(
+        limited.url,
+        '/v1/usage',
+        { deviceId: d1, debits: [debit()] },
+        bearer(user.access),
+      );
+      expect(revoked.status).toBe(403);
+      expect((await json(revoked)).error).toMatchObject({ code: 'device_revoked' });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('credits a purchase exactly once: forged, stale and replayed webhooks change nothing', async () => {
+    const user = await newUser(server.url);
+    const checkout = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));
+    expect(((await json(checkout)) as { checkoutUrl: string }).checkoutUrl).toContain('/checkout/chk_');
+    const body = JSON.stringify({
+      id: 'evt_forged',
+      type: 'checkout.completed',
+      data: { accountId: user.accountId, packId: 'agency', checkoutId: 'chk_x' },
+    });
+    const forged = await post(server.url, '/v1/webhooks/payment', body, {
+      'Atelier-Signature': signWebhook('not the secret', body),
+    });
+    expect(forged.status).toBe(400);
+    const stale = await post(server.url, '/v1/webhooks/payment', body, {
+      'Atelier-Signature': signWebhook(
+        server.config.webhookSecret,
+        body,
+        Math.floor(Date.now() / 1000) - 3600,
+      ),
+    });
+    expect(stale.status).toBe(400);
+    const unsigned = await post(server.url, '/v1/webhooks/payment', body);
+    expect(unsigned.status).toBe(400);
+    expect(await ledgerSum(server.db, user.accountId)).toBe(0);
+
+    const eventId = `evt_${randomUUID()}`;
+    const checkoutId = `chk_${randomUUID()}`;
+    expect((await creditPack(user.accountId, 'studio', eventId, checkoutId)).status).toBe(200);
+    expect((await json(await creditPack(user.accountId, 'studio', eventId, checkoutId))).outcome).toBe(
+      'replayed',
+    );
+    expect(
+      (await json(await creditPack(user.accountId, 'studio', `evt_${randomUUID()}`, checkoutId))).outcome,
+    ).toBe('duplicate');
+    expect(await ledgerSum(server.db, user.accountId)).toBe(500);
+  });
+
+  it('publishes prices and packs', async () => {
+    expect(await json(await fetch(`${server.url}/v1/prices`))).toMatchObject({
+      prices: { cutout: 1, stylize: 2 },
+      freeDailyQuota: 10,
+    });
+    const packs = (await json(await fetch(`${server.url}/v1/packs`))) as { packs: { id: string }[] };
+    expect(packs.packs.map((p) => p.id)).toContain('starter');
+  });
+});
