@@ -203,6 +203,19 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
     }
   });
 
+  it('rate-limits per IP with a clear 429', async () => {
+    const limited = await start(undefined, { config: { rateLimitPerMinute: 3 } });
+    try {
+      const codes = [];
+      for (let i = 0; i < 5; i++) codes.push((await fetch(`${limited.url}/v1/prices`)).status);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      const body = await json(await fetch(`${limited.url}/v1/prices`));
+      expect(body.error).toMatchObject({ code: 'rate_limited' });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('publishes an OpenAPI document and security headers', async () => {
     const doc = await json(await fetch(`${server.url}/openapi.json`));
     expect(Object.keys(doc.paths as object)).toEqual(
