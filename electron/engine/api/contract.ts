@@ -46,7 +46,13 @@ export const systemInfoSchema = z.object({
       license: z.string(),
     }),
   ),
-  canvasPresets: z.array(z.object({ id: z.string(), label: z.string() })),
+  canvasPresets: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      canvas: z.object({ width: z.number(), height: z.number(), fill: z.number(), align: z.enum(['center', 'bottom']) }),
+    }),
+  ),
 });
 
 export const settingsSchema = z.object({

@@ -89,7 +89,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         commercialUse: m.entry.commercialUse,
         license: m.entry.license,
       })),
-      canvasPresets: Object.entries(CANVAS_PRESETS).map(([id, preset]) => ({ id, label: preset.note ?? id })),
+      canvasPresets: Object.entries(CANVAS_PRESETS).map(([id, preset]) => ({
+        id,
+        label: preset.note ?? id,
+        canvas: { ...preset.canvas },
+      })),
     }),
 
     'files.expand': (p) => expandForApi(p.paths, p.recursive),

@@ -1,0 +1,106 @@
+/**
+ * The designer's main flows in Chromium through `atelier serve`, with the real engine and models:
+ * drop photos → results → compare → history → regenerate → delete; a bad file among good ones; sign
+ * in and watch the balance drop after a batch. Screenshots of every screen, light and dark.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { E2EState } from './global-setup';
+
+const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
+const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('drop three photos, compare, then regenerate and delete in history', async ({ page }) => {
+  await page.goto(state.appUrl);
+  await expect(page.getByText('Drop photos or folders')).toBeVisible();
+  await screenshot(page, '01-studio-empty');
+
+  await page.getByTestId('file-input').setInputFiles(state.photos);
+  const items = page.getByTestId('queue-item');
+  await expect(items).toHaveCount(3);
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(3, { timeout: 90_000 });
+  await expect(page.getByTestId('queue-status')).toContainText('3 done of 3');
+  // The viewer shows the first result with its original for comparison.
+  await expect(page.getByTestId('viewer').locator('img')).toHaveCount(2);
+  await page.getByTestId('compare-slider').fill('20');
+  await screenshot(page, '02-studio-results');
+
+  await page.keyboard.press('Control+2');
+  await expect(page.getByTestId('history-count')).toHaveText('3 items');
+  await expect(page.getByTestId('history-tile')).toHaveCount(3);
+  await page.getByTestId('history-tile').first().click();
+  await expect(page.getByRole('button', { name: 'Regenerate' })).toBeEnabled();
+  await screenshot(page, '03-history');
+
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Regenerated');
+  await expect(page.getByTestId('history-count')).toHaveText('4 items');
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Deleted');
+  await expect(page.getByTestId('history-count')).toHaveText('3 items');
+});
+
+test('a bad file in the drop shows its error while the others finish', async ({ page }) => {
+  await page.goto(state.appUrl);
+  await page.getByTestId('file-input').setInputFiles([state.photos[0]!, state.badFile]);
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, { timeout: 90_000 });
+  const failed = page.locator('[data-testid="queue-item"][data-status="failed"]');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('bad.png');
+  await expect(page.getByTestId('queue-status')).toContainText('1 failed');
+  await screenshot(page, '04-studio-error');
+});
+
+test('settings show the providers and why the GPU is not used', async ({ page }) => {
+  await page.goto(state.appUrl);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('providers')).toContainText('CPU');
+  await expect(page.getByTestId('providers')).toContainText('unavailable');
+  await screenshot(page, '05-settings');
+});
+
+test('sign in through the browser, then the balance drops after a batch', async ({ page, context }) => {
+  await page.goto(state.appUrl);
+  await page.getByRole('button', { name: 'Account' }).click();
+  await expect(page.getByTestId('quota')).toBeVisible();
+  await screenshot(page, '06-account-anonymous');
+
+  const before = readFileSync(state.logFile, 'utf8').length;
+  await page.getByRole('button', { name: 'Sign in with your browser' }).click();
+  // The engine asked the host to open the authorize page; the "system browser" is a second tab here.
+  let authorizeUrl: string | undefined;
+  await expect
+    .poll(() => {
+      authorizeUrl = /Open in your browser: (\S+)/.exec(readFileSync(state.logFile, 'utf8').slice(before))?.[1];
+      return authorizeUrl;
+    })
+    .toBeTruthy();
+  const browser = await context.newPage();
+  await browser.goto(authorizeUrl!);
+  await browser.getByLabel('Email').fill(state.email);
+  await browser.getByLabel('Password').fill(state.password);
+  await browser.getByRole('button', { name: 'Sign in' }).click();
+  await browser.close();
+
+  await expect(page.getByTestId('balance')).toContainText('100');
+  await screenshot(page, '07-account-signed-in');
+
+  await page.getByRole('button', { name: 'Studio' }).click();
+  await page.getByTestId('file-input').setInputFiles([state.photos[1]!]);
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Account' }).click();
+  await expect(page.getByTestId('balance')).toContainText('99');
+});

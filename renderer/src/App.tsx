@@ -1,0 +1,98 @@
+import { useEffect } from 'react';
+import { api } from './api/client';
+import { Account } from './components/Account';
+import { DropZone } from './components/DropZone';
+import { History } from './components/History';
+import { Icon } from './components/icons';
+import { OperationPanel } from './components/OperationPanel';
+import { Queue } from './components/Queue';
+import { Settings } from './components/Settings';
+import { Sidebar } from './components/Sidebar';
+import { Viewer } from './components/Viewer';
+import { useStore, type View } from './store';
+
+function Studio() {
+  const queue = useStore((s) => s.queue);
+  const selected = useStore((s) => s.selected);
+  return (
+    <div className="studio">
+      <div className="studio-main">
+        <DropZone compact={queue.length > 0} />
+        {queue.length > 0 ? <Viewer item={selected} /> : <Welcome />}
+        <Queue />
+      </div>
+      <OperationPanel />
+    </div>
+  );
+}
+
+function Welcome() {
+  return (
+    <div className="welcome">
+      <h1>Clean cut-outs, new backgrounds, painted looks.</h1>
+      <p>Everything runs on this computer. Choose an operation on the right, then drop photos or whole folders.</p>
+    </div>
+  );
+}
+
+const VIEWS: Record<View, () => React.ReactElement> = { studio: Studio, history: History, account: Account, settings: Settings };
+const SHORTCUTS: Record<string, View> = { '1': 'studio', '2': 'history', '3': 'account', ',': 'settings' };
+
+export function App() {
+  const view = useStore((s) => s.view);
+  const notice = useStore((s) => s.notice);
+  const settings = useStore((s) => s.settings);
+
+  useEffect(() => {
+    const store = useStore.getState();
+    void store.load();
+    const offs = [api.on('batch.item', (e) => useStore.getState().onItem(e)), api.on('batch.progress', (p) => useStore.getState().onProgress(p)), api.on('account.changed', (a) => useStore.setState({ account: a }))];
+    const onKey = (e: KeyboardEvent) => {
+      const target = SHORTCUTS[e.key];
+      if ((e.ctrlKey || e.metaKey) && target) {
+        e.preventDefault();
+        useStore.getState().setView(target);
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key === 'o') {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('[data-testid="file-input"]')?.click();
+      }
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length) void useStore.getState().addFiles(files);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      offs.forEach((off) => off());
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('paste', onPaste);
+    };
+  }, []);
+
+  useEffect(() => {
+    const theme = settings?.theme ?? 'system';
+    if (theme === 'system') document.documentElement.removeAttribute('data-theme');
+    else document.documentElement.setAttribute('data-theme', theme);
+  }, [settings?.theme]);
+
+  const Current = VIEWS[view];
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="content">
+        {notice && (
+          <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+            <Icon name={notice.kind === 'error' ? 'alert' : 'check'} />
+            <span>{notice.text}</span>
+            <button className="icon-button" aria-label="Dismiss" onClick={() => useStore.setState({ notice: null })}>
+              <Icon name="x" />
+            </button>
+          </div>
+        )}
+        <Current />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * The API client: a typed proxy over the contract's method names, on one of two transports: the
+ * Electron preload (`window.atelier`) or the WebSocket of `atelier serve`. Nothing here is written per
+ * method; the contract (electron/engine/api/contract.ts) is the single source of names and shapes.
+ */
+import type { ApiError, AtelierApi, EventName, EventPayload, MethodName } from '../../../electron/engine/api/contract';
+
+interface Bridge {
+  invoke(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  getPathForFile(file: File): string;
+}
+
+declare global {
+  interface Window {
+    atelier?: Bridge;
+  }
+}
+
+export class ApiCallError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+interface Transport {
+  invoke(method: string, params: unknown): Promise<unknown>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+function electronTransport(bridge: Bridge): Transport {
+  return {
+    async invoke(method, params) {
+      const answer = await bridge.invoke(method, params);
+      if (!answer.ok) throw new ApiCallError(answer.error);
+      return answer.result;
+    },
+    on: (event, listener) => bridge.on(event, listener),
+  };
+}
+
+function webSocketTransport(): Transport {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let socket: Promise<WebSocket> | undefined;
+
+  const connect = (): Promise<WebSocket> => {
+    socket ??= new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new ApiCallError({ code: 'NETWORK', message: 'Cannot reach Atelier', hint: 'is `atelier serve` still running?' }));
+      ws.onclose = () => {
+        socket = undefined;
+        for (const p of pending.values()) p.reject(new ApiCallError({ code: 'NETWORK', message: 'Connection to Atelier lost' }));
+        pending.clear();
+      };
+      ws.onmessage = (message) => {
+        const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: ApiError; event?: string; payload?: unknown };
+        if (data.event) {
+          for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+          return;
+        }
+        const waiter = typeof data.id === 'number' ? pending.get(data.id) : undefined;
+        if (!waiter || typeof data.id !== 'number') return;
+        pending.delete(data.id);
+        if (data.error) waiter.reject(new ApiCallError(data.error));
+        else waiter.resolve(data.result);
+      };
+    });
+    return socket;
+  };
+
+  return {
+    async invoke(method, params) {
+      const ws = await connect();
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    on(event, listener) {
+      void connect().catch(() => undefined);
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  };
+}
+
+const transport: Transport = window.atelier ? electronTransport(window.atelier) : webSocketTransport();
+
+export const api = new Proxy({} as AtelierApi, {
+  get(_target, name: string) {
+    if (name === 'on') {
+      return <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) =>
+        transport.on(event, listener as (payload: unknown) => void);
+    }
+    return (params: unknown) => transport.invoke(name as MethodName, params ?? {});
+  },
+});
+
+export const inElectron = !!window.atelier;
+
+/** Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve. */
+export function imageUrl(id: number): string {
+  return inElectron ? `atelier://image/${id}` : `/image/${id}`;
+}
+export function thumbUrl(id: number): string {
+  return inElectron ? `atelier://thumb/${id}` : `/thumb/${id}`;
+}
+
+/** A dropped file's path: Electron knows it; a browser uploads the bytes to the profile's staging folder. */
+export async function pathForFile(file: File): Promise<string> {
+  if (window.atelier) return window.atelier.getPathForFile(file);
+  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+  const body = (await res.json()) as { path?: string; error?: ApiError };
+  if (!res.ok || !body.path) throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });
+  return body.path;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiCallError) return error.error.hint ? `${error.error.message} — ${error.error.hint}` : error.error.message;
+  return error instanceof Error ? error.message : String(error);
+}

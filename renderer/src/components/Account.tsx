@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../api/client';
+import { useStore } from '../store';
+
+export function Account() {
+  const account = useStore((s) => s.account);
+  const refresh = useStore((s) => s.refreshAccount);
+  const notify = useStore((s) => s.notify);
+  const [packs, setPacks] = useState<{ id: string; tokens: number; priceCents: number; currency: string }[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (account?.kind === 'signed_in') void api['account.packs']({}).then((r) => setPacks(r.packs)).catch(() => setPacks([]));
+  }, [account?.kind]);
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+      await refresh();
+    } catch (error) {
+      notify('error', errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!account) return <div className="page"><p className="muted">Loading…</p></div>;
+  return (
+    <div className="page">
+      <h1>Account</h1>
+      <section className="card">
+        {account.kind === 'anonymous' ? (
+          <>
+            <h2>Not signed in</h2>
+            <p>
+              You can make <strong>{account.quota?.limit ?? 10}</strong> free generations a day without an account.{' '}
+              <span data-testid="quota">{Math.max(0, (account.quota?.limit ?? 0) - (account.quota?.used ?? 0))} left today.</span>
+            </p>
+            <button className="button primary" disabled={busy || !account.serverUrl} onClick={() => run(() => api['account.signIn']({ keepHistory: true }))}>
+              {busy ? 'Waiting for the browser…' : 'Sign in with your browser'}
+            </button>
+            {!account.serverUrl && <p className="muted">No license server is configured for this profile.</p>}
+          </>
+        ) : (
+          <>
+            <h2>{account.email}</h2>
+            <p className="balance" data-testid="balance">
+              {account.balance ?? '—'} <span>tokens</span>
+            </p>
+            {account.pendingDebits > 0 && <p className="muted">{account.pendingDebits} generations waiting to sync</p>}
+            {account.validUntil && <p className="muted">Balance confirmed until {new Date(account.validUntil).toLocaleString()}</p>}
+            <button className="button" disabled={busy} onClick={() => run(() => api['account.signOut']({}))}>
+              Sign out
+            </button>
+          </>
+        )}
+        {account.blockedReason && <p className="notice-inline">{account.blockedReason}</p>}
+      </section>
+      <section className="card">
+        <h2>Prices</h2>
+        <table className="prices">
+          <tbody>
+            {Object.entries(account.prices).map(([op, tokens]) => (
+              <tr key={op}>
+                <td>{op}</td>
+                <td>
+                  {tokens} {tokens === 1 ? 'token' : 'tokens'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {account.kind === 'signed_in' && packs.length > 0 && (
+        <section className="card">
+          <h2>Buy tokens</h2>
+          <div className="packs">
+            {packs.map((p) => (
+              <button key={p.id} className="pack" onClick={() => run(() => api['account.buy']({ packId: p.id }))}>
+                <strong>{p.tokens}</strong> tokens
+                <span>{(p.priceCents / 100).toLocaleString(undefined, { style: 'currency', currency: p.currency })}</span>
+              </button>
+            ))}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

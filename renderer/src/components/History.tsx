@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { HistoryItem, OperationName } from '../../../electron/engine/api/contract';
+import { api, errorText, thumbUrl } from '../api/client';
+import { useStore } from '../store';
+import { Icon } from './icons';
+import { Viewer } from './Viewer';
+
+const TILE = 180;
+
+export function History() {
+  const [items, setItems] = useState<HistoryItem[]>([]);
+  const [total, setTotal] = useState(0);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [filters, setFilters] = useState<{ operation?: OperationName; status?: 'done' | 'failed'; text?: string }>({});
+  const [selected, setSelected] = useState<HistoryItem | null>(null);
+  const [exportPath, setExportPath] = useState('');
+  const notify = useStore((s) => s.notify);
+  const params = useStore((s) => s.params);
+  const version = useStore((s) => s.historyVersion);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [columns, setColumns] = useState(4);
+
+  const load = useCallback(
+    async (from: string | null) => {
+      setLoading(true);
+      try {
+        const page = await api['history.list']({ ...filters, ...(filters.text ? {} : { text: undefined }), cursor: from, limit: 60 });
+        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
+        setCursor(page.nextCursor);
+        setTotal(page.total);
+      } catch (error) {
+        notify('error', errorText(error));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [filters, notify],
+  );
+
+  useEffect(() => {
+    void load(null);
+  }, [load, version]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setColumns(Math.max(1, Math.floor(el.clientWidth / TILE))));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const rows = Math.ceil(items.length / columns);
+  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => TILE, overscan: 3 });
+  const virtualRows = virtualizer.getVirtualItems();
+  const last = virtualRows[virtualRows.length - 1];
+  useEffect(() => {
+    if (last && last.index >= rows - 2 && cursor && !loading) void load(cursor);
+  }, [last, rows, cursor, loading, load]);
+
+  const act = async (fn: () => Promise<unknown>, message?: string) => {
+    try {
+      await fn();
+      if (message) notify('info', message);
+      await load(null);
+    } catch (error) {
+      notify('error', errorText(error));
+    }
+  };
+
+  return (
+    <div className="history">
+      <div className="toolbar">
+        <input type="search" placeholder="Search file names" aria-label="Search file names" value={filters.text ?? ''} onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value || undefined }))} />
+        <select aria-label="Operation" value={filters.operation ?? ''} onChange={(e) => setFilters((f) => ({ ...f, operation: (e.target.value || undefined) as OperationName | undefined }))}>
+          <option value="">All operations</option>
+          <option value="cutout">Cut out</option>
+          <option value="background">New background</option>
+          <option value="stylize">Stylize</option>
+          <option value="compose">Reference</option>
+        </select>
+        <select aria-label="Status" value={filters.status ?? ''} onChange={(e) => setFilters((f) => ({ ...f, status: (e.target.value || undefined) as 'done' | 'failed' | undefined }))}>
+          <option value="">Any status</option>
+          <option value="done">Done</option>
+          <option value="failed">Failed</option>
+        </select>
+        <span className="toolbar-count" data-testid="history-count">
+          {total} {total === 1 ? 'item' : 'items'}
+        </span>
+        <input type="text" placeholder="/path/to/history.zip" aria-label="Export to" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
+        <button className="button" disabled={!exportPath} onClick={() => act(() => api['history.export']({ path: exportPath }), `Exported to ${exportPath}`)}>
+          <Icon name="download" /> Export
+        </button>
+      </div>
+      <div className="history-body">
+        <div className="grid-scroller" ref={scroller} data-testid="history-grid">
+          {!loading && items.length === 0 ? (
+            <div className="empty-state">
+              <Icon name="history" size={32} />
+              <p>No generations yet. Everything you make in the Studio is kept here for 7 days (pinned items forever).</p>
+            </div>
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualRows.map((row) => (
+                <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: TILE }}>
+                  {items.slice(row.index * columns, row.index * columns + columns).map((item) => (
+                    <button
+                      key={item.id}
+                      className={`tile ${selected?.id === item.id ? 'selected' : ''} status-${item.status}`}
+                      onClick={() => setSelected(item)}
+                      data-testid="history-tile"
+                      aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
+                    >
+                      <span className="tile-image checker">
+                        {item.outputImageId ? <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" /> : <Icon name="alert" />}
+                      </span>
+                      <span className="tile-caption">
+                        {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
+                      </span>
+                    </button>
+                  ))}
+                </div>
+              ))}
+            </div>
+          )}
+        </div>
+        <aside className="detail" aria-label="Item">
+          {selected ? (
+            <>
+              <Viewer item={selected} />
+              <dl className="meta">
+                <dt>Operation</dt>
+                <dd>{selected.operation}</dd>
+                <dt>Model</dt>
+                <dd>{selected.model ?? '—'}</dd>
+                <dt>Ran on</dt>
+                <dd>{selected.provider?.toUpperCase() ?? '—'}</dd>
+                <dt>Created</dt>
+                <dd>{new Date(selected.createdAt).toLocaleString()}</dd>
+                <dt>Expires</dt>
+                <dd>{selected.pinned ? 'never (pinned)' : selected.expiresAt ? new Date(selected.expiresAt).toLocaleDateString() : '—'}</dd>
+                {selected.error && (
+                  <>
+                    <dt>Error</dt>
+                    <dd>{selected.error}</dd>
+                  </>
+                )}
+              </dl>
+              <div className="actions">
+                <button
+                  className="button primary"
+                  disabled={selected.inputPurged}
+                  title={selected.inputPurged ? 'Privacy mode deleted the original, so it cannot be regenerated' : 'Run again with the Studio’s current settings'}
+                  onClick={() =>
+                    act(async () => {
+                      const op = selected.operation as OperationName;
+                      const fresh = await api['history.regenerate']({ id: selected.id, params: params[op] ?? {} });
+                      setSelected(fresh);
+                    }, 'Regenerated with the current settings')
+                  }
+                >
+                  <Icon name="refresh" /> Regenerate
+                </button>
+                <button className="button" onClick={() => act(async () => setSelected(await api['history.pin']({ id: selected.id, pinned: !selected.pinned })))}>
+                  <Icon name="pin" /> {selected.pinned ? 'Unpin' : 'Pin'}
+                </button>
+                <button
+                  className="button danger"
+                  onClick={() =>
+                    act(async () => {
+                      await api['history.delete']({ id: selected.id });
+                      setSelected(null);
+                    }, 'Deleted')
+                  }
+                >
+                  <Icon name="trash" /> Delete
+                </button>
+              </div>
+            </>
+          ) : (
+            <div className="empty-state small">
+              <p>Select an item to compare, regenerate, pin or delete it.</p>
+            </div>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
