@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -48,7 +48,7 @@ export default tseslint.config(
               message: 'The renderer is a browser app: use the API client.',
             },
             {
-              group: ['**/electron/engine/**', '!**/electron/engine/api/contract*'],
+              regex: '^(\\.\\./)+electron/(?!engine/api/contract$)',
               message: 'The renderer reaches the engine only through the API contract.',
             },
           ],

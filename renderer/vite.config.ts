@@ -8,5 +8,9 @@ export default defineConfig({
   root: path.resolve(import.meta.dirname),
   base: './',
   plugins: [react()],
-  build: { outDir: path.resolve(import.meta.dirname, '../dist/renderer'), emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: path.resolve(import.meta.dirname, '../dist/renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
 });

@@ -49,7 +49,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const photos: string[] = [];
   for (const name of ['car-1', 'cloth-1', 'anime-girl-1']) {
     const file = path.join(photosDir, `${name}.jpg`);
-    await sharp(path.join(fixtures, `${name}.jpg`)).resize(600, 600, { fit: 'inside' }).jpeg({ quality: 90 }).toFile(file);
+    await sharp(path.join(fixtures, `${name}.jpg`))
+      .resize(600, 600, { fit: 'inside' })
+      .jpeg({ quality: 90 })
+      .toFile(file);
     photos.push(file);
   }
   const badFile = path.join(photosDir, 'bad.png');
@@ -58,7 +61,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const webhookSecret = randomUUID();
   const license = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATABASE_URL: `pglite:${path.join(work, 'license-db')}`, ATELIER_WEBHOOK_SECRET: webhookSecret, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: `pglite:${path.join(work, 'license-db')}`,
+      ATELIER_WEBHOOK_SECRET: webhookSecret,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const licenseOutput = watchOutput(license, 'license server');
@@ -67,25 +76,51 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const email = `designer-${randomUUID()}@example.com`;
   const password = 'a long studio password';
-  const reg = await fetch(`${serverUrl}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const reg = await fetch(`${serverUrl}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const { accountId } = (await reg.json()) as { accountId: string };
-  const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'checkout.completed', data: { accountId, packId: 'starter', checkoutId: `chk_${randomUUID()}` } });
+  const body = JSON.stringify({
+    id: `evt_${randomUUID()}`,
+    type: 'checkout.completed',
+    data: { accountId, packId: 'starter', checkoutId: `chk_${randomUUID()}` },
+  });
   const t = Math.floor(Date.now() / 1000);
   const signature = `t=${t},v1=${createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex')}`;
-  await fetch(`${serverUrl}/v1/webhooks/payment`, { method: 'POST', headers: { 'content-type': 'application/json', 'Atelier-Signature': signature }, body });
+  await fetch(`${serverUrl}/v1/webhooks/payment`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Atelier-Signature': signature },
+    body,
+  });
 
   const logFile = path.join(work, 'serve.log');
-  const serve = spawn(process.execPath, ['bin/atelier.js', 'serve', '--port', '0', '--profile', path.join(work, 'profile'), '--provider', 'cpu', '--no-browser'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ATELIER_OUTPUT_DIR: path.join(work, 'out'),
-      ATELIER_SERVER_URL: serverUrl,
-      ATELIER_SERVER_PUBLIC_KEY: publicKey,
-      ATELIER_NO_BROWSER: '1',
+  const serve = spawn(
+    process.execPath,
+    [
+      'bin/atelier.js',
+      'serve',
+      '--port',
+      '0',
+      '--profile',
+      path.join(work, 'profile'),
+      '--provider',
+      'cpu',
+      '--no-browser',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ATELIER_OUTPUT_DIR: path.join(work, 'out'),
+        ATELIER_SERVER_URL: serverUrl,
+        ATELIER_SERVER_PUBLIC_KEY: publicKey,
+        ATELIER_NO_BROWSER: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   // The engine prints URLs it would open in a browser (sign-in) to stderr: tests read them from this log.
   const log: string[] = [];
   serve.stderr?.on('data', (c: Buffer) => {
@@ -94,6 +129,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const [, appUrl] = await watchOutput(serve, 'atelier serve')(/serving at (http:\/\/\S+)/);
 
+  if (!appUrl || !serverUrl) throw new Error('could not read the app or license server URL');
   const state: E2EState = { appUrl, serverUrl, photos, badFile, email, password, logFile };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {

@@ -30,7 +30,9 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await page.getByTestId('file-input').setInputFiles(state.photos);
   const items = page.getByTestId('queue-item');
   await expect(items).toHaveCount(3);
-  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(3, { timeout: 90_000 });
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(3, {
+    timeout: 90_000,
+  });
   await expect(page.getByTestId('queue-status')).toContainText('3 done of 3');
   // The viewer shows the first result with its original for comparison.
   await expect(page.getByTestId('viewer').locator('img')).toHaveCount(2);
@@ -56,7 +58,9 @@ test('drop three photos, compare, then regenerate and delete in history', async 
 test('a bad file in the drop shows its error while the others finish', async ({ page }) => {
   await page.goto(state.appUrl);
   await page.getByTestId('file-input').setInputFiles([state.photos[0]!, state.badFile]);
-  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, { timeout: 90_000 });
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
+    timeout: 90_000,
+  });
   const failed = page.locator('[data-testid="queue-item"][data-status="failed"]');
   await expect(failed).toHaveCount(1);
   await expect(failed).toContainText('bad.png');
@@ -84,7 +88,9 @@ test('sign in through the browser, then the balance drops after a batch', async 
   let authorizeUrl: string | undefined;
   await expect
     .poll(() => {
-      authorizeUrl = /Open in your browser: (\S+)/.exec(readFileSync(state.logFile, 'utf8').slice(before))?.[1];
+      authorizeUrl = /Open in your browser: (\S+)/.exec(
+        readFileSync(state.logFile, 'utf8').slice(before),
+      )?.[1];
       return authorizeUrl;
     })
     .toBeTruthy();
@@ -100,7 +106,9 @@ test('sign in through the browser, then the balance drops after a batch', async 
 
   await page.getByRole('button', { name: 'Studio' }).click();
   await page.getByTestId('file-input').setInputFiles([state.photos[1]!]);
-  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, { timeout: 90_000 });
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
+    timeout: 90_000,
+  });
   await page.getByRole('button', { name: 'Account' }).click();
   await expect(page.getByTestId('balance')).toContainText('99');
 });

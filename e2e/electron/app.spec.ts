@@ -17,12 +17,18 @@ function electronBinary(): string | undefined {
   }
 }
 const binary = electronBinary();
-if (!binary) console.log('e2e/electron skipped: no Electron binary on this machine (it downloads on first use, which needs internet)');
+if (!binary)
+  console.log(
+    'e2e/electron skipped: no Electron binary on this machine (it downloads on first use, which needs internet)',
+  );
 
 test.skip(!binary, 'no Electron binary on this machine (it downloads on first use, which needs internet)');
 
 test('the app opens its window with the Studio, sandboxed, and lists providers', async () => {
-  const app = await electron.launch({ executablePath: binary, args: [path.resolve(import.meta.dirname, '..', '..')] });
+  const app = await electron.launch({
+    executablePath: binary,
+    args: [path.resolve(import.meta.dirname, '..', '..')],
+  });
   const window = await app.firstWindow();
   await expect(window.getByText('Drop photos or folders')).toBeVisible();
   const nodeVisible = await window.evaluate(() => typeof (globalThis as { process?: unknown }).process);

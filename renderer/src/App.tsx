@@ -18,7 +18,7 @@ function Studio() {
     <div className="studio">
       <div className="studio-main">
         <DropZone compact={queue.length > 0} />
-        {queue.length > 0 ? <Viewer item={selected} /> : <Welcome />}
+        {queue.length > 0 ? <Viewer key={selected?.id ?? 'none'} item={selected} /> : <Welcome />}
         <Queue />
       </div>
       <OperationPanel />
@@ -30,12 +30,19 @@ function Welcome() {
   return (
     <div className="welcome">
       <h1>Clean cut-outs, new backgrounds, painted looks.</h1>
-      <p>Everything runs on this computer. Choose an operation on the right, then drop photos or whole folders.</p>
+      <p>
+        Everything runs on this computer. Choose an operation on the right, then drop photos or whole folders.
+      </p>
     </div>
   );
 }
 
-const VIEWS: Record<View, () => React.ReactElement> = { studio: Studio, history: History, account: Account, settings: Settings };
+const VIEWS: Record<View, () => React.ReactElement> = {
+  studio: Studio,
+  history: History,
+  account: Account,
+  settings: Settings,
+};
 const SHORTCUTS: Record<string, View> = { '1': 'studio', '2': 'history', '3': 'account', ',': 'settings' };
 
 export function App() {
@@ -46,7 +53,11 @@ export function App() {
   useEffect(() => {
     const store = useStore.getState();
     void store.load();
-    const offs = [api.on('batch.item', (e) => useStore.getState().onItem(e)), api.on('batch.progress', (p) => useStore.getState().onProgress(p)), api.on('account.changed', (a) => useStore.setState({ account: a }))];
+    const offs = [
+      api.on('batch.item', (e) => useStore.getState().onItem(e)),
+      api.on('batch.progress', (p) => useStore.getState().onProgress(p)),
+      api.on('account.changed', (a) => useStore.setState({ account: a })),
+    ];
     const onKey = (e: KeyboardEvent) => {
       const target = SHORTCUTS[e.key];
       if ((e.ctrlKey || e.metaKey) && target) {
@@ -83,10 +94,18 @@ export function App() {
       <Sidebar />
       <main className="content">
         {notice && (
-          <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+          <div
+            className={`notice ${notice.kind}`}
+            role={notice.kind === 'error' ? 'alert' : 'status'}
+            data-testid="notice"
+          >
             <Icon name={notice.kind === 'error' ? 'alert' : 'check'} />
             <span>{notice.text}</span>
-            <button className="icon-button" aria-label="Dismiss" onClick={() => useStore.setState({ notice: null })}>
+            <button
+              className="icon-button"
+              aria-label="Dismiss"
+              onClick={() => useStore.setState({ notice: null })}
+            >
               <Icon name="x" />
             </button>
           </div>

@@ -4,7 +4,14 @@
  * through the API client; nothing here is persisted except presets (localStorage).
  */
 import { create } from 'zustand';
-import type { AccountStatus, BatchItemEvent, BatchProgressEvent, HistoryItem, OperationName, Settings } from '../../electron/engine/api/contract';
+import type {
+  AccountStatus,
+  BatchItemEvent,
+  BatchProgressEvent,
+  HistoryItem,
+  OperationName,
+  Settings,
+} from '../../electron/engine/api/contract';
 import { api, errorText, pathForFile } from './api/client';
 
 export type View = 'studio' | 'history' | 'account' | 'settings';
@@ -26,7 +33,7 @@ export interface Preset {
   params: Record<string, unknown>;
 }
 
-type Info = Awaited<ReturnType<typeof api['system.info']>>;
+type Info = Awaited<ReturnType<(typeof api)['system.info']>>;
 
 interface State {
   view: View;
@@ -94,14 +101,22 @@ export const useStore = create<State>((set, get) => ({
 
   setView: (view) => set({ view }),
   setOperation: (operation) => set({ operation }),
-  setParam: (op, key, value) => set((s) => ({ params: { ...s.params, [op]: { ...s.params[op], [key]: value } } })),
+  setParam: (op, key, value) =>
+    set((s) => ({ params: { ...s.params, [op]: { ...s.params[op], [key]: value } } })),
   savePreset(name) {
     const { operation, params } = get();
-    const presets = [...get().presets.filter((p) => p.name !== name), { name, operation, params: params[operation] }];
+    const presets = [
+      ...get().presets.filter((p) => p.name !== name),
+      { name, operation, params: params[operation] },
+    ];
     localStorage.setItem(PRESETS_KEY, JSON.stringify(presets));
     set({ presets });
   },
-  applyPreset: (preset) => set((s) => ({ operation: preset.operation, params: { ...s.params, [preset.operation]: { ...preset.params } } })),
+  applyPreset: (preset) =>
+    set((s) => ({
+      operation: preset.operation,
+      params: { ...s.params, [preset.operation]: { ...preset.params } },
+    })),
   deletePreset(name) {
     const presets = get().presets.filter((p) => p.name !== name);
     localStorage.setItem(PRESETS_KEY, JSON.stringify(presets));
@@ -112,7 +127,11 @@ export const useStore = create<State>((set, get) => ({
 
   async load() {
     try {
-      const [info, settings, account] = await Promise.all([api['system.info']({}), api['settings.get']({}), api['account.status']({})]);
+      const [info, settings, account] = await Promise.all([
+        api['system.info']({}),
+        api['settings.get']({}),
+        api['account.status']({}),
+      ]);
       set({ info, settings, account });
     } catch (error) {
       get().notify('error', errorText(error));
@@ -122,7 +141,12 @@ export const useStore = create<State>((set, get) => ({
   async addFiles(files) {
     const images = files.filter((f) => f.size > 0 || f.type.startsWith('image/') || /\.\w+$/.test(f.name));
     if (images.length === 0) return;
-    const placeholders: QueueItem[] = images.map((f, i) => ({ key: `upload-${Date.now()}-${i}`, input: f.name, name: f.name, status: 'uploading' }));
+    const placeholders: QueueItem[] = images.map((f, i) => ({
+      key: `upload-${Date.now()}-${i}`,
+      input: f.name,
+      name: f.name,
+      status: 'uploading',
+    }));
     set((s) => ({ queue: [...placeholders, ...s.queue.filter((q) => q.status !== 'uploading')] }));
     const paths: string[] = [];
     for (const file of images) {
@@ -140,7 +164,12 @@ export const useStore = create<State>((set, get) => ({
     const { operation, params } = get();
     try {
       const started = await api['batch.start']({ operation, params: params[operation], inputs });
-      const queued: QueueItem[] = inputs.map((input) => ({ key: `${started.batchId}:${input}`, input, name: baseName(input), status: 'queued' }));
+      const queued: QueueItem[] = inputs.map((input) => ({
+        key: `${started.batchId}:${input}`,
+        input,
+        name: baseName(input),
+        status: 'queued',
+      }));
       set((s) => ({ batchId: started.batchId, progress: null, queue: [...queued, ...s.queue] }));
     } catch (error) {
       get().notify('error', errorText(error));
@@ -156,13 +185,23 @@ export const useStore = create<State>((set, get) => ({
             ...q,
             status: e.status === 'running' ? 'running' : e.status,
             stage: e.stage,
-            ...(e.error ? { error: e.error.hint ? `${e.error.message} — ${e.error.hint}` : e.error.message } : {}),
+            ...(e.error
+              ? { error: e.error.hint ? `${e.error.message} — ${e.error.hint}` : e.error.message }
+              : {}),
             fallbackReason: e.fallbackReason,
           };
-    set((s) => ({ queue: s.queue.some((q) => q.key === key) ? s.queue.map(update) : [update({ key, input: e.input, name: baseName(e.input), status: 'queued' }), ...s.queue] }));
+    set((s) => ({
+      queue: s.queue.some((q) => q.key === key)
+        ? s.queue.map(update)
+        : [update({ key, input: e.input, name: baseName(e.input), status: 'queued' }), ...s.queue],
+    }));
     if (e.status === 'done' && e.generationId) {
       void api['history.get']({ id: e.generationId }).then((item) => {
-        set((s) => ({ queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)), selected: s.selected ?? item, historyVersion: s.historyVersion + 1 }));
+        set((s) => ({
+          queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
+          selected: s.selected ?? item,
+          historyVersion: s.historyVersion + 1,
+        }));
       });
     }
   },

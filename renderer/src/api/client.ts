@@ -3,10 +3,19 @@
  * Electron preload (`window.atelier`) or the WebSocket of `atelier serve`. Nothing here is written per
  * method; the contract (electron/engine/api/contract.ts) is the single source of names and shapes.
  */
-import type { ApiError, AtelierApi, EventName, EventPayload, MethodName } from '../../../electron/engine/api/contract';
+import type {
+  ApiError,
+  AtelierApi,
+  EventName,
+  EventPayload,
+  MethodName,
+} from '../../../electron/engine/api/contract';
 
 interface Bridge {
-  invoke(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }>;
+  invoke(
+    method: string,
+    params: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError }>;
   on(event: string, listener: (payload: unknown) => void): () => void;
   getPathForFile(file: File): string;
 }
@@ -49,14 +58,28 @@ function webSocketTransport(): Transport {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new ApiCallError({ code: 'NETWORK', message: 'Cannot reach Atelier', hint: 'is `atelier serve` still running?' }));
+      ws.onerror = () =>
+        reject(
+          new ApiCallError({
+            code: 'NETWORK',
+            message: 'Cannot reach Atelier',
+            hint: 'is `atelier serve` still running?',
+          }),
+        );
       ws.onclose = () => {
         socket = undefined;
-        for (const p of pending.values()) p.reject(new ApiCallError({ code: 'NETWORK', message: 'Connection to Atelier lost' }));
+        for (const p of pending.values())
+          p.reject(new ApiCallError({ code: 'NETWORK', message: 'Connection to Atelier lost' }));
         pending.clear();
       };
       ws.onmessage = (message) => {
-        const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: ApiError; event?: string; payload?: unknown };
+        const data = JSON.parse(String(message.data)) as {
+          id?: number;
+          result?: unknown;
+          error?: ApiError;
+          event?: string;
+          payload?: unknown;
+        };
         if (data.event) {
           for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
           return;
@@ -117,11 +140,13 @@ export async function pathForFile(file: File): Promise<string> {
   if (window.atelier) return window.atelier.getPathForFile(file);
   const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
   const body = (await res.json()) as { path?: string; error?: ApiError };
-  if (!res.ok || !body.path) throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });
+  if (!res.ok || !body.path)
+    throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });
   return body.path;
 }
 
 export function errorText(error: unknown): string {
-  if (error instanceof ApiCallError) return error.error.hint ? `${error.error.message} — ${error.error.hint}` : error.error.message;
+  if (error instanceof ApiCallError)
+    return error.error.hint ? `${error.error.message} — ${error.error.hint}` : error.error.message;
   return error instanceof Error ? error.message : String(error);
 }

@@ -6,11 +6,16 @@ export function Account() {
   const account = useStore((s) => s.account);
   const refresh = useStore((s) => s.refreshAccount);
   const notify = useStore((s) => s.notify);
-  const [packs, setPacks] = useState<{ id: string; tokens: number; priceCents: number; currency: string }[]>([]);
+  const [packs, setPacks] = useState<{ id: string; tokens: number; priceCents: number; currency: string }[]>(
+    [],
+  );
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (account?.kind === 'signed_in') void api['account.packs']({}).then((r) => setPacks(r.packs)).catch(() => setPacks([]));
+    if (account?.kind === 'signed_in')
+      void api['account.packs']({})
+        .then((r) => setPacks(r.packs))
+        .catch(() => setPacks([]));
   }, [account?.kind]);
 
   const run = async (fn: () => Promise<unknown>) => {
@@ -25,7 +30,12 @@ export function Account() {
     }
   };
 
-  if (!account) return <div className="page"><p className="muted">Loading…</p></div>;
+  if (!account)
+    return (
+      <div className="page">
+        <p className="muted">Loading…</p>
+      </div>
+    );
   return (
     <div className="page">
       <h1>Account</h1>
@@ -34,10 +44,17 @@ export function Account() {
           <>
             <h2>Not signed in</h2>
             <p>
-              You can make <strong>{account.quota?.limit ?? 10}</strong> free generations a day without an account.{' '}
-              <span data-testid="quota">{Math.max(0, (account.quota?.limit ?? 0) - (account.quota?.used ?? 0))} left today.</span>
+              You can make <strong>{account.quota?.limit ?? 10}</strong> free generations a day without an
+              account.{' '}
+              <span data-testid="quota">
+                {Math.max(0, (account.quota?.limit ?? 0) - (account.quota?.used ?? 0))} left today.
+              </span>
             </p>
-            <button className="button primary" disabled={busy || !account.serverUrl} onClick={() => run(() => api['account.signIn']({ keepHistory: true }))}>
+            <button
+              className="button primary"
+              disabled={busy || !account.serverUrl}
+              onClick={() => run(() => api['account.signIn']({ keepHistory: true }))}
+            >
               {busy ? 'Waiting for the browser…' : 'Sign in with your browser'}
             </button>
             {!account.serverUrl && <p className="muted">No license server is configured for this profile.</p>}
@@ -48,8 +65,12 @@ export function Account() {
             <p className="balance" data-testid="balance">
               {account.balance ?? '—'} <span>tokens</span>
             </p>
-            {account.pendingDebits > 0 && <p className="muted">{account.pendingDebits} generations waiting to sync</p>}
-            {account.validUntil && <p className="muted">Balance confirmed until {new Date(account.validUntil).toLocaleString()}</p>}
+            {account.pendingDebits > 0 && (
+              <p className="muted">{account.pendingDebits} generations waiting to sync</p>
+            )}
+            {account.validUntil && (
+              <p className="muted">Balance confirmed until {new Date(account.validUntil).toLocaleString()}</p>
+            )}
             <button className="button" disabled={busy} onClick={() => run(() => api['account.signOut']({}))}>
               Sign out
             </button>
@@ -77,9 +98,18 @@ export function Account() {
           <h2>Buy tokens</h2>
           <div className="packs">
             {packs.map((p) => (
-              <button key={p.id} className="pack" onClick={() => run(() => api['account.buy']({ packId: p.id }))}>
+              <button
+                key={p.id}
+                className="pack"
+                onClick={() => run(() => api['account.buy']({ packId: p.id }))}
+              >
                 <strong>{p.tokens}</strong> tokens
-                <span>{(p.priceCents / 100).toLocaleString(undefined, { style: 'currency', currency: p.currency })}</span>
+                <span>
+                  {(p.priceCents / 100).toLocaleString(undefined, {
+                    style: 'currency',
+                    currency: p.currency,
+                  })}
+                </span>
               </button>
             ))}
           </div>

@@ -13,7 +13,11 @@ export function History() {
   const [total, setTotal] = useState(0);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const [filters, setFilters] = useState<{ operation?: OperationName; status?: 'done' | 'failed'; text?: string }>({});
+  const [filters, setFilters] = useState<{
+    operation?: OperationName;
+    status?: 'done' | 'failed';
+    text?: string;
+  }>({});
   const [selected, setSelected] = useState<HistoryItem | null>(null);
   const [exportPath, setExportPath] = useState('');
   const notify = useStore((s) => s.notify);
@@ -26,7 +30,12 @@ export function History() {
     async (from: string | null) => {
       setLoading(true);
       try {
-        const page = await api['history.list']({ ...filters, ...(filters.text ? {} : { text: undefined }), cursor: from, limit: 60 });
+        const page = await api['history.list']({
+          ...filters,
+          ...(filters.text ? {} : { text: undefined }),
+          cursor: from,
+          limit: 60,
+        });
         setItems((prev) => (from ? [...prev, ...page.items] : page.items));
         setCursor(page.nextCursor);
         setTotal(page.total);
@@ -52,7 +61,12 @@ export function History() {
   }, []);
 
   const rows = Math.ceil(items.length / columns);
-  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => TILE, overscan: 3 });
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => TILE,
+    overscan: 3,
+  });
   const virtualRows = virtualizer.getVirtualItems();
   const last = virtualRows[virtualRows.length - 1];
   useEffect(() => {
@@ -72,15 +86,39 @@ export function History() {
   return (
     <div className="history">
       <div className="toolbar">
-        <input type="search" placeholder="Search file names" aria-label="Search file names" value={filters.text ?? ''} onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value || undefined }))} />
-        <select aria-label="Operation" value={filters.operation ?? ''} onChange={(e) => setFilters((f) => ({ ...f, operation: (e.target.value || undefined) as OperationName | undefined }))}>
+        <input
+          type="search"
+          placeholder="Search file names"
+          aria-label="Search file names"
+          value={filters.text ?? ''}
+          onChange={(e) => setFilters((f) => ({ ...f, text: e.target.value || undefined }))}
+        />
+        <select
+          aria-label="Operation"
+          value={filters.operation ?? ''}
+          onChange={(e) =>
+            setFilters((f) => ({
+              ...f,
+              operation: (e.target.value || undefined) as OperationName | undefined,
+            }))
+          }
+        >
           <option value="">All operations</option>
           <option value="cutout">Cut out</option>
           <option value="background">New background</option>
           <option value="stylize">Stylize</option>
           <option value="compose">Reference</option>
         </select>
-        <select aria-label="Status" value={filters.status ?? ''} onChange={(e) => setFilters((f) => ({ ...f, status: (e.target.value || undefined) as 'done' | 'failed' | undefined }))}>
+        <select
+          aria-label="Status"
+          value={filters.status ?? ''}
+          onChange={(e) =>
+            setFilters((f) => ({
+              ...f,
+              status: (e.target.value || undefined) as 'done' | 'failed' | undefined,
+            }))
+          }
+        >
           <option value="">Any status</option>
           <option value="done">Done</option>
           <option value="failed">Failed</option>
@@ -88,8 +126,18 @@ export function History() {
         <span className="toolbar-count" data-testid="history-count">
           {total} {total === 1 ? 'item' : 'items'}
         </span>
-        <input type="text" placeholder="/path/to/history.zip" aria-label="Export to" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
-        <button className="button" disabled={!exportPath} onClick={() => act(() => api['history.export']({ path: exportPath }), `Exported to ${exportPath}`)}>
+        <input
+          type="text"
+          placeholder="/path/to/history.zip"
+          aria-label="Export to"
+          value={exportPath}
+          onChange={(e) => setExportPath(e.target.value)}
+        />
+        <button
+          className="button"
+          disabled={!exportPath}
+          onClick={() => act(() => api['history.export']({ path: exportPath }), `Exported to ${exportPath}`)}
+        >
           <Icon name="download" /> Export
         </button>
       </div>
@@ -98,12 +146,19 @@ export function History() {
           {!loading && items.length === 0 ? (
             <div className="empty-state">
               <Icon name="history" size={32} />
-              <p>No generations yet. Everything you make in the Studio is kept here for 7 days (pinned items forever).</p>
+              <p>
+                No generations yet. Everything you make in the Studio is kept here for 7 days (pinned items
+                forever).
+              </p>
             </div>
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualRows.map((row) => (
-                <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: TILE }}>
+                <div
+                  key={row.key}
+                  className="grid-row"
+                  style={{ transform: `translateY(${row.start}px)`, height: TILE }}
+                >
                   {items.slice(row.index * columns, row.index * columns + columns).map((item) => (
                     <button
                       key={item.id}
@@ -113,7 +168,11 @@ export function History() {
                       aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
                     >
                       <span className="tile-image checker">
-                        {item.outputImageId ? <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" /> : <Icon name="alert" />}
+                        {item.outputImageId ? (
+                          <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" />
+                        ) : (
+                          <Icon name="alert" />
+                        )}
                       </span>
                       <span className="tile-caption">
                         {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
@@ -128,7 +187,7 @@ export function History() {
         <aside className="detail" aria-label="Item">
           {selected ? (
             <>
-              <Viewer item={selected} />
+              <Viewer key={selected.id} item={selected} />
               <dl className="meta">
                 <dt>Operation</dt>
                 <dd>{selected.operation}</dd>
@@ -139,7 +198,13 @@ export function History() {
                 <dt>Created</dt>
                 <dd>{new Date(selected.createdAt).toLocaleString()}</dd>
                 <dt>Expires</dt>
-                <dd>{selected.pinned ? 'never (pinned)' : selected.expiresAt ? new Date(selected.expiresAt).toLocaleDateString() : '—'}</dd>
+                <dd>
+                  {selected.pinned
+                    ? 'never (pinned)'
+                    : selected.expiresAt
+                      ? new Date(selected.expiresAt).toLocaleDateString()
+                      : '—'}
+                </dd>
                 {selected.error && (
                   <>
                     <dt>Error</dt>
@@ -151,18 +216,32 @@ export function History() {
                 <button
                   className="button primary"
                   disabled={selected.inputPurged}
-                  title={selected.inputPurged ? 'Privacy mode deleted the original, so it cannot be regenerated' : 'Run again with the Studio’s current settings'}
+                  title={
+                    selected.inputPurged
+                      ? 'Privacy mode deleted the original, so it cannot be regenerated'
+                      : 'Run again with the Studio’s current settings'
+                  }
                   onClick={() =>
                     act(async () => {
                       const op = selected.operation as OperationName;
-                      const fresh = await api['history.regenerate']({ id: selected.id, params: params[op] ?? {} });
+                      const fresh = await api['history.regenerate']({
+                        id: selected.id,
+                        params: params[op] ?? {},
+                      });
                       setSelected(fresh);
                     }, 'Regenerated with the current settings')
                   }
                 >
                   <Icon name="refresh" /> Regenerate
                 </button>
-                <button className="button" onClick={() => act(async () => setSelected(await api['history.pin']({ id: selected.id, pinned: !selected.pinned })))}>
+                <button
+                  className="button"
+                  onClick={() =>
+                    act(async () =>
+                      setSelected(await api['history.pin']({ id: selected.id, pinned: !selected.pinned })),
+                    )
+                  }
+                >
                   <Icon name="pin" /> {selected.pinned ? 'Unpin' : 'Pin'}
                 </button>
                 <button

@@ -10,8 +10,14 @@ const OPERATIONS: { id: OperationName; label: string }[] = [
 ];
 
 type Rgba = { r: number; g: number; b: number; a: number };
-const hex = (c: Rgba | undefined) => (c ? `#${[c.r, c.g, c.b].map((v) => v.toString(16).padStart(2, '0')).join('')}` : '#ffffff');
-const rgba = (h: string): Rgba => ({ r: parseInt(h.slice(1, 3), 16), g: parseInt(h.slice(3, 5), 16), b: parseInt(h.slice(5, 7), 16), a: 255 });
+const hex = (c: Rgba | undefined) =>
+  c ? `#${[c.r, c.g, c.b].map((v) => v.toString(16).padStart(2, '0')).join('')}` : '#ffffff';
+const rgba = (h: string): Rgba => ({
+  r: parseInt(h.slice(1, 3), 16),
+  g: parseInt(h.slice(3, 5), 16),
+  b: parseInt(h.slice(5, 7), 16),
+  a: 255,
+});
 const SOFT_SHADOW = { opacity: 0.5, blur: 18, offsetY: 4, spread: 1.05 };
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -28,11 +34,13 @@ function BackgroundFields({ op }: { op: OperationName }) {
   const params = useStore((s) => s.params[op]);
   const setParam = useStore((s) => s.setParam);
   const info = useStore((s) => s.info);
-  const bg = params.background as { type: string; color?: Rgba; stops?: [Rgba, Rgba]; angle?: number; radius?: number } | undefined;
+  const bg = params.background as
+    { type: string; color?: Rgba; stops?: [Rgba, Rgba]; angle?: number; radius?: number } | undefined;
   const kind = bg?.type ?? 'transparent';
   const setBg = (value: unknown) => setParam(op, 'background', value);
   const canvas = params.canvas as { width: number } | undefined;
-  const presetId = info?.canvasPresets.find((p) => JSON.stringify(p.canvas) === JSON.stringify(canvas))?.id ?? '';
+  const presetId =
+    info?.canvasPresets.find((p) => JSON.stringify(p.canvas) === JSON.stringify(canvas))?.id ?? '';
   return (
     <>
       <Field label="Background">
@@ -42,8 +50,21 @@ function BackgroundFields({ op }: { op: OperationName }) {
             const t = e.target.value;
             if (t === 'transparent') setBg(op === 'cutout' ? undefined : { type: 'transparent' });
             if (t === 'color') setBg({ type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } });
-            if (t === 'linear') setBg({ type: 'linear', stops: [{ r: 245, g: 245, b: 247, a: 255 }, { r: 210, g: 214, b: 222, a: 255 }], angle: 180 });
-            if (t === 'radial') setBg({ type: 'radial', inner: { r: 255, g: 255, b: 255, a: 255 }, outer: { r: 220, g: 222, b: 228, a: 255 } });
+            if (t === 'linear')
+              setBg({
+                type: 'linear',
+                stops: [
+                  { r: 245, g: 245, b: 247, a: 255 },
+                  { r: 210, g: 214, b: 222, a: 255 },
+                ],
+                angle: 180,
+              });
+            if (t === 'radial')
+              setBg({
+                type: 'radial',
+                inner: { r: 255, g: 255, b: 255, a: 255 },
+                outer: { r: 220, g: 222, b: 228, a: 255 },
+              });
             if (t === 'blur') setBg({ type: 'blur', radius: 24 });
           }}
         >
@@ -56,26 +77,48 @@ function BackgroundFields({ op }: { op: OperationName }) {
       </Field>
       {kind === 'color' && (
         <Field label="Colour">
-          <input type="color" value={hex(bg?.color)} onChange={(e) => setBg({ type: 'color', color: rgba(e.target.value) })} />
+          <input
+            type="color"
+            value={hex(bg?.color)}
+            onChange={(e) => setBg({ type: 'color', color: rgba(e.target.value) })}
+          />
         </Field>
       )}
       {kind === 'linear' && bg?.stops && (
         <div className="field-row">
           <Field label="From">
-            <input type="color" value={hex(bg.stops[0])} onChange={(e) => setBg({ ...bg, stops: [rgba(e.target.value), bg.stops?.[1]] })} />
+            <input
+              type="color"
+              value={hex(bg.stops[0])}
+              onChange={(e) => setBg({ ...bg, stops: [rgba(e.target.value), bg.stops?.[1]] })}
+            />
           </Field>
           <Field label="To">
-            <input type="color" value={hex(bg.stops[1])} onChange={(e) => setBg({ ...bg, stops: [bg.stops?.[0], rgba(e.target.value)] })} />
+            <input
+              type="color"
+              value={hex(bg.stops[1])}
+              onChange={(e) => setBg({ ...bg, stops: [bg.stops?.[0], rgba(e.target.value)] })}
+            />
           </Field>
         </div>
       )}
       {kind === 'blur' && (
         <Field label={`Blur radius · ${bg?.radius ?? 24}px`}>
-          <input type="range" min={2} max={120} value={bg?.radius ?? 24} onChange={(e) => setBg({ type: 'blur', radius: Number(e.target.value) })} />
+          <input
+            type="range"
+            min={2}
+            max={120}
+            value={bg?.radius ?? 24}
+            onChange={(e) => setBg({ type: 'blur', radius: Number(e.target.value) })}
+          />
         </Field>
       )}
       <label className="check">
-        <input type="checkbox" checked={!!params.shadow} onChange={(e) => setParam(op, 'shadow', e.target.checked ? SOFT_SHADOW : undefined)} />
+        <input
+          type="checkbox"
+          checked={!!params.shadow}
+          onChange={(e) => setParam(op, 'shadow', e.target.checked ? SOFT_SHADOW : undefined)}
+        />
         Soft contact shadow
       </label>
       <Field label="Canvas">
@@ -84,7 +127,8 @@ function BackgroundFields({ op }: { op: OperationName }) {
           onChange={(e) => {
             const preset = info?.canvasPresets.find((p) => p.id === e.target.value);
             setParam(op, 'canvas', preset ? preset.canvas : undefined);
-            if (preset && (!bg || bg.type === 'transparent')) setBg({ type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } });
+            if (preset && (!bg || bg.type === 'transparent'))
+              setBg({ type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } });
           }}
         >
           <option value="">Original size</option>
@@ -115,7 +159,13 @@ export function OperationPanel() {
     <aside className="panel" aria-label="Operation">
       <div className="segmented" role="tablist" aria-label="Operation">
         {OPERATIONS.map((o) => (
-          <button key={o.id} role="tab" aria-selected={operation === o.id} className={operation === o.id ? 'active' : ''} onClick={() => setOperation(o.id)}>
+          <button
+            key={o.id}
+            role="tab"
+            aria-selected={operation === o.id}
+            className={operation === o.id ? 'active' : ''}
+            onClick={() => setOperation(o.id)}
+          >
             {o.label}
           </button>
         ))}
@@ -130,14 +180,28 @@ export function OperationPanel() {
               </select>
             </Field>
             <Field label={`Feather · ${String(params.feather ?? 0)}px`}>
-              <input type="range" min={0} max={20} value={Number(params.feather ?? 0)} onChange={(e) => set('feather')(Number(e.target.value))} />
+              <input
+                type="range"
+                min={0}
+                max={20}
+                value={Number(params.feather ?? 0)}
+                onChange={(e) => set('feather')(Number(e.target.value))}
+              />
             </Field>
             <label className="check">
-              <input type="checkbox" checked={params.refine !== false} onChange={(e) => set('refine')(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={params.refine !== false}
+                onChange={(e) => set('refine')(e.target.checked)}
+              />
               Refine edges at full resolution
             </label>
             <label className="check">
-              <input type="checkbox" checked={params.decontaminate !== false} onChange={(e) => set('decontaminate')(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={params.decontaminate !== false}
+                onChange={(e) => set('decontaminate')(e.target.checked)}
+              />
               Remove colour fringes
             </label>
             <BackgroundFields op="cutout" />
@@ -159,7 +223,13 @@ export function OperationPanel() {
               </select>
             </Field>
             <Field label={`Strength · ${Math.round(Number(params.strength ?? 1) * 100)}%`}>
-              <input type="range" min={0} max={100} value={Math.round(Number(params.strength ?? 1) * 100)} onChange={(e) => set('strength')(Number(e.target.value) / 100)} />
+              <input
+                type="range"
+                min={0}
+                max={100}
+                value={Math.round(Number(params.strength ?? 1) * 100)}
+                onChange={(e) => set('strength')(Number(e.target.value) / 100)}
+              />
             </Field>
             <Field label="Apply to">
               <select value={String(params.mode)} onChange={(e) => set('mode')(e.target.value)}>
@@ -169,7 +239,10 @@ export function OperationPanel() {
               </select>
             </Field>
             <Field label="Detail">
-              <select value={String(params.processingSize)} onChange={(e) => set('processingSize')(Number(e.target.value))}>
+              <select
+                value={String(params.processingSize)}
+                onChange={(e) => set('processingSize')(Number(e.target.value))}
+              >
                 <option value={768}>Draft (768 px)</option>
                 <option value={1024}>Standard (1024 px)</option>
                 <option value={2048}>Fine (2048 px)</option>
@@ -180,7 +253,12 @@ export function OperationPanel() {
         {operation === 'compose' && (
           <>
             <Field label="Reference picture (path)">
-              <input type="text" placeholder="/path/to/reference.jpg" value={String(params.reference ?? '')} onChange={(e) => set('reference')(e.target.value)} />
+              <input
+                type="text"
+                placeholder="/path/to/reference.jpg"
+                value={String(params.reference ?? '')}
+                onChange={(e) => set('reference')(e.target.value)}
+              />
             </Field>
             <Field label="Mode">
               <select value={String(params.mode)} onChange={(e) => set('mode')(e.target.value)}>
@@ -190,7 +268,13 @@ export function OperationPanel() {
               </select>
             </Field>
             <Field label={`Harmonise · ${Math.round(Number(params.strength ?? 0.3) * 100)}%`}>
-              <input type="range" min={0} max={100} value={Math.round(Number(params.strength ?? 0.3) * 100)} onChange={(e) => set('strength')(Number(e.target.value) / 100)} />
+              <input
+                type="range"
+                min={0}
+                max={100}
+                value={Math.round(Number(params.strength ?? 0.3) * 100)}
+                onChange={(e) => set('strength')(Number(e.target.value) / 100)}
+              />
             </Field>
           </>
         )}
@@ -204,15 +288,30 @@ export function OperationPanel() {
       </div>
       <div className="panel-foot">
         <div className="field-row">
-          <input type="text" placeholder="Preset name" value={presetName} onChange={(e) => setPresetName(e.target.value)} aria-label="Preset name" />
-          <button className="button" disabled={!presetName.trim()} onClick={() => savePreset(presetName.trim())}>
+          <input
+            type="text"
+            placeholder="Preset name"
+            value={presetName}
+            onChange={(e) => setPresetName(e.target.value)}
+            aria-label="Preset name"
+          />
+          <button
+            className="button"
+            disabled={!presetName.trim()}
+            onClick={() => savePreset(presetName.trim())}
+          >
             Save preset
           </button>
         </div>
         {presets.length > 0 && (
           <div className="chips">
             {presets.map((p) => (
-              <button key={p.name} className="chip" onClick={() => applyPreset(p)} title={`${p.operation} preset`}>
+              <button
+                key={p.name}
+                className="chip"
+                onClick={() => applyPreset(p)}
+                title={`${p.operation} preset`}
+              >
                 {p.name}
               </button>
             ))}

@@ -22,7 +22,13 @@ export function Queue() {
   return (
     <section className="queue" aria-label="Queue">
       <header className="queue-head">
-        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((progress?.fraction ?? 0) * 100)}>
+        <div
+          className="progress"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round((progress?.fraction ?? 0) * 100)}
+        >
           <div className="progress-bar" style={{ width: `${(progress?.fraction ?? 0) * 100}%` }} />
         </div>
         <span className="queue-status" data-testid="queue-status">
@@ -32,10 +38,18 @@ export function Queue() {
         </span>
         {running && batchId && (
           <>
-            <button className="icon-button" title={progress.paused ? 'Resume' : 'Pause'} onClick={() => call(() => api[progress.paused ? 'batch.resume' : 'batch.pause']({ batchId }))}>
+            <button
+              className="icon-button"
+              title={progress.paused ? 'Resume' : 'Pause'}
+              onClick={() => call(() => api[progress.paused ? 'batch.resume' : 'batch.pause']({ batchId }))}
+            >
               <Icon name={progress.paused ? 'play' : 'pause'} />
             </button>
-            <button className="icon-button" title="Cancel" onClick={() => call(() => api['batch.cancel']({ batchId }))}>
+            <button
+              className="icon-button"
+              title="Cancel"
+              onClick={() => call(() => api['batch.cancel']({ batchId }))}
+            >
               <Icon name="x" />
             </button>
           </>
@@ -48,18 +62,41 @@ export function Queue() {
       </header>
       <ul className="queue-list">
         {queue.map((q) => (
-          <li key={q.key} className={`queue-item status-${q.status} ${selected && q.item?.id === selected.id ? 'selected' : ''}`} data-testid="queue-item" data-status={q.status}>
+          <li
+            key={q.key}
+            className={`queue-item status-${q.status} ${selected && q.item?.id === selected.id ? 'selected' : ''}`}
+            data-testid="queue-item"
+            data-status={q.status}
+          >
             <button className="queue-item-button" disabled={!q.item} onClick={() => q.item && select(q.item)}>
-              <span className="queue-thumb checker">{q.item?.outputImageId ? <img src={thumbUrl(q.item.outputImageId)} alt="" /> : null}</span>
+              <span className="queue-thumb checker">
+                {q.item?.outputImageId ? <img src={thumbUrl(q.item.outputImageId)} alt="" /> : null}
+              </span>
               <span className="queue-text">
                 <span className="queue-name">{q.name}</span>
                 <span className="queue-detail">
-                  {q.status === 'failed' ? q.error : q.status === 'running' ? `${q.stage ?? 'working'}…` : q.status === 'done' ? `done${q.item?.provider ? ` · ${q.item.provider.toUpperCase()}` : ''}` : q.status}
+                  {q.status === 'failed'
+                    ? q.error
+                    : q.status === 'running'
+                      ? `${q.stage ?? 'working'}…`
+                      : q.status === 'done'
+                        ? `done${q.item?.provider ? ` · ${q.item.provider.toUpperCase()}` : ''}`
+                        : q.status}
                 </span>
-                {q.fallbackReason && <span className="queue-detail muted" title={q.fallbackReason}>GPU not used: {q.fallbackReason}</span>}
+                {q.fallbackReason && (
+                  <span className="queue-detail muted" title={q.fallbackReason}>
+                    GPU not used: {q.fallbackReason}
+                  </span>
+                )}
               </span>
               <span className="queue-icon">
-                {q.status === 'done' ? <Icon name="check" /> : q.status === 'failed' ? <Icon name="alert" /> : q.status === 'running' || q.status === 'uploading' ? <Icon name="spinner" /> : null}
+                {q.status === 'done' ? (
+                  <Icon name="check" />
+                ) : q.status === 'failed' ? (
+                  <Icon name="alert" />
+                ) : q.status === 'running' || q.status === 'uploading' ? (
+                  <Icon name="spinner" />
+                ) : null}
               </span>
             </button>
           </li>

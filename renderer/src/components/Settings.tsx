@@ -4,7 +4,12 @@ export function Settings() {
   const settings = useStore((s) => s.settings);
   const info = useStore((s) => s.info);
   const save = useStore((s) => s.saveSettings);
-  if (!settings || !info) return <div className="page"><p className="muted">Loading…</p></div>;
+  if (!settings || !info)
+    return (
+      <div className="page">
+        <p className="muted">Loading…</p>
+      </div>
+    );
   return (
     <div className="page">
       <h1>Settings</h1>
@@ -12,7 +17,10 @@ export function Settings() {
         <h2>Processing</h2>
         <label className="field">
           <span className="field-label">Run models on</span>
-          <select value={settings.provider} onChange={(e) => void save({ provider: e.target.value as 'auto' | 'cpu' | 'gpu' })}>
+          <select
+            value={settings.provider}
+            onChange={(e) => void save({ provider: e.target.value as 'auto' | 'cpu' | 'gpu' })}
+          >
             <option value="auto">Automatic (GPU when available, else CPU)</option>
             <option value="gpu">GPU only</option>
             <option value="cpu">CPU only</option>
@@ -27,32 +35,62 @@ export function Settings() {
         </ul>
         <label className="field">
           <span className="field-label">Threads (0 = all cores; applies after restart)</span>
-          <input type="number" min={0} max={64} value={settings.threads} onChange={(e) => void save({ threads: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            max={64}
+            value={settings.threads}
+            onChange={(e) => void save({ threads: Number(e.target.value) })}
+          />
         </label>
       </section>
       <section className="card">
         <h2>Output</h2>
         <label className="field">
           <span className="field-label">Output folder</span>
-          <input type="text" value={settings.outputDir} onChange={(e) => void save({ outputDir: e.target.value })} />
+          <input
+            type="text"
+            value={settings.outputDir}
+            onChange={(e) => void save({ outputDir: e.target.value })}
+          />
         </label>
         <label className="field">
-          <span className="field-label">File names ({'{name}'}, {'{ext}'}, {'{model}'})</span>
-          <input type="text" value={settings.naming} onChange={(e) => e.target.value && void save({ naming: e.target.value })} />
+          <span className="field-label">
+            File names ({'{name}'}, {'{ext}'}, {'{model}'})
+          </span>
+          <input
+            type="text"
+            value={settings.naming}
+            onChange={(e) => e.target.value && void save({ naming: e.target.value })}
+          />
         </label>
       </section>
       <section className="card">
         <h2>Privacy</h2>
         <label className="field">
           <span className="field-label">Keep results for (days, pinned items are kept)</span>
-          <input type="number" min={1} max={3650} value={settings.retentionDays ?? 7} onChange={(e) => void save({ retentionDays: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            value={settings.retentionDays ?? 7}
+            onChange={(e) => void save({ retentionDays: Number(e.target.value) })}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={settings.privacyMode} onChange={(e) => void save({ privacyMode: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={settings.privacyMode}
+            onChange={(e) => void save({ privacyMode: e.target.checked })}
+          />
           Privacy mode: never keep my original photos (results cannot be regenerated)
         </label>
         <label className="check">
-          <input type="checkbox" checked={settings.analytics} onChange={(e) => void save({ analytics: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={settings.analytics}
+            onChange={(e) => void save({ analytics: e.target.checked })}
+          />
           Share anonymous usage statistics (off by default; nothing is sent today)
         </label>
       </section>
@@ -60,7 +98,11 @@ export function Settings() {
         <h2>Appearance</h2>
         <div className="segmented small">
           {(['system', 'light', 'dark'] as const).map((t) => (
-            <button key={t} className={settings.theme === t ? 'active' : ''} onClick={() => void save({ theme: t })}>
+            <button
+              key={t}
+              className={settings.theme === t ? 'active' : ''}
+              onClick={() => void save({ theme: t })}
+            >
               {t[0]?.toUpperCase() + t.slice(1)}
             </button>
           ))}

@@ -1,19 +1,17 @@
-import { useEffect, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
+import { useRef, useState, type PointerEvent, type WheelEvent } from 'react';
 import type { HistoryItem } from '../../../electron/engine/api/contract';
 import { imageUrl } from '../api/client';
 
-/** Before/after with a draggable divider, zoom (wheel, +/-/0) and pan (drag), over a checkerboard. */
+/**
+ * Before/after with a draggable divider, zoom (wheel, +/-/0) and pan (drag), over a checkerboard.
+ * Parents key it by item id, so zoom and pan start fresh for each item.
+ */
 export function Viewer({ item }: { item: HistoryItem | null }) {
   const [split, setSplit] = useState(50);
   const [zoom, setZoom] = useState(1);
   const [pan, setPan] = useState({ x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number } | null>(null);
   const frame = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    setZoom(1);
-    setPan({ x: 0, y: 0 });
-  }, [item?.id]);
 
   if (!item) {
     return (
@@ -25,11 +23,16 @@ export function Viewer({ item }: { item: HistoryItem | null }) {
   if (!item.outputImageId) {
     return (
       <div className="viewer empty">
-        <p>{item.outputExpired ? 'This result expired (outputs are kept 7 days unless pinned). Regenerate it from History.' : item.error ?? 'No output.'}</p>
+        <p>
+          {item.outputExpired
+            ? 'This result expired (outputs are kept 7 days unless pinned). Regenerate it from History.'
+            : (item.error ?? 'No output.')}
+        </p>
       </div>
     );
   }
-  const onWheel = (e: WheelEvent) => setZoom((z) => Math.min(8, Math.max(0.25, z * (e.deltaY < 0 ? 1.1 : 1 / 1.1))));
+  const onWheel = (e: WheelEvent) =>
+    setZoom((z) => Math.min(8, Math.max(0.25, z * (e.deltaY < 0 ? 1.1 : 1 / 1.1))));
   const onPointerDown = (e: PointerEvent) => {
     if ((e.target as HTMLElement).classList.contains('split-handle')) return;
     drag.current = { x: e.clientX - pan.x, y: e.clientY - pan.y };
@@ -64,7 +67,13 @@ export function Viewer({ item }: { item: HistoryItem | null }) {
       <div className="viewer-stage checker" style={{ transform }}>
         <img className="viewer-after" src={imageUrl(item.outputImageId)} alt="Result" draggable={false} />
         {item.inputImageId && (
-          <img className="viewer-before" src={imageUrl(item.inputImageId)} alt="Original" draggable={false} style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }} />
+          <img
+            className="viewer-before"
+            src={imageUrl(item.inputImageId)}
+            alt="Original"
+            draggable={false}
+            style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }}
+          />
         )}
       </div>
       {item.inputImageId && (
