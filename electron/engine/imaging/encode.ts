@@ -74,13 +74,15 @@ export async function resizeRaw(
   kernel: ResizeKernel = 'lanczos3',
 ): Promise<RawImage> {
   if (img.width === width && img.height === height) return img;
-  const { data, info } = await sharp(img.data, {
+  let pipeline = sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels },
     limitInputPixels: false,
-  })
-    .resize(width, height, { fit: 'fill', kernel })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  }).resize(width, height, { fit: 'fill', kernel });
+  // Without this sharp turns a one-channel plane into sRGB on output.
+  if (img.channels === 1) pipeline = pipeline.toColourspace('b-w');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== img.channels)
+    throw new Error(`resizeRaw: ${img.channels} channels in, ${info.channels} out`);
   return { data, width: info.width, height: info.height, channels: img.channels };
 }
 

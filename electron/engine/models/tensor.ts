@@ -61,7 +61,8 @@ export function tensorToMask(
   const out = new Uint8Array(plane);
   for (let i = 0; i < plane; i++) {
     const v = (values[i]! - lo) * scale;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    // Truncated, as rembg's (pred * 255).astype(uint8): masks then match the reference implementation.
+    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v);
   }
   return out;
 }

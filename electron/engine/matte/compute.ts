@@ -1,0 +1,50 @@
+import type { DecodedImage } from '../imaging/decode';
+import type { Mask, RawImage } from '../imaging/raw';
+import type { ModelSessions } from '../models/sessions';
+import { gaussianLikeBlurU8 } from './box-filter';
+import { refineMaskEdges } from './guided-refine';
+import { removeSmallIslands } from './islands';
+import { inferMatte, preprocessForMatte } from './model-stages';
+import { ISLAND_FRACTION, type MatteOptions, type MatteResult } from './options';
+import { resizeMask } from './upscale';
+
+/**
+ * decode → preprocess → infer → refine, with the time of each model stage. The stages are also
+ * exported one by one (preprocessForMatte, inferMatte, finishMatte) so the batch engine can overlap
+ * them across photos.
+ */
+export async function computeMatte(
+  decoded: DecodedImage,
+  options: MatteOptions,
+  sessions: ModelSessions,
+): Promise<MatteResult> {
+  const model = await sessions.load(options.model, options.provider);
+  let t = performance.now();
+  const input = await preprocessForMatte(decoded.image, model.entry);
+  const preprocess = performance.now() - t;
+  t = performance.now();
+  const low = await inferMatte(model, input);
+  const infer = performance.now() - t;
+  t = performance.now();
+  const mask = await finishMatte(decoded.image, low, options);
+  const refine = performance.now() - t;
+  return { mask, provider: model.provider, timings: { preprocess, infer, refine } };
+}
+
+/** From the model's low-resolution mask to the final full-resolution mask, following the options. */
+export async function finishMatte(
+  image: RawImage,
+  low: Mask,
+  options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
+): Promise<Mask> {
+  const cleaned = options.removeIslands ? removeSmallIslands(low, ISLAND_FRACTION) : low;
+  const mask = options.refine
+    ? await refineMaskEdges(image, cleaned)
+    : await resizeMask(cleaned, image.width, image.height);
+  const data = mask === cleaned ? new Uint8Array(mask.data) : mask.data;
+  if (options.edges === 'hard') {
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! >= 128 ? 255 : 0;
+  }
+  if (options.feather > 0) gaussianLikeBlurU8(data, mask.width, mask.height, options.feather);
+  return { data, width: mask.width, height: mask.height };
+}
