@@ -12,7 +12,7 @@ export const REFINE_WORK_SIDE = 640;
 /** Regularisation: a colour step must explain more than ~3% of the range before the edge follows it. */
 const EPS = 1e-3;
 /**
- * Window radius as a fraction of the working side (≈3 px at 1024). Wider windows let a thin structure
+ * Window radius as a fraction of the working side (≈2 px at 640). Wider windows let a thin structure
  * (stems, hair) be explained away by its surroundings: on rembg's plants photo a 10 px window lost
  * 5 % IoU against the model's own mask, a 3 px one keeps the edges crisp and the thin parts.
  */
