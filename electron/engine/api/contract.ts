@@ -50,7 +50,12 @@ export const systemInfoSchema = z.object({
     z.object({
       id: z.string(),
       label: z.string(),
-      canvas: z.object({ width: z.number(), height: z.number(), fill: z.number(), align: z.enum(['center', 'bottom']) }),
+      canvas: z.object({
+        width: z.number(),
+        height: z.number(),
+        fill: z.number(),
+        align: z.enum(['center', 'bottom']),
+      }),
     }),
   ),
 });
