@@ -5,10 +5,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { serializeError } from '../errors';
 import type { Engine } from '../engine';
 import { expandInputs, isImageName } from '../jobs/inputs';
-import { planOutputs } from '../jobs/naming';
+import { planBatch } from '../jobs/plan';
 import { ensureWritableDir } from '../jobs/output-dir';
 import type { BatchSpec } from '../jobs/queue';
 import type { OperationName } from '../operations';
@@ -31,37 +30,14 @@ export function planApiBatch(
     template: string;
   },
 ): BatchSpec {
-  const op = engine.bind(request.operation, request.params);
-  const outDir = path.resolve(request.outputDir);
-  ensureWritableDir(outDir);
-  const { files, missing } = expandInputs(request.inputs, { recursive: true });
-  const planned = planOutputs(files, {
-    outDir,
+  // The UI never overwrites: a second run of the same photo gets "name (2).png".
+  return planBatch(engine.bind(request.operation, request.params), {
+    inputs: request.inputs,
+    outputDir: request.outputDir,
     template: request.template,
-    format: op.format,
-    model: op.model,
     onConflict: 'suffix',
+    recursive: true,
   });
-  return {
-    operation: request.operation,
-    params: op.params as Record<string, unknown>,
-    outputDir: outDir,
-    items: [
-      ...missing.map((m) => ({
-        input: m.file,
-        output: '',
-        status: 'failed' as const,
-        error: serializeError(m.error),
-      })),
-      ...planned.map((p) => ({
-        input: p.input,
-        output: p.output,
-        status: p.status,
-        ...(p.error ? { error: serializeError(p.error) } : {}),
-        ...(p.note ? { note: p.note } : {}),
-      })),
-    ],
-  };
 }
 
 /** A free output path for a regenerated item: `<name>-v2.png`, `-v3`… in the output folder. */

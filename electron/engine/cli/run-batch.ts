@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { serializeError } from '../errors';
 import type { Engine } from '../engine';
 import type { BatchRun } from '../jobs/queue';
 import type { OperationName, OperationResult } from '../operations/types';
@@ -19,9 +18,8 @@ import {
   oneOf,
   parseCommandArgs,
 } from './batch-args';
-import { expandInputs } from '../jobs/inputs';
-import { DEFAULT_NAME_TEMPLATE, planOutputs } from '../jobs/naming';
-import { ensureWritableDir } from '../jobs/output-dir';
+import { DEFAULT_NAME_TEMPLATE } from '../jobs/naming';
+import { planBatch } from '../jobs/plan';
 import { ProgressBar } from './progress-bar';
 import { exitCodeFor, formatSummary, summarize } from './summary';
 
@@ -121,36 +119,15 @@ function startBatch(
   onConflict: 'skip' | 'overwrite' | 'suffix',
 ): BatchRun {
   const op = engine.bind(spec.operation, params);
-  const outDir = path.resolve(values.out as string);
-  ensureWritableDir(outDir);
-  const { files, missing } = expandInputs(inputs, { recursive: values.recursive === true });
-  const planned = planOutputs(files, {
-    outDir,
-    template: (values.name as string | undefined) ?? DEFAULT_NAME_TEMPLATE,
-    format: op.format,
-    model: op.model,
-    onConflict,
-  });
-  return engine.jobs.start({
-    operation: spec.operation,
-    params: op.params as Record<string, unknown>,
-    outputDir: outDir,
-    items: [
-      ...missing.map((m) => ({
-        input: m.file,
-        output: '',
-        status: 'failed' as const,
-        error: serializeError(m.error),
-      })),
-      ...planned.map((p) => ({
-        input: p.input,
-        output: p.output,
-        status: p.status,
-        ...(p.error ? { error: serializeError(p.error) } : {}),
-        ...(p.note ? { note: p.note } : {}),
-      })),
-    ],
-  });
+  return engine.jobs.start(
+    planBatch(op, {
+      inputs,
+      outputDir: values.out as string,
+      template: (values.name as string | undefined) ?? DEFAULT_NAME_TEMPLATE,
+      onConflict,
+      recursive: values.recursive === true,
+    }),
+  );
 }
 
 /** Streams results (JSON lines or error lines), draws progress, handles Ctrl-C, prints the summary. */

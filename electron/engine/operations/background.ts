@@ -9,10 +9,9 @@ import { placeOnCanvas } from '../compose/canvas';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
 import { applyShadow, renderShadow } from '../compose/shadow';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
-import { encodeImage } from '../imaging/encode';
 import type { Mask, RawImage } from '../imaging/raw';
 import { AtelierError } from '../errors';
-import { writeFileAtomic } from './atomic-write';
+import { encodeAndWrite } from './write-output';
 import { formatSchema, qualitySchema } from './params';
 import type { Operation } from './types';
 
@@ -70,15 +69,6 @@ export const background: Operation<BackgroundParams, DecodedImage, Composed> = {
   },
 
   async encode({ image, decoded }, p, output) {
-    const bytes = await encodeImage(image, {
-      format: p.format,
-      quality: p.quality,
-      flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
-      icc: decoded.icc,
-      exif: decoded.exif,
-      keepMetadata: p.keepMetadata,
-    });
-    await writeFileAtomic(output, bytes);
-    return bytes;
+    return encodeAndWrite(image, p, decoded, output);
   },
 };

@@ -14,10 +14,9 @@ import { extractPalette, renderBackdrop } from '../compose/palette';
 import { placeOnReference } from '../compose/reference';
 import { ShadowSpecSchema } from '../compose/schemas';
 import { applyShadow, defaultShadow, renderShadow } from '../compose/shadow';
-import { encodeImage } from '../imaging/encode';
 import type { RawImage } from '../imaging/raw';
 import { cutoutRgba, defaultMatteOptions } from '../matte';
-import { writeFileAtomic } from './atomic-write';
+import { encodeAndWrite } from './write-output';
 import { decodeForMatte, fullMask, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
@@ -104,15 +103,6 @@ export const compose: Operation<ComposeParams, Decoded, Inferred> = {
       if (shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, shadow));
       image = composeOver(subject, backdrop);
     }
-    const bytes = await encodeImage(image, {
-      format: p.format,
-      quality: p.quality,
-      flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
-      icc: photo.icc,
-      exif: photo.exif,
-      keepMetadata: p.keepMetadata,
-    });
-    await writeFileAtomic(output, bytes);
-    return bytes;
+    return encodeAndWrite(image, p, photo, output);
   },
 };

@@ -8,10 +8,9 @@ import { placeOnCanvas } from '../compose/canvas';
 import { composeOver, renderBackground } from '../compose/background';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
 import { applyShadow, renderShadow } from '../compose/shadow';
-import { encodeImage } from '../imaging/encode';
 import type { RawImage } from '../imaging/raw';
 import { cutoutRgba, defaultMatteOptions, maskToImage, trimToSubject } from '../matte';
-import { writeFileAtomic } from './atomic-write';
+import { encodeAndWrite } from './write-output';
 import { decodeForMatte, fullMask, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
@@ -91,15 +90,6 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
         image = composeOver(image, backdrop);
       }
     }
-    const bytes = await encodeImage(image, {
-      format: p.format,
-      quality: p.quality,
-      flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
-      icc: decoded.icc,
-      exif: decoded.exif,
-      keepMetadata: p.keepMetadata,
-    });
-    await writeFileAtomic(output, bytes);
-    return bytes;
+    return encodeAndWrite(image, p, decoded, output);
   },
 };

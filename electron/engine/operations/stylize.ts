@@ -4,11 +4,10 @@
  */
 import { z } from 'zod';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
-import { encodeImage } from '../imaging/encode';
 import type { RawImage } from '../imaging/raw';
 import { computeMatte, defaultMatteOptions } from '../matte';
 import { DEFAULT_PROCESSING_SIZE, DEFAULT_STYLE_MODEL, stylizeImage } from '../style';
-import { writeFileAtomic } from './atomic-write';
+import { encodeAndWrite } from './write-output';
 import { formatSchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
 
@@ -68,15 +67,6 @@ export const stylize: Operation<StylizeParams, DecodedImage, StylizeOutput> = {
   },
 
   async encode({ image, decoded }, p, output) {
-    const bytes = await encodeImage(image, {
-      format: p.format,
-      quality: p.quality,
-      flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
-      icc: decoded.icc,
-      exif: decoded.exif,
-      keepMetadata: p.keepMetadata,
-    });
-    await writeFileAtomic(output, bytes);
-    return bytes;
+    return encodeAndWrite(image, p, decoded, output);
   },
 };
