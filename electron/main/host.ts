@@ -1,7 +1,7 @@
 /** The Host interface implemented with Electron: system browser, taskbar/dock progress, notifications. */
 import { BrowserWindow, Notification, shell } from 'electron';
 import type { Host } from '../engine/host';
-import { isAllowedExternal } from './security';
+import { isAllowedExternal } from './policy';
 
 export function electronHost(licenseServer: () => string | undefined): Host {
   return {

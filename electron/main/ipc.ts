@@ -4,7 +4,7 @@
  */
 import { BrowserWindow, ipcMain } from 'electron';
 import { dispatch, type HandlerTable } from '../engine/api/handlers';
-import { isTrustedSender } from './security';
+import { isTrustedSender } from './policy';
 
 export function registerIpc(table: HandlerTable): void {
   ipcMain.handle('atelier:invoke', async (event, method: unknown, params: unknown) => {

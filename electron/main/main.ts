@@ -13,7 +13,8 @@ import { electronHost } from './host';
 import { broadcastEvent, registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { handleAtelierProtocol, registerSchemePrivileges } from './protocol';
-import { APP_ORIGIN, hardenSessions, hardenWebContents } from './security';
+import { APP_ORIGIN } from './policy';
+import { hardenSessions, hardenWebContents } from './security';
 import { loadWindowBounds, trackWindowBounds } from './window-state';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|avif|tiff?|gif|heic)$/i;

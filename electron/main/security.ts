@@ -3,20 +3,7 @@
  * only to allow-listed https hosts, a strict CSP on everything the app serves, permissions denied.
  */
 import { app, session, shell, type WebContents } from 'electron';
-
-export const APP_ORIGIN = 'atelier://app';
-
-/** Hosts the app may open in the system browser (sign-in, checkout, docs). */
-export function isAllowedExternal(url: string, licenseServer: string | undefined): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (licenseServer && parsed.origin === new URL(licenseServer).origin) return true;
-  return parsed.protocol === 'https:' && ['atelier.app', 'www.atelier.app'].includes(parsed.hostname);
-}
+import { isAllowedExternal, isAppNavigation } from './policy';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -32,7 +19,7 @@ export const CONTENT_SECURITY_POLICY = [
 
 export function hardenWebContents(contents: WebContents, licenseServer: () => string | undefined): void {
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    if (!isAppNavigation(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -47,9 +34,4 @@ export function hardenSessions(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
-}
-
-/** An IPC message must come from our own page, in the top frame. */
-export function isTrustedSender(frameUrl: string | undefined): boolean {
-  return !!frameUrl && frameUrl.startsWith(`${APP_ORIGIN}/`);
 }
