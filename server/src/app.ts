@@ -27,9 +27,11 @@ export interface AppDeps {
   config: ServerConfig;
   db: Db;
   logger?: boolean;
+  /** Where logs go (stdout by default); tests read them to check that no secret is ever logged. */
+  logStream?: NodeJS.WritableStream;
 }
 
-export async function buildApp({ config, db, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = false, logStream }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
@@ -37,6 +39,7 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
       ? {
           level: process.env.LOG_LEVEL ?? 'info',
           redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["atelier-signature"]'],
+          ...(logStream ? { stream: logStream } : {}),
         }
       : false,
     ajv: {

@@ -18,6 +18,7 @@ export interface StartOptions {
   host?: string;
   config?: Partial<ServerConfig>;
   logger?: boolean;
+  logStream?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,7 +46,12 @@ export async function startLicenseServer(options: StartOptions = {}): Promise<Li
   const config = loadConfig(options.env ?? process.env, options.config);
   const db = await openDatabase(options.databaseUrl, options.schema);
   await migrate(db);
-  const app = await buildApp({ config, db, logger: options.logger ?? false });
+  const app = await buildApp({
+    config,
+    db,
+    logger: options.logger ?? false,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  });
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return {
     url: address.replace('localhost', '127.0.0.1'),
