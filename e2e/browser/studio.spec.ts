@@ -99,6 +99,8 @@ test('sign in through the browser, then the balance drops after a batch', async 
   await browser.getByLabel('Email').fill(state.email);
   await browser.getByLabel('Password').fill(state.password);
   await browser.getByRole('button', { name: 'Sign in' }).click();
+  // Close the tab only once the app's loopback listener has answered, as a person would.
+  await expect(browser.getByRole('heading', { name: 'Signed in to Atelier' })).toBeVisible();
   await browser.close();
 
   await expect(page.getByTestId('balance')).toContainText('100');
