@@ -86,6 +86,19 @@ describe('model files and custom models', () => {
     expect(loaded.inputName).toBe('input.1');
   });
 
+  it('reports a manifest naming a tensor the file lacks as MODEL_CONTRACT, not a corrupt file', async () => {
+    const wrong = path.join(dir, 'wrong-name');
+    mkdirSync(wrong);
+    copyFileSync(path.join(modelsDir, 'u2netp.onnx'), path.join(wrong, 'u2netp.onnx'));
+    const entry = { ...u2netp, input: { ...(u2netp.input as object), name: 'image' } };
+    writeFileSync(path.join(wrong, 'manifest.json'), JSON.stringify({ version: 1, models: [entry] }));
+    const error = await new ModelSessions(new ModelRegistry(wrong))
+      .load('u2netp', 'cpu')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MODEL_CONTRACT' });
+    expect((error as AtelierError).message).toContain('no input named "image"');
+  });
+
   it('names the field of an invalid manifest', () => {
     const broken = path.join(dir, 'broken');
     mkdirSync(broken);

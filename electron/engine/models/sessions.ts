@@ -87,20 +87,13 @@ export class ModelSessions {
         attempts.push({ provider, ok: false, reason: unavailable });
         continue;
       }
+      let session: Ort.InferenceSession;
       try {
-        const session = await ort.InferenceSession.create(loc.path, {
+        session = await ort.InferenceSession.create(loc.path, {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
           ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),
         });
-        attempts.push({ provider, ok: true });
-        return {
-          entry: loc.entry,
-          session,
-          inputName: resolveName(loc.entry.input.name, session.inputNames, 'input', loc.entry),
-          outputName: resolveName(loc.entry.output.name, session.outputNames, 'output', loc.entry),
-          provider: report(request, provider, attempts),
-        };
       } catch (cause) {
         const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
         if (provider === 'cpu') {
@@ -115,6 +108,22 @@ export class ModelSessions {
           );
         }
         attempts.push({ provider, ok: false, reason: message ?? 'failed to initialise' });
+        continue;
+      }
+      attempts.push({ provider, ok: true });
+      // Outside the try: a manifest naming tensors the file lacks is a MODEL_CONTRACT error, not a
+      // corrupt file, and must not be reported as one.
+      try {
+        return {
+          entry: loc.entry,
+          session,
+          inputName: resolveName(loc.entry.input.name, session.inputNames, 'input', loc.entry),
+          outputName: resolveName(loc.entry.output.name, session.outputNames, 'output', loc.entry),
+          provider: report(request, provider, attempts),
+        };
+      } catch (error) {
+        await session.release();
+        throw error;
       }
     }
     const why = attempts.map((a) => `${PROVIDER_LABELS[a.provider]}: ${a.reason}`).join('; ');

@@ -92,24 +92,12 @@ export function checkStyleContract(model: LoadedModel): StyleModelShape {
   return { size: declared, dynamicBatch: !isFixed(input[0]) };
 }
 
-/**
- * Loads a style model and checks its contract. ModelSessions resolves tensor names inside the same
- * try block that turns onnxruntime load failures into MODEL_CORRUPT, so a wrong input/output name
- * arrives as MODEL_CORRUPT wrapping the real MODEL_CONTRACT error: unwrap it, because "delete the
- * file and fetch it again" is the wrong advice for a manifest mistake.
- */
+/** Loads a style model and checks its contract (sizes, layout, batch) against the file. */
 export async function loadStyleModel(
   sessions: ModelSessions,
   id: string,
   provider: ProviderRequest,
 ): Promise<{ model: LoadedModel; shape: StyleModelShape }> {
-  let model: LoadedModel;
-  try {
-    model = await sessions.load(id, provider);
-  } catch (error) {
-    const cause = error instanceof AtelierError ? error.cause : undefined;
-    if (cause instanceof AtelierError && cause.code === 'MODEL_CONTRACT') throw cause;
-    throw error;
-  }
+  const model = await sessions.load(id, provider);
   return { model, shape: checkStyleContract(model) };
 }
