@@ -4,6 +4,7 @@
  * no license server configured still works anonymously and says why signing in is unavailable.
  */
 import { AccountService } from '../account/account-service';
+import type { SyncLoop } from '../account/sync-loop';
 import { loadAccountConfig, type AccountConfig } from '../account/config';
 import { KeytarCredentialStore } from '../account/credentials';
 import { cachedPrices } from '../account/prices';
@@ -17,6 +18,8 @@ import type { AccountStatus } from './contract';
 export class AccountFacade {
   private service: AccountService | undefined;
   private config: AccountConfig | undefined;
+  /** Syncs pending debits at start-up, every few minutes, after each batch and after sign-in. */
+  private loop: SyncLoop | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -36,6 +39,11 @@ export class AccountFacade {
       credentials: new KeytarCredentialStore(),
       host: this.engine.host,
     });
+    // The loop rests while anonymous; its timer is unref'd, so it never keeps a host alive.
+    this.loop = this.service.syncLoop({
+      onStatus: (status) => status.state !== 'syncing' && void this.changed(),
+    });
+    this.loop.start();
     return { service: this.service, config: this.config };
   }
 
@@ -101,6 +109,7 @@ export class AccountFacade {
 
   async signIn(keepHistory: boolean): Promise<AccountStatus> {
     await this.require().login({ keepHistory });
+    void this.loop?.kick();
     return this.changed();
   }
 
@@ -118,13 +127,20 @@ export class AccountFacade {
     return { packs: await this.require().client.packs() };
   }
 
-  /** After a batch: send pending debits (best effort; they stay pending offline) and tell the UI. */
+  /** After a batch: send pending debits now (they stay pending offline; the loop retries) and tell the UI. */
   async afterBatch(): Promise<void> {
-    const c = this.configured();
-    if (!('error' in c) && this.engine.store.currentAccount().kind === 'signed_in') {
-      await c.service.sync().catch(() => undefined);
-    }
+    this.configured();
+    await this.loop?.kick();
     await this.changed();
+  }
+
+  /** Loads the config and starts the sync loop at host start-up rather than at the first call. */
+  start(): void {
+    this.configured();
+  }
+
+  stop(): void {
+    this.loop?.stop();
   }
 
   private async changed(): Promise<AccountStatus> {

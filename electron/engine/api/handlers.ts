@@ -36,6 +36,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
   const runs = new Map<string, BatchRun>();
   const settings = new SettingsFacade(engine);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
+  account.start();
 
   const follow = (run: BatchRun): void => {
     runs.set(run.batch.id, run);
