@@ -69,6 +69,8 @@ export const settingsSchema = z.object({
   outputDir: z.string(),
   naming: z.string().min(1).max(200),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Developer setting: list development-only (non-commercial) models in the pickers. */
+  developerModels: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

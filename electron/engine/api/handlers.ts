@@ -82,7 +82,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
           ...(reason ? { reason } : {}),
         };
       }),
-      models: engine.registry.list().map((m) => ({
+      models: engine.registry.listForUsers(settings.get().developerModels).map((m) => ({
         id: m.entry.id,
         name: m.entry.name,
         task: m.entry.task,
