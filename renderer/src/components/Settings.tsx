@@ -1,4 +1,11 @@
+import { api } from '../api/client';
 import { useStore } from '../store';
+
+/** The pickers list what system.info lists, which follows the developer setting: refetch it. */
+async function showDevelopmentModels(show: boolean): Promise<void> {
+  await useStore.getState().saveSettings({ developerModels: show });
+  useStore.setState({ info: await api['system.info']({}) });
+}
 
 export function Settings() {
   const settings = useStore((s) => s.settings);
@@ -92,6 +99,17 @@ export function Settings() {
             onChange={(e) => void save({ analytics: e.target.checked })}
           />
           Share anonymous usage statistics (off by default; nothing is sent today)
+        </label>
+      </section>
+      <section className="card">
+        <h2>Developer</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings.developerModels}
+            onChange={(e) => void showDevelopmentModels(e.target.checked)}
+          />
+          Show development-only models (not licensed for commercial use; for testing)
         </label>
       </section>
       <section className="card">
