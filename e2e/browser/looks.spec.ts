@@ -30,7 +30,7 @@ test('the look picker shows the shipped looks with previews, and only those', as
   // Every preview image decoded (a broken asset URL would leave naturalWidth 0).
   const widths = await picker
     .locator('img')
-    .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+    .evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
   expect(widths).toHaveLength(SHIPPED.length);
   expect(widths.every((w) => w > 0)).toBe(true);
 

@@ -44,6 +44,8 @@ export const systemInfoSchema = z.object({
       installed: z.boolean(),
       commercialUse: z.boolean(),
       license: z.string(),
+      /** Credit line shown in About (licences require it). */
+      attribution: z.string().nullable(),
     }),
   ),
   canvasPresets: z.array(

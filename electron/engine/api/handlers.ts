@@ -89,6 +89,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         installed: engine.registry.isInstalled(m.entry.id),
         commercialUse: m.entry.commercialUse,
         license: m.entry.license,
+        attribution: m.entry.attribution ?? null,
       })),
       canvasPresets: Object.entries(CANVAS_PRESETS).map(([id, preset]) => ({
         id,

@@ -126,9 +126,21 @@ export function Settings() {
           ))}
         </div>
       </section>
-      <p className="muted">
-        Atelier {info.version} · profile {info.profileDir}
-      </p>
+      <section className="card">
+        <h2>About</h2>
+        <p className="muted">Atelier {info.version}. Models and their licences:</p>
+        <ul className="credits">
+          {info.models
+            .filter((m) => m.installed)
+            .map((m) => (
+              <li key={m.id}>
+                <strong>{m.name}</strong> · {m.license}
+                {m.attribution ? ` · ${m.attribution}` : ''}
+              </li>
+            ))}
+        </ul>
+        <p className="muted">Profile folder: {info.profileDir}</p>
+      </section>
     </div>
   );
 }
