@@ -148,7 +148,7 @@ export function filesUnder(root: string, dir: string): { file: string; bytes: nu
 export function estimate(root: string, lock: Lockfile, os: BuilderOs, arch: string) {
   const patterns = filePatterns(readBuilderConfig(root), os, arch);
   const rows = productionPackages(lock, NODE_PLATFORM[os], arch).map((pkg) => {
-    let files: { file: string; bytes: number }[] = [];
+    let files: { file: string; bytes: number }[];
     try {
       files = filesUnder(root, pkg.key).filter((f) => packs(patterns, f.file));
     } catch {
