@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ModelRegistry } from '../electron/engine/models/registry';
 import { ModelSessions } from '../electron/engine/models/sessions';
 import { stylizeImage } from '../electron/engine/style';
-import { fixtureRgb } from '../electron/engine/style/test-images';
+import { fixtureRgb } from '../electron/engine/testing/style-images';
 
 const PROCESSING_SIZES = [512, 1024, 1536];
 const here = path.dirname(fileURLToPath(import.meta.url));

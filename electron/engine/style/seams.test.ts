@@ -3,7 +3,7 @@ import type { RawImage } from '../imaging/raw';
 import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
 import { stylizeImage } from './stylize';
-import { flatImage, gradientImage, seamRatio } from './test-images';
+import { flatImage, gradientImage, seamRatio } from '../testing/style-images';
 import { planTiles } from './tiles';
 
 const registry = new ModelRegistry();
