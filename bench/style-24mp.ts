@@ -6,7 +6,7 @@
 import { ModelRegistry } from '../electron/engine/models/registry';
 import { ModelSessions } from '../electron/engine/models/sessions';
 import { stylizeImage } from '../electron/engine/style';
-import { fixtureRgb } from '../electron/engine/style/test-images';
+import { fixtureRgb } from '../electron/engine/testing/style-images';
 
 const model = process.argv[2] ?? 'anime-facepaint';
 const sessions = new ModelSessions(new ModelRegistry());

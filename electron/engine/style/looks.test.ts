@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
 import { stylizeImage } from './stylize';
-import { fixtureRgb } from './test-images';
+import { fixtureRgb } from '../testing/style-images';
 
 const registry = new ModelRegistry();
 const sessions = new ModelSessions(registry, { intraOpThreads: 2 });
