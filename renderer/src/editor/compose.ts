@@ -46,6 +46,8 @@ export interface PreviewOptions {
 
 export interface Preview {
   image: Rgba8;
+  /** What is behind the subject (background and shadow), null when that is transparency. */
+  backdrop: Rgba8 | null;
   before: Rgba8 | null;
   /** Display-source pixels → preview-output pixels. */
   placement: Placement;
@@ -432,6 +434,7 @@ export function composePreview(
   const placed = place(layer, g, 'clear');
   const spec = recipe.background ?? (recipe.canvas ? { type: 'color' as const, color: WHITE } : undefined);
   let image: Rgba8;
+  let backdrop: Rgba8 | null = null;
   if (!spec && !recipe.shadow) {
     image =
       placed === layer
@@ -440,11 +443,13 @@ export function composePreview(
   } else {
     image = background(spec ?? { type: 'transparent' }, source, mask, g, options, notes);
     if (recipe.shadow) applyShadow(image.data, renderShadow(alphaPlane(placed), recipe.shadow));
+    backdrop = { data: new Uint8ClampedArray(image.data), width: image.width, height: image.height };
     composeOver(placed, image);
   }
   const before = options.withBefore ? place(source.original, g, 'clear') : null;
   return {
     image,
+    backdrop,
     before,
     placement: g.placement,
     sourceScale: source.original.width / source.fullWidth,
