@@ -62,8 +62,8 @@ describe('touch-up brush at display resolution', () => {
         erase(
           [
             [30, 10],
-            [30.2, 10],
-            [29.8, 10],
+            [30, 10],
+            [30, 10],
             [30, 10],
           ],
           { hardness: 0 },
