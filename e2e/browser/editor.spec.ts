@@ -118,6 +118,8 @@ test('cut out once, recolour live, touch up with the brush, undo and redo', asyn
   await page.keyboard.press('Shift+Control+z');
   await expect.poll(() => pixel(page, 0.5, 0.62).then((p) => near(p, [32, 64, 192]))).toBe(true);
   await expect(page.getByTestId('redo')).toBeDisabled();
+  // The engine accepted the stroke list (edit.setStrokes applies it at full resolution).
+  await expect(page.getByRole('toolbar', { name: 'Viewer' })).toHaveAttribute('data-sync', 'saved');
   await expect(page.getByTestId('undo')).toBeEnabled();
 
   // The viewer: 100 % is one image pixel per device pixel; Fit shows the whole picture again.
@@ -148,4 +150,33 @@ test('fit shows a portrait result whole, and a new item starts at Fit', async ({
   expect(picture.height).toBeGreaterThan(frame.height * 0.8);
   await page.getByRole('button', { name: 'White backdrop' }).click();
   await screenshot(page, '13-editor-portrait-fit');
+});
+
+test('privacy mode: no original kept, so the editor says why and the brush is off', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(state.appUrl);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const privacy = page.getByLabel(/Privacy mode/);
+  await privacy.check();
+  await expect(privacy).toBeChecked();
+  try {
+    await page.getByRole('button', { name: 'Studio' }).click();
+    await page.getByTestId('file-input').setInputFiles([state.photos[2]!]);
+    await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
+      timeout: 90_000,
+    });
+    await expect(page.getByTestId('editor-blocked')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('editor-blocked')).toContainText(/original/i);
+    await expect(page.getByTestId('viewer')).toHaveAttribute('data-mode', 'image');
+    await expect(page.getByTestId('tool-erase')).toBeDisabled();
+    await expect(page.getByTestId('tool-restore')).toBeDisabled();
+    await expect(page.getByTestId('brush-size')).toBeDisabled();
+    // Ctrl+Z with nothing to edit changes nothing and raises nothing.
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('notice')).toHaveCount(0);
+    await screenshot(page, '14-editor-privacy');
+  } finally {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel(/Privacy mode/).uncheck();
+  }
 });

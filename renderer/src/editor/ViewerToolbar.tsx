@@ -24,7 +24,7 @@ export function ViewerToolbar({ zoomPercent, fitted, onFit, onActual, brush }: P
   const s = useEditor();
   const off = brush !== 'on';
   return (
-    <div className="viewer-toolbar" role="toolbar" aria-label="Viewer">
+    <div className="viewer-toolbar" role="toolbar" aria-label="Viewer" data-sync={s.sync}>
       <div className="tool-group" aria-label="Zoom">
         <button
           type="button"

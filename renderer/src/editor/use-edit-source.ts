@@ -31,9 +31,9 @@ export function useEditSource(item: HistoryItem | null, enabled: boolean): EditS
         if (!source.canRerender || source.originalImageId === null) {
           setState({
             kind: 'blocked',
-            reason:
-              source.rerenderBlockedReason ??
-              'The original photo of this item is not kept, so it cannot be touched up or re-composed.',
+            reason: `Touch-up and live changes are off for this item: ${
+              source.rerenderBlockedReason ?? 'its original photo is not kept'
+            }. The result is shown as it was saved.`,
           });
           return;
         }
