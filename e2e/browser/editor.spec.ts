@@ -98,6 +98,22 @@ test('cut out once, recolour live, touch up with the brush, undo and redo', asyn
   await expect(page.getByTestId('queue-item')).toHaveCount(1);
   await screenshot(page, '11-editor-recoloured');
 
+  // A marketplace canvas with a contact shadow, then a blurred-photo background: still live.
+  await page.getByRole('combobox', { name: 'Canvas', exact: true }).selectOption('amazon');
+  await page.getByLabel('Soft contact shadow').check();
+  await expect
+    .poll(() => page.getByTestId('viewer-result').evaluate((c: HTMLCanvasElement) => c.width === c.height))
+    .toBe(true);
+  await expect.poll(() => pixel(page, 0.02, 0.02).then((p) => near(p, [32, 64, 192]))).toBe(true);
+  await page.getByRole('combobox', { name: 'Background', exact: true }).selectOption('blur');
+  await expect.poll(() => pixel(page, 0.02, 0.02).then((p) => near(p, [32, 64, 192], 40))).toBe(false);
+  await screenshot(page, '11b-editor-canvas-shadow-blur');
+  await page.getByRole('combobox', { name: 'Canvas', exact: true }).selectOption('');
+  await page.getByLabel('Soft contact shadow').uncheck();
+  await page.getByRole('combobox', { name: 'Background', exact: true }).selectOption('color');
+  await timedColour(page, '#2040c0');
+  await expect(page.getByTestId('queue-item')).toHaveCount(1);
+
   // The brush: erase across the car's body, then undo and redo.
   const centre = await pixel(page, 0.5, 0.62);
   expect(near(centre, [32, 64, 192], 30)).toBe(false);
@@ -157,7 +173,7 @@ test('privacy mode: no original kept, so the editor says why and the brush is of
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Settings' }).click();
   const privacy = page.getByLabel(/Privacy mode/);
-  await privacy.check();
+  await privacy.click();
   await expect(privacy).toBeChecked();
   try {
     await page.getByRole('button', { name: 'Studio' }).click();
@@ -177,6 +193,8 @@ test('privacy mode: no original kept, so the editor says why and the brush is of
     await screenshot(page, '14-editor-privacy');
   } finally {
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByLabel(/Privacy mode/).uncheck();
+    // A controlled checkbox: it flips once the engine saved the setting.
+    await page.getByLabel(/Privacy mode/).click();
+    await expect(page.getByLabel(/Privacy mode/)).not.toBeChecked();
   }
 });

@@ -35,18 +35,33 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const brushMode = tool !== 'move';
   const recipe = useMemo(() => recipeFromParams(recipeParams), [recipeParams]);
 
+  const lastFullMs = useRef(0);
+  const refine = useRef<ReturnType<typeof setTimeout> | null>(null);
   const compose = useCallback(() => {
     if (!session) return;
     if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
+    if (refine.current !== null) clearTimeout(refine.current);
+    // The brush works on the whole photo: canvas and trim come back when the move tool does.
+    const shown = brushMode ? { ...recipe, canvas: undefined, trim: undefined } : recipe;
+    const full = () => {
+      const t = performance.now();
+      const p = session.compose(shown, { withBefore: true });
+      const ms = performance.now() - t;
+      lastFullMs.current = ms;
+      setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+    };
     frameRequest.current = requestAnimationFrame(() => {
       frameRequest.current = null;
+      // Slow recipes (> 60 ms at display size) show a half-size draft first, the full one when idle.
+      if (brushMode || lastFullMs.current <= 60) return full();
       const t = performance.now();
-      // The brush works on the whole photo: canvas and trim come back when the move tool does.
-      const p = session.compose(brushMode ? { ...recipe, canvas: undefined, trim: undefined } : recipe, {
-        withBefore: true,
-      });
+      const p = session.composeDraft(shown, { withBefore: true });
       const ms = performance.now() - t;
       setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+      refine.current = setTimeout(() => {
+        refine.current = null;
+        full();
+      }, 150);
     });
   }, [session, recipe, brushMode]);
 
@@ -63,6 +78,7 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   useEffect(
     () => () => {
       if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
+      if (refine.current !== null) clearTimeout(refine.current);
     },
     [],
   );

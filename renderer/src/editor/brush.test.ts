@@ -123,3 +123,25 @@ describe('undo stack', () => {
     expect(undo(undo(undo(h))).done).toEqual([]);
   });
 });
+
+describe('draft preview', () => {
+  it('a half-size draft stands for the same full-resolution render', async () => {
+    const { EditorSession } = await import('./session');
+    const photo = newRgba(200, 100);
+    photo.data.fill(255);
+    const mask = newPlane(200, 100);
+    for (let y = 20; y < 80; y++) for (let x = 50; x < 150; x++) mask.data[y * 200 + x] = 255;
+    const session = new EditorSession(photo, mask, 2000, 1000);
+    const recipe = {
+      feather: 0,
+      edges: 'soft' as const,
+      decontaminate: true,
+      background: { type: 'blur' as const, radius: 40 },
+    };
+    const full = session.compose(recipe);
+    const draft = session.composeDraft(recipe);
+    expect([draft.image.width, draft.image.height]).toEqual([100, 50]);
+    expect([draft.outputWidth, draft.outputHeight]).toEqual([full.outputWidth, full.outputHeight]);
+    expect(draft.image.data[(25 * 100 + 50) * 4 + 3]).toBe(255);
+  });
+});

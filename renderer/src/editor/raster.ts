@@ -294,3 +294,30 @@ export function alphaPlane(img: Rgba8): Plane8 {
   for (let i = 0; i < out.data.length; i++) out.data[i] = img.data[i * 4 + 3]!;
   return out;
 }
+
+/** Half size (2×2 averages, odd edges kept): the draft copy the preview composes from while you drag. */
+export function halveRgba(img: Rgba8): Rgba8 {
+  const w = Math.max(1, Math.ceil(img.width / 2));
+  const h = Math.max(1, Math.ceil(img.height / 2));
+  const out = newRgba(w, h);
+  for (let y = 0; y < h; y++) {
+    const y0 = 2 * y;
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = 2 * x;
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const a = (y0 * img.width + x0) * 4;
+      const b = (y0 * img.width + x1) * 4;
+      const c = (y1 * img.width + x0) * 4;
+      const d = (y1 * img.width + x1) * 4;
+      for (let k = 0; k < 4; k++)
+        out.data[(y * w + x) * 4 + k] =
+          (img.data[a + k]! + img.data[b + k]! + img.data[c + k]! + img.data[d + k]!) / 4;
+    }
+  }
+  return out;
+}
+
+export function halvePlane(p: Plane8): Plane8 {
+  return alphaPlane(halveRgba(planeToRgba(p)));
+}

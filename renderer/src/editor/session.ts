@@ -13,7 +13,7 @@ import {
   type PreviewSource,
   type SubjectCache,
 } from './compose';
-import { clonePlane, type Box, type Plane8, type Rgba8 } from './raster';
+import { clonePlane, halvePlane, halveRgba, type Box, type Plane8, type Rgba8 } from './raster';
 import type { Recipe } from './recipe';
 
 export class EditorSession {
@@ -39,11 +39,32 @@ export class EditorSession {
     return this.preview;
   }
 
+  private draft: { source: PreviewSource; cache: SubjectCache; mask: Uint8Array } | null = null;
+
+  /**
+   * A quick first look at half the display size (a quarter of the pixels), for changes that take
+   * long at full display size (a wide blur, a canvas with shadow): shown at once, replaced by the
+   * full compose a moment later. Never used while painting (strokes need display-size pixels).
+   */
+  composeDraft(recipe: Recipe, options: PreviewOptions = {}): Preview {
+    if (!this.draft || this.draft.mask !== this.source.mask.data || this.cache.key === undefined) {
+      const { original, mask, fullWidth, fullHeight } = this.source;
+      this.draft = {
+        source: { original: halveRgba(original), mask: halvePlane(mask), fullWidth, fullHeight },
+        cache: {},
+        mask: mask.data,
+      };
+    }
+    this.preview = composePreview(this.draft.source, recipe, options, this.draft.cache);
+    return this.preview;
+  }
+
   /** Rebuilds the mask from the base with `strokes` (after undo or redo). */
   setStrokes(strokes: readonly Stroke[]): void {
     const rebuilt = applyStrokes(this.baseMask, strokes, this.scale, this.source.original);
     this.source.mask.data.set(rebuilt.data);
     invalidate(this.cache);
+    this.draft = null;
   }
 
   /**
@@ -69,6 +90,7 @@ export class EditorSession {
     this.painter = null;
     this.backdrop = null;
     invalidate(this.cache);
+    this.draft = null;
     return stroke;
   }
 
