@@ -204,6 +204,14 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
           {split > 0 ? 'Original | Result' : content.kind === 'preview' ? 'Live preview' : 'Result'}
         </span>
         {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
+        {content.kind === 'preview' &&
+          zoom &&
+          zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
+            <span className="badge" data-testid="preview-resolution">
+              Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
+              resolution
+            </span>
+          )}
       </div>
     </div>
   );
