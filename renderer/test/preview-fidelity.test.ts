@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { loadFixtureSubject } from '../../electron/engine/compose/fixture-subject';
+import { loadFixtureSubject } from '../../electron/engine/testing/compose-subject';
 import type { Mask, RawImage } from '../../electron/engine/imaging/raw';
 import { composeCutout } from '../../electron/engine/operations/cutout-compose';
 import { composePreview } from '../src/editor/compose';

@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { loadFixtureSubject } from '../../electron/engine/compose/fixture-subject';
+import { loadFixtureSubject } from '../../electron/engine/testing/compose-subject';
 import { composePreview, type PreviewSource, type SubjectCache } from '../src/editor/compose';
 import type { Recipe } from '../src/editor/recipe';
 
