@@ -325,6 +325,64 @@ export const methods = {
   ),
   'settings.get': method(empty, settingsSchema),
   'settings.set': method(settingsSchema.partial().strict(), settingsSchema),
+
+  // ── Files out (EDITOR-CONTRACT.md) ──
+  /**
+   * Save (to: 'outputDir', never overwriting) or Save as… (to: 'dialog'). In a browser the answer is a
+   * download URL instead; `cancelled` when the user closed the save dialog.
+   */
+  'files.saveAs': method(
+    z
+      .object({
+        imageId: id.optional(),
+        generationId: id.optional(),
+        suggestedName: z.string().min(1).max(255),
+        to: z.enum(['outputDir', 'dialog']).default('outputDir'),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((p) => p.imageId !== undefined || p.generationId !== undefined, {
+        message: 'give imageId or generationId',
+        path: ['imageId'],
+      }),
+    z.union([
+      z.object({ saved: z.string() }),
+      z.object({ download: z.string() }),
+      z.object({ cancelled: z.literal(true) }),
+    ]),
+  ),
+  /** Shows a file Atelier wrote (or one in the output folder) in the OS file manager. */
+  'files.reveal': method(z.object({ path: z.string().min(1).max(4096) }).strict(), ok),
+  /** The native folder picker (Electron); null when cancelled or in a browser. */
+  'files.pickFolder': method(empty, z.object({ path: z.string().nullable() })),
+  /** Chosen items (ids) or what a filter shows (query) as a zip: a path, the save dialog, or a download. */
+  'history.exportItems': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
+  ),
+  /** What a batch of `count` photos will cost, and whether the account can pay for it now. */
+  'batch.estimate': method(
+    z
+      .object({
+        operation: operationNameSchema,
+        params: z.record(z.string(), z.unknown()).default({}),
+        count: z.number().int().min(0).max(100_000),
+      })
+      .strict(),
+    z.object({
+      /** Tokens when signed in; free generations when anonymous (one per photo). */
+      tokens: z.number(),
+      freeLeft: z.number().int().nullable(),
+      balance: z.number().nullable(),
+      enough: z.boolean(),
+    }),
+  ),
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -16,6 +16,8 @@ import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { FilesFacade } from './files-facade';
+import { estimateBatch } from './estimate';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -29,12 +31,15 @@ export interface ApiContext {
   version: string;
   /** Pushes an event to every connected UI. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Saves and exports; serve.ts passes its own, to answer the download URLs it hands out. */
+  files?: FilesFacade;
 }
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
   const runs = new Map<string, BatchRun>();
   const settings = new SettingsFacade(engine);
+  const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
 
@@ -45,7 +50,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       engine.host.setProgress(p.fraction);
       ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
     });
-    run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
+    run.on('item', (e) => {
+      const event = itemEvent(engine, e);
+      if (event.output) files.remember(event.output);
+      ctx.emit('batch.item', event);
+    });
     run.finished.then(
       (outcome) => {
         engine.host.setProgress(null);
@@ -120,7 +129,10 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { ok: true };
     },
     'batch.resume': (p) => {
-      runOf(p.batchId).resume();
+      // A paused batch opens its gate; a stopped one (cancelled, or out of tokens) runs its pending items.
+      const active = engine.jobs.running(p.batchId);
+      if (active) active.resume();
+      else follow(engine.jobs.resume(p.batchId));
       return { ok: true };
     },
     'batch.cancel': (p) => {
@@ -193,6 +205,15 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
+
+    'files.saveAs': (p) => files.saveAs(p),
+    'files.reveal': (p) => {
+      files.reveal(p.path);
+      return { ok: true };
+    },
+    'files.pickFolder': async () => ({ path: await files.pickFolder() }),
+    'history.exportItems': (p) => files.exportItems(p),
+    'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
 }
 

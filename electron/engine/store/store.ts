@@ -33,7 +33,7 @@ import {
 } from './queries';
 import { compact, sweepExpired } from './retention';
 import { deleteItemWithVersions } from './delete-item';
-import { exportHistoryZip, type ExportResult } from './export';
+import { exportHistoryZip, type ExportResult, type ExportSelection } from './export';
 import { validateNewGeneration } from './validate';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
@@ -322,7 +322,11 @@ export class Store {
   // ── export, backup, maintenance ───────────────────────────────────────────
 
   /** Writes an account's history (images + history.json; default the current account) to a zip outside the profile. */
-  exportHistory(dest: string, accountId: string = this.currentAccountId): Promise<ExportResult> {
+  exportHistory(
+    dest: string,
+    accountId: string = this.currentAccountId,
+    selection: ExportSelection = {},
+  ): Promise<ExportResult> {
     const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
       this.db,
@@ -330,6 +334,7 @@ export class Store {
       { id: account.id, kind: account.kind, email: account.email },
       path.resolve(dest),
       path.dirname(this.file),
+      selection,
     );
   }
 
