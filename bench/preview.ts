@@ -1,14 +1,13 @@
 /**
- * Preview latency, the figure of issue 11: how long a compositing change takes in the renderer at
+ * `npm run bench -- preview`. Preview latency, the figure of issue 11: how long a compositing change takes in the renderer at
  * the display size the editor uses (longest side ≤ 1600 px, whatever the photo's resolution), with
  * the subject layer already cached as in the app (only the background, shadow or canvas changed).
  * A 1 MP photo is composed at 1000×1000; a 24 MP photo (6000×4000) at its 1600×1067 display copy.
  */
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { loadFixtureSubject } from '../../electron/engine/testing/compose-subject';
-import { composePreview, type PreviewSource, type SubjectCache } from '../src/editor/compose';
-import type { Recipe } from '../src/editor/recipe';
+import { loadFixtureSubject } from '../electron/engine/testing/compose-subject';
+import { composePreview, type PreviewSource, type SubjectCache } from '../renderer/src/editor/compose';
+import type { Recipe } from '../renderer/src/editor/recipe';
 
 async function source(
   width: number,
@@ -59,35 +58,26 @@ const changes: Record<string, Recipe> = {
   },
 };
 
-describe('preview latency of a compositing change', () => {
+export async function benchPreview(): Promise<void> {
   for (const [label, display, full] of [
     ['1 MP', { width: 1000, height: 1000 }, { width: 1000, height: 1000 }],
     ['24 MP', { width: 1600, height: 1067 }, { width: 6000, height: 4000 }],
   ] as const) {
-    it(`${label}: median of 5 runs per change`, async () => {
-      const src = await source(display.width, display.height, full);
-      const cache: SubjectCache = {};
-      let t = performance.now();
-      composePreview(src, base, { withBefore: true }, cache);
-      const first = performance.now() - t;
-      const rows = [
-        `${label} (${display.width}×${display.height} display): first open ${first.toFixed(0)} ms`,
-      ];
-      const medians: Record<string, number> = {};
-      for (const [name, recipe] of Object.entries(changes)) {
-        const runs: number[] = [];
-        for (let i = 0; i < 5; i++) {
-          t = performance.now();
-          composePreview(src, recipe, { withBefore: true }, cache);
-          runs.push(performance.now() - t);
-        }
-        runs.sort((a, b) => a - b);
-        medians[name] = runs[2]!;
-        rows.push(`  ${name}: ${runs[2]!.toFixed(0)} ms`);
+    const src = await source(display.width, display.height, full);
+    const cache: SubjectCache = {};
+    let t = performance.now();
+    composePreview(src, base, { withBefore: true }, cache);
+    const first = performance.now() - t;
+    console.log(`${label} (${display.width}×${display.height} display): first open ${first.toFixed(0)} ms`);
+    for (const [name, recipe] of Object.entries(changes)) {
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        t = performance.now();
+        composePreview(src, recipe, { withBefore: true }, cache);
+        runs.push(performance.now() - t);
       }
-      console.log(rows.join('\n'));
-      // Generous for a shared 2-core CI machine; the figures above are what the note quotes.
-      expect(medians.colour).toBeLessThan(250);
-    });
+      runs.sort((a, b) => a - b);
+      console.log(`  ${name}: median of 5 ${runs[2]!.toFixed(0)} ms`);
+    }
   }
-});
+}
