@@ -13,7 +13,7 @@ import { AtelierError, serializeError } from './errors';
 import type { Engine } from './engine';
 import { createHandlers } from './api/handlers';
 import { attachApi, broadcast } from './api/ws-adapter';
-import { stageUpload } from './api/plan-batch';
+import { Staging } from './api/staging';
 
 export interface ServeOptions {
   engine: Engine;
@@ -49,8 +49,10 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { engine } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const staging = new Staging(engine.paths.root);
   const table = createHandlers({
     engine,
+    staging,
     version: options.version,
     emit: (event, payload) => broadcast(wss, event, payload),
   });
@@ -117,7 +119,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       }
       const name = url.searchParams.get('name') ?? 'image';
       const bytes = await readBody(req, MAX_UPLOAD_BYTES, name);
-      return sendJson(res, 200, { path: stageUpload(engine, name, bytes) });
+      return sendJson(res, 200, { path: staging.stage(name, bytes) });
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,4 +1,4 @@
-import type { GenerationRow } from '../store';
+import { rerenderBlockedReason, type GenerationRow } from '../store';
 import type { HistoryItem } from './contract';
 
 /** A history row as the UI sees it (images are referenced by id, never inlined). */
@@ -12,6 +12,9 @@ export function toHistoryItem(row: GenerationRow): HistoryItem {
     inputImageId: row.inputImageId,
     outputImageId: row.outputImageId,
     inputPurged: row.inputPurged,
+    privacyMode: row.inputPurged,
+    canRerender: rerenderBlockedReason(row) === null,
+    rerenderBlockedReason: rerenderBlockedReason(row),
     outputExpired: row.outputExpired,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,

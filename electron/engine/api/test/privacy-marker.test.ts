@@ -36,7 +36,7 @@ describe('privacy on disk while atelier serve runs', () => {
   let engine: Engine;
   let serving: Serving;
   let api: WsClient;
-  let basePhoto: Buffer;
+  let photos = 0;
 
   /** Where a copy of the photo could hide: the profile, and anything written to the temp folder since we began. */
   const search = (bytes: Buffer) => [
@@ -52,7 +52,13 @@ describe('privacy on disk while atelier serve runs', () => {
   /** A fresh photo with its own marker, uploaded and run through the cut-out; returns the marker and the item. */
   async function generate(): Promise<{ marker: Buffer; item: Item; output: Buffer }> {
     const marker = newMarker();
-    const photo = plantMarker(basePhoto, marker);
+    // A new hue each time, so every output has its own bytes too (the cut-out of one photo is deterministic).
+    const base = await sharp(fixturePhoto('car-1'))
+      .resize(256)
+      .modulate({ hue: 1 + 13 * photos++ })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const photo = plantMarker(base, marker);
     const staged = await api.upload('marked.jpg', photo);
     expect(staged.startsWith(profile + path.sep)).toBe(true);
     const [finished] = await api.runBatch('cutout', [staged]);
@@ -72,7 +78,6 @@ describe('privacy on disk while atelier serve runs', () => {
     engine = await Engine.open({ profileDir: profile, provider: 'cpu', billing: 'none' });
     serving = await startServe({ engine, rendererDir: renderer, version: 'test' });
     api = await WsClient.connect(serving.url.replace(/\/$/, ''), serving.token);
-    basePhoto = await sharp(fixturePhoto('car-1')).resize(256).jpeg({ quality: 85 }).toBuffer();
   });
   afterAll(async () => {
     api?.close();
@@ -96,7 +101,12 @@ describe('privacy on disk while atelier serve runs', () => {
     await api.ok('settings.set', { privacyMode: true });
     const { marker, item } = await generate();
     expectNowhere(marker, 'after a privacy-mode generation');
-    expect(item).toMatchObject({ inputImageId: null, inputPurged: true, privacyMode: true, canRerender: false });
+    expect(item).toMatchObject({
+      inputImageId: null,
+      inputPurged: true,
+      privacyMode: true,
+      canRerender: false,
+    });
     expect(item.rerenderBlockedReason).toMatch(/privacy mode/i);
     const again = await api.call('history.regenerate', { id: item.id, params: {} });
     expect(again.error?.message).toMatch(/privacy mode/i);

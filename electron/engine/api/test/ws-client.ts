@@ -86,7 +86,9 @@ export class WsClient {
       await new Promise((r) => setTimeout(r, 50));
     }
     return this.events
-      .filter((e) => e.event === 'batch.item' && e.payload.batchId === batchId && e.payload.stage === 'finished')
+      .filter(
+        (e) => e.event === 'batch.item' && e.payload.batchId === batchId && e.payload.stage === 'finished',
+      )
       .map((e) => e.payload);
   }
 
