@@ -59,7 +59,7 @@ export function findBytes(
       return; // gone while we looked (another process's temp file)
     }
     if (stat.isDirectory()) {
-      let names: string[] = [];
+      let names: string[];
       try {
         names = readdirSync(file);
       } catch {
