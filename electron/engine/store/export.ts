@@ -13,6 +13,7 @@ import type { Db } from './database';
 import { historyPage } from './queries';
 import { readImage } from './images';
 import type { GenerationRow } from './types';
+import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
   'image/png': 'png',
@@ -119,14 +120,11 @@ export async function exportHistoryZip(
       addImage(g.outputImageId);
       if (failure) throw failure;
     });
+    const exportedAt = new Date().toISOString();
     const json = new ZipDeflate('history.json', { level: 6 });
     const encoder = new TextEncoder();
     zip.add(json);
-    json.push(
-      encoder.encode(
-        `{"format":"atelier-history/1","exportedAt":${JSON.stringify(new Date().toISOString())},`,
-      ),
-    );
+    json.push(encoder.encode(`{"format":"atelier-history/1","exportedAt":${JSON.stringify(exportedAt)},`));
     json.push(encoder.encode(`"account":${JSON.stringify(account)},"generations":[\n`));
     let generations = 0;
     await forEachGeneration(db, accountId, (g) => {
@@ -136,6 +134,16 @@ export async function exportHistoryZip(
       if (failure) throw failure;
     });
     json.push(encoder.encode('\n]}\n'), true);
+    // The rest of what is stored for the account (ledger, settings, batches…), then the README.
+    for (const section of EXPORT_SECTIONS) {
+      const entry = new ZipDeflate(section.file, { level: 6 });
+      zip.add(entry);
+      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId), null, 2)}\n`), true);
+      if (failure) throw failure;
+    }
+    const readme = new ZipDeflate('README.md', { level: 6 });
+    zip.add(readme);
+    readme.push(encoder.encode(exportReadme(exportedAt)), true);
     zip.end();
     if (failure) throw failure;
     closeSync(fd);
