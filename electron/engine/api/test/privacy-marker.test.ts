@@ -5,7 +5,7 @@
  * alignment — after a privacy-mode generation, after deleting the item, after a retention expiry
  * (injected clock) and after deleting the account. The host is never closed in between.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -28,7 +28,7 @@ interface Item {
   rerenderBlockedReason: string | null;
 }
 
-describe('privacy on disk while atelier serve runs', () => {
+describe('privacy on disk while atelier serve runs', { timeout: 180_000 }, () => {
   const { dir, cleanup } = tempDir('atelier-privacy-');
   const profile = path.join(dir, 'profile');
   const outDir = path.join(dir, 'out');
@@ -37,6 +37,9 @@ describe('privacy on disk while atelier serve runs', () => {
   let serving: Serving;
   let api: WsClient;
   let photos = 0;
+  const outputs: string[] = [];
+  /** An upload a crash left behind before this host started. */
+  const leftover = path.join(profile, 'staging', '0b7c4c1e-left-over', 'old.jpg');
 
   /** Where a copy of the photo could hide: the profile, and anything written to the temp folder since we began. */
   const search = (bytes: Buffer) => [
@@ -64,6 +67,7 @@ describe('privacy on disk while atelier serve runs', () => {
     const [finished] = await api.runBatch('cutout', [staged]);
     expect(finished?.status).toBe('done');
     const item = await api.ok<Item>('history.get', { id: finished?.generationId });
+    outputs.push(String(finished?.output));
     return { marker, item, output: readFileSync(String(finished?.output)) };
   }
 
@@ -75,6 +79,8 @@ describe('privacy on disk while atelier serve runs', () => {
     mkdirSync(renderer);
     writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Atelier</title>');
     process.env.ATELIER_OUTPUT_DIR = outDir;
+    mkdirSync(path.dirname(leftover), { recursive: true });
+    writeFileSync(leftover, 'a photo from a session that crashed');
     engine = await Engine.open({ profileDir: profile, provider: 'cpu', billing: 'none' });
     serving = await startServe({ engine, rendererDir: renderer, version: 'test' });
     api = await WsClient.connect(serving.url.replace(/\/$/, ''), serving.token);
@@ -84,6 +90,10 @@ describe('privacy on disk while atelier serve runs', () => {
     await serving?.close();
     await engine?.close();
     cleanup();
+  });
+
+  it('sweeps uploads a crash left in staging when the host starts', () => {
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('the search finds a stored original (so "found nowhere" means something)', async () => {
@@ -108,6 +118,14 @@ describe('privacy on disk while atelier serve runs', () => {
       canRerender: false,
     });
     expect(item.rerenderBlockedReason).toMatch(/privacy mode/i);
+    // No preview of the original either: every stored image is some item's output.
+    const notOutputs = engine.store.db
+      .prepare(
+        'SELECT count(*) FROM images WHERE id NOT IN (SELECT output_image_id FROM generations WHERE output_image_id IS NOT NULL)',
+      )
+      .pluck()
+      .get();
+    expect(notOutputs).toBe(0);
     const again = await api.call('history.regenerate', { id: item.id, params: {} });
     expect(again.error?.message).toMatch(/privacy mode/i);
     await api.ok('settings.set', { privacyMode: false });
@@ -143,5 +161,8 @@ describe('privacy on disk while atelier serve runs', () => {
       expectNowhere(outputSample(output), 'after deleting the account (output)');
     }
     expect((await api.ok<{ total: number }>('history.list', {})).total).toBe(0);
+    // The results saved to the user's output folder are theirs: never deleted.
+    expect(outputs.length).toBeGreaterThanOrEqual(5);
+    expect(outputs.filter((f) => !existsSync(f))).toEqual([]);
   });
 });
