@@ -16,7 +16,7 @@ import { creditPack, registerUser, startTestServer, type LicenseServer } from '.
 import { fixturePhoto, repoRoot, tempDir } from '../../testing/fixtures';
 import { findBytes, needles, newMarker, plantMarker } from '../../testing/marker';
 import { randomUUID } from 'node:crypto';
-import { WsClient } from './ws-client';
+import { WsClient } from '../../testing/serve-client';
 
 async function secretServiceProblem(): Promise<string | null> {
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {

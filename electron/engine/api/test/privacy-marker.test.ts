@@ -14,7 +14,7 @@ import { Engine } from '../../engine';
 import { startServe, type Serving } from '../../serve';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
 import { findBytes, listFiles, newMarker, plantMarker } from '../../testing/marker';
-import { WsClient } from './ws-client';
+import { WsClient } from '../../testing/serve-client';
 
 const DAY_MS = 86_400_000;
 
