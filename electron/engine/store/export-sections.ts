@@ -13,7 +13,10 @@ export interface ExportSection {
   about: string;
   /** The tables this section covers (the export test checks every table of the schema is covered). */
   tables: readonly string[];
-  rows(db: Db, accountId: string): unknown;
+  /** Images this section refers to (masks…): they go into images/ like originals and outputs. */
+  images?(db: Db, accountId: string): number[];
+  /** `fileOf` names an image's file in the zip (null when it is not stored). */
+  rows(db: Db, accountId: string, fileOf: (imageId: number | null) => string | null): unknown;
 }
 
 /** Keys that could ever hold a credential are left out of an export (none do today: the sign-in token lives in the keychain). */
@@ -94,6 +97,60 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
       db.prepare('SELECT day, used FROM free_quota WHERE account_id = ? ORDER BY day').all(accountId),
   },
   {
+    file: 'edits.json',
+    about:
+      'Your touch-ups of cut-outs: for each item its model mask and effective mask (files in images/, ' +
+      'grayscale PNG), your hand edits (brush strokes in image pixels) and their revision; and which items ' +
+      'are re-render versions of which, with the mask each used.',
+    tables: ['item_edits', 'item_versions'],
+    images: (db, accountId) =>
+      db
+        .prepare(
+          `SELECT e.model_mask_image_id AS id FROM item_edits e JOIN generations g ON g.id = e.generation_id
+             WHERE g.account_id = ? AND e.model_mask_image_id IS NOT NULL
+           UNION SELECT e.mask_image_id FROM item_edits e JOIN generations g ON g.id = e.generation_id
+             WHERE g.account_id = ? AND e.mask_image_id IS NOT NULL
+           UNION SELECT v.mask_image_id FROM item_versions v JOIN generations g ON g.id = v.generation_id
+             WHERE g.account_id = ? AND v.mask_image_id IS NOT NULL`,
+        )
+        .pluck()
+        .all(accountId, accountId, accountId) as number[],
+    rows: (db, accountId, fileOf) => ({
+      edits: (
+        db
+          .prepare(
+            `SELECT e.generation_id, e.model_mask_image_id, e.mask_image_id, e.strokes_json, e.revision, e.updated_at
+             FROM item_edits e JOIN generations g ON g.id = e.generation_id
+             WHERE g.account_id = ? ORDER BY e.generation_id`,
+          )
+          .all(accountId) as {
+          generation_id: number;
+          model_mask_image_id: number | null;
+          mask_image_id: number | null;
+          strokes_json: string;
+          revision: number;
+          updated_at: string;
+        }[]
+      ).map((e) => ({
+        generationId: e.generation_id,
+        modelMaskFile: fileOf(e.model_mask_image_id),
+        maskFile: fileOf(e.mask_image_id),
+        strokes: JSON.parse(e.strokes_json) as unknown,
+        revision: e.revision,
+        updatedAt: e.updated_at,
+      })),
+      versions: (
+        db
+          .prepare(
+            `SELECT v.generation_id, v.root_id, v.mask_image_id
+             FROM item_versions v JOIN generations g ON g.id = v.generation_id
+             WHERE g.account_id = ? ORDER BY v.generation_id`,
+          )
+          .all(accountId) as { generation_id: number; root_id: number; mask_image_id: number | null }[]
+      ).map((v) => ({ generationId: v.generation_id, rootId: v.root_id, maskFile: fileOf(v.mask_image_id) })),
+    }),
+  },
+  {
     file: 'batches.json',
     about:
       "Your batches: operation, parameters, output folder and status, with each item's input and output path, " +
@@ -142,7 +199,7 @@ export function exportReadme(exportedAt: string): string {
     '| file | what it holds |',
     '|---|---|',
     '| `history.json` | Every history item: operation, all parameters, model, provider, timings, tokens spent, status and error, the name of the original, which files below are its original and output, whether its original was deleted by privacy mode or its output expired, dates, pin, and the item it was re-rendered from. |',
-    '| `images/<id>.<ext>` | The stored originals and outputs, byte for byte as Atelier keeps them (originals of items made in privacy mode were never stored; expired outputs are gone). `history.json` names which image belongs to which item. |',
+    '| `images/<id>.<ext>` | The stored originals, outputs and masks, byte for byte as Atelier keeps them (originals of items made in privacy mode were never stored; expired outputs are gone). `history.json` names which image belongs to which item. |',
     ...EXPORT_SECTIONS.map((s) => `| \`${s.file}\` | ${s.about} |`),
     '',
     'Not included: the small preview thumbnails (recomputed from the images), and your sign-in token (it is',

@@ -120,6 +120,14 @@ export async function exportHistoryZip(
       addImage(g.outputImageId);
       if (failure) throw failure;
     });
+    // Images the other sections refer to (masks of the editor), still one entry at a time.
+    for (const section of EXPORT_SECTIONS) {
+      for (const id of section.images?.(db, accountId) ?? []) {
+        addImage(id);
+        if (failure) throw failure;
+        await yieldToEventLoop();
+      }
+    }
     const exportedAt = new Date().toISOString();
     const json = new ZipDeflate('history.json', { level: 6 });
     const encoder = new TextEncoder();
@@ -138,7 +146,7 @@ export async function exportHistoryZip(
     for (const section of EXPORT_SECTIONS) {
       const entry = new ZipDeflate(section.file, { level: 6 });
       zip.add(entry);
-      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId), null, 2)}\n`), true);
+      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId, fileOf), null, 2)}\n`), true);
       if (failure) throw failure;
     }
     const readme = new ZipDeflate('README.md', { level: 6 });

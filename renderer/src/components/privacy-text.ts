@@ -90,8 +90,8 @@ export const PRIVACY_SECTIONS: readonly PrivacySection[] = [
     title: 'Your data is yours',
     statements: [
       {
-        text: 'Export gives you one zip with everything stored for your account: originals, results, every parameter, your token ledger and balance statements, settings, batches and account details, with a README that explains each file. It never contains your password or sign-in token.',
-        proof: [EXPORT],
+        text: 'Export gives you one zip with everything stored for your account: originals, results, masks and hand edits, every parameter, your token ledger and balance statements, settings, batches and account details, with a README that explains each file. It never contains your password or sign-in token.',
+        proof: [EXPORT, MARKER],
       },
       {
         text: 'Delete account deletes everything of your account on this computer. When you are signed in, it also deletes your email, password hash, sessions and devices on the license server. The token ledger stays there under an anonymous id, because purchases and spending are accounting records.',

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../engine';
@@ -104,6 +105,17 @@ describe('privacy on disk while atelier serve runs', { timeout: 180_000 }, () =>
     expect(found.some((f) => f.how.startsWith('base64'))).toBe(true);
     // The staged upload is gone as soon as the item is recorded.
     expect(found.filter((f) => f.file.includes(`${path.sep}staging${path.sep}`))).toEqual([]);
+    // The export holds it too (the original byte for byte), with the cut-out's mask and edits file.
+    const zipFile = path.join(outDir, 'export.zip');
+    await api.ok('history.export', { path: zipFile });
+    const zip = unzipSync(readFileSync(zipFile));
+    expect(Object.values(zip).some((bytes) => Buffer.from(bytes).includes(marker))).toBe(true);
+    const edits = JSON.parse(strFromU8(zip['edits.json']!)) as {
+      edits: { generationId: number; modelMaskFile: string | null }[];
+    };
+    const mask = edits.edits.find((e) => e.generationId === item.id)?.modelMaskFile;
+    expect(mask && zip[mask]).toBeTruthy();
+    expect(strFromU8(zip['README.md']!)).toContain('edits.json');
     await api.ok('history.delete', { id: item.id });
   });
 
