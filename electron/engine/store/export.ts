@@ -4,7 +4,16 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
@@ -77,6 +86,8 @@ export async function exportHistoryZip(
   const partial = `${dest}.partial`;
   let fd: number;
   try {
+    // The default destination is the output folder, which does not exist before the first result.
+    mkdirSync(path.dirname(dest), { recursive: true });
     fd = openSync(partial, 'w');
   } catch (cause) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
