@@ -175,6 +175,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       }
       return toHistoryItem(row);
     },
+    'history.versions': () => notImplemented('history.versions'),
+    'edit.source': () => notImplemented('edit.source'),
+    'edit.setStrokes': () => notImplemented('edit.setStrokes'),
+    'edit.render': () => notImplemented('edit.render'),
+    'edit.applyToMany': () => notImplemented('edit.applyToMany'),
     'history.export': async (p) => {
       const result = await engine.store.exportHistory(path.resolve(p.path));
       return { file: result.file, items: result.generations, bytes: result.bytes };
@@ -198,6 +203,12 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.exportItems': (p) => files.exportItems(p),
     'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
+}
+
+function notImplemented(method: string): never {
+  throw new AtelierError('NOT_IMPLEMENTED', `${method} is not implemented yet`, {
+    hint: 'the editor engine lands in the next commit',
+  });
 }
 
 /**

@@ -23,5 +23,11 @@ export function toHistoryItem(row: GenerationRow): HistoryItem {
     timings: row.timings,
     sourceGenerationId: row.sourceGenerationId,
     batchId: row.batchId,
+    // Filled from the store's mask/version tables once the editor engine lands.
+    maskImageId: null,
+    versionOf: null,
+    versions: 0,
+    canRerender: false,
+    rerenderBlockedReason: 'not implemented yet',
   };
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
-import type { OperationName, OperationResult } from '../operations/types';
+import type { Encoded, OperationName, OperationResult } from '../operations/types';
 import type { DebitInput, RecordOptions } from '../store/types';
 
 /** A paid-for permission to record one generation (from the account's token gate). */
@@ -67,7 +67,7 @@ export interface BatchJournal {
     batch: BatchRecord,
     item: JournalItem,
     result: OperationResult,
-    encoded: Buffer | undefined,
+    encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void>;
   itemFailed(batch: BatchRecord, item: JournalItem, error: SerializedError): void;

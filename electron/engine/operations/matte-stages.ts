@@ -6,7 +6,7 @@
  */
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import type { Mask } from '../imaging/raw';
-import { finishMatte, inferMatte, preprocessForMatte, type MatteInput, type MatteOptions } from '../matte';
+import { baseMatte, defaultMatteOptions, finishMatte, inferMatte, preprocessForMatte, type MatteInput, type MatteOptions } from '../matte';
 import type { ProviderRequest } from '../models/providers';
 import type { LoadedModel } from '../models/sessions';
 import type { OperationContext, Processed } from './types';
@@ -44,4 +44,12 @@ export function fullMask(
   options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
 ): Promise<Mask> {
   return finishMatte(value.decoded.image, value.low, options);
+}
+
+/** The model's full-resolution mask before edge styling (what a cut-out keeps with its item). */
+export function modelMask(value: LowMask, refine: boolean): Promise<Mask> {
+  return baseMatte(value.decoded.image, value.low, {
+    refine,
+    removeIslands: defaultMatteOptions.removeIslands,
+  });
 }
