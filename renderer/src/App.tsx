@@ -8,17 +8,26 @@ import { OperationPanel } from './components/OperationPanel';
 import { Queue } from './components/Queue';
 import { Settings } from './components/Settings';
 import { Sidebar } from './components/Sidebar';
+import { TokenCheck } from './components/TokenCheck';
 import { Viewer } from './components/Viewer';
+import { revealFile } from './results';
 import { useStore, type View } from './store';
+import './flow.css';
 
 function Studio() {
   const queue = useStore((s) => s.queue);
   const selected = useStore((s) => s.selected);
+  const selectedItemId = useStore((s) => s.selectedItemId);
   return (
     <div className="studio">
       <div className="studio-main">
-        <DropZone compact={queue.length > 0} />
-        {queue.length > 0 ? <Viewer key={selected?.id ?? 'none'} item={selected} /> : <Welcome />}
+        <DropZone compact={queue.length > 0 || !!selected} />
+        <TokenCheck />
+        {queue.length > 0 || selected ? (
+          <Viewer key={selectedItemId ?? 'none'} item={selected} />
+        ) : (
+          <Welcome />
+        )}
         <Queue />
       </div>
       <OperationPanel />
@@ -56,7 +65,10 @@ export function App() {
     const offs = [
       api.on('batch.item', (e) => useStore.getState().onItem(e)),
       api.on('batch.progress', (p) => useStore.getState().onProgress(p)),
-      api.on('account.changed', (a) => useStore.setState({ account: a })),
+      api.on('account.changed', (a) => {
+        useStore.setState({ account: a });
+        void useStore.getState().recheckTokens();
+      }),
     ];
     const onKey = (e: KeyboardEvent) => {
       const target = SHORTCUTS[e.key];
@@ -101,6 +113,11 @@ export function App() {
           >
             <Icon name={notice.kind === 'error' ? 'alert' : 'check'} />
             <span>{notice.text}</span>
+            {notice.file && (
+              <button className="link-button" onClick={() => void revealFile(notice.file!)}>
+                Show in folder
+              </button>
+            )}
             <button
               className="icon-button"
               aria-label="Dismiss"
