@@ -294,7 +294,7 @@ export const methods = {
       })
       .strict(),
     /** The new version; charged only when an old item's mask had to be computed (a model run). */
-    z.object({ item: historyItemSchema, charged: z.boolean() }),
+    z.object({ item: historyItemSchema, charged: z.boolean(), revision: z.number().int() }),
   ),
   'edit.applyToMany': method(
     z

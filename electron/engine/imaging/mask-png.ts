@@ -34,7 +34,11 @@ export async function decodeMaskPng(bytes: Buffer, name = 'mask'): Promise<Mask>
       .extractChannel(0)
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
   } catch (cause) {
     throw new AtelierError('CORRUPT_IMAGE', `The stored ${name} cannot be read`, {
       hint: 'run the cut-out again on the original (a model run)',

@@ -36,6 +36,15 @@ export async function refineMaskEdges(image: RawImage, low: Mask): Promise<Mask>
   return applyCoefficients(image, coeffs, ww, wh);
 }
 
+/**
+ * The colour guided filter at the guide's own resolution: `p` smoothed so its edges follow the guide's
+ * colour edges (used by the edge-aware brush on the stroke's area only). Solid areas of `p` stay solid.
+ */
+export function guidedFilter(guide: RawImage, p: Mask, radius: number, eps = EPS): Mask {
+  const coeffs = guidedCoefficients(guide, p, radius, eps);
+  return applyCoefficients(guide, coeffs, guide.width, guide.height);
+}
+
 interface Coefficients {
   ar: Float32Array;
   ag: Float32Array;

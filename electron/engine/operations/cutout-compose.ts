@@ -16,7 +16,11 @@ export type CompositionParams = Pick<
   'maskOnly' | 'trim' | 'edges' | 'feather' | 'decontaminate' | 'background' | 'shadow' | 'canvas'
 >;
 
-export async function composeCutout(photo: RawImage, baseMask: Mask, p: CompositionParams): Promise<RawImage> {
+export async function composeCutout(
+  photo: RawImage,
+  baseMask: Mask,
+  p: CompositionParams,
+): Promise<RawImage> {
   let mask = shapeEdges(baseMask, p);
   if (p.maskOnly) return maskToImage(mask);
   if (p.canvas) {

@@ -44,7 +44,15 @@ export class EditorStore {
     return this.store.guard(() =>
       db
         .transaction(() =>
-          saveStrokes(db, currentAccountId, rootId, strokes, prepared, baseRevision, new Date().toISOString()),
+          saveStrokes(
+            db,
+            currentAccountId,
+            rootId,
+            strokes,
+            prepared,
+            baseRevision,
+            new Date().toISOString(),
+          ),
         )
         .immediate(),
     );

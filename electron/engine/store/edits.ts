@@ -74,7 +74,8 @@ export function editSummaries(
     versions: number;
     mask_image_id: number | null;
   }[];
-  for (const r of rows) out.set(r.id, { rootId: r.root_id, versions: r.versions, maskImageId: r.mask_image_id });
+  for (const r of rows)
+    out.set(r.id, { rootId: r.root_id, versions: r.versions, maskImageId: r.mask_image_id });
   return out;
 }
 
@@ -167,7 +168,8 @@ function bumpRevision(db: Db, rootId: number, now: string): void {
   );
 }
 
-function conflict(rootId: number, base: number, now: number): AtelierError {
+/** Another window saved the item after `base`: the stale save is refused (never half-applied). */
+export function conflict(rootId: number, base: number, now: number): AtelierError {
   return new AtelierError(
     'CONFLICT',
     `History item ${rootId} was changed elsewhere (revision ${now}, this edit started from ${base})`,
@@ -180,12 +182,12 @@ export function editImageIds(db: Db, rootIds: readonly number[]): number[] {
   if (rootIds.length === 0) return [];
   return db
     .prepare(
-      `SELECT model_mask_image_id FROM item_edits WHERE generation_id IN (SELECT value FROM json_each(?1))
-       UNION SELECT mask_image_id FROM item_edits WHERE generation_id IN (SELECT value FROM json_each(?1))
-       UNION SELECT mask_image_id FROM item_versions WHERE generation_id IN (SELECT value FROM json_each(?1))
-         OR root_id IN (SELECT value FROM json_each(?1))`,
+      `SELECT model_mask_image_id FROM item_edits WHERE generation_id IN (SELECT value FROM json_each(@ids))
+       UNION SELECT mask_image_id FROM item_edits WHERE generation_id IN (SELECT value FROM json_each(@ids))
+       UNION SELECT mask_image_id FROM item_versions WHERE generation_id IN (SELECT value FROM json_each(@ids))
+         OR root_id IN (SELECT value FROM json_each(@ids))`,
     )
     .pluck()
-    .all(JSON.stringify(rootIds))
+    .all({ ids: JSON.stringify(rootIds) })
     .filter((id): id is number => typeof id === 'number');
 }

@@ -94,7 +94,8 @@ function whereClause(accountId: string, f: HistoryFilter): { sql: string; args: 
     parts.push('batch_id = ?');
     args.push(f.batchId);
   }
-  if (f.rootsOnly) parts.push('NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.generation_id = generations.id)');
+  if (f.rootsOnly)
+    parts.push('NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.generation_id = generations.id)');
   return { sql: parts.join(' AND '), args };
 }
 
