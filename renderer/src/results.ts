@@ -7,6 +7,7 @@
 import type { HistoryItem } from '../../electron/engine/api/contract';
 import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
+import { renderEdited } from './editor/apply';
 import { outputFileName } from './naming';
 import { useStore } from './store';
 
@@ -70,7 +71,8 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
   if (!canRerender(selected)) return selected;
   try {
     const rootId = selected.versionOf ?? selected.id;
-    const { item, charged } = await api['edit.render']({ id: rootId, recipe });
+    // The editor first sends the strokes the user sees (and the revision it started from).
+    const { item, charged } = await renderEdited(rootId, recipe);
     state().replaceItem(rootId, item);
     if (charged) void state().refreshAccount();
     return item;

@@ -274,7 +274,14 @@ export function History() {
                       ? 'Privacy mode deleted the original, so it cannot be regenerated'
                       : 'Opens this item with its own settings in the Studio: composition changes are free, model changes cost a token'
                   }
-                  onClick={() => openItem(selected)}
+                  onClick={() =>
+                    // A root with versions opens as its latest version: what the designer last saved.
+                    openItem(
+                      selected.id === rootId && versions.length > 1
+                        ? versions[versions.length - 1]!
+                        : selected,
+                    )
+                  }
                 >
                   <Icon name="refresh" /> Regenerate…
                 </button>

@@ -37,7 +37,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 
 function Group({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <section className="panel-group" aria-label={title}>
+    <section className="panel-group">
       <h3>{title}</h3>
       {children}
     </section>

@@ -21,12 +21,30 @@ export function TokenCheck() {
     check.resumeBatchId
       ? void resumeBatch(check.resumeBatchId, { force: true })
       : void startBatch(check.inputs, { force: true });
+  if (estimate.enough)
+    return (
+      <div className="token-check" role="status" data-testid="token-check" data-enough="true">
+        <strong>
+          Ready: {count} {count === 1 ? 'photo needs' : 'photos need'} {estimate.tokens} {unit}; you have{' '}
+          {have}.
+        </strong>
+        <div className="token-check-actions">
+          <button className="button primary" onClick={proceed} data-testid="token-check-start">
+            Start
+          </button>
+          <button className="button" onClick={() => useStore.setState({ tokenCheck: null })}>
+            Not now
+          </button>
+        </div>
+      </div>
+    );
+  const affordable = Math.min(count, Math.floor((have ?? 0) / Math.max(1, estimate.tokens / count)));
   return (
     <div className="token-check" role="alertdialog" aria-label="Not enough tokens" data-testid="token-check">
       <div>
         <strong>
           {count} {count === 1 ? 'photo needs' : 'photos need'} {estimate.tokens} {unit}; you have {have ?? 0}
-          {anonymous ? ' today' : ''}.
+          {anonymous ? ' left today' : ''}.
         </strong>
         <p className="muted">
           {anonymous
@@ -36,18 +54,17 @@ export function TokenCheck() {
         </p>
       </div>
       <div className="token-check-actions">
-        <button className="button primary" onClick={() => setView('account')}>
+        <button className="button primary" onClick={() => setView('account')} data-testid="token-check-get">
           {anonymous ? 'Sign in' : 'Buy tokens'}
         </button>
-        {(have ?? 0) > 0 && (
-          <button
-            className="button"
-            onClick={proceed}
-            title="Runs until the tokens run out; the rest wait to resume"
-          >
-            Run the first {Math.min(count, Math.floor((have ?? 0) / Math.max(1, estimate.tokens / count)))}
-          </button>
-        )}
+        <button
+          className="button"
+          onClick={proceed}
+          data-testid="token-check-anyway"
+          title="Runs what the balance pays for; the rest wait as Out of tokens and resume after a purchase"
+        >
+          {affordable > 0 ? `Run the first ${affordable}` : 'Queue them for later'}
+        </button>
         <button className="button" onClick={() => useStore.setState({ tokenCheck: null })}>
           Not now
         </button>
