@@ -4,7 +4,7 @@
  * the "system browser" (a second tab) exactly as a person does.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import type { E2EState } from './global-setup';
 
@@ -54,7 +54,7 @@ export async function nextOpenedUrl(state: E2EState, from: number, pattern: RegE
   await expect
     .poll(() => {
       const opened = [
-        ...readFileSync(state.logFile, 'utf8')
+        ...serveLog(state)
           .slice(from)
           .matchAll(/Open in your browser: (\S+)/g),
       ];
@@ -65,7 +65,9 @@ export async function nextOpenedUrl(state: E2EState, from: number, pattern: RegE
   return url!;
 }
 
-export const logLength = (state: E2EState) => readFileSync(state.logFile, 'utf8').length;
+/** serve's stderr so far (the file appears with its first line). */
+const serveLog = (state: E2EState) => (existsSync(state.logFile) ? readFileSync(state.logFile, 'utf8') : '');
+export const logLength = (state: E2EState) => serveLog(state).length;
 
 /** Account → Sign in with your browser → the authorize page in a second tab → back in the app. */
 export async function signIn(page: Page, context: BrowserContext, state: E2EState, user: TestUser) {
