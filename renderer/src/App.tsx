@@ -94,6 +94,13 @@ export function App() {
     };
   }, []);
 
+  // Confirmations fade after a few seconds; errors stay until dismissed.
+  useEffect(() => {
+    if (notice?.kind !== 'info') return;
+    const timer = setTimeout(() => useStore.setState({ notice: null }), notice.file ? 12_000 : 6_000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
   useEffect(() => {
     const theme = settings?.theme ?? 'system';
     if (theme === 'system') document.documentElement.removeAttribute('data-theme');

@@ -77,9 +77,14 @@ export function Queue() {
         </span>
         {estimate && (
           <span className="queue-status" data-testid="queue-cost" title="What the last batch costs">
+            Cost: {estimate.tokens}{' '}
             {estimate.balance !== null
-              ? `${estimate.tokens} ${estimate.tokens === 1 ? 'token' : 'tokens'} · ${estimate.balance} before`
-              : `${estimate.tokens} free · ${estimate.freeLeft ?? 0} left before`}
+              ? estimate.tokens === 1
+                ? 'token'
+                : 'tokens'
+              : estimate.tokens === 1
+                ? 'free generation'
+                : 'free generations'}
           </span>
         )}
         {running && batchId && (
@@ -194,9 +199,7 @@ export function Queue() {
                   ) : q.status === 'running' ? (
                     <span className="queue-detail">{q.stage ?? 'working'}…</span>
                   ) : q.status === 'done' && q.item?.versions ? (
-                    <span className="queue-detail">
-                      {q.item.versions} {q.item.versions === 1 ? 'version' : 'versions'}
-                    </span>
+                    <span className="queue-detail">{q.item.versions + 1} versions</span>
                   ) : null}
                 </span>
                 <span className={`status-badge badge-${q.status}`} data-testid="queue-badge">
