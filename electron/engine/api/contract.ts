@@ -44,6 +44,8 @@ export const systemInfoSchema = z.object({
       installed: z.boolean(),
       commercialUse: z.boolean(),
       license: z.string(),
+      /** Credit line shown in About (licences require it). */
+      attribution: z.string().nullable(),
     }),
   ),
   canvasPresets: z.array(
@@ -77,6 +79,8 @@ export const settingsSchema = z.object({
   studio: z
     .record(z.string(), z.unknown())
     .refine((v) => JSON.stringify(v).length <= 256 * 1024, { message: 'studio settings over 256 KB' }),
+  /** Developer setting: list development-only (non-commercial) models in the pickers. */
+  developerModels: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
