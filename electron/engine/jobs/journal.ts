@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
-import type { Encoded, OperationName, OperationResult } from '../operations/types';
 import type { GenerationCharge } from '../operations/charge-port';
+import type { Encoded, OperationName, OperationResult } from '../operations/types';
 
 // The charge port lives with the operations' types so regenerate (operations) and the queue (jobs) share
 // it without either importing the other.

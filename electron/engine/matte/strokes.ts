@@ -67,7 +67,7 @@ function applyStroke(mask: Mask, stroke: Stroke, photo: RawImage | undefined): v
   const coverage = strokeCoverage(stroke, box);
   const bw = box.x1 - box.x0;
   const target = stroke.mode === 'erase' ? 0 : 255;
-  const weight = photo ? colourWeights(photo, stroke, box) : undefined;
+  const weight = photo ? colourWeights(photo, stroke, box, coverage) : undefined;
   // The brush's intended values over its box: plain strokes set them directly, edge-aware ones snap
   // them to the photo's edges first.
   const wanted = new Uint8Array(coverage.length);
@@ -150,8 +150,11 @@ function pairs(points: readonly Point[]): [Point, Point][] {
   return out;
 }
 
-/** 0..1 per pixel of the box: how close its colour is to the colours under the stroke's centre line. */
-function colourWeights(photo: RawImage, stroke: Stroke, box: Box): Float32Array {
+/**
+ * 0..1 per pixel of the box the brush covers: how close its colour is to the colours under the
+ * stroke's centre line (pixels the brush does not reach are left at 0: they do not change anyway).
+ */
+function colourWeights(photo: RawImage, stroke: Stroke, box: Box, coverage: Float32Array): Float32Array {
   const samples = sampleColours(photo, stroke);
   const bw = box.x1 - box.x0;
   const out = new Float32Array(bw * (box.y1 - box.y0));
@@ -160,6 +163,7 @@ function colourWeights(photo: RawImage, stroke: Stroke, box: Box): Float32Array 
   for (let y = box.y0, i = 0; y < box.y1; y++) {
     let s = (y * photo.width + box.x0) * ch;
     for (let x = 0; x < bw; x++, i++, s += ch) {
+      if (coverage[i] === 0) continue;
       const r = photo.data[s]!;
       const g = photo.data[s + 1]!;
       const b = photo.data[s + 2]!;
@@ -177,7 +181,7 @@ function colourWeights(photo: RawImage, stroke: Stroke, box: Box): Float32Array 
   return out;
 }
 
-/** Mean 3×3 colours at evenly spaced points of the centre line, as r,g,b triples. */
+/** Mean 3×3 colours at evenly spaced points of the centre line, as r,g,b triples (near-repeats dropped). */
 function sampleColours(photo: RawImage, stroke: Stroke): number[] {
   const pts = stroke.points;
   const step = Math.max(1, Math.floor(pts.length / MAX_COLOR_SAMPLES));
@@ -199,9 +203,19 @@ function sampleColours(photo: RawImage, stroke: Stroke): number[] {
         n++;
       }
     }
-    out.push(r / n, g / n, b / n);
+    if (!hasNear(out, r / n, g / n, b / n)) out.push(r / n, g / n, b / n);
   }
   return out;
+}
+
+/** Whether a colour within a tenth of the tolerance is already among the samples. */
+function hasNear(samples: number[], r: number, g: number, b: number): boolean {
+  const near = (COLOR_TOLERANCE / 10) ** 2;
+  for (let k = 0; k < samples.length; k += 3) {
+    const d = (r - samples[k]!) ** 2 + (g - samples[k + 1]!) ** 2 + (b - samples[k + 2]!) ** 2;
+    if (d < near) return true;
+  }
+  return false;
 }
 
 /** The guided filter of `wanted` on the photo's pixels of the box (a small radius for the brush size). */
@@ -214,10 +228,15 @@ function snapToEdges(photo: RawImage, box: Box, wanted: Uint8Array, stroke: Stro
     const from = ((box.y0 + y) * photo.width + box.x0) * ch;
     photo.data.copy(guide, y * bw * ch, from, from + bw * ch);
   }
-  const radius = Math.max(1, Math.min(8, Math.round(stroke.size / 16)));
+  // The window grows with the brush (a wide brush means a coarse gesture); coefficients are computed on
+  // a grid coarse enough to keep a 2 px window there, applied to every full-resolution pixel.
+  const radius = Math.max(1, Math.round(stroke.size / 16));
+  const factor = Math.max(1, Math.floor(radius / 2));
   return guidedFilter(
     { data: guide, width: bw, height: bh, channels: ch },
     { data: wanted, width: bw, height: bh },
     radius,
+    undefined,
+    factor,
   ).data;
 }

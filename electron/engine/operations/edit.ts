@@ -11,7 +11,7 @@ import type { EditSource, Stroke } from '../api/contract';
 import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask, RawImage } from '../imaging/raw';
-import type { ChargePort, GenerationCharge } from '../jobs/journal';
+import type { ChargePort, GenerationCharge } from './charge-port';
 import { applyStrokes, needsPhoto } from '../matte/strokes';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
