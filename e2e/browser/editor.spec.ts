@@ -82,7 +82,7 @@ test('cut out once, recolour live, touch up with the brush, undo and redo', asyn
   await expect(page.getByTestId('zoom-fit')).toHaveClass(/active/);
 
   // Three background colours: the preview's background pixel follows each one.
-  await page.getByLabel('Background', { exact: true }).selectOption('color');
+  await page.getByRole('combobox', { name: 'Background', exact: true }).selectOption('color');
   const timings: number[] = [];
   for (const [hex, rgb] of [
     ['#ff0000', [255, 0, 0]],

@@ -7,50 +7,18 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { composeOver, renderBackground } from '../../electron/engine/compose/background';
-import { placeOnCanvas } from '../../electron/engine/compose/canvas';
 import { loadFixtureSubject } from '../../electron/engine/compose/fixture-subject';
-import { applyShadow, renderShadow } from '../../electron/engine/compose/shadow';
 import type { Mask, RawImage } from '../../electron/engine/imaging/raw';
-import { gaussianLikeBlurU8 } from '../../electron/engine/matte/box-filter';
-import { cutoutRgba, trimToSubject } from '../../electron/engine/matte';
+import { composeCutout } from '../../electron/engine/operations/cutout-compose';
 import { composePreview } from '../src/editor/compose';
 import type { Plane8, Rgba8 } from '../src/editor/raster';
 import type { Recipe } from '../src/editor/recipe';
 
 const PREVIEW_SIDE = 600;
 
-/** What cutout.encode does after the mask (operations/cutout.ts), with the engine's functions. */
-async function engineRender(original: RawImage, soft: Mask, r: Recipe): Promise<RawImage> {
-  let mask: Mask = { data: new Uint8Array(soft.data), width: soft.width, height: soft.height };
-  if (r.edges === 'hard')
-    for (let i = 0; i < mask.data.length; i++) mask.data[i] = mask.data[i]! >= 128 ? 255 : 0;
-  if (r.feather > 0) gaussianLikeBlurU8(mask.data, mask.width, mask.height, r.feather);
-  if (r.canvas) {
-    const subject = cutoutRgba(original, mask, { decontaminate: r.decontaminate });
-    return placeOnCanvas(
-      subject,
-      mask,
-      r.canvas,
-      r.background ?? { type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } },
-      r.shadow,
-      original,
-    );
-  }
-  let image = cutoutRgba(original, mask, { decontaminate: r.decontaminate });
-  if (r.trim !== undefined) ({ image, mask } = trimToSubject(image, mask, r.trim));
-  if (r.background || r.shadow) {
-    let backdrop = await renderBackground(
-      r.background ?? { type: 'transparent' },
-      image.width,
-      image.height,
-      r.trim === undefined ? original : undefined,
-      mask,
-    );
-    if (r.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, r.shadow));
-    image = composeOver(image, backdrop);
-  }
-  return image;
+/** The engine's own compositing from a stored mask (what edit.render runs at full resolution). */
+function engineRender(original: RawImage, soft: Mask, r: Recipe): Promise<RawImage> {
+  return composeCutout(original, soft, { ...r, maskOnly: false });
 }
 
 async function shrinkRgba(img: RawImage, width: number, height: number): Promise<Rgba8> {
