@@ -94,6 +94,18 @@ test('cut out, recolour, Save a download with that colour: one History item, one
   await expect(page.getByTestId('notice')).toContainText('Downloaded car-1.png');
   await screenshot(page, '23-flow-studio-saved');
 
+  // Copy puts a PNG on the clipboard.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy').click();
+  await expect(page.getByTestId('notice')).toContainText('Copied');
+  const clipboardTypes = await page.evaluate(async () => (await navigator.clipboard.read())[0]?.types ?? []);
+  expect(clipboardTypes).toContain('image/png');
+
+  // The Studio's settings live in the engine, not the page: a reload keeps them.
+  await page.reload();
+  await expect(page.getByTestId('background-kind')).toHaveValue('color');
+  await expect(page.getByTestId('background-color')).toHaveValue('#2040c0');
+
   // History: still one item for this photo, now with its versions; exactly one token was spent.
   expect(await historyCount(page)).toBe(itemsBefore + 1);
   const tile = page.getByTestId('history-tile').first();
@@ -149,6 +161,23 @@ test('a batch the account cannot pay for says so first; Out of tokens, buy, Resu
     timeout: 90_000,
   });
   await page.getByTestId('queue-filter-failed').click();
+  await expect(page.getByTestId('queue-item')).toHaveCount(0);
+  await page.getByRole('tab', { name: /^All/ }).click();
+
+  // Apply these settings to all: both photos re-rendered from their masks, no model run, no token.
+  const tokens = await balance(page);
+  await page.getByRole('button', { name: 'Studio' }).click();
+  await page.getByTestId('queue-item').first().locator('.queue-item-button').click();
+  await page.getByTestId('background-kind').selectOption('color');
+  await page.getByTestId('background-color').fill('#ffd000');
+  await page.getByTestId('apply-all').click();
+  await expect(page.getByTestId('notice')).toContainText('Applied to 2 photos');
+  await expect(page.getByTestId('queue-item').getByText('2 versions')).toHaveCount(2);
+  await screenshot(page, '28-flow-applied-to-all');
+  expect(await balance(page)).toBe(tokens);
+
+  await page.getByRole('button', { name: 'Studio' }).click();
+  await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('queue-item')).toHaveCount(0);
   await signOut(page);
 });
