@@ -75,6 +75,10 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
     const { item, charged } = await renderEdited(rootId, recipe);
     state().replaceItem(rootId, item);
     if (charged) void state().refreshAccount();
+    state().notify(
+      'info',
+      charged ? 'Applied — the mask was computed once (1 generation)' : 'Applied — free, no model run',
+    );
     return item;
   } catch (error) {
     fail(error);

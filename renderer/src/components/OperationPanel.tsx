@@ -202,7 +202,11 @@ export function OperationPanel() {
         {operation === 'cutout' && (
           <Group title="Subject">
             <Field label="Edges">
-              <select value={String(params.edges)} onChange={(e) => set('edges')(e.target.value)}>
+              <select
+                data-testid="edges"
+                value={String(params.edges)}
+                onChange={(e) => set('edges')(e.target.value)}
+              >
                 <option value="soft">Soft (hair, fabric)</option>
                 <option value="hard">Hard (products, logos)</option>
               </select>
