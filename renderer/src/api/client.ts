@@ -156,9 +156,17 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Credentials for plain HTTP requests to serve. Today the session cookie rides along by itself; when
+ * serve's token moves to a Bearer header (sec-local), this returns that header.
+ */
+function requestHeaders(): Record<string, string> {
+  return {};
+}
+
 /** Bytes of a same-origin URL (a stored image, a download), authorized like every other request. */
 export async function fetchBlob(url: string): Promise<Blob> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: requestHeaders() });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: ApiError } | null;
     throw new ApiCallError(body?.error ?? { code: 'NETWORK', message: `Could not fetch ${url}` });

@@ -20,11 +20,25 @@ const BADGES: Record<QueueStatus, string> = {
   'out-of-tokens': 'Out of tokens',
 };
 
-/** Two dropped files called "IMG_0001.jpg" are told apart by their folders. */
-function duplicateNames(queue: QueueItem[]): Set<string> {
-  const seen = new Map<string, number>();
-  for (const q of queue) seen.set(q.name, (seen.get(q.name) ?? 0) + 1);
-  return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+/**
+ * Two dropped files called "IMG_0001.jpg" are told apart by their folders, or — when the browser did
+ * not say where a file came from — by their order ("IMG_0001.jpg · 2").
+ */
+function duplicateLabels(queue: QueueItem[]): Map<string, string> {
+  const byName = new Map<string, QueueItem[]>();
+  for (const q of queue) byName.set(q.name, [...(byName.get(q.name) ?? []), q]);
+  const labels = new Map<string, string>();
+  for (const same of byName.values()) {
+    if (same.length < 2) continue;
+    const folders = new Set(same.map((q) => q.folder));
+    // Oldest first gets 1: the queue lists newest first.
+    [...same]
+      .reverse()
+      .forEach((q, i) =>
+        labels.set(q.key, q.folder && folders.size === same.length ? q.folder : String(i + 1)),
+      );
+  }
+  return labels;
 }
 
 export function Queue() {
@@ -47,7 +61,7 @@ export function Queue() {
   const call = (fn: () => Promise<unknown>) => fn().catch((e: unknown) => notify('error', errorText(e)));
   const failedCount = queue.filter((q) => q.status === 'failed').length;
   const shown = filter === 'failed' ? queue.filter((q) => q.status === 'failed') : queue;
-  const duplicates = duplicateNames(queue);
+  const duplicates = duplicateLabels(queue);
   const stopped = [
     ...new Set(
       queue
