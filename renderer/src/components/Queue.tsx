@@ -204,8 +204,11 @@ export function Queue() {
                 <span className="queue-text">
                   <span className="queue-name">
                     {q.name}
-                    {duplicates.has(q.name) && q.folder && (
-                      <span className="queue-folder"> · {q.folder}</span>
+                    {duplicates.has(q.key) && (
+                      <span className="queue-folder" data-testid="queue-folder">
+                        {' '}
+                        · {duplicates.get(q.key)}
+                      </span>
                     )}
                   </span>
                   {q.status === 'failed' && q.error ? (
