@@ -36,6 +36,16 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await expect(page.getByTestId('queue-status')).toContainText('3 done of 3');
   // The viewer shows the first result with its original for comparison.
   await expect(page.getByTestId('viewer').locator('img')).toHaveCount(2);
+  // Images load through serve's read-only image grant (no cookie carries the access key).
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('viewer')
+        .locator('img')
+        .first()
+        .evaluate((i: HTMLImageElement) => i.naturalWidth),
+    )
+    .toBeGreaterThan(0);
   await page.getByTestId('compare-slider').fill('20');
   await screenshot(page, '02-studio-results');
 

@@ -10,6 +10,7 @@ import type {
   EventPayload,
   MethodName,
 } from '../../../electron/engine/api/contract';
+import { authHeaders, webSocketProtocols, withImageGrant } from './serve-session';
 
 interface Bridge {
   invoke(
@@ -56,7 +57,10 @@ function webSocketTransport(): Transport {
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      const ws = new WebSocket(
+        `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`,
+        webSocketProtocols(),
+      );
       ws.onopen = () => resolve(ws);
       ws.onerror = () =>
         reject(
@@ -129,16 +133,20 @@ export const inElectron = !!window.atelier;
 
 /** Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve. */
 export function imageUrl(id: number): string {
-  return inElectron ? `atelier://image/${id}` : `/image/${id}`;
+  return inElectron ? `atelier://image/${id}` : withImageGrant(`/image/${id}`);
 }
 export function thumbUrl(id: number): string {
-  return inElectron ? `atelier://thumb/${id}` : `/thumb/${id}`;
+  return inElectron ? `atelier://thumb/${id}` : withImageGrant(`/thumb/${id}`);
 }
 
 /** A dropped file's path: Electron knows it; a browser uploads the bytes to the profile's staging folder. */
 export async function pathForFile(file: File): Promise<string> {
   if (window.atelier) return window.atelier.getPathForFile(file);
-  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    body: file,
+    headers: authHeaders(),
+  });
   const body = (await res.json()) as { path?: string; error?: ApiError };
   if (!res.ok || !body.path)
     throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });

@@ -35,9 +35,9 @@ class Client {
   }
 }
 
-function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
+function connect(url: string, headers: Record<string, string>, protocols: string[] = []): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -62,7 +62,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     client = new Client(
       await connect(`${origin.replace('http', 'ws')}/api`, {
         Origin: origin,
-        Cookie: `atelier_token=${serving.token}`,
+        Authorization: `Bearer ${serving.token}`,
       }),
     );
   });
@@ -73,22 +73,56 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     cleanup();
   });
 
-  it('sets the token cookie from the one-time URL and strips the token', async () => {
-    const res = await fetch(serving.openUrl, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('set-cookie')).toMatch(/atelier_token=.*HttpOnly; SameSite=Strict/);
-    const page = await fetch(serving.url);
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  it('finding 2: the serve token never travels in a cookie', async () => {
+    // The printed URL carries the token in its fragment, which a browser never sends to any server.
+    expect(new URL(serving.openUrl).hash).toBe(`#token=${serving.token}`);
+    expect(new URL(serving.openUrl).search).toBe('');
+    // Opening the page (even the old ?token= form) sets no cookie: the page keeps the token itself.
+    for (const url of [serving.openUrl, `${serving.url}?token=${serving.token}`]) {
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    }
+    // A cookie is no longer a credential, and an old one is cleared rather than answered "Wrong token".
+    const cookie = { Cookie: `atelier_token=${serving.token}` };
+    const ws = `${origin.replace('http', 'ws')}/api`;
+    await expect(connect(ws, { Origin: origin, ...cookie })).rejects.toThrow('403');
+    expect((await fetch(`${origin}/session`, { headers: cookie })).status).toBe(401);
+    const old = await fetch(`${serving.url}?token=an-old-token`, {
+      headers: { Cookie: 'atelier_token=old' },
+    });
+    expect(old.status).toBe(200);
+    expect(old.headers.get('content-type')).toContain('text/html');
+    expect(old.headers.get('set-cookie')).toMatch(/^atelier_token=; Max-Age=0/);
+    // What the page does instead: a WebSocket subprotocol (the server answers with the plain one, so the
+    // token is not echoed), a Bearer header, and a read-only image grant for <img> tags.
+    const socket = await connect(ws, { Origin: origin }, ['atelier', `atelier-token.${serving.token}`]);
+    expect(socket.protocol).toBe('atelier');
+    socket.close();
+    await expect(connect(ws, { Origin: origin }, ['atelier', 'atelier-token.wrong'])).rejects.toThrow('403');
+    const session = await fetch(`${origin}/session`, {
+      headers: { Authorization: `Bearer ${serving.token}` },
+    });
+    const { grant, renewAt } = (await session.json()) as { grant: string; renewAt: number };
+    expect(grant).not.toContain(serving.token);
+    expect(renewAt).toBeGreaterThan(Date.now());
+    // A grant opens images only, never the API.
+    await expect(connect(ws, { Origin: origin }, ['atelier', `atelier-token.${grant}`])).rejects.toThrow(
+      '403',
+    );
+    expect((await fetch(`${origin}/session`, { headers: { Authorization: `Bearer ${grant}` } })).status).toBe(
+      401,
+    );
   });
 
   it('refuses the API without the token, from another Origin, or with a foreign Host', async () => {
     const ws = `${origin.replace('http', 'ws')}/api`;
     await expect(connect(ws, { Origin: origin })).rejects.toThrow('403');
     await expect(
-      connect(ws, { Origin: 'http://evil.example', Cookie: `atelier_token=${serving.token}` }),
+      connect(ws, { Origin: 'http://evil.example', Authorization: `Bearer ${serving.token}` }),
     ).rejects.toThrow('403');
-    const wrongToken = await fetch(`${serving.url}?token=nope`, { redirect: 'manual' });
+    const wrongToken = await fetch(`${origin}/session`, { headers: { Authorization: 'Bearer nope' } });
     expect(wrongToken.status).toBe(401);
     const rebinding = await fetch(`${origin}/image/1`, { headers: { Host: 'attacker.example' } }).catch(
       () => undefined,
@@ -121,7 +155,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
 
   it('runs an uploaded photo and a bad file as one batch, with events, history and image routes', async () => {
     const photo = await sharp(fixturePhoto('car-1')).resize(320).jpeg().toBuffer();
-    const headers = { Cookie: `atelier_token=${serving.token}`, Origin: origin };
+    const headers = { Authorization: `Bearer ${serving.token}`, Origin: origin };
     const good = (await (
       await fetch(`${origin}/upload?name=car.jpg`, { method: 'POST', body: photo, headers })
     ).json()) as { path: string };
@@ -167,6 +201,11 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     const thumb = await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}`, { headers });
     expect(thumb.headers.get('content-type')).toBe('image/webp');
     expect((await fetch(`${origin}/image/${page.items[0]!.outputImageId}`)).status).toBe(401);
+    // <img> tags load with the image grant instead of the token.
+    const { grant } = (await (await fetch(`${origin}/session`, { headers })).json()) as { grant: string };
+    const granted = await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}?grant=${grant}`);
+    expect(granted.status).toBe(200);
+    expect((await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}?grant=x${grant}`)).status).toBe(401);
   });
 
   it('regenerates an item with new params, linked to its source, then deletes it', async () => {
