@@ -43,7 +43,7 @@ test('drop three photos, compare, then regenerate and delete in history', async 
         .getByTestId('viewer')
         .locator('img')
         .first()
-        .evaluate((i: HTMLImageElement) => i.naturalWidth),
+        .evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
     )
     .toBeGreaterThan(0);
   await page.getByTestId('compare-slider').fill('20');
