@@ -20,12 +20,13 @@ const HELP = `Usage: atelier history <subcommand> [options]
       --pinned              only pinned items
       --limit N             items per page (default 30); --cursor C for the next page
   show ID [--save-input FILE] [--save-output FILE]
-  export FILE.zip           images + history.json of the current account (outside the profile folder)
+  export FILE.zip [--force] images + history.json of the current account (outside the profile folder);
+                            an existing file is replaced only with --force
   delete ID…                delete items (and their images when nothing else uses them)
   delete --account ID --yes delete an account's whole history and compact the file
   regenerate ID --out FILE [--set key=value]… [--params JSON]
                             run an item again from its stored original with changed parameters
-  backup FILE               online copy of the history database
+  backup FILE [--force]     online copy of the history database (--force replaces an existing file)
   pin ID… | unpin ID…       pinned outputs never expire
   accounts                  this profile's accounts (the current one is marked *)
 
@@ -47,6 +48,7 @@ const OPTIONS = {
   'save-output': { type: 'string' },
   account: { type: 'string' },
   yes: { type: 'boolean' },
+  force: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   set: { type: 'string', multiple: true },
   params: { type: 'string' },
@@ -170,7 +172,7 @@ const subcommands: Record<string, Handler> = {
   async export(store, args, v) {
     const file = args[0];
     if (!file) throw usage('export needs a FILE.zip');
-    const result = await store.exportHistory(file);
+    const result = await store.exportHistory(file, undefined, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else
       console.log(
@@ -230,7 +232,7 @@ const subcommands: Record<string, Handler> = {
   async backup(store, args, v) {
     const file = args[0];
     if (!file) throw usage('backup needs a FILE');
-    const result = await store.backup(file);
+    const result = await store.backup(file, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else console.log(`Backed up the history to ${result.file} (${mb(result.bytes)})`);
     return 0;

@@ -126,6 +126,7 @@ function startBatch(
       template: (values.name as string | undefined) ?? DEFAULT_NAME_TEMPLATE,
       onConflict,
       recursive: values.recursive === true,
+      outputDirPolicy: { profileRoot: engine.paths.root },
     }),
   );
 }

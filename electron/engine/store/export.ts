@@ -4,7 +4,16 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
@@ -59,13 +68,46 @@ export function assertOutsideProfile(target: string, profileRoot: string, what: 
   }
 }
 
+/** Refuses to replace a file that is already there unless asked (an export or backup never clobbers by accident). */
+export function assertFreeTarget(dest: string, overwrite: boolean, what: string): void {
+  if (!overwrite && existsSync(dest)) {
+    throw new AtelierError(
+      'OUTPUT_EXISTS',
+      `Refusing to replace an existing file with the ${what}: ${dest}`,
+      {
+        hint: 'choose a new file name, or allow replacing it (--force on the command line)',
+        file: dest,
+      },
+    );
+  }
+}
+
+/**
+ * Moves the finished `.partial` into place. Without `overwrite` it links instead of renaming, which fails
+ * if a file appeared at `dest` meanwhile (no check-then-rename race); where links are unsupported it
+ * checks and renames.
+ */
+export function publishPartial(partial: string, dest: string, overwrite: boolean, what: string): void {
+  if (overwrite) return renameSync(partial, dest);
+  try {
+    linkSync(partial, dest);
+    rmSync(partial, { force: true });
+  } catch {
+    // EEXIST: a file appeared at dest (refused below); anything else: a filesystem without hard links.
+    assertFreeTarget(dest, false, what);
+    renameSync(partial, dest);
+  }
+}
+
 export async function exportHistoryZip(
   db: Db,
   accountId: string,
   account: Record<string, unknown>,
   dest: string,
   profileRoot: string,
+  options: { overwrite?: boolean } = {},
 ): Promise<ExportResult> {
+  const overwrite = options.overwrite === true;
   assertOutsideProfile(dest, profileRoot, 'export');
   if (!dest.toLowerCase().endsWith('.zip')) {
     throw new AtelierError('USAGE', `Export file must end in .zip: ${dest}`, {
@@ -73,6 +115,7 @@ export async function exportHistoryZip(
       file: dest,
     });
   }
+  assertFreeTarget(dest, overwrite, 'export');
   const partial = `${dest}.partial`;
   let fd: number;
   try {
@@ -139,7 +182,7 @@ export async function exportHistoryZip(
     zip.end();
     if (failure) throw failure;
     closeSync(fd);
-    renameSync(partial, dest);
+    publishPartial(partial, dest, overwrite, 'export');
     return { file: dest, generations, images: written.size, bytes };
   } catch (cause) {
     try {

@@ -2,7 +2,7 @@
  * The local history store: one SQLite file per profile. `Store.open(profilePaths)` is the entry point;
  * every history method is scoped to the current account (`useAccount` switches it).
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ProfilePaths } from '../profile';
 import { AtelierError } from '../errors';
@@ -31,7 +31,7 @@ import {
   type HistoryPageQuery,
 } from './queries';
 import { compact, deleteGenerationRow, sweepExpired } from './retention';
-import { exportHistoryZip, type ExportResult } from './export';
+import { assertFreeTarget, exportHistoryZip, publishPartial, type ExportResult } from './export';
 import { validateNewGeneration } from './validate';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
@@ -319,7 +319,11 @@ export class Store {
   // ── export, backup, maintenance ───────────────────────────────────────────
 
   /** Writes an account's history (images + history.json; default the current account) to a zip outside the profile. */
-  exportHistory(dest: string, accountId: string = this.currentAccountId): Promise<ExportResult> {
+  exportHistory(
+    dest: string,
+    accountId: string = this.currentAccountId,
+    options: { overwrite?: boolean } = {},
+  ): Promise<ExportResult> {
     const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
       this.db,
@@ -327,6 +331,7 @@ export class Store {
       { id: account.id, kind: account.kind, email: account.email },
       path.resolve(dest),
       path.dirname(this.file),
+      options,
     );
   }
 
@@ -334,15 +339,20 @@ export class Store {
    * An online backup (SQLite's backup API: consistent while the app keeps writing) to `dest`, written
    * to a `.partial` file first so an interrupted backup never looks complete.
    */
-  async backup(dest: string): Promise<{ file: string; bytes: number }> {
+  async backup(
+    dest: string,
+    options: { overwrite?: boolean } = {},
+  ): Promise<{ file: string; bytes: number }> {
     const target = path.resolve(dest);
     assertNotLiveDatabase(target, this.file);
+    assertFreeTarget(target, options.overwrite === true, 'backup');
     const partial = `${target}.partial`;
     try {
       await this.db.backup(partial);
-      renameSync(partial, target);
+      publishPartial(partial, target, options.overwrite === true, 'backup');
     } catch (cause) {
       rmSync(partial, { force: true });
+      if (cause instanceof AtelierError && cause.code === 'OUTPUT_EXISTS') throw cause;
       throw new AtelierError('OUTPUT_NOT_WRITABLE', `Backup failed: ${target}`, {
         hint: 'check the folder exists, is writable and has free space',
         file: target,
