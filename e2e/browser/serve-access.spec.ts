@@ -30,3 +30,11 @@ test('finding 2: the access key stays in the page, never in a cookie or the addr
   await expect(old.getByText('Drop photos or folders')).toBeVisible();
   expect(old.url()).not.toContain('token');
 });
+
+test('finding 11: the UI opened on localhost works like 127.0.0.1', async ({ page }) => {
+  await page.goto(state.appUrl.replace('//127.0.0.1:', '//localhost:'));
+  await expect(page.getByText('Drop photos or folders')).toBeVisible();
+  expect(new URL(page.url()).hostname).toBe('127.0.0.1');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('providers')).toContainText('CPU');
+});

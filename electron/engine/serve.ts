@@ -86,6 +86,13 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     const url = new URL(req.url ?? '/', origin);
     if (!hostOk(req))
       return sendJson(res, 421, { error: { code: 'USAGE', message: 'Unexpected Host header' } });
+    // localhost:PORT is the same server: send it to the one origin the page, its Origin check and its
+    // sessionStorage use (the #token fragment survives a redirect).
+    if (req.headers.host !== new URL(origin).host) {
+      res.writeHead(308, { Location: `${origin}${req.url ?? '/'}` });
+      res.end();
+      return;
+    }
 
     if (hasCookie(req.headers.cookie, OLD_COOKIE)) {
       res.setHeader('Set-Cookie', `${OLD_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`);

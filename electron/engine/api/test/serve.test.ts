@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
@@ -315,5 +316,22 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
       .toBe(true);
     expect(readFileSync(path.join(shared, 'car.png'), 'utf8')).toBe('someone else’s file');
     expect(readdirSync(shared).sort()).toEqual(['car-1.png', 'car.png']);
+  });
+
+  it('finding 11: the UI opened on localhost:PORT goes to 127.0.0.1:PORT', async () => {
+    const { port } = new URL(origin);
+    const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/history?x=1', headers: { Host: `localhost:${port}` } },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(308);
+    expect(answer.location).toBe(`${origin}/history?x=1`);
   });
 });
