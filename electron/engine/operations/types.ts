@@ -60,6 +60,8 @@ export interface Operation<P, D, X> {
   process(decoded: D, params: P, ctx: OperationContext): Promise<Processed<X>>;
   /** Encodes and writes `output` atomically; returns the encoded bytes (for the history). */
   encode(processed: X, params: P, output: string): Promise<Buffer>;
+  /** What decoding had to tell the user about the input (e.g. only an animation's first frame used). */
+  noteOf?(decoded: D): string | undefined;
 }
 
 /** An operation with its params bound: what the job queue runs, item after item. */
@@ -71,6 +73,7 @@ export interface BoundOperation {
   decode(input: string): Promise<unknown>;
   process(decoded: unknown): Promise<Processed<unknown>>;
   encode(processed: unknown, output: string): Promise<Buffer>;
+  noteOf?(decoded: unknown): string | undefined;
 }
 
 export function bindOperation<P, D, X>(
@@ -87,5 +90,6 @@ export function bindOperation<P, D, X>(
     decode: (input) => op.decode(input, params, ctx),
     process: (decoded) => op.process(decoded as D, params, ctx),
     encode: (processed, output) => op.encode(processed as X, params, output),
+    noteOf: (decoded) => op.noteOf?.(decoded as D),
   };
 }

@@ -2,15 +2,27 @@
  * Faults in a batch through the real CLI (issue 15): the profile's disk filling up mid-batch, failed
  * items and the printed retry command, unreadable and animated inputs, each failure printed once.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import sharp from 'sharp';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profilePaths } from '../../profile';
 import { Store } from '../../store';
 import { tempDir } from '../../testing/fixtures';
 import { textFile } from './bad-files';
-import { buildCli, finished, parseJsonLines, runCli, smallPhoto, startCli } from './harness';
+import { buildCli, cliEntry, finished, parseJsonLines, runCli, smallPhoto, startCli } from './harness';
+import { repoRoot } from '../../testing/fixtures';
 
 const work = tempDir('atelier-faults-cli-');
 beforeAll(() => buildCli());
@@ -158,5 +170,72 @@ describe('batch faults (issue 15)', () => {
     const again = await runCli(['cutout', '--resume', '--retry', '--profile', profile]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('none with failed items');
+  });
+
+  it('finding 17: an unreadable file gets a clear error with a hint, an animated GIF a note, and each failure is printed once', async () => {
+    const input = path.join(work.dir, 'inputs-17');
+    await smallPhoto('car-1', path.join(input, 'good.jpg'), 240);
+    const locked = await smallPhoto('cloth-1', path.join(input, 'locked.jpg'), 240);
+    chmodSync(locked, 0o000);
+    const frame = (r: number) =>
+      sharp({ create: { width: 96, height: 64, channels: 3, background: { r, g: 90, b: 40 } } })
+        .png()
+        .toBuffer();
+    const frames = await Promise.all([20, 130, 240].map(frame));
+    const gif = path.join(input, 'moving.gif');
+    writeFileSync(
+      gif,
+      await sharp(frames, { join: { animated: true } })
+        .gif({ delay: 100 })
+        .toBuffer(),
+    );
+    textFile(path.join(input, 'broken.png'));
+    const args = [
+      'cutout',
+      input,
+      '--out',
+      path.join(work.dir, 'out-17'),
+      '--profile',
+      path.join(work.dir, 'p-17'),
+    ];
+    // Root reads any file; without the capabilities that let it, root gets EACCES like anyone else.
+    const asUser = (extra: string[]) => {
+      const cli = [process.execPath, cliEntry, ...args, ...extra];
+      const [cmd, ...rest] =
+        process.getuid?.() === 0
+          ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', ...cli]
+          : cli;
+      return finished(
+        spawn(cmd!, rest, {
+          cwd: repoRoot,
+          env: { ...process.env, ATELIER_HOME: undefined, FORCE_COLOR: '0' },
+        }),
+      );
+    };
+    const json = await asUser(['--json']);
+    const byName = new Map(json.json.map((j) => [path.basename(String(j.input)), j]));
+    const lockedError = byName.get('locked.jpg')?.error as { code: string; message: string; hint: string };
+    expect(lockedError).toMatchObject({ code: 'NOT_READABLE' });
+    expect(lockedError.message).toBe(`Cannot read ${locked}: permission denied`);
+    expect(lockedError.hint).toMatch(/read access/);
+    expect(byName.get('moving.gif')).toMatchObject({
+      status: 'done',
+      note: 'animated GIF (3 frames): only the first frame was used',
+    });
+
+    const plain = await asUser(['--on-conflict', 'overwrite']);
+    expect(plain.code).toBe(2);
+    // The live line once, with its reason and hint; the summary lists the photos by name.
+    expect(plain.stderr.split(`Cannot read ${locked}: permission denied`)).toHaveLength(2);
+    expect(
+      plain.stderr.match(/broken\.png is not an image|broken\.png.*(not|damaged|text)/g) ?? [],
+    ).toHaveLength(1);
+    expect(plain.stderr).toContain(
+      'note: moving.gif: animated GIF (3 frames): only the first frame was used',
+    );
+    expect(plain.stderr).toMatch(
+      /Failed \(2, reasons above\):\n {2}- (broken\.png|locked\.jpg)\n {2}- (broken\.png|locked\.jpg)\n/,
+    );
+    chmodSync(locked, 0o644);
   });
 });
