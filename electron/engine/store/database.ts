@@ -28,7 +28,13 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   let db: Db;
   try {
     // The history is private (0600 on POSIX); SQLite gives its -wal and -shm files the same mode.
-    if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+    if (!existsSync(file)) {
+      try {
+        closeSync(openSync(file, 'wx', 0o600));
+      } catch {
+        // A missing or read-only folder: SQLite's own open below says so in the usual words.
+      }
+    }
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) keepToOwner(f, 0o600);
     db = new Database(file);
   } catch (cause) {

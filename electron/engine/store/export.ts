@@ -21,6 +21,7 @@ import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { historyPage } from './queries';
 import { readImage } from './images';
+import { trackPartial } from './partials';
 import type { GenerationRow } from './types';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
@@ -118,9 +119,11 @@ export async function exportHistoryZip(
   assertFreeTarget(dest, overwrite, 'export');
   const partial = `${dest}.partial`;
   let fd: number;
+  const untrack = trackPartial(profileRoot, partial);
   try {
     fd = openSync(partial, 'w');
   } catch (cause) {
+    untrack();
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
       hint: 'check the folder exists and is writable',
       file: dest,
@@ -183,6 +186,7 @@ export async function exportHistoryZip(
     if (failure) throw failure;
     closeSync(fd);
     publishPartial(partial, dest, overwrite, 'export');
+    untrack();
     return { file: dest, generations, images: written.size, bytes };
   } catch (cause) {
     try {
@@ -191,6 +195,7 @@ export async function exportHistoryZip(
       // already closed
     }
     rmSync(partial, { force: true });
+    untrack();
     if (cause instanceof AtelierError) throw cause;
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Export failed while writing ${dest}`, {
       hint: 'check free disk space and try again',

@@ -30,8 +30,15 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { compact, deleteGenerationRow, sweepExpired } from './retention';
+import {
+  compactIfPending,
+  deleteGenerationRow,
+  eraseAccount,
+  finishCompaction,
+  sweepExpired,
+} from './retention';
 import { assertFreeTarget, exportHistoryZip, publishPartial, type ExportResult } from './export';
+import { sweepPartials, trackPartial } from './partials';
 import { validateNewGeneration } from './validate';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
@@ -85,6 +92,9 @@ export class Store {
     const store = new Store(db, paths.database);
     try {
       store.guard(() => ensureAnonymousAccount(db));
+      // A deletion killed between its commit and its compaction: the deleted bytes go now, not later.
+      store.guard(() => compactIfPending(db));
+      sweepPartials(path.dirname(paths.database));
       if (options.sweep !== false) store.sweepExpired();
     } catch (error) {
       store.close();
@@ -143,13 +153,8 @@ export class Store {
   deleteAccount(accountId: string): void {
     requireAccount(this.db, accountId);
     this.guard(() => {
-      this.db
-        .transaction(() => {
-          this.db.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
-          ensureAnonymousAccount(this.db);
-        })
-        .immediate();
-      compact(this.db);
+      eraseAccount(this.db, accountId, () => ensureAnonymousAccount(this.db));
+      finishCompaction(this.db);
     });
   }
 
@@ -347,11 +352,14 @@ export class Store {
     assertNotLiveDatabase(target, this.file);
     assertFreeTarget(target, options.overwrite === true, 'backup');
     const partial = `${target}.partial`;
+    const untrack = trackPartial(path.dirname(this.file), partial);
     try {
       await this.db.backup(partial);
       publishPartial(partial, target, options.overwrite === true, 'backup');
+      untrack();
     } catch (cause) {
       rmSync(partial, { force: true });
+      untrack();
       if (cause instanceof AtelierError && cause.code === 'OUTPUT_EXISTS') throw cause;
       throw new AtelierError('OUTPUT_NOT_WRITABLE', `Backup failed: ${target}`, {
         hint: 'check the folder exists, is writable and has free space',
