@@ -36,6 +36,16 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await expect(page.getByTestId('queue-status')).toContainText('3 done of 3');
   // The viewer shows the first result, with its original for comparison.
   await expect(page.getByTestId('viewer-result')).toBeVisible();
+  // Images load through serve's read-only image grant (no cookie carries the access key).
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('queue-item')
+        .locator('img')
+        .first()
+        .evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
+    )
+    .toBeGreaterThan(0);
   await page.getByTestId('compare-slider').fill('20');
   await expect(page.getByTestId('viewer-before')).toBeVisible();
   await screenshot(page, '02-studio-results');

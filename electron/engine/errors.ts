@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
+  | 'NOT_READABLE'
   | 'EMPTY_FILE'
   | 'UNSUPPORTED_FORMAT'
   | 'CORRUPT_IMAGE'

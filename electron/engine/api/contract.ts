@@ -312,7 +312,8 @@ export const methods = {
     z.object({ items: z.array(historyItemSchema), failed: z.array(failedItemSchema) }),
   ),
   'history.export': method(
-    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    // An existing file is never replaced unless asked.
+    z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) }).strict(),
     z.object({ file: z.string(), items: z.number().int(), bytes: z.number() }),
   ),
   'account.status': method(empty, accountStatusSchema),

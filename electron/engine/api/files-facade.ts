@@ -118,19 +118,25 @@ export class FilesFacade {
     const stamp = new Date().toISOString().slice(0, 10);
     const name = `atelier-${stamp}.zip`;
     let target = request.path;
+    // The native save dialog has asked the user before replacing a file; a path sent by a caller has not.
+    let confirmedReplace = false;
     if (!target) {
       const chosen = await this.engine.host.saveFileDialog?.(name, [
         { name: 'Zip archive', extensions: ['zip'] },
       ]);
-      if (chosen) target = chosen;
-      else if (this.engine.host.kind === 'electron')
+      if (chosen) {
+        target = chosen;
+        confirmedReplace = true;
+      } else if (this.engine.host.kind === 'electron')
         throw new AtelierError('CANCELLED', 'Export cancelled', { hint: 'nothing was written' });
     }
     const selection = request.ids ? { ids: request.ids } : (request.query ?? {});
     if (target) {
       target = path.resolve(target);
       assertFolderExists(target);
-      const result = await this.engine.store.exportHistory(target, undefined, selection);
+      const result = await this.engine.store.exportHistory(target, undefined, selection, {
+        overwrite: confirmedReplace,
+      });
       this.remember(result.file);
       return { file: result.file, items: result.generations };
     }

@@ -142,6 +142,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         params: { ...settings.operationDefaults(), ...p.params },
         inputs: p.inputs,
         outputDir,
+        settingsOutputDir: settings.get().outputDir,
         template: settings.get().naming,
       });
       const run = engine.jobs.start(spec);
@@ -189,7 +190,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.regenerate': async (p) => {
       const source = engine.store.getGeneration(p.id);
       const format = p.params.format ?? source.params.format;
-      const output = regenerationOutput(source.inputName, settings.get().outputDir, format);
+      const output = regenerationOutput(engine, source.inputName, settings.get().outputDir, format);
       const row = await engine.regenerate(p.id, p.params, output);
       if (row.status === 'failed') {
         throw new AtelierError(
@@ -217,7 +218,14 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { items: toHistoryItems(engine, r.rows), failed: r.failed };
     },
     'history.export': async (p) => {
-      const result = await engine.store.exportHistory(path.resolve(p.path));
+      const result = await engine.store.exportHistory(
+        path.resolve(p.path),
+        undefined,
+        {},
+        {
+          overwrite: p.overwrite,
+        },
+      );
       return { file: result.file, items: result.generations, bytes: result.bytes };
     },
 

@@ -20,7 +20,8 @@ const HELP = `Usage: atelier history <subcommand> [options]
       --pinned              only pinned items
       --limit N             items per page (default 30); --cursor C for the next page
   show ID [--save-input FILE] [--save-output FILE]
-  export FILE.zip           images + history.json of the current account (outside the profile folder)
+  export FILE.zip [--force] images + history.json of the current account (outside the profile folder);
+                            an existing file is replaced only with --force
   delete ID…                delete items (and their images when nothing else uses them)
   delete --account ID --yes delete an account's whole history and compact the file
   regenerate ID --out FILE [--set key=value]… [--params JSON]
@@ -29,7 +30,7 @@ const HELP = `Usage: atelier history <subcommand> [options]
                             background=linear:#fff,#ddd,180, background=blur:24, shadow=soft,
                             canvas=amazon, trim=20, feather=2, edges=hard, format=webp) is re-rendered
                             from its stored mask for free; model=… or refine=… runs the model (charged)
-  backup FILE               online copy of the history database
+  backup FILE [--force]     online copy of the history database (--force replaces an existing file)
   pin ID… | unpin ID…       pinned outputs never expire
   accounts                  this profile's accounts (the current one is marked *)
 
@@ -51,6 +52,7 @@ const OPTIONS = {
   'save-output': { type: 'string' },
   account: { type: 'string' },
   yes: { type: 'boolean' },
+  force: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   set: { type: 'string', multiple: true },
   params: { type: 'string' },
@@ -174,7 +176,7 @@ const subcommands: Record<string, Handler> = {
   async export(store, args, v) {
     const file = args[0];
     if (!file) throw usage('export needs a FILE.zip');
-    const result = await store.exportHistory(file);
+    const result = await store.exportHistory(file, undefined, {}, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else
       console.log(
@@ -234,7 +236,7 @@ const subcommands: Record<string, Handler> = {
   async backup(store, args, v) {
     const file = args[0];
     if (!file) throw usage('backup needs a FILE');
-    const result = await store.backup(file);
+    const result = await store.backup(file, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else console.log(`Backed up the history to ${result.file} (${mb(result.bytes)})`);
     return 0;

@@ -51,8 +51,14 @@ export interface BatchJournal {
   /** Adds items to a batch (watch mode grows its batch as files arrive). */
   appendItems(batchId: string, items: readonly NewBatchItem[]): JournalItem[];
   loadBatch(batchId: string): { batch: BatchRecord; items: JournalItem[] } | undefined;
-  /** The most recent batch that is not done (running when the process died, paused or cancelled). */
-  lastUnfinished(accept?: (batchId: string) => boolean): BatchRecord | undefined;
+  /**
+   * The most recent batch that is not done (running when the process died, paused or cancelled), or,
+   * with `withFailures`, that is done but has failed items (what `--resume --retry` finishes).
+   */
+  lastUnfinished(
+    accept?: (batchId: string) => boolean,
+    options?: { withFailures?: boolean },
+  ): BatchRecord | undefined;
   /** Marks an item done and records its generation in one transaction. */
   itemDone(
     batch: BatchRecord,
@@ -115,9 +121,18 @@ export class MemoryJournal implements BatchJournal {
     return found ? { batch: { ...found.batch }, items: found.items.map((i) => ({ ...i })) } : undefined;
   }
 
-  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
-    return [...this.batches.values()].reverse().find((b) => b.batch.status !== 'done' && accept(b.batch.id))
-      ?.batch;
+  lastUnfinished(
+    accept: (batchId: string) => boolean = () => true,
+    options: { withFailures?: boolean } = {},
+  ): BatchRecord | undefined {
+    return [...this.batches.values()]
+      .reverse()
+      .find(
+        (b) =>
+          (b.batch.status !== 'done' ||
+            (options.withFailures === true && b.items.some((i) => i.status === 'failed'))) &&
+          accept(b.batch.id),
+      )?.batch;
   }
 
   async itemDone(batch: BatchRecord, item: JournalItem): Promise<void> {

@@ -129,7 +129,7 @@ export class Pipeline {
     const timings = zeroTimings();
     const started = performance.now();
     const base = { input: item.input, output: item.output, model: this.op.model };
-    const note = item.note ? { note: item.note } : {};
+    let note = item.note ? { note: item.note } : {};
     try {
       if (this.options.skipExisting && existsSync(item.output)) {
         return { result: { ...base, status: 'skipped', timings, note: 'output already exists' } };
@@ -139,6 +139,8 @@ export class Pipeline {
       const decoded = await this.timed(timings, 'decode', () =>
         this.io.with(() => this.op.decode(item.input)),
       );
+      const decodeNote = this.op.noteOf?.(decoded);
+      if (decodeNote) note = { note: item.note ? `${item.note}; ${decodeNote}` : decodeNote };
       await this.gate.wait();
       if (this.cancelled) return { result: this.cancelledResult(item, timings) };
       this.hooks.onStage?.(item, 'process');

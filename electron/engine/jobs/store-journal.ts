@@ -89,8 +89,16 @@ export class StoreJournal implements BatchJournal {
     return { batch: toRecord(row), items: this.store.items(batchId).map(toItem) };
   }
 
-  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
-    const row = this.store.listBatches({ limit: 1000 }).find((b) => b.status !== 'done' && accept(b.id));
+  lastUnfinished(
+    accept: (batchId: string) => boolean = () => true,
+    options: { withFailures?: boolean } = {},
+  ): BatchRecord | undefined {
+    const hasFailures = (id: string) => this.store.items(id).some((i) => i.status === 'failed');
+    const row = this.store
+      .listBatches({ limit: 1000 })
+      .find(
+        (b) => (b.status !== 'done' || (options.withFailures === true && hasFailures(b.id))) && accept(b.id),
+      );
     return row ? toRecord(row) : undefined;
   }
 

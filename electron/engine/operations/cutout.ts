@@ -45,6 +45,7 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
   outputFormat: (p) => p.format,
 
   decode: (input, p, ctx) => decodeForMatte(input, p.model, p.provider, ctx),
+  noteOf: (ready) => ready.decoded.note,
 
   process: (ready) => inferLowMask(ready),
 

@@ -73,6 +73,8 @@ export interface Operation<P, D, X> {
   process(decoded: D, params: P, ctx: OperationContext): Promise<Processed<X>>;
   /** Encodes and writes `output` atomically; returns the encoded bytes (for the history). */
   encode(processed: X, params: P, output: string): Promise<Encoded>;
+  /** What decoding had to tell the user about the input (e.g. only an animation's first frame used). */
+  noteOf?(decoded: D): string | undefined;
 }
 
 /** An operation with its params bound: what the job queue runs, item after item. */
@@ -84,6 +86,7 @@ export interface BoundOperation {
   decode(input: string): Promise<unknown>;
   process(decoded: unknown): Promise<Processed<unknown>>;
   encode(processed: unknown, output: string): Promise<Encoded>;
+  noteOf?(decoded: unknown): string | undefined;
 }
 
 export function bindOperation<P, D, X>(
@@ -100,5 +103,6 @@ export function bindOperation<P, D, X>(
     decode: (input) => op.decode(input, params, ctx),
     process: (decoded) => op.process(decoded as D, params, ctx),
     encode: (processed, output) => op.encode(processed as X, params, output),
+    noteOf: (decoded) => op.noteOf?.(decoded as D),
   };
 }

@@ -8,6 +8,7 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  linkSync,
   openSync,
   realpathSync,
   renameSync,
@@ -21,6 +22,7 @@ import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
+import { trackPartial } from './partials';
 import type { GenerationRow } from './types';
 import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
@@ -72,6 +74,37 @@ export function assertOutsideProfile(target: string, profileRoot: string, what: 
 /** Which generations an export takes: all of them, those matching a history filter, or chosen ids. */
 export type ExportSelection = HistoryFilter | { ids: readonly number[] };
 
+/** Refuses to replace a file that is already there unless asked (an export or backup never clobbers by accident). */
+export function assertFreeTarget(dest: string, overwrite: boolean, what: string): void {
+  if (!overwrite && existsSync(dest)) {
+    throw new AtelierError(
+      'OUTPUT_EXISTS',
+      `Refusing to replace an existing file with the ${what}: ${dest}`,
+      {
+        hint: 'choose a new file name, or allow replacing it (--force on the command line)',
+        file: dest,
+      },
+    );
+  }
+}
+
+/**
+ * Moves the finished `.partial` into place. Without `overwrite` it links instead of renaming, which fails
+ * if a file appeared at `dest` meanwhile (no check-then-rename race); where links are unsupported it
+ * checks and renames.
+ */
+export function publishPartial(partial: string, dest: string, overwrite: boolean, what: string): void {
+  if (overwrite) return renameSync(partial, dest);
+  try {
+    linkSync(partial, dest);
+    rmSync(partial, { force: true });
+  } catch {
+    // EEXIST: a file appeared at dest (refused below); anything else: a filesystem without hard links.
+    assertFreeTarget(dest, false, what);
+    renameSync(partial, dest);
+  }
+}
+
 export async function exportHistoryZip(
   db: Db,
   accountId: string,
@@ -79,7 +112,9 @@ export async function exportHistoryZip(
   dest: string,
   profileRoot: string,
   selection: ExportSelection = {},
+  options: { overwrite?: boolean } = {},
 ): Promise<ExportResult> {
+  const overwrite = options.overwrite === true;
   assertOutsideProfile(dest, profileRoot, 'export');
   if (!dest.toLowerCase().endsWith('.zip')) {
     throw new AtelierError('USAGE', `Export file must end in .zip: ${dest}`, {
@@ -87,13 +122,16 @@ export async function exportHistoryZip(
       file: dest,
     });
   }
+  assertFreeTarget(dest, overwrite, 'export');
   const partial = `${dest}.partial`;
   let fd: number;
+  const untrack = trackPartial(profileRoot, partial);
   try {
     // The default destination is the output folder, which does not exist before the first result.
     mkdirSync(path.dirname(dest), { recursive: true });
     fd = openSync(partial, 'w');
   } catch (cause) {
+    untrack();
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
       hint: 'check the folder exists and is writable',
       file: dest,
@@ -170,7 +208,8 @@ export async function exportHistoryZip(
     zip.end();
     if (failure) throw failure;
     closeSync(fd);
-    renameSync(partial, dest);
+    publishPartial(partial, dest, overwrite, 'export');
+    untrack();
     return { file: dest, generations, images: written.size, bytes };
   } catch (cause) {
     try {
@@ -179,6 +218,7 @@ export async function exportHistoryZip(
       // already closed
     }
     rmSync(partial, { force: true });
+    untrack();
     if (cause instanceof AtelierError) throw cause;
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Export failed while writing ${dest}`, {
       hint: 'check free disk space and try again',

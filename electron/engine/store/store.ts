@@ -2,7 +2,7 @@
  * The local history store: one SQLite file per profile. `Store.open(profilePaths)` is the entry point;
  * every history method is scoped to the current account (`useAccount` switches it).
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ProfilePaths } from '../profile';
 import { AtelierError } from '../errors';
@@ -31,9 +31,22 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { checkpointTruncate, compact, sweepExpired } from './retention';
+import {
+  checkpointTruncate,
+  compactIfPending,
+  eraseAccount,
+  finishCompaction,
+  sweepExpired,
+} from './retention';
 import { deleteItemWithVersions } from './delete-item';
-import { exportHistoryZip, type ExportResult, type ExportSelection } from './export';
+import {
+  assertFreeTarget,
+  exportHistoryZip,
+  publishPartial,
+  type ExportResult,
+  type ExportSelection,
+} from './export';
+import { sweepPartials, trackPartial } from './partials';
 import { validateNewGeneration } from './validate';
 import { rerenderBlockedReason } from './rerender';
 import { guarded, withSqliteErrorsMapped } from './guard';
@@ -88,6 +101,9 @@ export class Store {
     const store = new Store(db, paths.database);
     try {
       store.guard(() => ensureAnonymousAccount(db));
+      // A deletion killed between its commit and its compaction: the deleted bytes go now, not later.
+      store.guard(() => compactIfPending(db));
+      sweepPartials(path.dirname(paths.database));
       if (options.sweep !== false) store.sweepExpired();
     } catch (error) {
       store.close();
@@ -147,22 +163,19 @@ export class Store {
   deleteAccount(accountId: string): void {
     requireAccount(this.db, accountId);
     this.guard(() => {
-      this.db
-        .transaction(() => {
-          // The anonymous free quota is a count per day, not personal data: emptying the anonymous
-          // account must not hand out a fresh day's quota.
-          const quota = this.db
-            .prepare('SELECT day, used FROM free_quota WHERE account_id = ?')
-            .all(ANONYMOUS_ACCOUNT_ID) as { day: string; used: number }[];
-          this.db.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
-          ensureAnonymousAccount(this.db);
-          const restore = this.db.prepare(
-            'INSERT OR IGNORE INTO free_quota (account_id, day, used) VALUES (?, ?, ?)',
-          );
-          for (const q of quota) restore.run(ANONYMOUS_ACCOUNT_ID, q.day, q.used);
-        })
-        .immediate();
-      compact(this.db);
+      // The anonymous free quota is a count per day, not personal data: emptying the anonymous
+      // account must not hand out a fresh day's quota.
+      const quota = this.db
+        .prepare('SELECT day, used FROM free_quota WHERE account_id = ?')
+        .all(ANONYMOUS_ACCOUNT_ID) as { day: string; used: number }[];
+      eraseAccount(this.db, accountId, () => {
+        ensureAnonymousAccount(this.db);
+        const restore = this.db.prepare(
+          'INSERT OR IGNORE INTO free_quota (account_id, day, used) VALUES (?, ?, ?)',
+        );
+        for (const q of quota) restore.run(ANONYMOUS_ACCOUNT_ID, q.day, q.used);
+      });
+      finishCompaction(this.db);
     });
   }
 
@@ -357,6 +370,7 @@ export class Store {
     dest: string,
     accountId: string = this.currentAccountId,
     selection: ExportSelection = {},
+    options: { overwrite?: boolean } = {},
   ): Promise<ExportResult> {
     const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
@@ -366,6 +380,7 @@ export class Store {
       path.resolve(dest),
       path.dirname(this.file),
       selection,
+      options,
     );
   }
 
@@ -373,15 +388,23 @@ export class Store {
    * An online backup (SQLite's backup API: consistent while the app keeps writing) to `dest`, written
    * to a `.partial` file first so an interrupted backup never looks complete.
    */
-  async backup(dest: string): Promise<{ file: string; bytes: number }> {
+  async backup(
+    dest: string,
+    options: { overwrite?: boolean } = {},
+  ): Promise<{ file: string; bytes: number }> {
     const target = path.resolve(dest);
     assertNotLiveDatabase(target, this.file);
+    assertFreeTarget(target, options.overwrite === true, 'backup');
     const partial = `${target}.partial`;
+    const untrack = trackPartial(path.dirname(this.file), partial);
     try {
       await this.db.backup(partial);
-      renameSync(partial, target);
+      publishPartial(partial, target, options.overwrite === true, 'backup');
+      untrack();
     } catch (cause) {
       rmSync(partial, { force: true });
+      untrack();
+      if (cause instanceof AtelierError && cause.code === 'OUTPUT_EXISTS') throw cause;
       throw new AtelierError('OUTPUT_NOT_WRITABLE', `Backup failed: ${target}`, {
         hint: 'check the folder exists, is writable and has free space',
         file: target,

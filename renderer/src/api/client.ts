@@ -11,6 +11,7 @@ import type {
   MethodName,
 } from '../../../electron/engine/api/contract';
 import { uiErrorText } from './ui-errors';
+import { authHeaders, webSocketProtocols, withImageGrant } from './serve-session';
 
 interface Bridge {
   invoke(
@@ -57,7 +58,10 @@ function webSocketTransport(): Transport {
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      const ws = new WebSocket(
+        `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`,
+        webSocketProtocols(),
+      );
       ws.onopen = () => resolve(ws);
       ws.onerror = () =>
         reject(
@@ -129,21 +133,26 @@ export const api = new Proxy({} as AtelierApi, {
 export const inElectron = !!window.atelier;
 
 /**
- * Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve. With
- * `max`, the image resized to fit max×max (the editor's preview never loads a 24 MP original).
+ * Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve (with the
+ * read-only image grant). With `max`, the image resized to fit max×max (the editor's preview never
+ * loads a 24 MP original).
  */
 export function imageUrl(id: number, options: { max?: number } = {}): string {
   const query = options.max ? `?max=${Math.round(options.max)}` : '';
-  return inElectron ? `atelier://image/${id}${query}` : `/image/${id}${query}`;
+  return inElectron ? `atelier://image/${id}${query}` : withImageGrant(`/image/${id}${query}`);
 }
 export function thumbUrl(id: number): string {
-  return inElectron ? `atelier://thumb/${id}` : `/thumb/${id}`;
+  return inElectron ? `atelier://thumb/${id}` : withImageGrant(`/thumb/${id}`);
 }
 
 /** A dropped file's path: Electron knows it; a browser uploads the bytes to the profile's staging folder. */
 export async function pathForFile(file: File): Promise<string> {
   if (window.atelier) return window.atelier.getPathForFile(file);
-  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    body: file,
+    headers: authHeaders(),
+  });
   const body = (await res.json()) as { path?: string; error?: ApiError };
   if (!res.ok || !body.path)
     throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });
@@ -156,12 +165,9 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Credentials for plain HTTP requests to serve. Today the session cookie rides along by itself; when
- * serve's token moves to a Bearer header (sec-local), this returns that header.
- */
+/** Credentials for plain HTTP requests to serve: its token as a Bearer header (none in Electron). */
 function requestHeaders(): Record<string, string> {
-  return {};
+  return inElectron ? {} : authHeaders();
 }
 
 /** Bytes of a same-origin URL (a stored image, a download), authorized like every other request. */
