@@ -3,6 +3,7 @@
  * Everything substantial lives in the engine (plain Node, shared with the CLI and `atelier serve`);
  * this file only wires Electron to it.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, Menu } from 'electron';
 import { Engine } from '../engine/engine';
@@ -18,6 +19,12 @@ import { hardenSessions, hardenWebContents } from './security';
 import { loadWindowBounds, trackWindowBounds } from './window-state';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|avif|tiff?|gif|heic)$/i;
+/** Command-line arguments that name something to open: an image, or a folder (expanded by the UI). */
+const openable = (args: string[]) =>
+  args.filter(
+    (a) =>
+      !a.startsWith('-') && (IMAGE_FILE.test(a) || statSync(a, { throwIfNoEntry: false })?.isDirectory()),
+  );
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -27,7 +34,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const pendingFiles: string[] = process.argv.slice(1).filter((a) => IMAGE_FILE.test(a));
+  const pendingFiles: string[] = openable(process.argv.slice(app.isPackaged ? 1 : 2));
   // macOS: files dropped on the dock icon or opened with the app.
   app.on('open-file', (event, file) => {
     event.preventDefault();
@@ -62,7 +69,7 @@ async function start(): Promise<void> {
   window.webContents.on('did-finish-load', flushFiles);
 
   app.on('second-instance', (_event, argv) => {
-    pendingFiles.push(...argv.slice(1).filter((a) => IMAGE_FILE.test(a)));
+    pendingFiles.push(...openable(argv.slice(app.isPackaged ? 1 : 2)));
     if (window.isMinimized()) window.restore();
     window.focus();
     flushFiles();

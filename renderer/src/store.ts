@@ -160,9 +160,13 @@ export const useStore = create<State>((set, get) => ({
     if (paths.length) await get().startBatch(paths);
   },
 
-  async startBatch(inputs) {
+  async startBatch(paths) {
     const { operation, params } = get();
     try {
+      // Dropped or opened folders become their image files first, so each file has its own queue row.
+      const { files: inputs, rejected } = await api['files.expand']({ paths, recursive: true });
+      if (rejected.length) get().notify('error', rejected.map((r) => `${r.path}: ${r.message}`).join('; '));
+      if (inputs.length === 0) return;
       const started = await api['batch.start']({ operation, params: params[operation], inputs });
       const queued: QueueItem[] = inputs.map((input) => ({
         key: `${started.batchId}:${input}`,
@@ -196,13 +200,16 @@ export const useStore = create<State>((set, get) => ({
         : [update({ key, input: e.input, name: baseName(e.input), status: 'queued' }), ...s.queue],
     }));
     if (e.status === 'done' && e.generationId) {
-      void api['history.get']({ id: e.generationId }).then((item) => {
-        set((s) => ({
-          queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
-          selected: s.selected ?? item,
-          historyVersion: s.historyVersion + 1,
-        }));
-      });
+      void api['history.get']({ id: e.generationId }).then(
+        (item) => {
+          set((s) => ({
+            queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
+            selected: s.selected ?? item,
+            historyVersion: s.historyVersion + 1,
+          }));
+        },
+        (error: unknown) => get().notify('error', errorText(error)),
+      );
     }
   },
 

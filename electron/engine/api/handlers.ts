@@ -48,13 +48,24 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
     run.finished.then(
       (outcome) => {
+        runs.delete(run.batch.id);
         engine.host.setProgress(null);
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
         void account.afterBatch();
       },
-      () => engine.host.setProgress(null),
+      (error: unknown) => {
+        runs.delete(run.batch.id);
+        // A batch that stops on an error (not one item's failure) still ends: the UI leaves its
+        // "running" state and shows why.
+        engine.host.setProgress(null);
+        const { code, message, hint } = serializeError(error);
+        ctx.emit('batch.failed', {
+          batchId: run.batch.id,
+          error: { code, message, ...(hint ? { hint } : {}) },
+        });
+      },
     );
   };
 

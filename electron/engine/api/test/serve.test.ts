@@ -1,48 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../engine';
 import { startServe, type Serving } from '../../serve';
+import { ApiTestClient as Client, connect } from '../../testing/api-client';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
-
-/** A small API client over the real WebSocket, as the renderer uses it. */
-class Client {
-  private next = 1;
-  private readonly pending = new Map<
-    number,
-    (m: { result?: unknown; error?: { code: string; message: string } }) => void
-  >();
-  readonly events: { event: string; payload: Record<string, unknown> }[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as {
-        id?: number;
-        event?: string;
-        payload?: Record<string, unknown>;
-      };
-      if (m.event) this.events.push({ event: m.event, payload: m.payload ?? {} });
-      else if (typeof m.id === 'number') this.pending.get(m.id)?.(m as never);
-    });
-  }
-  call(method: string, params: unknown = {}) {
-    const id = this.next++;
-    return new Promise<{ result?: unknown; error?: { code: string; message: string } }>((resolve) => {
-      this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-}
-
-function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
 
 describe('atelier serve: loopback HTTP + WebSocket API', () => {
   const { dir, cleanup } = tempDir('atelier-serve-');
