@@ -11,6 +11,7 @@ import { loadAccountConfig } from './account/config';
 import { storeLedger } from './account/store-ledger';
 import { TokenGate, type WalletAccount } from './account/wallet';
 import { headlessHost, type Host } from './host';
+import { errorSinkFor, type ErrorSink } from './log/error-sink';
 import { DEFAULT_MAX_PIXELS } from './imaging/decode';
 import { defaultPipelineOptions } from './jobs/pipeline';
 import { JobQueue, type BatchRun } from './jobs/queue';
@@ -49,6 +50,8 @@ export interface EngineOptions {
    * token gate (anonymous: the daily free quota); 'none' records without charging (benchmarks, tools).
    */
   billing?: 'account' | 'none';
+  /** Where unexpected errors go (default: the profile's log file). Hosts pass the sink they made at start-up. */
+  log?: ErrorSink;
 }
 
 export class Engine {
@@ -57,6 +60,7 @@ export class Engine {
   private readonly concurrency: number | undefined;
   private readonly charges: ChargePort | undefined;
   private readonly locks: BatchLocks;
+  readonly log: ErrorSink;
 
   private constructor(
     readonly paths: ProfilePaths,
@@ -68,6 +72,7 @@ export class Engine {
     readonly maxPixels: number,
     options: EngineOptions,
   ) {
+    this.log = options.log ?? errorSinkFor(paths.logs);
     this.journal = new StoreJournal(store.batches);
     this.locks = new BatchLocks(paths.cache);
     this.concurrency = options.concurrency;
@@ -115,6 +120,11 @@ export class Engine {
       options.maxPixels ?? DEFAULT_MAX_PIXELS,
       options,
     );
+  }
+
+  /** The retention sweeper (hourly), its failures logged. Returns the function that stops it. */
+  startSweeper(intervalMs?: number): () => void {
+    return this.store.startSweeper(intervalMs, (error) => this.log.warn('retention sweep failed', error));
   }
 
   /** Validates `params` with the operation's schema and binds it to this engine's sessions and limits. */

@@ -14,6 +14,7 @@ import type { Engine } from './engine';
 import { createHandlers } from './api/handlers';
 import { attachApi, broadcast } from './api/ws-adapter';
 import { stageUpload } from './api/plan-batch';
+import { isUnexpected } from './log/error-sink';
 
 export interface ServeOptions {
   engine: Engine;
@@ -74,7 +75,10 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const hostOk = (req: IncomingMessage): boolean => allowedHosts.has(req.headers.host ?? '');
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => sendError(res, error));
+    handle(req, res).catch((error: unknown) => {
+      if (isUnexpected(error)) engine.log.unexpected(error, `serve ${req.method ?? ''} ${req.url ?? ''}`);
+      sendError(res, error);
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

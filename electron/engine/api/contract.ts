@@ -157,6 +157,8 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
 /** Every method: `'area.verb': { params, result }`. */
 export const methods = {
   'system.info': method(empty, systemInfoSchema),
+  /** Shows the profile's log folder (Electron: the file manager; serve/CLI: prints it) and returns its path. */
+  'system.openLogFolder': method(empty, z.object({ path: z.string() })),
   'files.expand': method(
     z
       .object({

@@ -3,6 +3,7 @@
  * adapters (Electron IPC in electron/main, WebSocket in serve.ts) call `dispatch`, which validates the
  * params against the contract before a handler runs and the result before it leaves.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { AtelierError, serializeError } from '../errors';
@@ -16,6 +17,7 @@ import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { toHistoryItem } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { isUnexpected, type ErrorSink } from '../log/error-sink';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -30,6 +32,9 @@ export interface ApiContext {
   /** Pushes an event to every connected UI. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
+
+/** Each table's engine log, where dispatch records unexpected errors (with stack) before answering. */
+const logs = new WeakMap<object, ErrorSink>();
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
@@ -53,7 +58,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
-        void account.afterBatch();
+        account.background(account.afterBatch(), 'account sync after a batch');
       },
       (error: unknown) => {
         runs.delete(run.batch.id);
@@ -78,7 +83,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     return run;
   };
 
-  return {
+  const table: HandlerTable = {
     'system.info': () => ({
       version: ctx.version,
       platform: process.platform,
@@ -107,6 +112,13 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         canvas: { ...preset.canvas },
       })),
     }),
+
+    'system.openLogFolder': () => {
+      const dir = engine.log.dir ?? engine.paths.logs;
+      mkdirSync(dir, { recursive: true });
+      engine.host.revealInFolder(dir);
+      return { path: dir };
+    },
 
     'files.expand': (p) => expandForApi(p.paths, p.recursive),
 
@@ -188,6 +200,8 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
   };
+  logs.set(table, engine.log);
+  return table;
 }
 
 /**
@@ -214,6 +228,8 @@ export async function dispatch(
     const result = await handler(parsed.data);
     return { ok: true, result: methods[name].result.parse(result) };
   } catch (error) {
+    const log = logs.get(table);
+    if (log && isUnexpected(error)) return { ok: false, error: log.unexpected(error, `API ${method}`) };
     return { ok: false, error: serializeError(error) };
   }
 }

@@ -26,6 +26,7 @@ export interface MethodExample {
 
 export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Record<string, MethodExample> = {
   'system.info': { params: {}, expect: 'ok' },
+  'system.openLogFolder': { params: {}, expect: 'ok' },
   'files.expand': { params: (c) => ({ paths: [c.folder] }), expect: 'ok' },
   'batch.start': {
     params: (c) => ({ operation: 'cutout', params: { format: 'png' }, inputs: [c.photo], outputDir: c.dir }),
