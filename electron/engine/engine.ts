@@ -34,6 +34,7 @@ import {
 import { openProfile, type ProfilePaths } from './profile';
 import { Store, type GenerationRow } from './store';
 import { regenerateGeneration } from './operations/regenerate';
+import { storedThreads } from './api/settings-facade';
 
 export { DEFAULT_MAX_PIXELS };
 
@@ -50,6 +51,13 @@ export interface EngineOptions {
    * token gate (anonymous: the daily free quota); 'none' records without charging (benchmarks, tools).
    */
   billing?: 'account' | 'none';
+  /**
+   * The onnxruntime sessions (default: created with the profile's Threads setting, read at start-up).
+   * A function so a host or test can decide from the registry and store the engine opened.
+   */
+  sessions?: (registry: ModelRegistry, store: Store) => ModelSessions;
+  /** Overrides the Threads setting for this engine (0 = all cores). */
+  threads?: number;
   /** Where unexpected errors go (default: the profile's log file). Hosts pass the sink they made at start-up. */
   log?: ErrorSink;
 }
@@ -108,8 +116,8 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const paths = openProfile(options.profileDir);
     const registry = new ModelRegistry(options.modelsDir ?? defaultModelsDir(), paths.customModels);
-    const sessions = new ModelSessions(registry);
     const store = Store.open(paths);
+    const sessions = (options.sessions ?? defaultSessions(options.threads))(registry, store);
     return new Engine(
       paths,
       registry,
@@ -242,4 +250,12 @@ export function accelerationFor(request: ProviderRequest): 'cpu' | 'gpu' {
   if (request === 'cpu') return 'cpu';
   const gpu = gpuProviderFor();
   return gpu && !providerUnavailableReason(gpu) ? 'gpu' : 'cpu';
+}
+
+/** Sessions with the Threads setting (or the explicit override) as onnxruntime's intra-op threads. */
+function defaultSessions(override: number | undefined) {
+  return (registry: ModelRegistry, store: Store): ModelSessions => {
+    const threads = override === undefined ? storedThreads(store) : override > 0 ? override : undefined;
+    return new ModelSessions(registry, threads ? { intraOpThreads: threads } : {});
+  };
 }
