@@ -22,6 +22,11 @@ export type ErrorCode =
   | 'NETWORK'
   | 'AUTH'
   | 'CANCELLED'
+  /** The item's original is not kept (privacy mode) or expired: it cannot be re-rendered or touched up. */
+  | 'ORIGINAL_UNAVAILABLE'
+  /** Another window saved the same item first (its revision moved on). */
+  | 'CONFLICT'
+  | 'NOT_IMPLEMENTED'
   | 'INTERNAL';
 
 /**
@@ -48,6 +53,10 @@ export const DEFAULT_HINTS: Record<ErrorCode, string> = {
   AUTH: 'sign in again under Account',
   CANCELLED: 'start it again when you are ready',
   INTERNAL: 'this is a bug: the details are in the log file (Settings ▸ Open log folder)',
+  ORIGINAL_UNAVAILABLE:
+    'the original photo is no longer kept (privacy mode or expiry); run it again from the file',
+  CONFLICT: 'it was changed elsewhere meanwhile; reload it and apply your change again',
+  NOT_IMPLEMENTED: 'this is not available in this version yet',
 };
 
 export class AtelierError extends Error {
