@@ -93,6 +93,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     ).json()) as { path: string };
     expect(good.path.startsWith(engine.paths.root)).toBe(true);
 
+    const totalBefore = ((await client.call('history.list', {})).result as { total: number }).total;
     const started = await client.call('batch.start', {
       operation: 'cutout',
       params: {},
@@ -122,7 +123,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
       items: { id: number; outputImageId: number }[];
       total: number;
     };
-    expect(page.total).toBe(1);
+    expect(page.total).toBe(totalBefore + 1);
     const image = await fetch(`${origin}/image/${page.items[0]!.outputImageId}`, { headers });
     expect(image.headers.get('content-type')).toBe('image/png');
     const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
@@ -133,7 +134,14 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
   });
 
   it('regenerates an item with new params, linked to its source, then deletes it', async () => {
-    const before = (await client.call('history.list', {})).result as { items: { id: number }[] };
+    // Its own source item, so this test runs alone (`-t regenerates`) or in any order.
+    const photo = path.join(dir, 'regen-source.jpg');
+    await sharp(fixturePhoto('car-1')).resize(240).jpeg().toFile(photo);
+    await engine.generate('cutout', {}, photo, path.join(dir, 'regen-out', 'regen-source.png'));
+    const before = (await client.call('history.list', {})).result as {
+      items: { id: number }[];
+      total: number;
+    };
     const source = before.items[0]!.id;
     const regenerated = await client.call('history.regenerate', { id: source, params: { edges: 'hard' } });
     expect(regenerated.error).toBeUndefined();
@@ -145,7 +153,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
       total: number;
       items: { versions: number }[];
     };
-    expect([list.total, list.items[0]?.versions]).toEqual([1, 1]);
+    expect([list.total, list.items[0]?.versions]).toEqual([before.total, 1]);
     const versions = (await client.call('history.versions', { id: source })).result as {
       items: { id: number }[];
     };
