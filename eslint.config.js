@@ -42,6 +42,12 @@ export default tseslint.config(
     files: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
+  // CommonJS on purpose: the stand-in for `electron` is loaded with `node --require` (main-smoke.test.ts).
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -11,6 +11,7 @@ import { loadAccountConfig } from './account/config';
 import { storeLedger } from './account/store-ledger';
 import { TokenGate, type WalletAccount } from './account/wallet';
 import { headlessHost, type Host } from './host';
+import { errorSinkFor, type ErrorSink } from './log/error-sink';
 import { DEFAULT_MAX_PIXELS } from './imaging/decode';
 import { defaultPipelineOptions } from './jobs/pipeline';
 import { JobQueue, type BatchRun } from './jobs/queue';
@@ -33,6 +34,7 @@ import {
 import { openProfile, type ProfilePaths } from './profile';
 import { Store, type GenerationRow } from './store';
 import { regenerateGeneration } from './operations/regenerate';
+import { storedThreads } from './api/settings-facade';
 import { Editor } from './operations/edit';
 
 export { DEFAULT_MAX_PIXELS };
@@ -50,6 +52,15 @@ export interface EngineOptions {
    * token gate (anonymous: the daily free quota); 'none' records without charging (benchmarks, tools).
    */
   billing?: 'account' | 'none';
+  /**
+   * The onnxruntime sessions (default: created with the profile's Threads setting, read at start-up).
+   * A function so a host or test can decide from the registry and store the engine opened.
+   */
+  sessions?: (registry: ModelRegistry, store: Store) => ModelSessions;
+  /** Overrides the Threads setting for this engine (0 = all cores). */
+  threads?: number;
+  /** Where unexpected errors go (default: the profile's log file). Hosts pass the sink they made at start-up. */
+  log?: ErrorSink;
 }
 
 export class Engine {
@@ -60,6 +71,7 @@ export class Engine {
   private readonly concurrency: number | undefined;
   private readonly charges: ChargePort | undefined;
   private readonly locks: BatchLocks;
+  readonly log: ErrorSink;
 
   private constructor(
     readonly paths: ProfilePaths,
@@ -71,6 +83,7 @@ export class Engine {
     readonly maxPixels: number,
     options: EngineOptions,
   ) {
+    this.log = options.log ?? errorSinkFor(paths.logs);
     this.journal = new StoreJournal(store.batches);
     this.locks = new BatchLocks(paths.cache);
     this.concurrency = options.concurrency;
@@ -107,8 +120,8 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const paths = openProfile(options.profileDir);
     const registry = new ModelRegistry(options.modelsDir ?? defaultModelsDir(), paths.customModels);
-    const sessions = new ModelSessions(registry);
     const store = Store.open(paths);
+    const sessions = (options.sessions ?? defaultSessions(options.threads))(registry, store);
     return new Engine(
       paths,
       registry,
@@ -119,6 +132,11 @@ export class Engine {
       options.maxPixels ?? DEFAULT_MAX_PIXELS,
       options,
     );
+  }
+
+  /** The retention sweeper (hourly), its failures logged. Returns the function that stops it. */
+  startSweeper(intervalMs?: number): () => void {
+    return this.store.startSweeper(intervalMs, (error) => this.log.warn('retention sweep failed', error));
   }
 
   /** Validates `params` with the operation's schema and binds it to this engine's sessions and limits. */
@@ -244,4 +262,12 @@ export function accelerationFor(request: ProviderRequest): 'cpu' | 'gpu' {
   if (request === 'cpu') return 'cpu';
   const gpu = gpuProviderFor();
   return gpu && !providerUnavailableReason(gpu) ? 'gpu' : 'cpu';
+}
+
+/** Sessions with the Threads setting (or the explicit override) as onnxruntime's intra-op threads. */
+function defaultSessions(override: number | undefined) {
+  return (registry: ModelRegistry, store: Store): ModelSessions => {
+    const threads = override === undefined ? storedThreads(store) : override > 0 ? override : undefined;
+    return new ModelSessions(registry, threads ? { intraOpThreads: threads } : {});
+  };
 }

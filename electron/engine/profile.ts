@@ -26,6 +26,8 @@ export interface ProfilePaths {
   customModels: string;
   cache: string;
   settings: string;
+  /** The rotated, redacted log files (log/log-file.ts). */
+  logs: string;
 }
 
 /**
@@ -64,5 +66,6 @@ export function profilePaths(dir: string): ProfilePaths {
     customModels: path.join(dir, 'models'),
     cache: path.join(dir, 'cache'),
     settings: path.join(dir, 'settings.json'),
+    logs: path.join(dir, 'logs'),
   };
 }

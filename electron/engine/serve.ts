@@ -23,6 +23,7 @@ import { FilesFacade } from './api/files-facade';
 import { SettingsFacade } from './api/settings-facade';
 import { Staging } from './api/staging';
 import { API_SUBPROTOCOL, imageGrant, imageGrantValid, presentedToken, sameSecret } from './serve-auth';
+import { isUnexpected } from './log/error-sink';
 
 export interface ServeOptions {
   engine: Engine;
@@ -86,7 +87,10 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const hostOk = (req: IncomingMessage): boolean => allowedHosts.has(req.headers.host ?? '');
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => sendError(res, error));
+    handle(req, res).catch((error: unknown) => {
+      if (isUnexpected(error)) engine.log.unexpected(error, `serve ${req.method ?? ''} ${req.url ?? ''}`);
+      sendError(res, error);
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -3,6 +3,7 @@
  * table `atelier serve` uses), with the sender checked on every call. Events go to every window.
  */
 import { BrowserWindow, ipcMain } from 'electron';
+import type { EventName, EventPayload } from '../engine/api/contract';
 import { dispatch, type HandlerTable } from '../engine/api/handlers';
 import { isTrustedSender } from './policy';
 
@@ -15,7 +16,7 @@ export function registerIpc(table: HandlerTable): void {
   });
 }
 
-export function broadcastEvent(name: string, payload: unknown): void {
+export function broadcastEvent<E extends EventName>(name: E, payload: EventPayload<E>): void {
   for (const window of BrowserWindow.getAllWindows()) {
     if (!window.isDestroyed()) window.webContents.send('atelier:event', name, payload);
   }

@@ -3,12 +3,14 @@
  * Everything substantial lives in the engine (plain Node, shared with the CLI and `atelier serve`);
  * this file only wires Electron to it.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, Menu } from 'electron';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { Engine } from '../engine/engine';
 import { createHandlers } from '../engine/api/handlers';
 import { loadAccountConfig } from '../engine/account/config';
-import { resolveProfileDir } from '../engine/profile';
+import { profilePaths, resolveProfileDir } from '../engine/profile';
+import { errorSinkFor, handleProcessErrors } from '../engine/log/error-sink';
 import { electronHost } from './host';
 import { broadcastEvent, registerIpc } from './ipc';
 import { buildMenu } from './menu';
@@ -18,16 +20,34 @@ import { hardenSessions, hardenWebContents } from './security';
 import { loadWindowBounds, trackWindowBounds } from './window-state';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp|avif|tiff?|gif|heic)$/i;
+/** Command-line arguments that name something to open: an image, or a folder (expanded by the UI). */
+const openable = (args: string[]) =>
+  args.filter(
+    (a) =>
+      !a.startsWith('-') && (IMAGE_FILE.test(a) || statSync(a, { throwIfNoEntry: false })?.isDirectory()),
+  );
+
+// The profile's log: start-up failures, uncaught errors and unhandled rejections all end up there.
+const log = errorSinkFor(profilePaths(resolveProfileDir()).logs);
+
+/** Something went wrong that leaves the app unusable: log it, tell the person, exit (releasing the lock). */
+function fatal(error: unknown, where: string, title = 'Atelier could not start'): void {
+  const shown = log.unexpected(error, where);
+  const details = log.dir ? `Details are in the log folder: ${log.dir}` : '';
+  dialog.showErrorBox(title, [shown.message, shown.hint, details].filter(Boolean).join('\n\n'));
+  app.exit(1);
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  handleProcessErrors(log, (e) => fatal(e, 'uncaught exception', 'Atelier hit an unexpected error'));
   registerSchemePrivileges();
-  void start();
+  start().catch((error: unknown) => fatal(error, 'start-up'));
 }
 
 async function start(): Promise<void> {
-  const pendingFiles: string[] = process.argv.slice(1).filter((a) => IMAGE_FILE.test(a));
+  const pendingFiles: string[] = openable(process.argv.slice(app.isPackaged ? 1 : 2));
   // macOS: files dropped on the dock icon or opened with the app.
   app.on('open-file', (event, file) => {
     event.preventDefault();
@@ -42,13 +62,13 @@ async function start(): Promise<void> {
   let licenseServer: string | undefined;
   const host = electronHost(() => licenseServer);
   const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
-  const engine = await Engine.open({ profileDir, modelsDir: path.join(resources, 'models'), host });
+  const engine = await Engine.open({ profileDir, modelsDir: path.join(resources, 'models'), host, log });
   try {
     licenseServer = loadAccountConfig(engine.paths).serverUrl;
   } catch {
     licenseServer = undefined; // anonymous use only; the account panel says why
   }
-  const stopSweeper = engine.store.startSweeper();
+  const stopSweeper = engine.startSweeper();
   registerIpc(createHandlers({ engine, version: app.getVersion(), emit: broadcastEvent }));
   handleAtelierProtocol(engine, path.join(app.getAppPath(), 'dist', 'renderer'));
 
@@ -62,7 +82,7 @@ async function start(): Promise<void> {
   window.webContents.on('did-finish-load', flushFiles);
 
   app.on('second-instance', (_event, argv) => {
-    pendingFiles.push(...argv.slice(1).filter((a) => IMAGE_FILE.test(a)));
+    pendingFiles.push(...openable(argv.slice(app.isPackaged ? 1 : 2)));
     if (window.isMinimized()) window.restore();
     window.focus();
     flushFiles();
@@ -70,7 +90,7 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     stopSweeper();
-    void engine.close();
+    engine.close().catch((error: unknown) => log.warn('closing the engine failed', error));
   });
 }
 
@@ -94,6 +114,6 @@ function createWindow(profileDir: string, licenseServer: () => string | undefine
   hardenWebContents(window.webContents, licenseServer);
   trackWindowBounds(window, profileDir);
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  window.loadURL(`${APP_ORIGIN}/index.html`).catch((error: unknown) => fatal(error, 'loading the window'));
   return window;
 }

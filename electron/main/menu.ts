@@ -1,7 +1,8 @@
 /** Application menu with the usual shortcuts; commands that belong to the UI are sent to it as events. */
 import { Menu, app, type MenuItemConstructorOptions } from 'electron';
+import type { AppCommand } from '../engine/api/contract';
 
-export function buildMenu(send: (command: string) => void): Menu {
+export function buildMenu(send: (command: AppCommand) => void): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
+import { useAppEvents } from './app-events';
 import { Account } from './components/Account';
 import { DropZone } from './components/DropZone';
 import { History } from './components/History';
@@ -66,6 +67,7 @@ export function App() {
   const view = useStore((s) => s.view);
   const notice = useStore((s) => s.notice);
   const settings = useStore((s) => s.settings);
+  useAppEvents();
 
   useEffect(() => {
     const store = useStore.getState();

@@ -302,9 +302,14 @@ export const useStore = create<State>((set, get) => {
       if (paths.length) await get().startBatch(paths);
     },
 
-    async startBatch(inputs, options = {}) {
+    async startBatch(paths, options = {}) {
       const { operation, params } = get();
       try {
+        // Dropped or opened folders become their image files first, so each file has its own queue row.
+        const { files: inputs, rejected } = await api['files.expand']({ paths, recursive: true });
+        if (rejected.length)
+          get().notify('error', rejected.map((r) => `${baseName(r.path)}: ${r.message}`).join('; '));
+        if (inputs.length === 0) return;
         const estimate = await api['batch.estimate']({
           operation,
           params: params[operation],
@@ -409,14 +414,17 @@ export const useStore = create<State>((set, get) => {
       }));
       if (stoppedByGate) markStopped(e.batchId, 'out-of-tokens');
       if (e.status === 'done' && e.generationId) {
-        void api['history.get']({ id: e.generationId }).then((item) => {
-          set((s) => ({
-            queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
-            selected: s.selected ?? item,
-            selectedItemId: s.selectedItemId ?? rootOf(item),
-            historyVersion: s.historyVersion + 1,
-          }));
-        });
+        void api['history.get']({ id: e.generationId }).then(
+          (item) => {
+            set((s) => ({
+              queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
+              selected: s.selected ?? item,
+              selectedItemId: s.selectedItemId ?? rootOf(item),
+              historyVersion: s.historyVersion + 1,
+            }));
+          },
+          (error: unknown) => get().notify('error', errorText(error)),
+        );
       }
     },
 

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import type { Db } from './db';
 import { accountFromHeader } from './auth-guard';
+import { redactPaths } from './redaction';
 import { HttpError } from './http-error';
 import { authRoutes } from './routes/auth';
 import { oauthRoutes } from './routes/oauth';
@@ -38,7 +39,7 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
     logger: logger
       ? {
           level: process.env.LOG_LEVEL ?? 'info',
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["atelier-signature"]'],
+          redact: redactPaths(),
           ...(logStream ? { stream: logStream } : {}),
         }
       : false,

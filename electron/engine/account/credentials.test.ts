@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { skipUnlessCI } from '../testing/ci';
 import { KeytarCredentialStore, keychainService } from './credentials';
 
 async function secretServiceProblem(): Promise<string | null> {
@@ -22,8 +23,7 @@ async function secretServiceProblem(): Promise<string | null> {
 }
 
 const problem = await secretServiceProblem();
-if (problem && process.env.CI) throw new Error(`keychain tests cannot run in CI: ${problem}`);
-if (problem) console.warn(`[skip] keychain tests: ${problem}`);
+skipUnlessCI(problem, 'keychain tests');
 
 describe.skipIf(problem !== null)('KeytarCredentialStore (real keychain)', () => {
   const service = keychainService(`http://127.0.0.1:${40000 + Math.floor(Math.random() * 10000)}`);

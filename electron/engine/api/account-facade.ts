@@ -44,7 +44,9 @@ export class AccountFacade {
     });
     // The loop rests while anonymous; its timer is unref'd, so it never keeps a host alive.
     this.loop = this.service.syncLoop({
-      onStatus: (status) => status.state !== 'syncing' && void this.changed(),
+      onStatus: (status) => {
+        if (status.state !== 'syncing') this.background(this.changed(), 'account status after a sync');
+      },
     });
     this.loop.start();
     return { service: this.service, config: this.config };
@@ -112,7 +114,7 @@ export class AccountFacade {
 
   async signIn(keepHistory: boolean): Promise<AccountStatus> {
     await this.require().login({ keepHistory });
-    void this.loop?.kick();
+    if (this.loop) this.background(this.loop.kick(), 'sync after sign-in');
     return this.changed();
   }
 
@@ -182,6 +184,11 @@ export class AccountFacade {
   /** Loads the config and starts the sync loop at host start-up rather than at the first call. */
   start(): void {
     this.configured();
+  }
+
+  /** Work nobody awaits: its failure goes to the log instead of becoming an unhandled rejection. */
+  background(work: Promise<unknown>, what: string): void {
+    work.catch((error: unknown) => this.engine.log.warn(`${what} failed`, error));
   }
 
   stop(): void {

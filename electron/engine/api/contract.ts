@@ -230,6 +230,8 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
 /** Every method: `'area.verb': { params, result }`. */
 export const methods = {
   'system.info': method(empty, systemInfoSchema),
+  /** Shows the profile's log folder (Electron: the file manager; serve/CLI: prints it) and returns its path. */
+  'system.openLogFolder': method(empty, z.object({ path: z.string() })),
   'files.expand': method(
     z
       .object({
@@ -408,11 +410,33 @@ export type MethodName = keyof typeof methods;
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type MethodResult<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;
 
-/** Events the engine pushes to the UI. */
+/** The application menu's commands (electron/main/menu.ts), delivered to the UI as `app.command`. */
+export const APP_COMMANDS = [
+  'open',
+  'export-history',
+  'go:studio',
+  'go:history',
+  'go:account',
+  'go:settings',
+] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
+/**
+ * Events pushed to the UI: by the engine (batch, account) and by the host (menu commands, files opened
+ * with the app, dropped on the dock or passed to a second instance). scripts/contract-coverage.test.ts
+ * fails for an event nobody subscribes to in renderer/src.
+ */
 export const events = {
   'batch.item': batchItemEventSchema,
   'batch.progress': batchProgressSchema,
+  /** A batch that stopped on an error (not an item's failure): the UI ends its "running" state with it. */
+  'batch.failed': z.object({
+    batchId: z.string(),
+    error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }),
+  }),
   'account.changed': accountStatusSchema,
+  'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
+  'app.openFiles': z.object({ paths: z.array(z.string()).min(1) }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -3,6 +3,7 @@
  * adapters (Electron IPC in electron/main, WebSocket in serve.ts) call `dispatch`, which validates the
  * params against the contract before a handler runs and the result before it leaves.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { AtelierError, serializeError } from '../errors';
@@ -19,6 +20,7 @@ import { SettingsFacade } from './settings-facade';
 import { FilesFacade } from './files-facade';
 import { estimateBatch } from './estimate';
 import { Staging } from './staging';
+import { isUnexpected, type ErrorSink } from '../log/error-sink';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -37,6 +39,9 @@ export interface ApiContext {
   /** Where the host stages browser uploads (serve); every host sweeps the profile's staging at start-up. */
   staging?: Staging;
 }
+
+/** Each table's engine log, where dispatch records unexpected errors (with stack) before answering. */
+const logs = new WeakMap<object, ErrorSink>();
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
@@ -78,15 +83,24 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       (outcome) => {
         // Finished or cancelled: uploads of items that never ran go too (a resume reports them missing).
         releaseBatch(run.batch.id);
+        runs.delete(run.batch.id);
         engine.host.setProgress(null);
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
-        void account.afterBatch();
+        account.background(account.afterBatch(), 'account sync after a batch');
       },
-      () => {
+      (error: unknown) => {
+        runs.delete(run.batch.id);
         releaseBatch(run.batch.id);
+        // A batch that stops on an error (not one item's failure) still ends: the UI leaves its
+        // "running" state and shows why.
         engine.host.setProgress(null);
+        const { code, message, hint } = serializeError(error);
+        ctx.emit('batch.failed', {
+          batchId: run.batch.id,
+          error: { code, message, ...(hint ? { hint } : {}) },
+        });
       },
     );
   };
@@ -100,7 +114,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     return run;
   };
 
-  return {
+  const table: HandlerTable = {
     'system.info': () => ({
       version: ctx.version,
       platform: process.platform,
@@ -130,6 +144,13 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         canvas: { ...preset.canvas },
       })),
     }),
+
+    'system.openLogFolder': () => {
+      const dir = engine.log.dir ?? engine.paths.logs;
+      mkdirSync(dir, { recursive: true });
+      engine.host.revealInFolder(dir);
+      return { path: dir };
+    },
 
     'files.expand': (p) => expandForApi(p.paths, p.recursive),
 
@@ -248,6 +269,8 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.exportItems': (p) => files.exportItems(p),
     'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
+  logs.set(table, engine.log);
+  return table;
 }
 
 /**
@@ -274,6 +297,8 @@ export async function dispatch(
     const result = await handler(parsed.data);
     return { ok: true, result: methods[name].result.parse(result) };
   } catch (error) {
+    const log = logs.get(table);
+    if (log && isUnexpected(error)) return { ok: false, error: log.unexpected(error, `API ${method}`) };
     return { ok: false, error: serializeError(error) };
   }
 }

@@ -6,9 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine';
 import { assertOutsideProfile } from '../store/export';
+import type { Store } from '../store';
 import type { Settings } from './contract';
 
 const KEY = 'ui.settings';
+
+/** The Threads setting as onnxruntime's intra-op thread count (0 or unset = onnxruntime's default: all cores). */
+export function storedThreads(store: Store): number | undefined {
+  const threads = ((store.getSetting(KEY) ?? {}) as Partial<Settings>).threads;
+  return typeof threads === 'number' && threads > 0 ? threads : undefined;
+}
 
 export function defaultOutputDir(env = process.env): string {
   return env.ATELIER_OUTPUT_DIR

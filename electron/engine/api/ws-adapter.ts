@@ -5,6 +5,7 @@
  */
 import type { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import type { EventName, EventPayload } from './contract';
 import { dispatch, type HandlerTable } from './handlers';
 
 const requestSchema = z.object({
@@ -35,7 +36,11 @@ export function attachApi(wss: WebSocketServer, table: HandlerTable): void {
   });
 }
 
-export function broadcast(wss: WebSocketServer, event: string, payload: unknown): void {
+export function broadcast<E extends EventName>(
+  wss: WebSocketServer,
+  event: E,
+  payload: EventPayload<E>,
+): void {
   const frame = JSON.stringify({ event, payload });
   for (const client of wss.clients) {
     if (client.readyState === client.OPEN) client.send(frame);

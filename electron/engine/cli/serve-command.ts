@@ -73,7 +73,7 @@ const command: CommandModule = {
       provider: provider as 'auto' | 'cpu' | 'gpu',
       host: serveHost(!values['no-browser'] && !process.env.ATELIER_NO_BROWSER),
     });
-    const stopSweeper = engine.store.startSweeper();
+    const stopSweeper = engine.startSweeper();
     const here = path.dirname(fileURLToPath(import.meta.url));
     const serving = await startServe({
       engine,

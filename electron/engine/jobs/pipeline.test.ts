@@ -80,13 +80,19 @@ describe('Pipeline', () => {
       finishedCount += 1;
       if (finishedCount === 2) pipeline.gate.close();
     });
-    await sleep(150);
+    // Wait (on the operation's own log, not a fixed time) for the items already past the gate into
+    // inference to finish; decoded ones wait at the gate in front of inference.
+    const count = (prefix: string) => stats.log.filter((l) => l.startsWith(prefix)).length;
+    await expect.poll(() => count('process:') === count('encoded:') && finishedCount >= 2).toBe(true);
     const whilePaused = finishedCount;
-    await sleep(200);
-    // At most the items already past the gate finish while paused.
-    expect(finishedCount - whilePaused).toBeLessThanOrEqual(2);
+    const inferredWhilePaused = count('process:');
+    // The one window that has to be time: showing nothing new starts inference while the gate is closed.
+    await sleep(100);
+    expect(finishedCount).toBe(whilePaused);
+    expect(count('process:')).toBe(inferredWhilePaused);
     pipeline.gate.open();
-    await sleep(60);
+    // Cancel once the pipeline has demonstrably moved again.
+    await expect.poll(() => finishedCount).toBeGreaterThan(whilePaused);
     pipeline.cancel();
     const results = await run;
     const done = results.filter((r) => r.status === 'done').length;

@@ -110,6 +110,12 @@ describe('JobQueue', () => {
     const run = queue.start(s.spec);
     const seen: BatchProgress[] = [];
     run.on('progress', (p) => seen.push(p));
+    const inferring = new Set<string>();
+    const ended = new Set<string>();
+    run.on('item', (e) => {
+      if (e.stage === 'process' || e.stage === 'encode') inferring.add(e.itemId);
+      if (e.stage === 'finished') ended.add(e.itemId);
+    });
     const pausedNow = new Promise<void>((resolve) =>
       run.on('item', (e) => {
         if (e.stage === 'finished' && run.progress.done === 2) {
@@ -119,12 +125,16 @@ describe('JobQueue', () => {
       }),
     );
     await pausedNow;
-    await sleep(150); // items already past the gate may still finish
+    // Items already past the gate into inference still finish: wait on their events, not a fixed time.
+    await expect.poll(() => [...inferring].every((id) => ended.has(id))).toBe(true);
     const paused = run.progress;
+    const inferredWhilePaused = inferring.size;
     expect(paused.paused).toBe(true);
     expect(store.batches.getBatch(run.batch.id).status).toBe('paused');
-    await sleep(200);
+    // The one window that has to be time: showing no new item starts inference while paused.
+    await sleep(100);
     expect(run.progress.done).toBe(paused.done);
+    expect(inferring.size).toBe(inferredWhilePaused);
     run.resume();
     const outcome = await run.finished;
     expect(outcome.progress).toMatchObject({ total: 8, done: 8, failed: 0, fraction: 1 });

@@ -43,7 +43,8 @@ export class ModelSessions {
 
   constructor(
     private readonly registry: ModelRegistry,
-    private readonly options: SessionOptions = {},
+    /** What every session is created with (read by tests and the settings page's "applies after restart"). */
+    readonly options: SessionOptions = {},
   ) {}
 
   load(id: string, request: ProviderRequest = 'auto'): Promise<LoadedModel> {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipUnlessCI } from '../testing/ci';
 import type { RawImage } from '../imaging/raw';
 import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
@@ -37,10 +38,13 @@ describe('tiled styling has no seams', () => {
   }
 
   it('fns-mosaic (720² tiles, batched) on a gradient 1000×300 image', async (ctx) => {
-    if (!registry.isInstalled('fns-mosaic')) {
-      console.log('skipped: fns-mosaic is not installed (npm run models -- --dev)');
+    if (
+      skipUnlessCI(
+        registry.isInstalled('fns-mosaic') ? null : 'fns-mosaic is not installed (npm run models -- --dev)',
+        'fns-mosaic seams',
+      )
+    )
       ctx.skip();
-    }
     const img = gradientImage(1000, 300);
     const result = await stylizeImage(img, { model: 'fns-mosaic', processingSize: 1000 }, sessions);
     expect(result.tiles).toBe(2);

@@ -1,4 +1,4 @@
-import { api } from '../api/client';
+import { api, errorText } from '../api/client';
 import { useStore } from '../store';
 
 /** The pickers list what system.info lists, which follows the developer setting: refetch it. */
@@ -50,6 +50,21 @@ export function Settings() {
             onChange={(e) => void save({ threads: Number(e.target.value) })}
           />
         </label>
+      </section>
+      <section className="card">
+        <h2>Troubleshooting</h2>
+        <button
+          className="button"
+          data-testid="open-log-folder"
+          onClick={() =>
+            void api['system.openLogFolder']({}).then(
+              (r) => useStore.getState().notify('info', `Log folder: ${r.path}`),
+              (error: unknown) => useStore.getState().notify('error', errorText(error)),
+            )
+          }
+        >
+          Open log folder
+        </button>
       </section>
       <section className="card">
         <h2>Output</h2>

@@ -2,48 +2,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { request } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../engine';
 import { startServe, type Serving } from '../../serve';
+import { ApiTestClient as Client, connect } from '../../testing/api-client';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
-
-/** A small API client over the real WebSocket, as the renderer uses it. */
-class Client {
-  private next = 1;
-  private readonly pending = new Map<
-    number,
-    (m: { result?: unknown; error?: { code: string; message: string } }) => void
-  >();
-  readonly events: { event: string; payload: Record<string, unknown> }[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as {
-        id?: number;
-        event?: string;
-        payload?: Record<string, unknown>;
-      };
-      if (m.event) this.events.push({ event: m.event, payload: m.payload ?? {} });
-      else if (typeof m.id === 'number') this.pending.get(m.id)?.(m as never);
-    });
-  }
-  call(method: string, params: unknown = {}) {
-    const id = this.next++;
-    return new Promise<{ result?: unknown; error?: { code: string; message: string } }>((resolve) => {
-      this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-}
-
-function connect(url: string, headers: Record<string, string>, protocols: string[] = []): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
 
 describe('atelier serve: loopback HTTP + WebSocket API', () => {
   const { dir, cleanup } = tempDir('atelier-serve-');
@@ -165,6 +128,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     ).json()) as { path: string };
     expect(good.path.startsWith(engine.paths.root)).toBe(true);
 
+    const totalBefore = ((await client.call('history.list', {})).result as { total: number }).total;
     const started = await client.call('batch.start', {
       operation: 'cutout',
       params: {},
@@ -194,7 +158,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
       items: { id: number; outputImageId: number }[];
       total: number;
     };
-    expect(page.total).toBe(1);
+    expect(page.total).toBe(totalBefore + 1);
     const image = await fetch(`${origin}/image/${page.items[0]!.outputImageId}`, { headers });
     expect(image.headers.get('content-type')).toBe('image/png');
     const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
@@ -210,7 +174,14 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
   });
 
   it('regenerates an item with new params, linked to its source, then deletes it', async () => {
-    const before = (await client.call('history.list', {})).result as { items: { id: number }[] };
+    // Its own source item, so this test runs alone (`-t regenerates`) or in any order.
+    const photo = path.join(dir, 'regen-source.jpg');
+    await sharp(fixturePhoto('car-1')).resize(240).jpeg().toFile(photo);
+    await engine.generate('cutout', {}, photo, path.join(dir, 'regen-out', 'regen-source.png'));
+    const before = (await client.call('history.list', {})).result as {
+      items: { id: number }[];
+      total: number;
+    };
     const source = before.items[0]!.id;
     const regenerated = await client.call('history.regenerate', { id: source, params: { edges: 'hard' } });
     expect(regenerated.error).toBeUndefined();
@@ -222,7 +193,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
       total: number;
       items: { versions: number }[];
     };
-    expect([list.total, list.items[0]?.versions]).toEqual([1, 1]);
+    expect([list.total, list.items[0]?.versions]).toEqual([before.total, 1]);
     const versions = (await client.call('history.versions', { id: source })).result as {
       items: { id: number }[];
     };
