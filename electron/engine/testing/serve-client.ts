@@ -31,7 +31,7 @@ export class WsClient {
   static connect(origin: string, token: string): Promise<WsClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, {
-        headers: { Origin: origin, Cookie: `atelier_token=${token}` },
+        headers: { Origin: origin, Authorization: `Bearer ${token}` },
       });
       ws.once('open', () => resolve(new WsClient(ws, origin, token)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -55,7 +55,7 @@ export class WsClient {
   }
 
   get headers(): Record<string, string> {
-    return { Cookie: `atelier_token=${this.token}`, Origin: this.origin };
+    return { Authorization: `Bearer ${this.token}`, Origin: this.origin };
   }
 
   /** POST /upload, as the browser UI does for a dropped file; returns the staged path. */

@@ -39,13 +39,14 @@ describe('the contract is covered', () => {
     await sharp(fixturePhoto('car-1')).resize(320).jpeg().toFile(photo);
     writeFileSync(path.join(folder, 'notes.txt'), 'not an image');
     const out = path.join(dir, 'out');
+    mkdirSync(out); // the API creates only the Settings output folder (finding 3)
     engine = await Engine.open({ profileDir: path.join(dir, 'profile'), provider: 'cpu', billing: 'none' });
     serving = await startServe({ engine, rendererDir: renderer, version: 'test' });
     const origin = serving.url.replace(/\/$/, '');
     client = new ApiTestClient(
       await connect(`${origin.replace('http', 'ws')}/api`, {
         Origin: origin,
-        Cookie: `atelier_token=${serving.token}`,
+        Authorization: `Bearer ${serving.token}`,
       }),
     );
     // A finished generation, for the rows that need a real history item.

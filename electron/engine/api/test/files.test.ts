@@ -163,7 +163,7 @@ describe('files out: save, save as, downloads, export, display size', () => {
 
   it('in a browser (serve) Save and export answer download URLs served with the token', async () => {
     const origin = serving.url.replace(/\/$/, '');
-    const auth = { Cookie: `atelier_token=${serving.token}` };
+    const auth = { Authorization: `Bearer ${serving.token}` };
     const row = serveEngine.store.history({}).items[0]!;
     const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, { headers: { ...auth, Origin: origin } });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

@@ -54,6 +54,17 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'account.signOut': { params: {}, expect: 'USAGE' },
   'account.buy': { params: { packId: 'small' }, expect: 'USAGE' },
   'account.packs': { params: {}, expect: 'USAGE' },
+  // Deleting the test's account would take the seed item with it: an unconfirmed call is refused.
+  'account.delete': { params: { confirm: false }, expect: 'USAGE' },
+  'files.saveAs': {
+    params: (c) => ({ generationId: c.generationId, suggestedName: 'saved.png', path: `${c.dir}/saved.png` }),
+    expect: 'ok',
+  },
+  // The file files.saveAs just wrote: only files Atelier wrote can be shown.
+  'files.reveal': { params: (c) => ({ path: `${c.dir}/saved.png` }), expect: 'ok' },
+  'files.pickFolder': { params: {}, expect: 'ok' },
+  'history.exportItems': { params: (c) => ({ ids: [c.generationId] }), expect: 'ok' },
+  'batch.estimate': { params: { operation: 'cutout', params: {}, count: 2 }, expect: 'ok' },
   'settings.get': { params: {}, expect: 'ok' },
   'settings.set': { params: { retentionDays: 5 }, expect: 'ok' },
 };
