@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelRegistry, defaultModelsDir, sha256File } from '../electron/engine/models/registry';
+import { modelFileProblem } from '../electron/engine/models/checksum';
+import { ModelRegistry, defaultModelsDir } from '../electron/engine/models/registry';
 import type { ModelEntry } from '../electron/engine/models/manifest';
 import { AtelierError } from '../electron/engine/errors';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -44,13 +45,7 @@ try {
   process.exit(1);
 }
 
-async function verify(file: string, entry: ModelEntry): Promise<string | undefined> {
-  const size = (await stat(file)).size;
-  if (size !== entry.bytes) return `has ${size} bytes, expected ${entry.bytes}`;
-  const digest = await sha256File(file);
-  if (digest !== entry.sha256) return `sha256 ${digest} does not match the manifest's ${entry.sha256}`;
-  return undefined;
-}
+const verify = (file: string, entry: ModelEntry) => modelFileProblem(file, entry);
 
 async function fetchOne(entry: ModelEntry): Promise<void> {
   const target = path.join(modelsDir, entry.file);
