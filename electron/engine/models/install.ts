@@ -8,7 +8,7 @@
  * the registry could load. `<file>.lock` keeps two installs of one model (two windows, app and CLI)
  * from writing the same file.
  */
-import { createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AtelierError } from '../errors';
@@ -151,12 +151,7 @@ function isAlive(pid: number): boolean {
 }
 
 function rmLock(lock: string): void {
-  try {
-    writeFileSync(lock, ''); // truncate first: a reader never sees a half-removed lock as ours
-  } catch {
-    /* gone already */
-  }
-  void rm(lock, { force: true });
+  rmSync(lock, { force: true });
 }
 
 function writeError(error: unknown, id: string, file: string): AtelierError {
