@@ -4,7 +4,7 @@
  * each model's upstream URL. By default the bundled models; --dev adds the development-only
  * (non-commercial) ones that tests use; ids pick models explicitly.
  */
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { createWriteStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,7 +74,9 @@ async function fetchOne(entry: ModelEntry): Promise<void> {
     );
   }
   await rename(temp, target);
-  console.log(`✓ ${entry.id} → models/${entry.file} (${(entry.bytes / 1e6).toFixed(1)} MB, sha256 verified)`);
+  console.log(
+    `✓ ${entry.id} → models/${entry.file} (${((entry.bytes ?? 0) / 1e6).toFixed(1)} MB, ${entry.sha256 ? 'sha256' : 'md5'} verified)`,
+  );
 }
 
 let failed = 0;

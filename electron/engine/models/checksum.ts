@@ -21,7 +21,7 @@ export function digestFile(file: string, algorithm: 'sha256' | 'md5'): Promise<s
 /** What is wrong with `file` as `entry`'s weights, in words; undefined when it checks out. */
 export async function modelFileProblem(file: string, entry: ModelEntry): Promise<string | undefined> {
   const size = (await stat(file)).size;
-  if (size !== entry.bytes) return `has ${size} bytes, expected ${entry.bytes}`;
+  if (entry.bytes !== null && size !== entry.bytes) return `has ${size} bytes, expected ${entry.bytes}`;
   if (entry.sha256) {
     const digest = await digestFile(file, 'sha256');
     if (digest !== entry.sha256) return `fails its sha256 check (${digest}, expected ${entry.sha256})`;

@@ -20,6 +20,7 @@ export interface InstallOptions {
   /** Base URL of a mirror holding the files as laid out by `mirrorPath` (else the upstream URL). */
   mirror?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Bytes so far and in all (0 when neither the manifest nor the server says). */
   onProgress?: ((received: number, total: number) => void) | undefined;
   /** An attempt that receives no byte for this long stops and resumes. Default 30 s. */
   stallMs?: number;
@@ -208,7 +209,7 @@ async function download(entry: ModelEntry, url: string, partial: string, options
 
 async function downloadOnce(entry: ModelEntry, url: string, partial: string, options: InstallOptions) {
   let offset = existsSync(partial) ? statSync(partial).size : 0;
-  if (offset > entry.bytes) {
+  if (entry.bytes !== null && offset > entry.bytes) {
     await rm(partial, { force: true });
     offset = 0;
   }
@@ -261,15 +262,17 @@ async function downloadOnce(entry: ModelEntry, url: string, partial: string, opt
     const resumed = response.status === 206 && offset > 0;
     const start = resumed ? offset : 0;
     const length = Number(response.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(length) && start + length !== entry.bytes) {
+    // Where the manifest does not know the size, the server's word is the limit (the digest still decides).
+    const expected = entry.bytes ?? (Number.isFinite(length) ? start + length : null);
+    if (Number.isFinite(length) && start + length !== expected) {
       await response.body.cancel();
       throw new AtelierError(
         'MODEL_CORRUPT',
-        `Download of model "${entry.id}" from ${url} offers ${start + length} bytes, the manifest expects ${entry.bytes}; nothing was installed`,
+        `Download of model "${entry.id}" from ${url} offers ${start + length} bytes, the manifest expects ${expected}; nothing was installed`,
         { hint: 'the source holds a different or truncated file: check the mirror, or try the upstream URL' },
       );
     }
-    await writeBody(response.body, partial, resumed, start, entry, url, options, touch);
+    await writeBody(response.body, partial, resumed, start, expected, entry, url, options, touch);
   } finally {
     clearTimeout(timer);
   }
@@ -280,6 +283,7 @@ async function writeBody(
   partial: string,
   append: boolean,
   start: number,
+  expected: number | null,
   entry: ModelEntry,
   url: string,
   options: InstallOptions,
@@ -296,17 +300,17 @@ async function writeBody(
       if (done) break;
       touch();
       received += value.byteLength;
-      if (received > entry.bytes) {
+      if (expected !== null && received > expected) {
         await reader.cancel();
         throw new AtelierError(
           'MODEL_CORRUPT',
-          `Download of model "${entry.id}" from ${url} is larger than the manifest's ${entry.bytes} bytes; nothing was installed`,
+          `Download of model "${entry.id}" from ${url} is larger than the ${expected} bytes expected; nothing was installed`,
           { hint: 'the source holds a different file: check the mirror' },
         );
       }
       if (!out.write(value))
         await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
-      options.onProgress?.(received, entry.bytes);
+      options.onProgress?.(received, expected ?? 0);
     }
     await Promise.race([new Promise<void>((r) => out.end(r)), failed]);
   } catch (error) {
@@ -318,5 +322,6 @@ async function writeBody(
     }
     throw error;
   }
-  if (received < entry.bytes) throw new Error(`connection closed at ${received} of ${entry.bytes} bytes`);
+  if (expected !== null && received < expected)
+    throw new Error(`connection closed at ${received} of ${expected} bytes`);
 }

@@ -55,7 +55,8 @@ export const modelEntrySchema = z
       .string()
       .regex(/^[0-9a-f]{32}$/, 'md5: 32 lowercase hex digits')
       .optional(),
-    bytes: z.number().int().positive(),
+    /** Exact file size; null only where the upstream does not publish it (BiRefNet: the md5 still pins it). */
+    bytes: z.number().int().positive().nullable(),
     license: z.string().min(1),
     commercialUse: z.boolean(),
     bundle: z.boolean().default(false),
