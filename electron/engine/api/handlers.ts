@@ -14,7 +14,7 @@ import type { ItemEvent } from '../jobs/progress';
 import { methods, type EventName, type EventPayload, type MethodName, type MethodResult } from './contract';
 import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
-import { toHistoryItem } from './history-item';
+import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
 
 type Handler<M extends MethodName> = (
@@ -135,15 +135,17 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'history.list': (p) => {
       const { cursor, limit, ...filter } = p;
-      const page = engine.store.history({ ...filter, limit: limit ?? 60, cursor: cursor ?? null });
+      // Roots only: a root's re-render versions are folded into its `versions` (history.versions).
+      const roots = { ...filter, rootsOnly: true };
+      const page = engine.store.history({ ...roots, limit: limit ?? 60, cursor: cursor ?? null });
       return {
-        items: page.items.map(toHistoryItem),
+        items: toHistoryItems(engine, page.items),
         nextCursor: page.nextCursor,
-        total: engine.store.count(filter),
+        total: engine.store.count(roots),
       };
     },
-    'history.get': (p) => toHistoryItem(engine.store.getGeneration(p.id)),
-    'history.pin': (p) => toHistoryItem(engine.store.setPinned(p.id, p.pinned)),
+    'history.get': (p) => historyItemOf(engine, engine.store.getGeneration(p.id)),
+    'history.pin': (p) => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned)),
     'history.delete': (p) => {
       engine.store.deleteGeneration(p.id);
       return { ok: true };
@@ -162,7 +164,21 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
           },
         );
       }
-      return toHistoryItem(row);
+      return historyItemOf(engine, row);
+    },
+    'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
+    'edit.source': (p) => engine.editor.source(p.id),
+    'edit.setStrokes': (p) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision),
+    'edit.render': async (p) => {
+      // Free (no model run, no token) unless an old item's mask must be computed first.
+      const r = await engine.editor.render(p.id, p.recipe, {
+        ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}),
+      });
+      return { item: historyItemOf(engine, r.row), charged: r.charged, revision: r.revision };
+    },
+    'edit.applyToMany': async (p) => {
+      const r = await engine.editor.applyToMany(p.ids, p.recipe);
+      return { items: toHistoryItems(engine, r.rows), failed: r.failed };
     },
     'history.export': async (p) => {
       const result = await engine.store.exportHistory(path.resolve(p.path));

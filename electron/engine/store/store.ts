@@ -21,6 +21,7 @@ import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
 import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
+import { prepareEdit } from './prepare-edit';
 import { Ledger } from './ledger';
 import {
   countHistory,
@@ -30,7 +31,8 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { compact, deleteGenerationRow, sweepExpired } from './retention';
+import { compact, sweepExpired } from './retention';
+import { deleteItemWithVersions } from './delete-item';
 import { exportHistoryZip, type ExportResult } from './export';
 import { validateNewGeneration } from './validate';
 import { guarded, withSqliteErrorsMapped } from './guard';
@@ -212,6 +214,7 @@ export class Store {
       input,
       inputImage: input.input ? await prepareImage(input.input, 'input') : null,
       outputImage: input.output ? await prepareImage(input.output, 'output') : null,
+      edit: input.edit ? await prepareEdit(input.edit) : null,
     };
   }
 
@@ -293,7 +296,7 @@ export class Store {
   deleteGeneration(id: number): void {
     const accountId = this.currentAccountId;
     findGeneration(this.db, accountId, id);
-    this.guard(() => deleteGenerationRow(this.db, accountId, id));
+    this.guard(() => deleteItemWithVersions(this.db, accountId, id));
   }
 
   /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */
