@@ -16,6 +16,7 @@ import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { ModelsFacade } from './models-facade';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -37,6 +38,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
   const settings = new SettingsFacade(engine);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
+  const models = new ModelsFacade(
+    engine,
+    () => settings.get().developerModels,
+    (progress) => ctx.emit('models.progress', progress),
+  );
 
   const follow = (run: BatchRun): void => {
     runs.set(run.batch.id, run);
@@ -190,6 +196,14 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'account.signOut': () => account.signOut(),
     'account.buy': (p) => account.buy(p.packId),
     'account.packs': () => account.packs(),
+
+    'models.list': () => ({ models: models.list() }),
+    'models.install': (p) => {
+      models.install(p.id);
+      return { ok: true };
+    },
+    'models.cancel': (p) => ({ ok: true, cancelled: models.cancel(p.id) }),
+    'models.remove': async (p) => ({ removed: await models.remove(p.id) }),
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
