@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { OperationName } from '../../../electron/engine/api/contract';
 import { useStore } from '../store';
 import { StylePicker } from './StylePicker';
+import { MattePicker } from './MattePicker';
 
 const OPERATIONS: { id: OperationName; label: string }[] = [
   { id: 'cutout', label: 'Cut out' },
@@ -179,6 +180,7 @@ export function OperationPanel() {
                 <option value="hard">Hard (products, logos)</option>
               </select>
             </Field>
+            <MattePicker value={params.model} onChange={set('model')} />
             <Field label={`Feather · ${String(params.feather ?? 0)}px`}>
               <input
                 type="range"
