@@ -47,7 +47,7 @@ test('Settings ▸ Models lists the shipped and catalog models with size, licenc
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Settings' }).click();
   const models = page.getByTestId('models');
-  await expect(models.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await expect(models.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
   const u2netp = row(page, 'u2netp');
   await expect(u2netp).toContainText('4.6 MB');
   await expect(u2netp).toContainText('Apache-2.0');

@@ -49,8 +49,13 @@ export function MattePicker({ value, onChange }: { value: unknown; onChange: (id
       </select>
       <span className="muted matte-hint">
         Better edges on hair and fur:{' '}
-        <button type="button" className="link-button" onClick={() => setView('settings')}>
-          more models in Settings
+        <button
+          type="button"
+          className="link-button"
+          title="Opens Settings, where models are installed"
+          onClick={() => setView('settings')}
+        >
+          get more models
         </button>
       </span>
     </div>
