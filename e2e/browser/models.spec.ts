@@ -186,9 +186,16 @@ test.describe('installing from a studio mirror', () => {
     await expect(picker.locator('option', { hasText: 'Studio slow (test)' })).toHaveCount(0);
     await picker.selectOption('studio-matte');
     await expect(picker).toHaveValue('studio-matte');
+    // A cut-out with it is measured, and the Models page then says how fast it ran here.
+    await page.getByTestId('file-input').setInputFiles([state.photos[0]!]);
+    await expect(page.locator('[data-testid="queue-item"][data-status="done"]').first()).toBeVisible({
+      timeout: 90_000,
+    });
+    await expect(page.locator('.matte-hint')).toContainText(/~[\d.]+ (ms|s) per photo on CPU/);
     await screenshot(page, '23-matte-picker');
 
     await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(matte).toContainText(/~[\d.]+ (ms|s) per photo on CPU/);
     await matte.getByRole('button', { name: 'Remove' }).click();
     await expect(matte.getByRole('button', { name: 'Install' })).toBeVisible();
   });

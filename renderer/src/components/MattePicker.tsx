@@ -1,19 +1,21 @@
 /**
  * The cut-out's model: the installed matte models (the cutout param `model`), each with its speed
  * here, and the way to Settings ▸ Models for more. Re-reads the list whenever system.info changes
- * (the Models page refreshes it when a model is installed or removed).
+ * (the Models page refreshes it when a model is installed or removed) and when a batch finishes.
  */
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../../electron/engine/api/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
-import { speedText } from './ModelsPage';
+import { displayName, speedText } from './ModelsPage';
 
 const DEFAULT_MODEL = 'u2netp';
 
 export function MattePicker({ value, onChange }: { value: unknown; onChange: (id: string) => void }) {
   const info = useStore((s) => s.info);
   const setView = useStore((s) => s.setView);
+  // A finished batch has just measured a model's speed: read the list again then too.
+  const finishedBatch = useStore((s) => (s.progress?.finished ? s.progress.batchId : null));
   const [models, setModels] = useState<ModelInfo[]>([]);
 
   useEffect(() => {
@@ -25,9 +27,10 @@ export function MattePicker({ value, onChange }: { value: unknown; onChange: (id
     return () => {
       live = false;
     };
-  }, [info]);
+  }, [info, finishedBatch]);
 
   const selected = typeof value === 'string' && value ? value : DEFAULT_MODEL;
+  const current = models.find((m) => m.id === selected);
   const label = (id: string) => info?.providers.find((p) => p.provider === id)?.label ?? id;
   return (
     <div className="field">
@@ -43,12 +46,12 @@ export function MattePicker({ value, onChange }: { value: unknown; onChange: (id
         {!models.some((m) => m.id === selected) && <option value={selected}>{selected}</option>}
         {models.map((m) => (
           <option key={m.id} value={m.id} title={m.summary ?? undefined}>
-            {m.name} — {m.speed ? speedText(m, label).replace(/ per photo.*/, '') : 'speed not measured'}
+            {displayName(m)}
           </option>
         ))}
       </select>
       <span className="muted matte-hint">
-        Better edges on hair and fur:{' '}
+        {current?.speed ? `${speedText(current, label)}. ` : ''}Better edges on hair and fur:{' '}
         <button
           type="button"
           className="link-button"

@@ -11,7 +11,11 @@ import { useStore } from '../store';
 import './models.css';
 
 export const megabytes = (bytes: number | null): string =>
-  bytes === null ? 'size unknown' : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+  bytes === null ? 'size not published' : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+
+/** The manifest's name without "download on demand": the Install button already says so. */
+export const displayName = (m: ModelInfo): string =>
+  m.name.replace(/,\s*download on demand\)/, ')').replace(/\s*\(download on demand\)/, '');
 
 /** "~420 ms per photo on CPU" from what was measured here, or say that nothing was. */
 export function speedText(model: ModelInfo, providerLabel: (id: string) => string): string {
@@ -55,7 +59,7 @@ function ModelRow({
     <li className="model" data-testid="model-row" data-model={model.id}>
       <div className="model-text">
         <div className="model-title">
-          <strong>{model.name}</strong>
+          <strong>{displayName(model)}</strong>
           {model.installed && <span className="model-tag ok">Installed</span>}
           {!model.commercialUse && <span className="model-tag warn">Development only</span>}
         </div>
@@ -68,7 +72,7 @@ function ModelRow({
             <div
               className="progress"
               role="progressbar"
-              aria-label={`Installing ${model.name}`}
+              aria-label={`Installing ${displayName(model)}`}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={Math.round(fraction * 100)}
