@@ -85,6 +85,8 @@ export const historyItemSchema = z.object({
   inputImageId: z.number().int().nullable(),
   outputImageId: z.number().int().nullable(),
   inputPurged: z.boolean(),
+  /** Made with privacy mode on: the original was never stored. */
+  privacyMode: z.boolean(),
   outputExpired: z.boolean(),
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
@@ -356,6 +358,14 @@ export const methods = {
     accountStatusSchema,
   ),
   'account.signOut': method(empty, accountStatusSchema),
+  /**
+   * Deletes the current account's history, images, ledger and settings here, and a signed-in account's
+   * email, password hash, sessions and devices on the license server. `confirm` must be true.
+   */
+  'account.delete': method(
+    z.object({ confirm: z.literal(true) }).strict(),
+    z.object({ deletedOnServer: z.boolean(), status: accountStatusSchema }),
+  ),
   'account.buy': method(
     z.object({ packId: z.string().min(1).max(100) }).strict(),
     z.object({ checkoutUrl: z.string() }),
@@ -379,6 +389,64 @@ export const methods = {
   'models.remove': method(z.object({ id: modelId }).strict(), z.object({ removed: z.boolean() })),
   'settings.get': method(empty, settingsSchema),
   'settings.set': method(settingsSchema.partial().strict(), settingsSchema),
+
+  // ── Files out (EDITOR-CONTRACT.md) ──
+  /**
+   * Save (to: 'outputDir', never overwriting) or Save as… (to: 'dialog'). In a browser the answer is a
+   * download URL instead; `cancelled` when the user closed the save dialog.
+   */
+  'files.saveAs': method(
+    z
+      .object({
+        imageId: id.optional(),
+        generationId: id.optional(),
+        suggestedName: z.string().min(1).max(255),
+        to: z.enum(['outputDir', 'dialog']).default('outputDir'),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((p) => p.imageId !== undefined || p.generationId !== undefined, {
+        message: 'give imageId or generationId',
+        path: ['imageId'],
+      }),
+    z.union([
+      z.object({ saved: z.string() }),
+      z.object({ download: z.string() }),
+      z.object({ cancelled: z.literal(true) }),
+    ]),
+  ),
+  /** Shows a file Atelier wrote (or one in the output folder) in the OS file manager. */
+  'files.reveal': method(z.object({ path: z.string().min(1).max(4096) }).strict(), ok),
+  /** The native folder picker (Electron); null when cancelled or in a browser. */
+  'files.pickFolder': method(empty, z.object({ path: z.string().nullable() })),
+  /** Chosen items (ids) or what a filter shows (query) as a zip: a path, the save dialog, or a download. */
+  'history.exportItems': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
+  ),
+  /** What a batch of `count` photos will cost, and whether the account can pay for it now. */
+  'batch.estimate': method(
+    z
+      .object({
+        operation: operationNameSchema,
+        params: z.record(z.string(), z.unknown()).default({}),
+        count: z.number().int().min(0).max(100_000),
+      })
+      .strict(),
+    z.object({
+      /** Tokens when signed in; free generations when anonymous (one per photo). */
+      tokens: z.number(),
+      freeLeft: z.number().int().nullable(),
+      balance: z.number().nullable(),
+      enough: z.boolean(),
+    }),
+  ),
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -17,6 +17,9 @@ import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
 import { ModelsFacade } from './models-facade';
+import { FilesFacade } from './files-facade';
+import { estimateBatch } from './estimate';
+import { Staging } from './staging';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -30,12 +33,31 @@ export interface ApiContext {
   version: string;
   /** Pushes an event to every connected UI. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Saves and exports; serve.ts passes its own, to answer the download URLs it hands out. */
+  files?: FilesFacade;
+  /** Where the host stages browser uploads (serve); every host sweeps the profile's staging at start-up. */
+  staging?: Staging;
 }
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
   const runs = new Map<string, BatchRun>();
+  // Uploads left by a crash or a quit mid-batch: nothing can be using them at start-up.
+  const staging = ctx.staging ?? new Staging(engine.paths.root);
+  staging.sweep();
+  /** Deletes a staged upload once no item of its batch still waits to read it. */
+  const releaseStaged = (batchId: string, input: string): void => {
+    if (!staging.folderOf(input)) return;
+    const waiting = engine.store.batches
+      .items(batchId)
+      .some((i) => i.inputPath === input && i.status === 'pending');
+    if (!waiting) staging.release(input);
+  };
+  const releaseBatch = (batchId: string): void => {
+    for (const i of engine.store.batches.items(batchId)) staging.release(i.inputPath);
+  };
   const settings = new SettingsFacade(engine);
+  const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
   const models = new ModelsFacade(
@@ -51,16 +73,27 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       engine.host.setProgress(p.fraction);
       ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
     });
-    run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
+    run.on('item', (e) => {
+      // Recorded (in the same transaction as its history row), failed or skipped: the upload has served.
+      if (e.stage === 'finished' && e.result.status !== 'cancelled') releaseStaged(e.batchId, e.input);
+      const event = itemEvent(engine, e);
+      if (event.output) files.remember(event.output);
+      ctx.emit('batch.item', event);
+    });
     run.finished.then(
       (outcome) => {
+        // Finished or cancelled: uploads of items that never ran go too (a resume reports them missing).
+        releaseBatch(run.batch.id);
         engine.host.setProgress(null);
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
         void account.afterBatch();
       },
-      () => engine.host.setProgress(null),
+      () => {
+        releaseBatch(run.batch.id);
+        engine.host.setProgress(null);
+      },
     );
   };
 
@@ -126,7 +159,10 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { ok: true };
     },
     'batch.resume': (p) => {
-      runOf(p.batchId).resume();
+      // A paused batch opens its gate; a stopped one (cancelled, or out of tokens) runs its pending items.
+      const active = engine.jobs.running(p.batchId);
+      if (active) active.resume();
+      else follow(engine.jobs.resume(p.batchId));
       return { ok: true };
     },
     'batch.cancel': (p) => {
@@ -194,6 +230,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'account.status': () => account.status(),
     'account.signIn': (p) => account.signIn(p.keepHistory),
     'account.signOut': () => account.signOut(),
+    'account.delete': () => account.deleteAccount(),
     'account.buy': (p) => account.buy(p.packId),
     'account.packs': () => account.packs(),
 
@@ -207,6 +244,15 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
+
+    'files.saveAs': (p) => files.saveAs(p),
+    'files.reveal': (p) => {
+      files.reveal(p.path);
+      return { ok: true };
+    },
+    'files.pickFolder': async () => ({ path: await files.pickFolder() }),
+    'history.exportItems': (p) => files.exportItems(p),
+    'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
 }
 

@@ -4,15 +4,25 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
-import { historyPage } from './queries';
+import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
 import type { GenerationRow } from './types';
+import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
   'image/png': 'png',
@@ -59,12 +69,16 @@ export function assertOutsideProfile(target: string, profileRoot: string, what: 
   }
 }
 
+/** Which generations an export takes: all of them, those matching a history filter, or chosen ids. */
+export type ExportSelection = HistoryFilter | { ids: readonly number[] };
+
 export async function exportHistoryZip(
   db: Db,
   accountId: string,
   account: Record<string, unknown>,
   dest: string,
   profileRoot: string,
+  selection: ExportSelection = {},
 ): Promise<ExportResult> {
   assertOutsideProfile(dest, profileRoot, 'export');
   if (!dest.toLowerCase().endsWith('.zip')) {
@@ -76,6 +90,8 @@ export async function exportHistoryZip(
   const partial = `${dest}.partial`;
   let fd: number;
   try {
+    // The default destination is the output folder, which does not exist before the first result.
+    mkdirSync(path.dirname(dest), { recursive: true });
     fd = openSync(partial, 'w');
   } catch (cause) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
@@ -113,29 +129,44 @@ export async function exportHistoryZip(
     // Pass 1: the images, one at a time. Pass 2: history.json, page by page. fflate writes one entry at a
     // time and would buffer a second open entry in memory, hence two passes instead of one.
     let newestId = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       newestId = Math.max(newestId, g.id);
       addImage(g.inputImageId);
       addImage(g.outputImageId);
       if (failure) throw failure;
     });
+    // Images the other sections refer to (masks of the editor), still one entry at a time.
+    for (const section of EXPORT_SECTIONS) {
+      for (const id of section.images?.(db, accountId) ?? []) {
+        addImage(id);
+        if (failure) throw failure;
+        await yieldToEventLoop();
+      }
+    }
+    const exportedAt = new Date().toISOString();
     const json = new ZipDeflate('history.json', { level: 6 });
     const encoder = new TextEncoder();
     zip.add(json);
-    json.push(
-      encoder.encode(
-        `{"format":"atelier-history/1","exportedAt":${JSON.stringify(new Date().toISOString())},`,
-      ),
-    );
+    json.push(encoder.encode(`{"format":"atelier-history/1","exportedAt":${JSON.stringify(exportedAt)},`));
     json.push(encoder.encode(`"account":${JSON.stringify(account)},"generations":[\n`));
     let generations = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       if (g.id > newestId) return; // recorded while exporting: its images are not in this zip
       const entry = describe(g, fileOf(g.inputImageId), fileOf(g.outputImageId));
       json.push(encoder.encode(`${generations++ ? ',\n' : ''}${JSON.stringify(entry)}`));
       if (failure) throw failure;
     });
     json.push(encoder.encode('\n]}\n'), true);
+    // The rest of what is stored for the account (ledger, settings, batches…), then the README.
+    for (const section of EXPORT_SECTIONS) {
+      const entry = new ZipDeflate(section.file, { level: 6 });
+      zip.add(entry);
+      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId, fileOf), null, 2)}\n`), true);
+      if (failure) throw failure;
+    }
+    const readme = new ZipDeflate('README.md', { level: 6 });
+    zip.add(readme);
+    readme.push(encoder.encode(exportReadme(exportedAt)), true);
     zip.end();
     if (failure) throw failure;
     closeSync(fd);
@@ -164,12 +195,16 @@ export async function exportHistoryZip(
 async function forEachGeneration(
   db: Db,
   accountId: string,
+  selection: ExportSelection,
   visit: (g: GenerationRow) => void,
 ): Promise<void> {
+  const ids = 'ids' in selection ? new Set(selection.ids) : null;
+  const filter = 'ids' in selection ? {} : selection;
   let cursor: string | null = null;
   do {
-    const page = historyPage(db, accountId, { limit: 100, cursor });
+    const page = historyPage(db, accountId, { ...filter, limit: 100, cursor });
     for (const g of page.items) {
+      if (ids && !ids.has(g.id)) continue;
       visit(g);
       await yieldToEventLoop();
     }
