@@ -46,7 +46,11 @@ export class ModelsFacade {
         installing: !!running,
         progress: running ? { received: running.received, total: running.total } : null,
         // Only a copy in the profile's models folder can be removed; the app's own files stay.
-        removable: installed && m.origin === 'bundled' && m.path.startsWith(registry.installDir),
+        removable:
+          installed &&
+          m.origin === 'bundled' &&
+          registry.customDir !== undefined &&
+          m.path.startsWith(registry.customDir),
         origin: m.origin,
         speed: modelSpeed(store, m.entry.id),
       };
