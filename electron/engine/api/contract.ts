@@ -71,6 +71,14 @@ export const settingsSchema = z.object({
   outputDir: z.string(),
   naming: z.string().min(1).max(200),
   theme: z.enum(['system', 'light', 'dark']),
+  /**
+   * The Studio's own state (operation, its settings, presets), kept here rather than in the browser's
+   * storage so it survives restarts (serve's port, and so its origin, changes every run). Opaque to the
+   * engine; capped so a bug cannot fill the settings table.
+   */
+  studio: z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= 256 * 1024, { message: 'studio settings over 256 KB' }),
   /** Developer setting: list development-only (non-commercial) models in the pickers. */
   developerModels: z.boolean(),
 });
