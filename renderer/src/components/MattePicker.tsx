@@ -35,7 +35,10 @@ export function MattePicker({ value, onChange }: { value: unknown; onChange: (id
   return (
     <div className="field">
       <label className="field-label" htmlFor="matte-model">
-        Model
+        Model{' '}
+        <span className="cost-tag" title="Changing this runs the model again">
+          token
+        </span>
       </label>
       <select
         id="matte-model"
