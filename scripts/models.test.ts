@@ -36,7 +36,7 @@ describe('npm run models', () => {
     writeFileSync(path.join(badMirror, 'anime_facepaint_v2_student_256.onnx'), good);
     const result = run('--from', badMirror, 'anime-facepaint');
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/anime-facepaint: .*sha256 .* does not match/);
+    expect(result.stderr).toMatch(/anime-facepaint: .*fails its sha256 check/);
     expect(existsSync(path.join(modelsDir, 'anime_facepaint_v2_student_256.onnx'))).toBe(false);
   });
 

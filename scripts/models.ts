@@ -4,13 +4,14 @@
  * each model's upstream URL. By default the bundled models; --dev adds the development-only
  * (non-commercial) ones that tests use; ids pick models explicitly.
  */
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { createWriteStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelRegistry, defaultModelsDir, sha256File } from '../electron/engine/models/registry';
+import { modelFileProblem } from '../electron/engine/models/checksum';
+import { ModelRegistry, defaultModelsDir } from '../electron/engine/models/registry';
 import type { ModelEntry } from '../electron/engine/models/manifest';
 import { AtelierError } from '../electron/engine/errors';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -44,13 +45,7 @@ try {
   process.exit(1);
 }
 
-async function verify(file: string, entry: ModelEntry): Promise<string | undefined> {
-  const size = (await stat(file)).size;
-  if (size !== entry.bytes) return `has ${size} bytes, expected ${entry.bytes}`;
-  const digest = await sha256File(file);
-  if (digest !== entry.sha256) return `sha256 ${digest} does not match the manifest's ${entry.sha256}`;
-  return undefined;
-}
+const verify = (file: string, entry: ModelEntry) => modelFileProblem(file, entry);
 
 async function fetchOne(entry: ModelEntry): Promise<void> {
   const target = path.join(modelsDir, entry.file);
@@ -79,7 +74,9 @@ async function fetchOne(entry: ModelEntry): Promise<void> {
     );
   }
   await rename(temp, target);
-  console.log(`✓ ${entry.id} → models/${entry.file} (${(entry.bytes / 1e6).toFixed(1)} MB, sha256 verified)`);
+  console.log(
+    `✓ ${entry.id} → models/${entry.file} (${((entry.bytes ?? 0) / 1e6).toFixed(1)} MB, ${entry.sha256 ? 'sha256' : 'md5'} verified)`,
+  );
 }
 
 let failed = 0;

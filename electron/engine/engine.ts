@@ -22,6 +22,7 @@ import type { BatchJournal, ChargePort } from './jobs/journal';
 import { StoreJournal } from './jobs/store-journal';
 import { providerUnavailableReason, gpuProviderFor, type ProviderRequest } from './models/providers';
 import { ModelRegistry, defaultModelsDir } from './models/registry';
+import { followModelSpeed } from './models/speed';
 import { ModelSessions } from './models/sessions';
 import { operationFor } from './operations';
 import { runSingle } from './jobs/single';
@@ -98,6 +99,7 @@ export class Engine {
       locks: this.locks,
     });
     this.jobs.on('run', (run) => this.followOnHost(run));
+    this.jobs.on('run', (run) => followModelSpeed(run, store));
     this.editor = new Editor({ store, sessions, charges: this.charges, provider, maxPixels });
   }
 

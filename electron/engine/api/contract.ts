@@ -223,6 +223,51 @@ export const batchProgressSchema = z.object({
 });
 export type BatchProgressEvent = z.infer<typeof batchProgressSchema>;
 
+export const modelInstallStateSchema = z.enum([
+  'downloading',
+  'verifying',
+  'installed',
+  'failed',
+  'cancelled',
+]);
+
+/** One model as the Models page shows it. */
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  task: z.enum(['matte', 'style']),
+  /** What it is good at, in a sentence (null where the manifest says nothing). */
+  summary: z.string().nullable(),
+  /** File size; null where the upstream does not publish it. */
+  bytes: z.number().int().nullable(),
+  license: z.string(),
+  attribution: z.string().nullable(),
+  commercialUse: z.boolean(),
+  installed: z.boolean(),
+  installing: z.boolean(),
+  /** Bytes so far of a running install (null when none runs). */
+  progress: z.object({ received: z.number(), total: z.number() }).nullable(),
+  /** Whether models.remove would delete a file (a copy in the profile; the app's own stay). */
+  removable: z.boolean(),
+  /** 'bundled': from the app's manifest (shipped or one click away); 'custom': the user's own folder. */
+  origin: z.enum(['bundled', 'custom']),
+  /** Measured here: the median model time per photo of its last runs, and where it ran. */
+  speed: z.object({ ms: z.number(), provider: z.string(), runs: z.number().int() }).nullable(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const modelProgressSchema = z.object({
+  id: z.string(),
+  received: z.number(),
+  /** 0 when neither the manifest nor the server says. */
+  total: z.number(),
+  state: modelInstallStateSchema,
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type ModelProgressEvent = z.infer<typeof modelProgressSchema>;
+
+const modelId = z.string().min(1).max(200);
+
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
   return { params, result };
 }
@@ -344,6 +389,15 @@ export const methods = {
       ),
     }),
   ),
+  'models.list': method(empty, z.object({ models: z.array(modelInfoSchema) })),
+  /** Starts a download in the background; models.progress events follow until a final state. */
+  'models.install': method(z.object({ id: modelId }).strict(), ok),
+  /** Stops a running install (nothing is kept); cancelled: false when none was running. */
+  'models.cancel': method(
+    z.object({ id: modelId }).strict(),
+    z.object({ ok: z.literal(true), cancelled: z.boolean() }),
+  ),
+  'models.remove': method(z.object({ id: modelId }).strict(), z.object({ removed: z.boolean() })),
   'settings.get': method(empty, settingsSchema),
   'settings.set': method(settingsSchema.partial().strict(), settingsSchema),
 
@@ -437,6 +491,7 @@ export const events = {
   'account.changed': accountStatusSchema,
   'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
   'app.openFiles': z.object({ paths: z.array(z.string()).min(1) }),
+  'models.progress': modelProgressSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -17,6 +17,7 @@ import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
 import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { ModelsFacade } from './models-facade';
 import { FilesFacade } from './files-facade';
 import { estimateBatch } from './estimate';
 import { Staging } from './staging';
@@ -64,6 +65,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
   const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
+  const models = new ModelsFacade(
+    engine,
+    () => settings.get().developerModels,
+    (progress) => ctx.emit('models.progress', progress),
+  );
 
   const follow = (run: BatchRun): void => {
     runs.set(run.batch.id, run);
@@ -256,6 +262,14 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'account.delete': () => account.deleteAccount(),
     'account.buy': (p) => account.buy(p.packId),
     'account.packs': () => account.packs(),
+
+    'models.list': () => ({ models: models.list() }),
+    'models.install': (p) => {
+      models.install(p.id);
+      return { ok: true };
+    },
+    'models.cancel': (p) => ({ ok: true, cancelled: models.cancel(p.id) }),
+    'models.remove': async (p) => ({ removed: await models.remove(p.id) }),
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),

@@ -20,7 +20,7 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     load: () => import('./serve-command'),
   },
   models: {
-    summary: 'list models, their licences and whether they are installed',
+    summary: 'list, install (--mirror URL) or remove models',
     load: () => import('./models-command'),
   },
   history: {

@@ -33,26 +33,45 @@ export const tensorOutputSchema = z.object({
   meaning: z.enum(['alpha', 'rgb']),
   layout: z.enum(['NCHW', 'NHWC']),
   range: rangeSchema,
+  /** sigmoid: the model outputs logits (BiRefNet); applied before `normalize`. */
+  activation: z.enum(['none', 'sigmoid']).default('none'),
   /** minmax: stretch the map to 0..1 before use (saliency models); none: clamp to range. */
   normalize: z.enum(['minmax', 'none']).default('none'),
 });
 
-export const modelEntrySchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lowercase letters, digits, . _ -'),
-  name: z.string().min(1),
-  task: z.enum(['matte', 'style']),
-  file: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits'),
-  bytes: z.number().int().positive(),
-  license: z.string().min(1),
-  commercialUse: z.boolean(),
-  bundle: z.boolean().default(false),
-  url: z.string().url().nullable().default(null),
-  mirrorPath: z.string().optional(),
-  attribution: z.string().optional(),
-  input: tensorInputSchema,
-  output: tensorOutputSchema,
-});
+export const modelEntrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lowercase letters, digits, . _ -'),
+    name: z.string().min(1),
+    task: z.enum(['matte', 'style']),
+    file: z.string().min(1),
+    /** The file's sha256; null only where the upstream publishes nothing but an md5 (as rembg pins BiRefNet). */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits')
+      .nullable()
+      .default(null),
+    md5: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'md5: 32 lowercase hex digits')
+      .optional(),
+    /** Exact file size; null only where the upstream does not publish it (BiRefNet: the md5 still pins it). */
+    bytes: z.number().int().positive().nullable(),
+    license: z.string().min(1),
+    commercialUse: z.boolean(),
+    bundle: z.boolean().default(false),
+    url: z.string().url().nullable().default(null),
+    mirrorPath: z.string().optional(),
+    attribution: z.string().optional(),
+    input: tensorInputSchema,
+    output: tensorOutputSchema,
+    /** What the model is good at, for the Models page. */
+    summary: z.string().optional(),
+  })
+  .refine((e) => e.sha256 !== null || e.md5 !== undefined, {
+    message: 'a model needs a sha256 or an md5',
+    path: ['sha256'],
+  });
 
 export const manifestSchema = z.object({
   version: z.literal(1),

@@ -66,7 +66,10 @@ describe('model files and custom models', () => {
     mkdirSync(empty);
     writeFileSync(path.join(empty, 'manifest.json'), JSON.stringify({ version: 1, models: [u2netp] }));
     const error = await new ModelSessions(new ModelRegistry(empty)).load('u2netp').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'MODEL_MISSING', hint: expect.stringContaining('npm run models') });
+    expect(error).toMatchObject({
+      code: 'MODEL_MISSING',
+      hint: expect.stringContaining('atelier models install u2netp'),
+    });
   });
 
   it("finds a user's own model in the profile's custom folder", async () => {

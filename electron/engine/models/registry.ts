@@ -1,15 +1,15 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../errors';
+import { modelFileProblem } from './checksum';
 import { readManifest, type ModelEntry } from './manifest';
 
 export interface ModelLocation {
   entry: ModelEntry;
-  /** Absolute path of the weight file (it may not exist yet). */
+  /** Absolute path of the weight file (it may not exist yet: then where an install puts it). */
   path: string;
-  /** 'bundled' from the app's models/ folder, 'custom' from the profile's models/ folder. */
+  /** 'bundled' from the app's manifest, 'custom' from the profile's own manifest. */
   origin: 'bundled' | 'custom';
 }
 
@@ -30,12 +30,14 @@ export function defaultModelsDir(env = process.env): string {
 }
 
 /**
- * Every model the engine can load: the bundled manifest plus the user's custom models folder
- * (a manifest.json beside their own .onnx files). A custom entry with the id of a bundled one wins,
- * so a user can point an id at a better file.
+ * Every model the engine can load: the app's manifest plus the user's custom models folder (a
+ * manifest.json beside their own .onnx files). A custom entry with the id of a bundled one wins, so a
+ * user can point an id at a better file. The profile's models folder is also where `atelier models
+ * install` puts the app's catalog models (and repaired copies of bundled ones, since an installed
+ * app's own folder is read-only): a file there wins over the app's copy.
  */
 export class ModelRegistry {
-  private readonly byId = new Map<string, ModelLocation>();
+  private readonly byId = new Map<string, { entry: ModelEntry; origin: ModelLocation['origin'] }>();
   private readonly verified = new Map<string, string>();
 
   constructor(
@@ -43,18 +45,35 @@ export class ModelRegistry {
     readonly customDir?: string,
   ) {
     for (const entry of readManifest(path.join(modelsDir, 'manifest.json')).models) {
-      this.byId.set(entry.id, { entry, path: path.join(modelsDir, entry.file), origin: 'bundled' });
+      this.byId.set(entry.id, { entry, origin: 'bundled' });
     }
     const customManifest = customDir ? path.join(customDir, 'manifest.json') : undefined;
     if (customDir && customManifest && existsSync(customManifest)) {
       for (const entry of readManifest(customManifest).models) {
-        this.byId.set(entry.id, { entry, path: path.join(customDir, entry.file), origin: 'custom' });
+        this.byId.set(entry.id, { entry, origin: 'custom' });
       }
     }
   }
 
+  /** Where a model's weights are read from, or where an install writes them when absent. */
+  private locate(entry: ModelEntry, origin: ModelLocation['origin']): ModelLocation {
+    const inProfile = this.customDir ? path.join(this.customDir, entry.file) : undefined;
+    if (origin === 'custom' || (inProfile && existsSync(inProfile)))
+      return { entry, origin, path: inProfile ?? path.join(this.modelsDir, entry.file) };
+    const inApp = path.join(this.modelsDir, entry.file);
+    const target = entry.bundle || !inProfile ? inApp : inProfile;
+    return { entry, origin, path: existsSync(inApp) ? inApp : target };
+  }
+
+  /** The folder `atelier models install` writes to: the profile's, else (no profile) the app's. */
+  get installDir(): string {
+    return this.customDir ?? this.modelsDir;
+  }
+
   list(task?: ModelEntry['task']): ModelLocation[] {
-    return [...this.byId.values()].filter((m) => !task || m.entry.task === task);
+    return [...this.byId.values()]
+      .filter((m) => !task || m.entry.task === task)
+      .map((m) => this.locate(m.entry, m.origin));
   }
 
   /**
@@ -67,17 +86,17 @@ export class ModelRegistry {
 
   /** Installed = the weight file is present (not yet verified). */
   isInstalled(id: string): boolean {
-    const loc = this.byId.get(id);
-    return !!loc && existsSync(loc.path);
+    const known = this.byId.get(id);
+    return !!known && existsSync(this.locate(known.entry, known.origin).path);
   }
 
   get(id: string): ModelLocation {
-    const loc = this.byId.get(id);
-    if (!loc) {
-      const known = [...this.byId.keys()].join(', ');
-      throw new AtelierError('NOT_FOUND', `Unknown model "${id}"`, { hint: `known models: ${known}` });
+    const known = this.byId.get(id);
+    if (!known) {
+      const ids = [...this.byId.keys()].join(', ');
+      throw new AtelierError('NOT_FOUND', `Unknown model "${id}"`, { hint: `known models: ${ids}` });
     }
-    return loc;
+    return this.locate(known.entry, known.origin);
   }
 
   /**
@@ -90,7 +109,7 @@ export class ModelRegistry {
       throw new AtelierError('MODEL_MISSING', `Model "${id}" is not installed (${loc.entry.file})`, {
         hint:
           loc.origin === 'bundled'
-            ? 'run `npm run models` to fetch it'
+            ? `install it: \`atelier models install ${id}\` (or Settings ▸ Models)`
             : `copy ${loc.entry.file} into ${this.customDir}`,
         file: loc.path,
       });
@@ -98,34 +117,14 @@ export class ModelRegistry {
     const stat = statSync(loc.path);
     const key = `${loc.path}:${stat.size}:${stat.mtimeMs}`;
     if (this.verified.get(loc.entry.id) === key) return loc;
-    if (stat.size !== loc.entry.bytes) {
-      throw new AtelierError(
-        'MODEL_CORRUPT',
-        `Model file ${loc.path} has ${stat.size} bytes, expected ${loc.entry.bytes}`,
-        {
-          hint: 'delete it and run `npm run models` again',
-          file: loc.path,
-        },
-      );
-    }
-    const digest = await sha256File(loc.path);
-    if (digest !== loc.entry.sha256) {
-      throw new AtelierError('MODEL_CORRUPT', `Model file ${loc.path} fails its sha256 check`, {
-        hint: 'delete it and run `npm run models` again',
+    const problem = await modelFileProblem(loc.path, loc.entry);
+    if (problem) {
+      throw new AtelierError('MODEL_CORRUPT', `Model file ${loc.path} ${problem}`, {
+        hint: `reinstall it: \`atelier models install ${id}\``,
         file: loc.path,
       });
     }
     this.verified.set(loc.entry.id, key);
     return loc;
   }
-}
-
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }

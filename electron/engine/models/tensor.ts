@@ -45,13 +45,14 @@ export function tensorToMask(
       `Model output has ${values.length} values, expected at least ${plane}`,
     );
   }
+  const map = output.activation === 'sigmoid' ? sigmoid(values, plane) : values;
   let lo = output.range[0];
   let hi = output.range[1];
   if (output.normalize === 'minmax') {
     lo = Infinity;
     hi = -Infinity;
     for (let i = 0; i < plane; i++) {
-      const v = values[i]!;
+      const v = map[i]!;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -60,10 +61,17 @@ export function tensorToMask(
   const scale = 255 / (hi - lo);
   const out = new Uint8Array(plane);
   for (let i = 0; i < plane; i++) {
-    const v = (values[i]! - lo) * scale;
+    const v = (map[i]! - lo) * scale;
     // Truncated, as rembg's (pred * 255).astype(uint8): masks then match the reference implementation.
     out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v);
   }
+  return out;
+}
+
+/** Logits to probabilities, for models whose last layer has no sigmoid (BiRefNet). */
+function sigmoid(values: Float32Array, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = 1 / (1 + Math.exp(-values[i]!));
   return out;
 }
 

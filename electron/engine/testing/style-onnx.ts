@@ -37,3 +37,30 @@ export function negModel(input: string, output: string, dims: (number | string)[
   const opset = [...text(1, ''), ...int(2, 13)];
   return Buffer.from([...int(1, 8), ...text(2, 'atelier-test'), ...bytes(7, graph), ...bytes(8, opset)]);
 }
+
+/**
+ * A tiny stand-in for a saliency / matting model: the mean of the three input channels,
+ * [1,3,H,W] → [1,1,H,W] (ReduceMean over axis 1). Bright pixels come out high, so a white square on
+ * black reads as the subject — enough to prove that a manifest's tensor contract (input name, size,
+ * normalisation, output activation) is followed end to end without the real 100–200 MB files.
+ */
+export function channelMeanModel(input: string, output: string, height: number, width: number): Buffer {
+  const axes = [...text(1, 'axes'), ...bytes(8, varint(1)), ...int(20, 7 /* INTS */)];
+  const keepdims = [...text(1, 'keepdims'), ...int(3, 1), ...int(20, 2 /* INT */)];
+  const node = [
+    ...text(1, input),
+    ...text(2, output),
+    ...text(3, 'mean'),
+    ...text(4, 'ReduceMean'),
+    ...bytes(5, axes),
+    ...bytes(5, keepdims),
+  ];
+  const graph = [
+    ...bytes(1, node),
+    ...text(2, 'test-matte'),
+    ...bytes(11, valueInfo(input, [1, 3, height, width])),
+    ...bytes(12, valueInfo(output, [1, 1, height, width])),
+  ];
+  const opset = [...text(1, ''), ...int(2, 13)];
+  return Buffer.from([...int(1, 8), ...text(2, 'atelier-test'), ...bytes(7, graph), ...bytes(8, opset)]);
+}

@@ -3,6 +3,7 @@ import type { OperationName } from '../../../electron/engine/api/contract';
 import { useStore } from '../store';
 import { ResultActions } from './ResultActions';
 import { StylePicker } from './StylePicker';
+import { MattePicker } from './MattePicker';
 
 /**
  * One panel per operation. Cut out holds the whole look of a cut-out — subject edges, background,
@@ -211,6 +212,7 @@ export function OperationPanel() {
                 <option value="hard">Hard (products, logos)</option>
               </select>
             </Field>
+            <MattePicker value={params.model} onChange={set('model')} />
             <Field label={`Feather · ${String(params.feather ?? 0)}px`}>
               <input
                 type="range"

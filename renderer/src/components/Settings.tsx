@@ -1,5 +1,6 @@
 import { api, errorText } from '../api/client';
 import { useStore } from '../store';
+import { ModelsPage } from './ModelsPage';
 
 /** The pickers list what system.info lists, which follows the developer setting: refetch it. */
 async function showDevelopmentModels(show: boolean): Promise<void> {
@@ -87,6 +88,7 @@ export function Settings() {
           />
         </label>
       </section>
+      <ModelsPage />
       <section className="card">
         <h2>Privacy</h2>
         <label className="field">

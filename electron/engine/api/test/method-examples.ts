@@ -65,6 +65,10 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'files.pickFolder': { params: {}, expect: 'ok' },
   'history.exportItems': { params: (c) => ({ ids: [c.generationId] }), expect: 'ok' },
   'batch.estimate': { params: { operation: 'cutout', params: {}, count: 2 }, expect: 'ok' },
+  'models.list': { params: {}, expect: 'ok' },
+  'models.install': { params: { id: 'no-such-model' }, expect: 'NOT_FOUND' },
+  'models.cancel': { params: { id: 'u2netp' }, expect: 'ok' },
+  'models.remove': { params: { id: 'no-such-model' }, expect: 'NOT_FOUND' },
   'settings.get': { params: {}, expect: 'ok' },
   'settings.set': { params: { retentionDays: 5 }, expect: 'ok' },
 };
