@@ -2,6 +2,7 @@ import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ModelSessions } from '../models/sessions';
 import { gaussianLikeBlurU8 } from './box-filter';
+import { steepenEdges } from './edge-contrast';
 import { refineMaskEdges } from './guided-refine';
 import { removeSmallIslands } from './islands';
 import { inferMatte, preprocessForMatte } from './model-stages';
@@ -42,6 +43,8 @@ export async function finishMatte(
     ? await refineMaskEdges(image, cleaned)
     : await resizeMask(cleaned, image.width, image.height);
   const data = mask === cleaned ? new Uint8Array(mask.data) : mask.data;
+  // The edge stage: guided-filter refinement, then the model's excess blur taken out of the ramp.
+  if (options.refine) steepenEdges(data);
   if (options.edges === 'hard') {
     for (let i = 0; i < data.length; i++) data[i] = data[i]! >= 128 ? 255 : 0;
   }
