@@ -41,6 +41,8 @@ interface Coefficients {
   ag: Float32Array;
   ab: Float32Array;
   b: Float32Array;
+  /** Per cell: 1 or 2 where the cell and its right/lower neighbours are pinned to 0 or 1; else 0. */
+  flat: Uint8Array;
 }
 
 function guidedCoefficients(guide: RawImage, coarse: Mask, r: number, eps: number): Coefficients {
@@ -109,8 +111,9 @@ function guidedCoefficients(guide: RawImage, coarse: Mask, r: number, eps: numbe
     ab[i] = a2;
     b[i] = Mp - a0 * Mr - a1 * Mg - a2 * Mb;
   }
-  const out = { ar: mean(ar), ag: mean(ag), ab: mean(ab), b: mean(b) };
+  const out = { ar: mean(ar), ag: mean(ag), ab: mean(ab), b: mean(b), flat: new Uint8Array(n) };
   // Outside the band where the coarse mask changes within the window, pin the mask to 0 or 1.
+  const pinned = new Uint8Array(n); // 0 = in the band, 1 = pinned to 0, 2 = pinned to 1
   for (let i = 0; i < n; i++) {
     const m = mp[i]!;
     if (m > 0.01 && m < 0.99) continue;
@@ -118,6 +121,18 @@ function guidedCoefficients(guide: RawImage, coarse: Mask, r: number, eps: numbe
     out.ag[i] = 0;
     out.ab[i] = 0;
     out.b[i] = p[i]! >= 0.5 ? 1 : 0;
+    pinned[i] = p[i]! >= 0.5 ? 2 : 1;
+  }
+  // Full-resolution pixels interpolate a cell with its right and lower neighbours: where all four
+  // are pinned alike the result is that constant, so the full-resolution pass can skip the maths.
+  for (let y = 0; y < h; y++) {
+    const down = y + 1 < h ? w : 0;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const v = pinned[i]!;
+      const right = x + 1 < w ? 1 : 0;
+      if (v && pinned[i + right] === v && pinned[i + down] === v && pinned[i + down + right] === v)
+        out.flat[i] = v;
+    }
   }
   return out;
 }
@@ -162,8 +177,14 @@ function applyCoefficients(image: RawImage, c: Coefficients, ww: number, wh: num
     }
     let s = y * width * ch;
     let d = y * width;
+    const flatRow = y0 * ww;
     for (let x = 0; x < width; x++, s += ch, d++) {
       const x0 = x0s[x]!;
+      const flat = c.flat[flatRow + x0]!;
+      if (flat) {
+        out[d] = flat === 2 ? 255 : 0;
+        continue;
+      }
       const fx = fxs[x]!;
       const Ar = rowR[x0]! + (rowR[x0 + 1]! - rowR[x0]!) * fx;
       const Ag = rowG[x0]! + (rowG[x0 + 1]! - rowG[x0]!) * fx;

