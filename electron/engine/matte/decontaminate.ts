@@ -2,9 +2,9 @@ import type { Mask, RawImage } from '../imaging/raw';
 import { localColours, sampleColours } from './local-colours';
 
 /** Largest side of the grid on which the smooth foreground/background colour fields are estimated. */
-const FIELD_SIDE = 512;
+const FIELD_SIDE = 256;
 /** Radius of the narrow colour window, in grid cells (≈1.5 % of the long side). */
-const FIELD_RADIUS = 8;
+const FIELD_RADIUS = 4;
 
 /**
  * Writes foreground colours without the old background's tint into `rgba` (RGBA, alpha = mask).

@@ -8,7 +8,7 @@ import { resizeMask } from './upscale';
  * model sees 320 px, so 640 px already resolves its edges twice over; 1024 cost twice the time at 1 MP
  * for no IoU gain (bench/cutout.ts).
  */
-export const REFINE_WORK_SIDE = 640;
+export const REFINE_WORK_SIDE = 512;
 /** Regularisation: a colour step must explain more than ~3% of the range before the edge follows it. */
 const EPS = 1e-3;
 /**
