@@ -61,8 +61,9 @@ function coefficients(inSize: number, outSize: number): Coefficients {
   return { bounds, weights, ksize };
 }
 
+/** sum >> 22 clamped to 0..255 (the sums stay within int32, as in Pillow's C). */
 function clip8(sum: number): number {
-  const v = Math.floor(sum / ONE);
+  const v = sum >> PRECISION_BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
@@ -88,11 +89,28 @@ export function pillowLanczos(img: RawImage, width: number, height: number): Raw
         const xmin = bounds[xx * 2]!;
         const n = bounds[xx * 2 + 1]!;
         const kOff = xx * ksize;
+        const o = outRow + xx * ch;
+        if (ch === 3) {
+          // One walk over the taps for all three channels (the common case).
+          let r = HALF;
+          let g = HALF;
+          let b = HALF;
+          for (let x = 0, s = inRow + xmin * 3; x < n; x++, s += 3) {
+            const k = weights[kOff + x]!;
+            r += data[s]! * k;
+            g += data[s + 1]! * k;
+            b += data[s + 2]! * k;
+          }
+          tmp[o] = clip8(r);
+          tmp[o + 1] = clip8(g);
+          tmp[o + 2] = clip8(b);
+          continue;
+        }
         for (let c = 0; c < ch; c++) {
           let sum = HALF;
           for (let x = 0, s = inRow + xmin * ch + c; x < n; x++, s += ch)
             sum += data[s]! * weights[kOff + x]!;
-          tmp[outRow + xx * ch + c] = clip8(sum);
+          tmp[o + c] = clip8(sum);
         }
       }
     }
