@@ -34,9 +34,10 @@ test('drop three photos, compare, then regenerate and delete in history', async 
     timeout: 90_000,
   });
   await expect(page.getByTestId('queue-status')).toContainText('3 done of 3');
-  // The viewer shows the first result with its original for comparison.
-  await expect(page.getByTestId('viewer').locator('img')).toHaveCount(2);
+  // The viewer shows the first result, with its original for comparison.
+  await expect(page.getByTestId('viewer-result')).toBeVisible();
   await page.getByTestId('compare-slider').fill('20');
+  await expect(page.getByTestId('viewer-before')).toBeVisible();
   await screenshot(page, '02-studio-results');
 
   await page.keyboard.press('Control+2');

@@ -14,6 +14,9 @@ import type { Engine } from './engine';
 import { createHandlers } from './api/handlers';
 import { attachApi, broadcast } from './api/ws-adapter';
 import { stageUpload } from './api/plan-batch';
+import { displayImage, parseMax } from './api/display-image';
+import { FilesFacade } from './api/files-facade';
+import { SettingsFacade } from './api/settings-facade';
 
 export interface ServeOptions {
   engine: Engine;
@@ -49,8 +52,11 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { engine } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const settings = new SettingsFacade(engine);
+  const files = new FilesFacade(engine, () => settings.get().outputDir);
   const table = createHandlers({
     engine,
+    files,
     version: options.version,
     emit: (event, payload) => broadcast(wss, event, payload),
   });
@@ -87,7 +93,8 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       url.searchParams.has('token') &&
       req.method === 'GET' &&
       !url.pathname.startsWith('/image') &&
-      !url.pathname.startsWith('/thumb')
+      !url.pathname.startsWith('/thumb') &&
+      !url.pathname.startsWith('/download')
     ) {
       if (!authorized(req, url))
         return sendJson(res, 401, { error: { code: 'AUTH', message: 'Wrong token' } });
@@ -105,8 +112,15 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       if (image[1] === 'thumb') {
         return sendBytes(res, 'image/webp', engine.store.thumbnail(id));
       }
-      const stored = engine.store.image(id);
-      return sendBytes(res, stored.mime, stored.bytes);
+      const shown = await displayImage(engine.store, id, parseMax(url.searchParams.get('max')));
+      return sendBytes(res, shown.mime, shown.bytes);
+    }
+
+    const download = /^\/download\/([0-9a-f-]{36})\/[^/]*$/.exec(url.pathname);
+    if (download?.[1] && req.method === 'GET') {
+      if (!authorized(req, url))
+        return sendJson(res, 401, { error: { code: 'AUTH', message: 'Not authorized' } });
+      return sendDownload(res, engine, files, download[1]);
     }
 
     if (url.pathname === '/upload') {
@@ -207,6 +221,36 @@ function sendBytes(res: ServerResponse, mime: string, bytes: Buffer): void {
     'Cache-Control': 'private, max-age=86400',
   });
   res.end(bytes);
+}
+
+/** A saved image or an export as an attachment, under the name the user will see in Downloads. */
+function sendDownload(res: ServerResponse, engine: Engine, files: FilesFacade, id: string): void {
+  const download = files.take(id);
+  if (!download)
+    return sendJson(res, 404, {
+      error: { code: 'NOT_FOUND', message: 'This download has expired', hint: 'save or export again' },
+    });
+  const disposition = `attachment; filename="${download.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.name)}`;
+  if (download.kind === 'image') {
+    const image = engine.store.image(download.imageId);
+    res.writeHead(200, {
+      'Content-Type': image.mime,
+      'Content-Length': image.bytes.length,
+      'Content-Disposition': disposition,
+      'Cache-Control': 'no-store',
+    });
+    res.end(image.bytes);
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': download.mime,
+    'Content-Length': statSync(download.file).size,
+    'Content-Disposition': disposition,
+    'Cache-Control': 'no-store',
+  });
+  const stream = createReadStream(download.file);
+  stream.pipe(res);
+  stream.on('close', () => FilesFacade.discard(download));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

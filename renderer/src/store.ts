@@ -44,6 +44,13 @@ interface State {
   progress: BatchProgressEvent | null;
   batchId: string | null;
   selected: HistoryItem | null;
+  /** The id of the history item in the viewer/editor, or null. */
+  selectedItemId: number | null;
+  /**
+   * The cut-out composition being edited (background, shadow, canvas, trim, feather, edges, format…):
+   * the same object as params.cutout, kept in step by setParam('cutout', …) and setRecipe.
+   */
+  recipe: Record<string, unknown>;
   info: Info | null;
   settings: Settings | null;
   account: AccountStatus | null;
@@ -56,6 +63,8 @@ interface State {
   applyPreset(preset: Preset): void;
   deletePreset(name: string): void;
   select(item: HistoryItem | null): void;
+  /** Merges into the recipe; a key set to undefined is removed (e.g. no background = transparent). */
+  setRecipe(partial: Record<string, unknown>): void;
   notify(kind: 'error' | 'info', text: string): void;
   load(): Promise<void>;
   addFiles(files: File[]): Promise<void>;
@@ -93,6 +102,8 @@ export const useStore = create<State>((set, get) => ({
   progress: null,
   batchId: null,
   selected: null,
+  selectedItemId: null,
+  recipe: structuredClone(DEFAULT_PARAMS.cutout),
   info: null,
   settings: null,
   account: null,
@@ -101,8 +112,15 @@ export const useStore = create<State>((set, get) => ({
 
   setView: (view) => set({ view }),
   setOperation: (operation) => set({ operation }),
-  setParam: (op, key, value) =>
-    set((s) => ({ params: { ...s.params, [op]: { ...s.params[op], [key]: value } } })),
+  setParam(op, key, value) {
+    if (op === 'cutout') get().setRecipe({ [key]: value });
+    else set((s) => ({ params: { ...s.params, [op]: { ...s.params[op], [key]: value } } }));
+  },
+  setRecipe(partial) {
+    const recipe = { ...get().recipe, ...partial };
+    for (const [key, value] of Object.entries(partial)) if (value === undefined) delete recipe[key];
+    set((s) => ({ recipe, params: { ...s.params, cutout: recipe } }));
+  },
   savePreset(name) {
     const { operation, params } = get();
     const presets = [
@@ -116,13 +134,14 @@ export const useStore = create<State>((set, get) => ({
     set((s) => ({
       operation: preset.operation,
       params: { ...s.params, [preset.operation]: { ...preset.params } },
+      ...(preset.operation === 'cutout' ? { recipe: { ...preset.params } } : {}),
     })),
   deletePreset(name) {
     const presets = get().presets.filter((p) => p.name !== name);
     localStorage.setItem(PRESETS_KEY, JSON.stringify(presets));
     set({ presets });
   },
-  select: (selected) => set({ selected }),
+  select: (selected) => set({ selected, selectedItemId: selected?.id ?? null }),
   notify: (kind, text) => set({ notice: { kind, text } }),
 
   async load() {
@@ -200,6 +219,7 @@ export const useStore = create<State>((set, get) => ({
         set((s) => ({
           queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
           selected: s.selected ?? item,
+          selectedItemId: s.selectedItemId ?? item.id,
           historyVersion: s.historyVersion + 1,
         }));
       });
@@ -227,3 +247,6 @@ export const useStore = create<State>((set, get) => ({
     }
   },
 }));
+
+/** The name the editor contract uses (EDITOR-CONTRACT.md); the same store. */
+export const useStudio = useStore;

@@ -14,8 +14,10 @@ import type { ItemEvent } from '../jobs/progress';
 import { methods, type EventName, type EventPayload, type MethodName, type MethodResult } from './contract';
 import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
-import { toHistoryItem } from './history-item';
+import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { FilesFacade } from './files-facade';
+import { estimateBatch } from './estimate';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -29,12 +31,15 @@ export interface ApiContext {
   version: string;
   /** Pushes an event to every connected UI. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Saves and exports; serve.ts passes its own, to answer the download URLs it hands out. */
+  files?: FilesFacade;
 }
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
   const runs = new Map<string, BatchRun>();
   const settings = new SettingsFacade(engine);
+  const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
 
@@ -45,7 +50,11 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       engine.host.setProgress(p.fraction);
       ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
     });
-    run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
+    run.on('item', (e) => {
+      const event = itemEvent(engine, e);
+      if (event.output) files.remember(event.output);
+      ctx.emit('batch.item', event);
+    });
     run.finished.then(
       (outcome) => {
         engine.host.setProgress(null);
@@ -120,7 +129,10 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { ok: true };
     },
     'batch.resume': (p) => {
-      runOf(p.batchId).resume();
+      // A paused batch opens its gate; a stopped one (cancelled, or out of tokens) runs its pending items.
+      const active = engine.jobs.running(p.batchId);
+      if (active) active.resume();
+      else follow(engine.jobs.resume(p.batchId));
       return { ok: true };
     },
     'batch.cancel': (p) => {
@@ -135,15 +147,17 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'history.list': (p) => {
       const { cursor, limit, ...filter } = p;
-      const page = engine.store.history({ ...filter, limit: limit ?? 60, cursor: cursor ?? null });
+      // Roots only: a root's re-render versions are folded into its `versions` (history.versions).
+      const roots = { ...filter, rootsOnly: true };
+      const page = engine.store.history({ ...roots, limit: limit ?? 60, cursor: cursor ?? null });
       return {
-        items: page.items.map(toHistoryItem),
+        items: toHistoryItems(engine, page.items),
         nextCursor: page.nextCursor,
-        total: engine.store.count(filter),
+        total: engine.store.count(roots),
       };
     },
-    'history.get': (p) => toHistoryItem(engine.store.getGeneration(p.id)),
-    'history.pin': (p) => toHistoryItem(engine.store.setPinned(p.id, p.pinned)),
+    'history.get': (p) => historyItemOf(engine, engine.store.getGeneration(p.id)),
+    'history.pin': (p) => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned)),
     'history.delete': (p) => {
       engine.store.deleteGeneration(p.id);
       return { ok: true };
@@ -162,7 +176,21 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
           },
         );
       }
-      return toHistoryItem(row);
+      return historyItemOf(engine, row);
+    },
+    'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
+    'edit.source': (p) => engine.editor.source(p.id),
+    'edit.setStrokes': (p) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision),
+    'edit.render': async (p) => {
+      // Free (no model run, no token) unless an old item's mask must be computed first.
+      const r = await engine.editor.render(p.id, p.recipe, {
+        ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}),
+      });
+      return { item: historyItemOf(engine, r.row), charged: r.charged, revision: r.revision };
+    },
+    'edit.applyToMany': async (p) => {
+      const r = await engine.editor.applyToMany(p.ids, p.recipe);
+      return { items: toHistoryItems(engine, r.rows), failed: r.failed };
     },
     'history.export': async (p) => {
       const result = await engine.store.exportHistory(path.resolve(p.path));
@@ -177,6 +205,15 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
+
+    'files.saveAs': (p) => files.saveAs(p),
+    'files.reveal': (p) => {
+      files.reveal(p.path);
+      return { ok: true };
+    },
+    'files.pickFolder': async () => ({ path: await files.pickFolder() }),
+    'history.exportItems': (p) => files.exportItems(p),
+    'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
 }
 

@@ -24,7 +24,11 @@ const HELP = `Usage: atelier history <subcommand> [options]
   delete ID…                delete items (and their images when nothing else uses them)
   delete --account ID --yes delete an account's whole history and compact the file
   regenerate ID --out FILE [--set key=value]… [--params JSON]
-                            run an item again from its stored original with changed parameters
+                            run an item again from its stored original with changed parameters;
+                            a cut-out whose composition alone changes (background=#ff0000,
+                            background=linear:#fff,#ddd,180, background=blur:24, shadow=soft,
+                            canvas=amazon, trim=20, feather=2, edges=hard, format=webp) is re-rendered
+                            from its stored mask for free; model=… or refine=… runs the model (charged)
   backup FILE               online copy of the history database
   pin ID… | unpin ID…       pinned outputs never expire
   accounts                  this profile's accounts (the current one is marked *)
@@ -236,12 +240,16 @@ const subcommands: Record<string, Handler> = {
     return 0;
   },
 
-  async regenerate(store, args, v) {
+  async regenerate(_store, args, v) {
     const id = parseId(args[0]);
     if (!v.out) throw usage('regenerate needs --out FILE (where the new image goes)');
     const changes = { ...parseJsonParams(v.params), ...parseSets(v.set ?? []) };
-    const row = await regenerate(store, id, changes, path.resolve(v.out), resolveProfileDir(v.profile));
-    if (v.json) console.log(JSON.stringify(row));
+    const { row, version } = await regenerate(id, changes, path.resolve(v.out), resolveProfileDir(v.profile));
+    if (v.json) console.log(JSON.stringify({ ...row, versionOf: version ? row.sourceGenerationId : null }));
+    else if (row.status === 'done' && version)
+      console.log(
+        `Re-rendered item ${id} from its stored mask as version ${row.id} (no model run, ${row.tokensSpent} tokens): ${v.out}`,
+      );
     else if (row.status === 'done') console.log(`Regenerated item ${id} as item ${row.id}: ${v.out}`);
     else
       console.error(
@@ -251,18 +259,22 @@ const subcommands: Record<string, Handler> = {
   },
 };
 
-/** Runs a history item again through the engine (charged, recorded and linked to its source). */
+/**
+ * Runs a history item again through the engine, recorded and linked to its source: a cut-out whose
+ * composition alone changes is re-rendered from its stored mask (a free version of the same item);
+ * a model change is a charged run.
+ */
 async function regenerate(
-  _store: Store,
   id: number,
   changes: Record<string, unknown>,
   out: string,
   profileDir: string,
-): Promise<GenerationRow> {
+): Promise<{ row: GenerationRow; version: boolean }> {
   const { Engine } = await import('../engine');
   const engine = await Engine.open({ profileDir });
   try {
-    return await engine.regenerate(id, changes, out);
+    const row = await engine.regenerate(id, changes, out);
+    return { row, version: engine.editor.records.root(row.id).id !== row.id };
   } finally {
     await engine.close();
   }

@@ -36,6 +36,9 @@ function serveHost(openBrowser: boolean): Host {
     revealInFolder(file) {
       console.error(file);
     },
+    // A browser cannot be handed a native dialog: null means "the browser downloads instead".
+    saveFileDialog: async () => null,
+    pickFolder: async () => null,
   };
 }
 

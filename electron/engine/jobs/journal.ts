@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
 import type { GenerationCharge } from '../operations/charge-port';
-import type { OperationName, OperationResult } from '../operations/types';
+import type { Encoded, OperationName, OperationResult } from '../operations/types';
 
 // The charge port lives with the operations' types so regenerate (operations) and the queue (jobs) share
 // it without either importing the other.
@@ -58,7 +58,7 @@ export interface BatchJournal {
     batch: BatchRecord,
     item: JournalItem,
     result: OperationResult,
-    encoded: Buffer | undefined,
+    encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void>;
   itemFailed(batch: BatchRecord, item: JournalItem, error: SerializedError): void;

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { AtelierError, serializeError, toAtelierError } from '../errors';
-import type { BoundOperation, OperationResult, StageTimings } from '../operations/types';
+import type { BoundOperation, Encoded, OperationResult, StageTimings } from '../operations/types';
 import { Gate } from './gate';
 import { Semaphore } from './semaphore';
 
@@ -90,7 +90,7 @@ export class Pipeline {
    */
   async runAll(
     items: readonly PipelineItem[],
-    onResult: (item: PipelineItem, result: OperationResult, encoded?: Buffer) => void | Promise<void>,
+    onResult: (item: PipelineItem, result: OperationResult, encoded?: Encoded) => void | Promise<void>,
   ): Promise<OperationResult[]> {
     const running: Promise<OperationResult>[] = [];
     for (const item of items) {
@@ -116,7 +116,7 @@ export class Pipeline {
   }
 
   /** Runs one item through the stages (the caller holds no slot: used by watch mode). */
-  async run(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+  async run(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Encoded }> {
     const release = await this.slots.acquire();
     try {
       return await this.runOne(item);
@@ -125,7 +125,7 @@ export class Pipeline {
     }
   }
 
-  private async runOne(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+  private async runOne(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Encoded }> {
     const timings = zeroTimings();
     const started = performance.now();
     const base = { input: item.input, output: item.output, model: this.op.model };

@@ -10,7 +10,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
-import { historyPage } from './queries';
+import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
 import type { GenerationRow } from './types';
 
@@ -59,12 +59,16 @@ export function assertOutsideProfile(target: string, profileRoot: string, what: 
   }
 }
 
+/** Which generations an export takes: all of them, those matching a history filter, or chosen ids. */
+export type ExportSelection = HistoryFilter | { ids: readonly number[] };
+
 export async function exportHistoryZip(
   db: Db,
   accountId: string,
   account: Record<string, unknown>,
   dest: string,
   profileRoot: string,
+  selection: ExportSelection = {},
 ): Promise<ExportResult> {
   assertOutsideProfile(dest, profileRoot, 'export');
   if (!dest.toLowerCase().endsWith('.zip')) {
@@ -113,7 +117,7 @@ export async function exportHistoryZip(
     // Pass 1: the images, one at a time. Pass 2: history.json, page by page. fflate writes one entry at a
     // time and would buffer a second open entry in memory, hence two passes instead of one.
     let newestId = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       newestId = Math.max(newestId, g.id);
       addImage(g.inputImageId);
       addImage(g.outputImageId);
@@ -129,7 +133,7 @@ export async function exportHistoryZip(
     );
     json.push(encoder.encode(`"account":${JSON.stringify(account)},"generations":[\n`));
     let generations = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       if (g.id > newestId) return; // recorded while exporting: its images are not in this zip
       const entry = describe(g, fileOf(g.inputImageId), fileOf(g.outputImageId));
       json.push(encoder.encode(`${generations++ ? ',\n' : ''}${JSON.stringify(entry)}`));
@@ -164,12 +168,16 @@ export async function exportHistoryZip(
 async function forEachGeneration(
   db: Db,
   accountId: string,
+  selection: ExportSelection,
   visit: (g: GenerationRow) => void,
 ): Promise<void> {
+  const ids = 'ids' in selection ? new Set(selection.ids) : null;
+  const filter = 'ids' in selection ? {} : selection;
   let cursor: string | null = null;
   do {
-    const page = historyPage(db, accountId, { limit: 100, cursor });
+    const page = historyPage(db, accountId, { ...filter, limit: 100, cursor });
     for (const g of page.items) {
+      if (ids && !ids.has(g.id)) continue;
       visit(g);
       await yieldToEventLoop();
     }

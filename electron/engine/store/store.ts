@@ -21,6 +21,7 @@ import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
 import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
+import { prepareEdit } from './prepare-edit';
 import { Ledger } from './ledger';
 import {
   countHistory,
@@ -30,8 +31,9 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { compact, deleteGenerationRow, sweepExpired } from './retention';
-import { exportHistoryZip, type ExportResult } from './export';
+import { compact, sweepExpired } from './retention';
+import { deleteItemWithVersions } from './delete-item';
+import { exportHistoryZip, type ExportResult, type ExportSelection } from './export';
 import { validateNewGeneration } from './validate';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
@@ -212,6 +214,7 @@ export class Store {
       input,
       inputImage: input.input ? await prepareImage(input.input, 'input') : null,
       outputImage: input.output ? await prepareImage(input.output, 'output') : null,
+      edit: input.edit ? await prepareEdit(input.edit) : null,
     };
   }
 
@@ -293,7 +296,7 @@ export class Store {
   deleteGeneration(id: number): void {
     const accountId = this.currentAccountId;
     findGeneration(this.db, accountId, id);
-    this.guard(() => deleteGenerationRow(this.db, accountId, id));
+    this.guard(() => deleteItemWithVersions(this.db, accountId, id));
   }
 
   /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */
@@ -319,7 +322,11 @@ export class Store {
   // ── export, backup, maintenance ───────────────────────────────────────────
 
   /** Writes an account's history (images + history.json; default the current account) to a zip outside the profile. */
-  exportHistory(dest: string, accountId: string = this.currentAccountId): Promise<ExportResult> {
+  exportHistory(
+    dest: string,
+    accountId: string = this.currentAccountId,
+    selection: ExportSelection = {},
+  ): Promise<ExportResult> {
     const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
       this.db,
@@ -327,6 +334,7 @@ export class Store {
       { id: account.id, kind: account.kind, email: account.email },
       path.resolve(dest),
       path.dirname(this.file),
+      selection,
     );
   }
 

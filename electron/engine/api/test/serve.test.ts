@@ -177,7 +177,16 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     const item = regenerated.result as { id: number; sourceGenerationId: number; params: { edges: string } };
     expect(item.sourceGenerationId).toBe(source);
     expect(item.params.edges).toBe('hard');
-    expect(((await client.call('history.list', {})).result as { total: number }).total).toBe(2);
+    // Only the composition changed: a version of the same item, listed with it (not a second item).
+    const list = (await client.call('history.list', {})).result as {
+      total: number;
+      items: { versions: number }[];
+    };
+    expect([list.total, list.items[0]?.versions]).toEqual([1, 1]);
+    const versions = (await client.call('history.versions', { id: source })).result as {
+      items: { id: number }[];
+    };
+    expect(versions.items.map((i) => i.id)).toEqual([source, item.id]);
     expect((await client.call('history.delete', { id: item.id })).result).toEqual({ ok: true });
     expect((await client.call('history.get', { id: item.id })).error?.code).toBe('NOT_FOUND');
   });

@@ -38,6 +38,12 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO token_debits VALUES ('d1', 'u1', 7, 'cutout', 2, '2026-01-03T00:00:00.000Z', 'pending', NULL, NULL);
     `);
   },
+  // editor: a cut-out's stored mask and hand edits
+  4: (db) => {
+    db.exec(`
+      INSERT INTO item_edits VALUES (7, 1, 1, '[]', 1, '2026-01-04T00:00:00.000Z');
+    `);
+  },
 };
 
 function expectIntactAt(db: Db, version: number): void {
