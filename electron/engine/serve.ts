@@ -13,10 +13,10 @@ import { AtelierError, serializeError } from './errors';
 import type { Engine } from './engine';
 import { createHandlers } from './api/handlers';
 import { attachApi, broadcast } from './api/ws-adapter';
-import { stageUpload } from './api/plan-batch';
 import { displayImage, parseMax } from './api/display-image';
 import { FilesFacade } from './api/files-facade';
 import { SettingsFacade } from './api/settings-facade';
+import { Staging } from './api/staging';
 
 export interface ServeOptions {
   engine: Engine;
@@ -54,9 +54,11 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const settings = new SettingsFacade(engine);
   const files = new FilesFacade(engine, () => settings.get().outputDir);
+  const staging = new Staging(engine.paths.root);
   const table = createHandlers({
     engine,
     files,
+    staging,
     version: options.version,
     emit: (event, payload) => broadcast(wss, event, payload),
   });
@@ -131,7 +133,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       }
       const name = url.searchParams.get('name') ?? 'image';
       const bytes = await readBody(req, MAX_UPLOAD_BYTES, name);
-      return sendJson(res, 200, { path: stageUpload(engine, name, bytes) });
+      return sendJson(res, 200, { path: staging.stage(name, bytes) });
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {

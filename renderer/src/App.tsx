@@ -5,6 +5,7 @@ import { DropZone } from './components/DropZone';
 import { History } from './components/History';
 import { Icon } from './components/icons';
 import { OperationPanel } from './components/OperationPanel';
+import { Privacy } from './components/Privacy';
 import { Queue } from './components/Queue';
 import { Settings } from './components/Settings';
 import { Sidebar } from './components/Sidebar';
@@ -42,8 +43,15 @@ const VIEWS: Record<View, () => React.ReactElement> = {
   history: History,
   account: Account,
   settings: Settings,
+  privacy: Privacy,
 };
-const SHORTCUTS: Record<string, View> = { '1': 'studio', '2': 'history', '3': 'account', ',': 'settings' };
+const SHORTCUTS: Record<string, View> = {
+  '1': 'studio',
+  '2': 'history',
+  '3': 'account',
+  ',': 'settings',
+  '.': 'privacy',
+};
 
 export function App() {
   const view = useStore((s) => s.view);

@@ -14,7 +14,7 @@ import type {
 } from '../../electron/engine/api/contract';
 import { api, errorText, pathForFile } from './api/client';
 
-export type View = 'studio' | 'history' | 'account' | 'settings';
+export type View = 'studio' | 'history' | 'account' | 'settings' | 'privacy';
 
 export interface QueueItem {
   key: string;

@@ -118,6 +118,18 @@ export class AccountFacade {
     return this.changed();
   }
 
+  /**
+   * Deletes the current account: a signed-in one on the license server and here; the anonymous one
+   * (no server involved) is emptied. Works without a configured server for the anonymous account.
+   */
+  async deleteAccount(): Promise<{ deletedOnServer: boolean; status: AccountStatus }> {
+    const row = this.engine.store.currentAccount();
+    let deletedOnServer = false;
+    if (row.kind === 'signed_in') ({ deletedOnServer } = await this.require().deleteAccount());
+    else this.engine.store.deleteAccount(row.id);
+    return { deletedOnServer, status: await this.changed() };
+  }
+
   async buy(packId: string): Promise<{ checkoutUrl: string }> {
     const { checkoutUrl } = await this.require().buy({ packId, waitMs: 0 });
     return { checkoutUrl };

@@ -85,6 +85,8 @@ export const historyItemSchema = z.object({
   inputImageId: z.number().int().nullable(),
   outputImageId: z.number().int().nullable(),
   inputPurged: z.boolean(),
+  /** Made with privacy mode on: the original was never stored. */
+  privacyMode: z.boolean(),
   outputExpired: z.boolean(),
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
@@ -311,6 +313,14 @@ export const methods = {
     accountStatusSchema,
   ),
   'account.signOut': method(empty, accountStatusSchema),
+  /**
+   * Deletes the current account's history, images, ledger and settings here, and a signed-in account's
+   * email, password hash, sessions and devices on the license server. `confirm` must be true.
+   */
+  'account.delete': method(
+    z.object({ confirm: z.literal(true) }).strict(),
+    z.object({ deletedOnServer: z.boolean(), status: accountStatusSchema }),
+  ),
   'account.buy': method(
     z.object({ packId: z.string().min(1).max(100) }).strict(),
     z.object({ checkoutUrl: z.string() }),

@@ -18,6 +18,7 @@ import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
 import { FilesFacade } from './files-facade';
 import { estimateBatch } from './estimate';
+import { Staging } from './staging';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -33,11 +34,27 @@ export interface ApiContext {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Saves and exports; serve.ts passes its own, to answer the download URLs it hands out. */
   files?: FilesFacade;
+  /** Where the host stages browser uploads (serve); every host sweeps the profile's staging at start-up. */
+  staging?: Staging;
 }
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
   const runs = new Map<string, BatchRun>();
+  // Uploads left by a crash or a quit mid-batch: nothing can be using them at start-up.
+  const staging = ctx.staging ?? new Staging(engine.paths.root);
+  staging.sweep();
+  /** Deletes a staged upload once no item of its batch still waits to read it. */
+  const releaseStaged = (batchId: string, input: string): void => {
+    if (!staging.folderOf(input)) return;
+    const waiting = engine.store.batches
+      .items(batchId)
+      .some((i) => i.inputPath === input && i.status === 'pending');
+    if (!waiting) staging.release(input);
+  };
+  const releaseBatch = (batchId: string): void => {
+    for (const i of engine.store.batches.items(batchId)) staging.release(i.inputPath);
+  };
   const settings = new SettingsFacade(engine);
   const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
@@ -51,19 +68,26 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
     });
     run.on('item', (e) => {
+      // Recorded (in the same transaction as its history row), failed or skipped: the upload has served.
+      if (e.stage === 'finished' && e.result.status !== 'cancelled') releaseStaged(e.batchId, e.input);
       const event = itemEvent(engine, e);
       if (event.output) files.remember(event.output);
       ctx.emit('batch.item', event);
     });
     run.finished.then(
       (outcome) => {
+        // Finished or cancelled: uploads of items that never ran go too (a resume reports them missing).
+        releaseBatch(run.batch.id);
         engine.host.setProgress(null);
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
         void account.afterBatch();
       },
-      () => engine.host.setProgress(null),
+      () => {
+        releaseBatch(run.batch.id);
+        engine.host.setProgress(null);
+      },
     );
   };
 
@@ -200,6 +224,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'account.status': () => account.status(),
     'account.signIn': (p) => account.signIn(p.keepHistory),
     'account.signOut': () => account.signOut(),
+    'account.delete': () => account.deleteAccount(),
     'account.buy': (p) => account.buy(p.packId),
     'account.packs': () => account.packs(),
 

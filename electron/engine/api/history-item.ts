@@ -39,6 +39,7 @@ export function toHistoryItem(row: GenerationRow, edit: EditInfo): HistoryItem {
     inputImageId: row.inputImageId,
     outputImageId: row.outputImageId,
     inputPurged: row.inputPurged,
+    privacyMode: row.inputPurged,
     outputExpired: row.outputExpired,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,

@@ -2,11 +2,10 @@
  * Turns what the UI sends (paths, an operation, params) into a batch the job queue runs: the same
  * input expansion and output naming as the CLI, so both hosts behave alike.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
-import { expandInputs, isImageName } from '../jobs/inputs';
+import { expandInputs } from '../jobs/inputs';
 import { planBatch } from '../jobs/plan';
 import { ensureWritableDir } from '../jobs/output-dir';
 import type { BatchSpec } from '../jobs/queue';
@@ -49,18 +48,4 @@ export function regenerationOutput(inputName: string | null, outputDir: string, 
     const candidate = path.join(path.resolve(outputDir), `${base}-v${n}.${ext}`);
     if (!existsSync(candidate)) return candidate;
   }
-}
-
-/** Where uploads from a browser (which has no file paths) are staged: the profile, never elsewhere. */
-export function stageUpload(engine: Engine, name: string, bytes: Buffer): string {
-  // Only the last path segment, without characters Windows refuses in file names or control characters.
-  const safe =
-    [...path.basename(name)]
-      .map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c))
-      .join('') || 'image';
-  const dir = path.join(engine.paths.root, 'staging', randomUUID());
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, isImageName(safe) || safe.includes('.') ? safe : `${safe}.png`);
-  writeFileSync(file, bytes);
-  return file;
 }

@@ -15,7 +15,7 @@ import type { ChargePort, GenerationCharge } from './charge-port';
 import { applyStrokes, needsPhoto } from '../matte/strokes';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
-import { THUMBNAIL_SIZE, type GenerationRow, type Store } from '../store';
+import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
 import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
@@ -67,11 +67,9 @@ export class Editor {
   blockedReason(row: GenerationRow): string | null {
     if (row.operation !== 'cutout') return 'only cut-outs keep a mask to re-render from';
     if (row.status !== 'done') return 'this generation failed, so there is nothing to edit';
-    if (row.inputImageId === null) {
-      return row.inputPurged
-        ? 'privacy mode was on, so the original photo was not kept'
-        : 'the original photo is no longer stored (it expired or was deleted)';
-    }
+    // The one sentence for a missing original, shared with regenerate and the CLI (store/rerender.ts).
+    const missing = rerenderBlockedReason(row);
+    if (missing) return missing;
     if (this.deps.store.privacyMode()) return 'privacy mode is on, so originals are not kept for editing';
     return null;
   }

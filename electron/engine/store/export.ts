@@ -4,7 +4,16 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
@@ -13,6 +22,7 @@ import type { Db } from './database';
 import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
 import type { GenerationRow } from './types';
+import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
   'image/png': 'png',
@@ -80,6 +90,8 @@ export async function exportHistoryZip(
   const partial = `${dest}.partial`;
   let fd: number;
   try {
+    // The default destination is the output folder, which does not exist before the first result.
+    mkdirSync(path.dirname(dest), { recursive: true });
     fd = openSync(partial, 'w');
   } catch (cause) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
@@ -123,14 +135,19 @@ export async function exportHistoryZip(
       addImage(g.outputImageId);
       if (failure) throw failure;
     });
+    // Images the other sections refer to (masks of the editor), still one entry at a time.
+    for (const section of EXPORT_SECTIONS) {
+      for (const id of section.images?.(db, accountId) ?? []) {
+        addImage(id);
+        if (failure) throw failure;
+        await yieldToEventLoop();
+      }
+    }
+    const exportedAt = new Date().toISOString();
     const json = new ZipDeflate('history.json', { level: 6 });
     const encoder = new TextEncoder();
     zip.add(json);
-    json.push(
-      encoder.encode(
-        `{"format":"atelier-history/1","exportedAt":${JSON.stringify(new Date().toISOString())},`,
-      ),
-    );
+    json.push(encoder.encode(`{"format":"atelier-history/1","exportedAt":${JSON.stringify(exportedAt)},`));
     json.push(encoder.encode(`"account":${JSON.stringify(account)},"generations":[\n`));
     let generations = 0;
     await forEachGeneration(db, accountId, selection, (g) => {
@@ -140,6 +157,16 @@ export async function exportHistoryZip(
       if (failure) throw failure;
     });
     json.push(encoder.encode('\n]}\n'), true);
+    // The rest of what is stored for the account (ledger, settings, batches…), then the README.
+    for (const section of EXPORT_SECTIONS) {
+      const entry = new ZipDeflate(section.file, { level: 6 });
+      zip.add(entry);
+      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId, fileOf), null, 2)}\n`), true);
+      if (failure) throw failure;
+    }
+    const readme = new ZipDeflate('README.md', { level: 6 });
+    zip.add(readme);
+    readme.push(encoder.encode(exportReadme(exportedAt)), true);
     zip.end();
     if (failure) throw failure;
     closeSync(fd);

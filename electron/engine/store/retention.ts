@@ -40,6 +40,17 @@ export function deleteGenerationRow(db: Db, accountId: string, id: number): bool
     .immediate();
 }
 
+/**
+ * After a deletion: secure_delete has zeroed the rows and the freed pages, but those zeroed pages are
+ * only in the WAL, and older frames of the WAL still hold the deleted bytes. A TRUNCATE checkpoint
+ * copies the zeroed pages into the main file and empties the WAL. It cannot finish while another
+ * connection (a CLI in the same profile) is reading: returns false then, so the caller tries again.
+ */
+export function checkpointTruncate(db: Db): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+  return result?.busy === 0 && result.log <= 0;
+}
+
 /** Moves everything written so far into the main file and rewrites it without free pages. */
 export function compact(db: Db): void {
   db.pragma('wal_checkpoint(TRUNCATE)');

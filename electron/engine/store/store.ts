@@ -31,10 +31,11 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { compact, sweepExpired } from './retention';
+import { checkpointTruncate, compact, sweepExpired } from './retention';
 import { deleteItemWithVersions } from './delete-item';
 import { exportHistoryZip, type ExportResult, type ExportSelection } from './export';
 import { validateNewGeneration } from './validate';
+import { rerenderBlockedReason } from './rerender';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
 import type {
@@ -96,6 +97,7 @@ export class Store {
   }
 
   close(): void {
+    if (this.eraseRetry) clearInterval(this.eraseRetry);
     if (this.db.open) this.db.close();
   }
 
@@ -147,8 +149,17 @@ export class Store {
     this.guard(() => {
       this.db
         .transaction(() => {
+          // The anonymous free quota is a count per day, not personal data: emptying the anonymous
+          // account must not hand out a fresh day's quota.
+          const quota = this.db
+            .prepare('SELECT day, used FROM free_quota WHERE account_id = ?')
+            .all(ANONYMOUS_ACCOUNT_ID) as { day: string; used: number }[];
           this.db.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
           ensureAnonymousAccount(this.db);
+          const restore = this.db.prepare(
+            'INSERT OR IGNORE INTO free_quota (account_id, day, used) VALUES (?, ?, ?)',
+          );
+          for (const q of quota) restore.run(ANONYMOUS_ACCOUNT_ID, q.day, q.used);
         })
         .immediate();
       compact(this.db);
@@ -265,10 +276,8 @@ export class Store {
    */
   prepareRegeneration(id: number, newParams: Record<string, unknown> = {}): Regeneration {
     const source = findGeneration(this.db, this.currentAccountId, id);
-    if (source.inputImageId === null) {
-      const why = source.inputPurged
-        ? 'its original was deleted right after the generation because privacy mode was on'
-        : 'its original is no longer stored';
+    const why = rerenderBlockedReason(source);
+    if (why !== null || source.inputImageId === null) {
       throw new AtelierError('NOT_FOUND', `Cannot regenerate history item ${id}: ${why}`, {
         hint: 'open the original photo again and run the operation on it',
       });
@@ -293,15 +302,37 @@ export class Store {
     return findGeneration(this.db, accountId, id);
   }
 
+  /** Deletes the item (and its images when no other item uses them); the bytes leave the disk at once. */
   deleteGeneration(id: number): void {
     const accountId = this.currentAccountId;
     findGeneration(this.db, accountId, id);
     this.guard(() => deleteItemWithVersions(this.db, accountId, id));
+    this.eraseDeleted();
   }
 
   /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */
   sweepExpired(now: Date = new Date()): { expired: number; imagesDeleted: number } {
-    return this.guard(() => sweepExpired(this.db, now));
+    const swept = this.guard(() => sweepExpired(this.db, now));
+    if (swept.imagesDeleted > 0) this.eraseDeleted();
+    return swept;
+  }
+
+  private eraseRetry: NodeJS.Timeout | undefined;
+
+  /**
+   * Makes deleted rows unrecoverable while the app runs: the WAL is checkpointed into the (zeroed) main
+   * file and truncated. When another process's reader blocks that, it is retried every second.
+   */
+  private eraseDeleted(): void {
+    if (this.eraseRetry) return;
+    if (this.guard(() => checkpointTruncate(this.db))) return;
+    this.eraseRetry = setInterval(() => {
+      if (!this.db.open || this.guard(() => checkpointTruncate(this.db))) {
+        clearInterval(this.eraseRetry);
+        this.eraseRetry = undefined;
+      }
+    }, 1000);
+    this.eraseRetry.unref();
   }
 
   /** Runs sweepExpired now and every `intervalMs`; returns a stop function. */

@@ -195,6 +195,14 @@ export function History() {
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
                 <dd>{selected.provider?.toUpperCase() ?? '—'}</dd>
+                <dt>Original</dt>
+                <dd data-testid="original-kept">
+                  {selected.privacyMode
+                    ? 'not kept (privacy mode)'
+                    : selected.inputImageId
+                      ? 'kept'
+                      : 'not kept'}
+                </dd>
                 <dt>Created</dt>
                 <dd>{new Date(selected.createdAt).toLocaleString()}</dd>
                 <dt>Expires</dt>
@@ -215,10 +223,10 @@ export function History() {
               <div className="actions">
                 <button
                   className="button primary"
-                  disabled={selected.inputPurged}
+                  disabled={!selected.canRerender}
                   title={
-                    selected.inputPurged
-                      ? 'Privacy mode deleted the original, so it cannot be regenerated'
+                    selected.rerenderBlockedReason
+                      ? `Cannot regenerate: ${selected.rerenderBlockedReason}`
                       : 'Run again with the Studio’s current settings'
                   }
                   onClick={() =>
