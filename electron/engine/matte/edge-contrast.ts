@@ -3,8 +3,10 @@
  * edges ramp over several pixels where the bigger models (IS-Net, BiRefNet) and hand-made ground
  * truth step in one or two. Steepening the ramp around 50 % keeps where the edge is (IoU at 50 % is
  * unchanged) and takes the excess blur out: on the four rembg fixtures' BiRefNet/IS-Net alphas the
- * edge-band MAE went 0.1553 → 0.1490 (raw → refined + this), on the pets set MAE 0.0604 → 0.0574
- * (bench/edge-quality.ts). 1.5 and 3 scored within 0.002 of 2; above 2 thin stems start to vanish.
+ * edge-band MAE went 0.1539 → 0.1498 (raw → refined + this; refined alone was worse than raw, 0.16),
+ * on the pets set MAE 0.0604 → 0.0573 (bench/edge-quality.ts). 1.5 and 3 scored within 0.002 of 2.
+ * Its cost: where the model is wrong but unsure (plants-1's half-seen red succulent at α ≈ 0.25) it
+ * commits harder to the wrong side.
  */
 export const EDGE_CONTRAST = 2;
 
