@@ -1,18 +1,32 @@
 /**
- * Cutout per stage at about 1, 12 and 24 MP (a fixture photo upscaled), each size in its own child
- * process so peak RSS is that size's alone. Prints decode, preprocess, infer, refine, cutout
- * (decontamination), encode, end-to-end ÷ inference and peak RSS. Targets (read, not asserted):
- * ≤ 1.5× inference at 1 MP; 24 MP within 1.5 GB peak RSS. Run alone: `npx tsx bench/cutout.ts`.
+ * Cutout speed against the plain rembg-style pipeline (bench/plain-u2netp.mjs), at about 0.4, 1, 12
+ * and 24 MP (the fixture photos resized), refinement and decontamination on, RGBA PNG out:
+ *  - per stage, in a child process per size (second pass, so JIT warm-up is not counted);
+ *  - the whole CLI run (`atelier cutout DIR`) vs the whole plain run on the same photos, interleaved
+ *    round by round in the same run (the machine may be shared: only the ratio is meaningful), with
+ *    each one's peak RSS; targets (read, not asserted): ≤ 1.25× at 0.4 MP, ≤ 1.3× at 12 MP, 24 MP
+ *    within 1.5 GB;
+ *  - then batch throughput and RSS at the start and end of a 100-photo batch (bench/batch.ts).
+ *   npx tsx bench/cutout.ts     BENCH_CUTOUT_ROUNDS=3 BENCH_BATCH_COUNT=100 (defaults)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { Engine } from '../electron/engine/engine';
+import { FIXTURE_PHOTOS, fixturePhoto, repoRoot, tempDir } from '../electron/engine/testing/fixtures';
 
-const SIZES_MP = [1, 12, 24];
+const SIZES: { mp: number; photos: number }[] = (process.env.BENCH_CUTOUT_SIZES
+  ? JSON.parse(process.env.BENCH_CUTOUT_SIZES)
+  : null) ?? [
+  { mp: 0.4, photos: 8 },
+  { mp: 1, photos: 6 },
+  { mp: 12, photos: 3 },
+  { mp: 24, photos: 2 },
+];
 const here = fileURLToPath(import.meta.url);
+const model = path.join(repoRoot, 'models', 'u2netp.onnx');
 
 async function measureOne(file: string): Promise<void> {
   const { decodeImage } = await import('../electron/engine/imaging/decode');
@@ -21,66 +35,148 @@ async function measureOne(file: string): Promise<void> {
     await import('../electron/engine/matte');
   const { ModelRegistry } = await import('../electron/engine/models/registry');
   const { ModelSessions } = await import('../electron/engine/models/sessions');
-  const model = await new ModelSessions(new ModelRegistry()).load('u2netp', 'cpu');
-  // One warm-up inference so session start-up is not counted.
-  const warm = await preprocessForMatte(
-    { data: Buffer.alloc(64 * 64 * 3), width: 64, height: 64, channels: 3 },
-    model.entry,
-  );
-  await inferMatte(model, warm);
-  const t: Record<string, number> = {};
+  const loaded = await new ModelSessions(new ModelRegistry()).load('u2netp', 'cpu');
+  let t: Record<string, number> = {};
+  let cpu: Record<string, number> = {};
   const time = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     const value = await fn();
     t[name] = performance.now() - start;
+    const used = process.cpuUsage(startCpu);
+    cpu[name] = (used.user + used.system) / 1000;
     return value;
   };
-  const decoded = await time('decode', () => decodeImage(file, { maxPixels: 200_000_000 }));
-  const input = await time('preprocess', () => preprocessForMatte(decoded.image, model.entry));
-  const low = await time('infer', () => inferMatte(model, input));
-  const mask = await time('refine', () => finishMatte(decoded.image, low, defaultMatteOptions));
-  const rgba = await time('cutout', () => cutoutRgba(decoded.image, mask, { decontaminate: true }));
-  await time('encode', () => encodeImage(rgba, { format: 'png', icc: decoded.icc }));
-  const total = Object.values(t).reduce((a, b) => a + b, 0);
-  const mp = (decoded.image.width * decoded.image.height) / 1e6;
-  const peak = process.resourceUsage().maxRSS / 1024;
+  for (let pass = 0; pass < 2; pass++) {
+    t = {};
+    cpu = {};
+    const decoded = await time('decode', () => decodeImage(file, { maxPixels: 200_000_000 }));
+    const input = await time('preprocess', () => preprocessForMatte(decoded.image, loaded.entry));
+    const low = await time('infer', () => inferMatte(loaded, input));
+    const mask = await time('refine', () => finishMatte(decoded.image, low, defaultMatteOptions));
+    const rgba = await time('cutout', () => cutoutRgba(decoded.image, mask, { decontaminate: true }));
+    await time('encode', () => encodeImage(rgba, { format: 'png', icc: decoded.icc }));
+  }
   const stages = Object.entries(t)
-    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .map(([k, v]) => `${k} ${Math.round(v)}/${Math.round(cpu[k]!)}`)
     .join(' · ');
-  console.log(
-    `${mp.toFixed(1).padStart(5)} MP  ${stages} ms  | end-to-end ${Math.round(total)} ms = ${(total / t.infer!).toFixed(2)}× inference | peak RSS ${Math.round(peak)} MB`,
+  console.log(`    stages (wall/CPU ms): ${stages}`);
+}
+
+interface Run {
+  ms: number;
+  /** User + system CPU time: steadier than wall time when other work shares the cores. */
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** Runs a command under /usr/bin/time: wall and CPU milliseconds and peak RSS in MB. */
+function timed(args: string[]): Run {
+  const start = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH_TIME %U %S %M', ...args], { encoding: 'utf8' });
+  const ms = performance.now() - start;
+  const m = /BENCH_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !m) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, cpuMs: (Number(m[1]) + Number(m[2])) * 1000, rssMb: Number(m[3]) / 1024 };
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] ?? NaN;
+
+async function makePhotos(dir: string, mp: number, count: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const source = fixturePhoto(FIXTURE_PHOTOS[i % FIXTURE_PHOTOS.length]!);
+    const meta = await sharp(source).metadata();
+    const scale = Math.sqrt((mp * 1e6) / (meta.width! * meta.height!));
+    await sharp(source, { limitInputPixels: false })
+      .resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { kernel: 'lanczos3' })
+      .jpeg({ quality: 92 })
+      .toFile(path.join(dir, `photo-${i}.jpg`));
+  }
+}
+
+/** A profile whose cached price list allows any number of free generations (the CLI charges as usual). */
+async function benchProfile(dir: string): Promise<void> {
+  const engine = await Engine.open({ profileDir: dir });
+  engine.store.setSetting(
+    'account.prices',
+    {
+      fetchedAt: new Date().toISOString(),
+      value: { prices: { cutout: 1, background: 1, stylize: 2, compose: 2 }, freeDailyQuota: 1_000_000 },
+    },
+    null,
   );
+  await engine.close();
+}
+
+function folderMb(dir: string): number {
+  return readdirSync(dir).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0) / 2 ** 20;
 }
 
 export async function benchCutout(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-bench-cutout-'));
+  const rounds = Number(process.env.BENCH_CUTOUT_ROUNDS ?? 3);
+  const work = tempDir('atelier-bench-cutout-');
   try {
-    const source = path.resolve(
-      path.dirname(here),
-      '..',
-      '..',
-      'shared',
-      'fixtures',
-      'rembg',
-      'images',
-      'cloth-1.jpg',
+    const profile = path.join(work.dir, 'profile');
+    await benchProfile(profile);
+    console.log(
+      `cutout (u2netp, CPU, refine + decontaminate, RGBA PNG) vs the plain pipeline, ${rounds} interleaved rounds, medians:`,
     );
-    const meta = await sharp(source).metadata();
-    console.log('cutout (u2netp, CPU, refine + decontaminate, PNG out), one process per size:');
-    for (const mp of SIZES_MP) {
-      const scale = Math.sqrt((mp * 1e6) / (meta.width! * meta.height!));
-      const file = path.join(dir, `cloth-${mp}mp.jpg`);
-      await sharp(source, { limitInputPixels: false })
-        .resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { kernel: 'lanczos3' })
-        .jpeg({ quality: 92 })
-        .toFile(file);
+    for (const { mp, photos } of SIZES) {
+      const inDir = path.join(work.dir, `in-${mp}`);
+      await makePhotos(inDir, mp, photos);
+      const ours: Run[] = [];
+      const plain: Run[] = [];
+      const oursOut = path.join(work.dir, `ours-${mp}`);
+      const plainOut = path.join(work.dir, `plain-${mp}`);
+      for (let r = 0; r < rounds; r++) {
+        rmSync(oursOut, { recursive: true, force: true });
+        rmSync(plainOut, { recursive: true, force: true });
+        plain.push(
+          timed([
+            process.execPath,
+            path.join(path.dirname(here), 'plain-u2netp.mjs'),
+            model,
+            inDir,
+            plainOut,
+          ]),
+        );
+        ours.push(
+          timed([
+            process.execPath,
+            path.join(repoRoot, 'bin', 'atelier.js'),
+            'cutout',
+            inDir,
+            '--out',
+            oursOut,
+            '--provider',
+            'cpu',
+            '--profile',
+            profile,
+          ]),
+        );
+      }
+      const o = median(ours.map((x) => x.ms));
+      const p = median(plain.map((x) => x.ms));
+      const oc = median(ours.map((x) => x.cpuMs));
+      const pc = median(plain.map((x) => x.cpuMs));
+      console.log(
+        `  ${String(mp).padStart(4)} MP × ${photos}: wall CLI ${(o / photos).toFixed(0)} / plain ${(p / photos).toFixed(0)} ms per photo → ${(o / p).toFixed(2)}× | CPU ${(oc / photos).toFixed(0)} / ${(pc / photos).toFixed(0)} ms → ${(oc / pc).toFixed(2)}× | peak RSS CLI ${Math.max(...ours.map((x) => x.rssMb)).toFixed(0)} MB, plain ${Math.max(...plain.map((x) => x.rssMb)).toFixed(0)} MB | PNG ${folderMb(oursOut).toFixed(1)} MB vs ${folderMb(plainOut).toFixed(1)} MB`,
+      );
       process.stdout.write(
-        execFileSync(process.execPath, ['--import', 'tsx', here, '--one', file], { encoding: 'utf8' }),
+        execFileSync(process.execPath, ['--import', 'tsx', here, '--one', path.join(inDir, 'photo-0.jpg')], {
+          encoding: 'utf8',
+        }),
       );
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    work.cleanup();
   }
+  process.env.BENCH_BATCH_COUNT ??= '100';
+  if (process.env.BENCH_BATCH_COUNT === '0') return;
+  const { benchBatch } = await import('./batch');
+  console.log(`batch of ${process.env.BENCH_BATCH_COUNT} photos (bench/batch.ts):`);
+  await benchBatch();
 }
 
 const oneIndex = process.argv.indexOf('--one');

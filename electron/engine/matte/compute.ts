@@ -2,6 +2,7 @@ import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ModelSessions } from '../models/sessions';
 import { gaussianLikeBlurU8 } from './box-filter';
+import { steepenEdges } from './edge-contrast';
 import { refineMaskEdges } from './guided-refine';
 import { removeSmallIslands } from './islands';
 import { inferMatte, preprocessForMatte } from './model-stages';
@@ -54,7 +55,10 @@ export async function baseMatte(
   const mask = options.refine
     ? await refineMaskEdges(image, cleaned)
     : await resizeMask(cleaned, image.width, image.height);
-  return mask === cleaned ? { ...mask, data: new Uint8Array(mask.data) } : mask;
+  const data = mask === cleaned ? new Uint8Array(mask.data) : mask.data;
+  // The edge stage: guided-filter refinement, then the model's excess blur taken out of the ramp.
+  if (options.refine) steepenEdges(data);
+  return { data, width: mask.width, height: mask.height };
 }
 
 /** Hard edges (a crisp cut at 50 %) and feathering, on a copy of `mask` (a composition choice). */

@@ -9,15 +9,20 @@ export function cutoutRgba(image: RawImage, mask: Mask, opts: { decontaminate: b
   const n = width * height;
   const out = Buffer.allocUnsafe(n * 4);
   for (let i = 0, s = 0, d = 0; i < n; i++, s += ch, d += 4) {
-    if (ch === 1) {
+    // An input's own transparency is kept: the cut-out can only remove more.
+    const a = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
+    out[d + 3] = a;
+    if (out[d + 3] === 0) {
+      // Fully transparent pixels are written black, as rembg writes them: the photo's colours there
+      // are invisible and only make the PNG bigger and slower to compress.
+      out[d] = out[d + 1] = out[d + 2] = 0;
+    } else if (ch === 1) {
       out[d] = out[d + 1] = out[d + 2] = data[s]!;
     } else {
       out[d] = data[s]!;
       out[d + 1] = data[s + 1]!;
       out[d + 2] = data[s + 2]!;
     }
-    // An input's own transparency is kept: the cut-out can only remove more.
-    out[d + 3] = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
   }
   if (opts.decontaminate && ch >= 3) decontaminateInto(out, image, mask);
   return { data: out, width, height, channels: 4 };

@@ -1,10 +1,10 @@
-import { resizeRaw } from '../imaging/encode';
+import { pillowLanczos } from '../imaging/pillow-resize';
 import type { Mask } from '../imaging/raw';
 
-/** Resizes a mask with Lanczos (as rembg resizes its mask back to the photo), without refinement. */
+/** Resizes a mask with Pillow's Lanczos (as rembg resizes its mask back to the photo), without refinement. */
 export async function resizeMask(mask: Mask, width: number, height: number): Promise<Mask> {
   if (mask.width === width && mask.height === height) return mask;
-  const resized = await resizeRaw(
+  const resized = pillowLanczos(
     {
       data: Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength),
       width: mask.width,
@@ -13,7 +13,6 @@ export async function resizeMask(mask: Mask, width: number, height: number): Pro
     },
     width,
     height,
-    'lanczos3',
   );
   return {
     data: new Uint8Array(resized.data.buffer, resized.data.byteOffset, resized.data.byteLength),
