@@ -116,7 +116,7 @@ describe.skipIf(problem !== null)('outgoing connections of atelier serve in the 
       child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
     });
     const url = new URL(openUrl);
-    api = await WsClient.connect(url.origin, url.searchParams.get('token') ?? '');
+    api = await WsClient.connect(url.origin, new URLSearchParams(url.hash.slice(1)).get('token') ?? '');
   }, 120_000);
 
   afterAll(async () => {
