@@ -58,8 +58,15 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       .some((i) => i.inputPath === input && i.status === 'pending');
     if (!waiting) staging.release(input);
   };
+  /**
+   * At a batch's end, the uploads of items that ran go. Items that never ran (the token gate stopped
+   * the batch, or it was cancelled) keep theirs, so Resume can still read them in a browser, where the
+   * upload is the only copy Atelier has; nothing was generated from them, and the start-up sweep
+   * removes them if the batch is never resumed.
+   */
   const releaseBatch = (batchId: string): void => {
-    for (const i of engine.store.batches.items(batchId)) staging.release(i.inputPath);
+    for (const i of engine.store.batches.items(batchId))
+      if (i.status !== 'pending') staging.release(i.inputPath);
   };
   const settings = new SettingsFacade(engine);
   const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);

@@ -1,7 +1,8 @@
 /**
  * Uploads from a browser (which has no file paths) wait in `<profile>/staging/<uuid>/<name>` only until
- * their item is recorded, fails or is cancelled; then the folder is removed. Whatever a crash left
- * behind is swept when a host starts. Staged files never leave the profile folder.
+ * their item is recorded or fails; then the folder is removed. An item that never ran (its batch was
+ * cancelled or stopped for tokens) keeps its upload for Resume until the next start of a host, which
+ * sweeps whatever is left. Staged files never leave the profile folder.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

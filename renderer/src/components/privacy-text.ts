@@ -39,7 +39,7 @@ export const PRIVACY_SECTIONS: readonly PrivacySection[] = [
         proof: [MARKER, HISTORY],
       },
       {
-        text: 'Photos dropped into Atelier in a browser wait in the staging folder of your profile only until their item is recorded, fails or its batch ends; then they are deleted. Anything left there is deleted when Atelier starts.',
+        text: 'Photos dropped into Atelier in a browser wait in the staging folder of your profile only until their item is recorded or fails; then they are deleted. A photo whose batch was cancelled or stopped for lack of tokens before it ran waits there so you can resume it. Anything left there is deleted when Atelier starts.',
         proof: [MARKER],
       },
       {
