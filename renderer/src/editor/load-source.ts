@@ -10,7 +10,7 @@ import type { Plane8, Rgba8 } from './raster';
 export const PREVIEW_MAX_SIDE = 1600;
 
 export function displayUrl(id: number, max = PREVIEW_MAX_SIDE): string {
-  return `${imageUrl(id)}?max=${max}`;
+  return imageUrl(id, { max });
 }
 
 async function bitmap(url: string, signal: AbortSignal): Promise<ImageBitmap> {
