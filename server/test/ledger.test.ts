@@ -12,20 +12,25 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
   });
   afterAll(() => server?.close());
 
-  async function creditPack(
-    accountId: string,
-    packId = 'starter',
-    eventId = `evt_${randomUUID()}`,
-    checkoutId = `chk_${randomUUID()}`,
-  ) {
-    const body = JSON.stringify({
-      id: eventId,
-      type: 'checkout.completed',
-      data: { accountId, packId, checkoutId },
-    });
+  /** A checkout the server creates for the signed-in user (as POST /v1/checkout does for the app). */
+  async function checkout(access: string, packId = 'starter'): Promise<string> {
+    const res = await post(server.url, '/v1/checkout', { packId }, bearer(access));
+    expect(res.status).toBe(200);
+    return String((await json(res)).checkoutUrl)
+      .split('/')
+      .pop()!;
+  }
+  /** The payment provider's signed event. */
+  function webhook(data: Record<string, string>, eventId = `evt_${randomUUID()}`) {
+    const body = JSON.stringify({ id: eventId, type: 'checkout.completed', data });
     return post(server.url, '/v1/webhooks/payment', body, {
       'Atelier-Signature': signWebhook(server.config.webhookSecret, body),
     });
+  }
+  async function creditPack(user: { access: string }, packId = 'starter') {
+    const res = await webhook({ checkoutId: await checkout(user.access, packId) });
+    expect(res.status).toBe(200);
+    return res;
   }
   async function device(access: string, name = 'laptop'): Promise<string> {
     const res = await post(server.url, '/v1/devices', { name, platform: 'win32' }, bearer(access));
@@ -43,7 +48,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('signs every balance with the published Ed25519 key', async () => {
     const user = await newUser(server.url);
-    await creditPack(user.accountId);
+    await creditPack(user);
     const keys = (await json(await fetch(`${server.url}/.well-known/atelier-keys.json`))) as {
       keys: { keyId: string; publicKey: string }[];
     };
@@ -66,7 +71,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('applies each debit exactly once, whatever the retries, and never goes below zero', async () => {
     const user = await newUser(server.url);
-    await creditPack(user.accountId); // 100 tokens
+    await creditPack(user); // 100 tokens
     const devices = [
       await device(user.access, 'a'),
       await device(user.access, 'b'),
@@ -105,7 +110,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
   it('refuses a debit through another account’s device, negative or absurd amounts, writing nothing', async () => {
     const alice = await newUser(server.url);
     const bob = await newUser(server.url);
-    await creditPack(bob.accountId);
+    await creditPack(bob);
     const bobsDevice = await device(bob.access);
     const stolen = await usage(alice.access, bobsDevice, [debit()]);
     expect(stolen.status).toBe(403);
@@ -164,8 +169,8 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('credits a purchase exactly once: forged, stale and replayed webhooks change nothing', async () => {
     const user = await newUser(server.url);
-    const checkout = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));
-    expect(((await json(checkout)) as { checkoutUrl: string }).checkoutUrl).toContain('/checkout/chk_');
+    const created = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));
+    expect(((await json(created)) as { checkoutUrl: string }).checkoutUrl).toContain('/checkout/chk_');
     const body = JSON.stringify({
       id: 'evt_forged',
       type: 'checkout.completed',
@@ -188,15 +193,41 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
     expect(await ledgerSum(server.db, user.accountId)).toBe(0);
 
     const eventId = `evt_${randomUUID()}`;
-    const checkoutId = `chk_${randomUUID()}`;
-    expect((await creditPack(user.accountId, 'studio', eventId, checkoutId)).status).toBe(200);
-    expect((await json(await creditPack(user.accountId, 'studio', eventId, checkoutId))).outcome).toBe(
-      'replayed',
-    );
-    expect(
-      (await json(await creditPack(user.accountId, 'studio', `evt_${randomUUID()}`, checkoutId))).outcome,
-    ).toBe('duplicate');
+    const checkoutId = await checkout(user.access, 'studio');
+    expect((await webhook({ checkoutId }, eventId)).status).toBe(200);
+    expect((await json(await webhook({ checkoutId }, eventId))).outcome).toBe('replayed');
+    expect((await json(await webhook({ checkoutId }))).outcome).toBe('duplicate');
     expect(await ledgerSum(server.db, user.accountId)).toBe(500);
+  });
+
+  it('finding 4: a signed webhook credits only a checkout the server created, with its own pack and account', async () => {
+    const alice = await newUser(server.url);
+    const mallory = await newUser(server.url);
+    // A checkout that does not exist: 4xx, nothing credited.
+    const unknown = await webhook({ accountId: mallory.accountId, packId: 'agency', checkoutId: 'chk_nope' });
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error).toMatchObject({ code: 'unknown_checkout' });
+    // A real starter checkout announced as agency, or for another account: refused, nothing credited.
+    const starter = await checkout(mallory.access, 'starter');
+    const upgraded = await webhook({ accountId: mallory.accountId, packId: 'agency', checkoutId: starter });
+    expect(upgraded.status).toBe(409);
+    const redirected = await webhook({ accountId: alice.accountId, packId: 'starter', checkoutId: starter });
+    expect(redirected.status).toBe(409);
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(0);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(0);
+    // The checkout itself, named alone: the pack and the account come from its row.
+    const paid = await webhook({ checkoutId: starter });
+    expect(await json(paid)).toMatchObject({ outcome: 'credited' });
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(100);
+    // Completed once: two further events for it, even at the same time, credit nothing more.
+    const again = await Promise.all([webhook({ checkoutId: starter }), webhook({ checkoutId: starter })]);
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    expect(await Promise.all(again.map(async (r) => (await json(r)).outcome))).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(100);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(0);
   });
 
   it('publishes prices and packs', async () => {

@@ -13,7 +13,7 @@ import { AccountService } from './account-service';
 import { LicenseClient } from './license-client';
 import { signInBrowser } from './test-browser';
 import { MemoryCredentialStore } from './test-credentials';
-import { creditPack, registerUser, startTestServer, type LicenseServer } from './test-server';
+import { completeCheckout, registerUser, startTestServer, type LicenseServer } from './test-server';
 
 let server: LicenseServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -38,7 +38,7 @@ describe('buying tokens', () => {
         const page = await fetch(url);
         checkouts.push({ url, status: page.status });
         // The user pays; the provider tells the server a little later.
-        setTimeout(() => void creditPack(server, user.accountId, packId), 300);
+        setTimeout(() => void completeCheckout(server, url), 300);
       },
     };
     const packs = await new LicenseClient(server.url).packs();
