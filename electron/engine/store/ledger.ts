@@ -143,7 +143,12 @@ export class Ledger {
     })();
   }
 
-  /** Keeps the statement with the highest seq; an older or equal one is ignored (returns false). */
+  /**
+   * Keeps the newest statement: a higher seq, or the same seq (the same ledger state) re-issued with a
+   * later validUntil — without the latter a balance that did not move for `statementHours` stays
+   * expired until the next purchase. An older seq, or the same seq valid for less long, is ignored
+   * (returns false).
+   */
   saveStatement(s: Omit<BalanceStatementRow, 'receivedAt'> & { receivedAt?: string }): boolean {
     const result = this.db
       .prepare(
@@ -152,7 +157,9 @@ export class Ledger {
          ON CONFLICT (account_id) DO UPDATE SET payload = excluded.payload, signature = excluded.signature,
            key_id = excluded.key_id, seq = excluded.seq, balance = excluded.balance,
            valid_until = excluded.valid_until, received_at = excluded.received_at
-         WHERE excluded.seq > balance_statements.seq`,
+         WHERE excluded.seq > balance_statements.seq
+            OR (excluded.seq = balance_statements.seq
+                AND julianday(excluded.valid_until) > julianday(balance_statements.valid_until))`,
       )
       .run(
         s.accountId,
