@@ -20,6 +20,11 @@ export interface ServerConfig {
   tokenSecret: Buffer;
   /** Shared secret of the payment provider's webhooks. */
   webhookSecret: string;
+  /**
+   * The public origin of this server (ATELIER_PUBLIC_URL), from which links it hands out (checkout) are
+   * built. Required in production; in development the address the request arrived on is used, never
+   * the Host header (which the caller chooses).
+   */
   publicUrl: string | undefined;
   accessTokenSeconds: number;
   refreshTokenDays: number;
@@ -62,6 +67,21 @@ export function loadConfig(
       `Missing secrets in production: ${missing.join(', ')} — set them in the environment`,
     );
   }
+  const publicUrl = env.ATELIER_PUBLIC_URL;
+  if (production && !publicUrl)
+    throw new ConfigError('Missing ATELIER_PUBLIC_URL in production: set it to the https origin clients use');
+  if (publicUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (production && url.protocol !== 'https:') || !['https:', 'http:'].includes(url.protocol))
+      throw new ConfigError(
+        `ATELIER_PUBLIC_URL must be an ${production ? 'https' : 'http(s)'} URL (got "${publicUrl}")`,
+      );
+  }
   let signingKey: KeyObject;
   try {
     signingKey = createPrivateKey(
@@ -86,7 +106,7 @@ export function loadConfig(
     keyId: env.ATELIER_SIGNING_KEY_ID ?? 'k1',
     tokenSecret: Buffer.from(tokenSecret, 'base64'),
     webhookSecret,
-    publicUrl: env.ATELIER_PUBLIC_URL,
+    publicUrl: publicUrl ? new URL(publicUrl).origin : undefined,
     accessTokenSeconds: int('ATELIER_ACCESS_TOKEN_SECONDS', 900),
     refreshTokenDays: int('ATELIER_REFRESH_TOKEN_DAYS', 60),
     statementHours: int('ATELIER_STATEMENT_HOURS', 72),

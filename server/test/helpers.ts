@@ -54,12 +54,19 @@ export async function newUser(
   const email = `u-${randomUUID()}@example.com`;
   const password = 'correct horse battery staple';
   const reg = await post(url, '/v1/auth/register', { email, password });
-  const { accountId } = (await reg.json()) as { accountId: string };
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
   const login = (await (await post(url, '/v1/auth/login', { email, password })).json()) as {
     access_token: string;
     refresh_token: string;
+    account: { id: string };
   };
-  return { email, password, accountId, access: login.access_token, refresh: login.refresh_token };
+  return {
+    email,
+    password,
+    accountId: login.account.id,
+    access: login.access_token,
+    refresh: login.refresh_token,
+  };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LicenseServer } from '../src/index';
+import { loadConfig } from '../src/config';
 import { ledgerSum } from '../src/ledger';
 import { signWebhook } from '../src/webhooks';
 import { BACKENDS, bearer, json, newUser, post, start, verifyStatement } from './helpers';
@@ -228,6 +230,53 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
     ]);
     expect(await ledgerSum(server.db, mallory.accountId)).toBe(100);
     expect(await ledgerSum(server.db, alice.accountId)).toBe(0);
+  });
+
+  it('finding 10: checkoutUrl is built from ATELIER_PUBLIC_URL (required in production), never from the Host header', async () => {
+    const user = await newUser(server.url);
+    const viaEvilHost = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL('/v1/checkout', server.url);
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: { host: 'evil.example', 'content-type': 'application/json', ...bearer(user.access) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ packId: 'starter' }));
+    });
+    expect(viaEvilHost.status).toBe(200);
+    const { checkoutUrl } = JSON.parse(viaEvilHost.body) as { checkoutUrl: string };
+    expect(new URL(checkoutUrl).origin).toBe(new URL(server.url).origin);
+
+    const secrets = {
+      NODE_ENV: 'production',
+      ATELIER_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
+      ATELIER_TOKEN_SECRET: randomBytes(32).toString('base64'),
+      ATELIER_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
+    };
+    expect(() => loadConfig(secrets)).toThrow(/ATELIER_PUBLIC_URL/);
+    expect(() => loadConfig({ ...secrets, ATELIER_PUBLIC_URL: 'http://atelier.example' })).toThrow(/https/);
+    const prod = await start(databaseUrl, {
+      env: { ...secrets, ATELIER_PUBLIC_URL: 'https://license.atelier.example/' },
+    });
+    try {
+      const u = await newUser(prod.url);
+      const res = await post(prod.url, '/v1/checkout', { packId: 'starter' }, bearer(u.access));
+      expect(String((await json(res)).checkoutUrl)).toMatch(
+        /^https:\/\/license\.atelier\.example\/checkout\/chk_/,
+      );
+    } finally {
+      await prod.close();
+    }
   });
 
   it('publishes prices and packs', async () => {

@@ -5,13 +5,19 @@
  * server created, never from the event (a signed event for an unknown checkout credits nothing).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
 import { requireAccount } from '../app';
 import { HttpError } from '../http-error';
 import { credit } from '../ledger';
 import { verifyWebhook } from '../webhooks';
+
+/** Development only (production requires publicUrl): the address this request really arrived on. */
+function localOrigin(req: FastifyRequest): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
+}
 
 interface WebhookEvent {
   id: string;
@@ -48,7 +54,7 @@ export async function purchaseRoutes(
         accountId,
         req.body.packId,
       ]);
-      const base = config.publicUrl ?? `${req.protocol}://${req.headers.host}`;
+      const base = config.publicUrl ?? localOrigin(req);
       return { checkoutUrl: `${base}/checkout/${id}` };
     },
   );
