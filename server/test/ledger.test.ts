@@ -138,6 +138,38 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
     expect(del.status).toBe(404);
   });
 
+  it('finding 7: debit ids are per account: the same id from two accounts at once applies to each; reused with other content it fails that item alone (id_conflict)', async () => {
+    const alice = await newUser(server.url);
+    const bob = await newUser(server.url);
+    await creditPack(alice);
+    await creditPack(bob);
+    const [aliceDevice, bobDevice] = [await device(alice.access), await device(bob.access)];
+    const shared = debit();
+    const answers = await Promise.all([
+      usage(alice.access, aliceDevice, [shared]),
+      usage(bob.access, bobDevice, [shared]),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    for (const a of answers) expect((await json(a)).results).toEqual([{ id: shared.id, status: 'applied' }]);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(99);
+    expect(await ledgerSum(server.db, bob.accountId)).toBe(99);
+
+    // Alice reuses her id for a different debit: that item is refused, the rest of the batch applies.
+    const fresh = debit();
+    const mixed = await usage(alice.access, aliceDevice, [{ ...shared, tokens: 2 }, fresh]);
+    expect(mixed.status).toBe(200);
+    expect((await json(mixed)).results).toEqual([
+      { id: shared.id, status: 'rejected', reason: 'id_conflict' },
+      { id: fresh.id, status: 'applied' },
+    ]);
+    // The true repeat is still a duplicate, for her only.
+    expect((await json(await usage(alice.access, aliceDevice, [shared]))).results).toEqual([
+      { id: shared.id, status: 'duplicate' },
+    ]);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(98);
+    expect(await ledgerSum(server.db, bob.accountId)).toBe(99);
+  });
+
   it('limits devices per account and stops a revoked device from spending', async () => {
     const limited = await start(undefined, { config: { deviceLimit: 2, welcomeCredit: 5 } });
     try {
