@@ -11,6 +11,7 @@ import type { ServerConfig } from './config';
 import type { Db } from './db';
 import { verifyAccessToken } from './crypto';
 import { HttpError } from './http-error';
+import { emailLimits } from './rate-limits';
 import { authRoutes } from './routes/auth';
 import { oauthRoutes } from './routes/oauth';
 import { accountRoutes } from './routes/account';
@@ -65,7 +66,8 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) => accountFromHeader(req, config) ?? req.ip,
+    // The client IP only: never a Bearer token, which the caller chooses (see rate-limits.ts).
+    keyGenerator: (req) => req.ip,
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
@@ -126,7 +128,8 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
       .send(new HttpError(404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`).body()),
   );
 
-  const deps = { config, db };
+  // One set of per-email limiters for the whole app: login and the authorize form share a bucket.
+  const deps = { config, db, limits: emailLimits(app) };
   await app.register(async (scope) => authRoutes(scope, deps));
   await app.register(async (scope) => oauthRoutes(scope, deps));
   await app.register(async (scope) => accountRoutes(scope, deps));
@@ -134,12 +137,6 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
   await app.register(async (scope) => purchaseRoutes(scope, deps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
-}
-
-function accountFromHeader(req: FastifyRequest, config: ServerConfig): string | undefined {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return undefined;
-  return verifyAccessToken(header.slice(7), config.tokenSecret)?.sub;
 }
 
 /** The signed-in account of a request, or a 401. */

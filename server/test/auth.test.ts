@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAccessToken } from '../src/crypto';
 import type { LicenseServer } from '../src/index';
-import { BACKENDS, bearer, json, newUser, post, start } from './helpers';
+import { BACKENDS, bearer, json, newUser, post, postFrom, start } from './helpers';
 
 const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');
 
@@ -230,6 +231,52 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       expect(body.error).toMatchObject({ code: 'rate_limited' });
     } finally {
       await limited.close();
+    }
+  });
+
+  it('finding 5: 21 bad passwords for one email in a minute get 429, keyed by IP and email, never by the Bearer token', async () => {
+    const fresh = await start(databaseUrl);
+    try {
+      const password = 'correct horse battery staple';
+      const victim = `v-${randomBytes(6).toString('hex')}@example.com`;
+      const other = `o-${randomBytes(6).toString('hex')}@example.com`;
+      for (const email of [victim, other])
+        expect(
+          (await postFrom('127.0.0.9', fresh.url, '/v1/auth/register', { email, password })).status,
+        ).toBe(201);
+      const wrong = (email: string) => ({ email, password: 'not the password' });
+
+      // One IP, a different valid Bearer token on every try: the tokens buy no fresh budget.
+      const fromOneIp: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const token = signAccessToken(
+          { sub: randomUUID(), exp: Math.floor(Date.now() / 1000) + 600 },
+          fresh.config.tokenSecret,
+        );
+        fromOneIp.push(
+          (await postFrom('127.0.0.2', fresh.url, '/v1/auth/login', wrong(other), bearer(token))).status,
+        );
+      }
+      expect(fromOneIp.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(fromOneIp[20]).toBe(429);
+
+      // 21 IPs, one try each, all at the victim's email: the 21st is refused, and so is the right
+      // password for the rest of the minute, while another email from a new IP is still answered.
+      const fromManyIps: number[] = [];
+      for (let i = 0; i < 21; i++)
+        fromManyIps.push(
+          (await postFrom(`127.0.1.${i + 1}`, fresh.url, '/v1/auth/login', wrong(victim))).status,
+        );
+      expect(fromManyIps.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(fromManyIps[20]).toBe(429);
+      const limited = await postFrom('127.0.2.1', fresh.url, '/v1/auth/login', { email: victim, password });
+      expect(limited.status).toBe(429);
+      expect(JSON.parse(limited.body)).toMatchObject({ error: { code: 'rate_limited' } });
+      expect((await postFrom('127.0.2.2', fresh.url, '/v1/auth/login', wrong(`x-${victim}`))).status).toBe(
+        401,
+      );
+    } finally {
+      await fresh.close();
     }
   });
 

@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { hashPassword, verifyPassword } from '../crypto';
 import { HttpError } from '../http-error';
 import { credit } from '../ledger';
+import { signInRouteLimit, type EmailLimits } from '../rate-limits';
 import { issueTokens } from '../sessions';
 
 export const credentialsSchema = {
@@ -35,12 +36,13 @@ export async function checkCredentials(
 
 export async function authRoutes(
   app: FastifyInstance,
-  { config, db }: { config: ServerConfig; db: Db },
+  { config, db, limits }: { config: ServerConfig; db: Db; limits: EmailLimits },
 ): Promise<void> {
   app.post<{ Body: { email: string; password: string } }>(
     '/v1/auth/register',
-    { schema: { body: credentialsSchema }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { schema: { body: credentialsSchema }, config: signInRouteLimit },
     async (req, reply) => {
+      await limits.register(req);
       const email = req.body.email.toLowerCase();
       const id = randomUUID();
       const passwordHash = await hashPassword(req.body.password);
@@ -62,8 +64,9 @@ export async function authRoutes(
 
   app.post<{ Body: { email: string; password: string } }>(
     '/v1/auth/login',
-    { schema: { body: credentialsSchema }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { schema: { body: credentialsSchema }, config: signInRouteLimit },
     async (req) => {
+      await limits.signIn(req);
       const account = await checkCredentials(db, req.body.email, req.body.password);
       return db.transaction((tx) => issueTokens(tx, config, account));
     },

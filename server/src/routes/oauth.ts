@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config';
 import type { Db } from '../db';
 import { pkceChallenge, randomToken, sha256 } from '../crypto';
 import { HttpError } from '../http-error';
+import { signInRouteLimit, type EmailLimits } from '../rate-limits';
 import { issueTokens, revokeRefreshFamily, rotateRefreshToken } from '../sessions';
 import { checkCredentials } from './auth';
 
@@ -110,7 +111,7 @@ function signInPage(q: AuthorizeQuery, error?: string): string {
 
 export async function oauthRoutes(
   app: FastifyInstance,
-  { config, db }: { config: ServerConfig; db: Db },
+  { config, db, limits }: { config: ServerConfig; db: Db; limits: EmailLimits },
 ): Promise<void> {
   app.get<{ Querystring: AuthorizeQuery }>(
     '/oauth/authorize',
@@ -135,10 +136,11 @@ export async function oauthRoutes(
           },
         },
       },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: signInRouteLimit,
     },
     async (req, reply: FastifyReply) => {
       checkAuthorizeRequest(req.body);
+      await limits.signIn(req);
       let account: { id: string; email: string };
       try {
         account = await checkCredentials(db, req.body.email, req.body.password);
