@@ -12,6 +12,7 @@ import type { Db } from './db';
 import { verifyAccessToken } from './crypto';
 import { HttpError } from './http-error';
 import { emailLimits } from './rate-limits';
+import { familyAlive } from './sessions';
 import { authRoutes } from './routes/auth';
 import { oauthRoutes } from './routes/oauth';
 import { accountRoutes } from './routes/account';
@@ -150,5 +151,7 @@ export async function requireAccount(req: FastifyRequest, config: ServerConfig, 
     claims.sub,
   ]);
   if (!row || row.deleted_at) throw new HttpError(401, 'invalid_token', 'This account no longer exists');
+  if (claims.fam && !(await familyAlive(db, claims.fam)))
+    throw new HttpError(401, 'invalid_token', 'This sign-in was revoked');
   return claims.sub;
 }

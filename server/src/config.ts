@@ -28,6 +28,11 @@ export interface ServerConfig {
   publicUrl: string | undefined;
   accessTokenSeconds: number;
   refreshTokenDays: number;
+  /**
+   * How long a just-rotated refresh token, presented again, gets the same new pair instead of revoking
+   * its family: the app and the CLI share one keychain entry and may refresh at the same moment.
+   */
+  refreshGraceSeconds: number;
   statementHours: number;
   deviceLimit: number;
   welcomeCredit: number;
@@ -109,6 +114,7 @@ export function loadConfig(
     publicUrl: publicUrl ? new URL(publicUrl).origin : undefined,
     accessTokenSeconds: int('ATELIER_ACCESS_TOKEN_SECONDS', 900),
     refreshTokenDays: int('ATELIER_REFRESH_TOKEN_DAYS', 60),
+    refreshGraceSeconds: int('ATELIER_REFRESH_GRACE_SECONDS', 30),
     statementHours: int('ATELIER_STATEMENT_HOURS', 72),
     deviceLimit: int('ATELIER_DEVICE_LIMIT', 5),
     welcomeCredit: int('ATELIER_WELCOME_CREDIT', 0),

@@ -166,21 +166,85 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
     expect(await wrong.text()).toContain('Wrong email or password');
   });
 
-  it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
+  const refreshOn = (url: string, token: string) =>
+    post(url, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: 'atelier-desktop',
+      refresh_token: token,
+    });
+
+  it('rotates refresh tokens and revokes the family when an old one is reused after the grace window', async () => {
+    const strict = await start(databaseUrl, { config: { refreshGraceSeconds: 0 } });
+    try {
+      const user = await newUser(strict.url);
+      const first = (await json(await refreshOn(strict.url, user.refresh))) as { refresh_token: string };
+      expect(first.refresh_token).not.toBe(user.refresh);
+      const reuse = await refreshOn(strict.url, user.refresh);
+      expect(reuse.status).toBe(400);
+      expect((await json(reuse)).error).toMatchObject({ code: 'invalid_grant' });
+      // The thief's reuse also killed the legitimate newer token.
+      expect((await refreshOn(strict.url, first.refresh_token)).status).toBe(400);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('finding 8: the app and the CLI refreshing with one token at once get the same new pair and stay signed in', async () => {
     const user = await newUser(server.url);
-    const refresh = (token: string) =>
+    const [app, cli] = await Promise.all([
+      refreshOn(server.url, user.refresh),
+      refreshOn(server.url, user.refresh),
+    ]);
+    expect([app.status, cli.status]).toEqual([200, 200]);
+    const [a, c] = (await Promise.all([json(app), json(cli)])) as {
+      refresh_token: string;
+      access_token: string;
+    }[];
+    expect(a?.refresh_token).toBe(c?.refresh_token);
+    expect(a?.refresh_token).not.toBe(user.refresh);
+    for (const t of [a, c])
+      expect((await fetch(`${server.url}/v1/me`, { headers: bearer(t?.access_token ?? '') })).status).toBe(
+        200,
+      );
+    // The family lives on: the new token rotates normally.
+    expect((await refreshOn(server.url, a?.refresh_token ?? '')).status).toBe(200);
+  });
+
+  it('finding 8: a reused authorization code revokes the refresh and access tokens issued from it', async () => {
+    const user = await newUser(server.url);
+    const verifier = randomBytes(32).toString('base64url');
+    const redirect = 'http://127.0.0.1:53682/callback';
+    const query = {
+      response_type: 'code',
+      client_id: 'atelier-desktop',
+      redirect_uri: redirect,
+      code_challenge: challengeOf(verifier),
+      code_challenge_method: 'S256',
+      state: 'state-reused-code',
+    };
+    const submitted = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...query, email: user.email, password: user.password }),
+      redirect: 'manual',
+    });
+    const code = new URL(submitted.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const exchange = () =>
       post(server.url, '/oauth/token', {
-        grant_type: 'refresh_token',
+        grant_type: 'authorization_code',
         client_id: 'atelier-desktop',
-        refresh_token: token,
+        code,
+        redirect_uri: redirect,
+        code_verifier: verifier,
       });
-    const first = (await json(await refresh(user.refresh))) as { refresh_token: string };
-    expect(first.refresh_token).not.toBe(user.refresh);
-    const reuse = await refresh(user.refresh);
-    expect(reuse.status).toBe(400);
-    expect((await json(reuse)).error).toMatchObject({ code: 'invalid_grant' });
-    // The thief's reuse also killed the legitimate newer token.
-    expect((await refresh(first.refresh_token)).status).toBe(400);
+    const granted = (await json(await exchange())) as { access_token: string; refresh_token: string };
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(granted.access_token) })).status).toBe(200);
+    const replayed = await exchange();
+    expect(replayed.status).toBe(400);
+    expect((await json(replayed)).error).toMatchObject({ code: 'invalid_grant' });
+    expect((await refreshOn(server.url, granted.refresh_token)).status).toBe(400);
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(granted.access_token) })).status).toBe(401);
+    // Other sign-ins of the same account are untouched.
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(200);
   });
 
   it('signs out by revoking the refresh token, and deletes an account keeping the ledger', async () => {
@@ -192,7 +256,15 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       refresh_token: user.refresh,
     });
     expect(after.status).toBe(400);
-    const del = await fetch(`${server.url}/v1/account`, { method: 'DELETE', headers: bearer(user.access) });
+    // Signing out ends that sign-in's access token too.
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(401);
+    const again = (await json(
+      await post(server.url, '/v1/auth/login', { email: user.email, password: user.password }),
+    )) as { access_token: string };
+    const del = await fetch(`${server.url}/v1/account`, {
+      method: 'DELETE',
+      headers: bearer(again.access_token),
+    });
     expect(del.status).toBe(204);
     expect(
       (await post(server.url, '/v1/auth/login', { email: user.email, password: user.password })).status,
@@ -202,7 +274,7 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       [user.accountId],
     );
     expect(row?.email).toBeNull();
-    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(again.access_token) })).status).toBe(401);
   });
 
   it('refuses forged and expired access tokens', async () => {
