@@ -5,6 +5,17 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const noElectron = {
+  name: 'electron',
+  message: 'The engine and server run in plain Node: reach Electron through the Host interface.',
+};
+const noTestSupport = {
+  regex: '(^|/)engine/testing(/|$)|^(\\.\\./)+testing(/|$)|^\\./testing(/|$)',
+  message: 'electron/engine/testing/ is test support: production code never imports it.',
+};
+// What counts as test code (free to use electron/engine/testing/).
+const testFiles = ['**/*.test.ts', '**/test/**/*.ts', 'electron/engine/testing/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'e2e/screenshots/', 'bench/out/'] },
   js.configs.recommended,
@@ -17,21 +28,19 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Production files (everything under electron/ and server/ that is not a test) never import the
+  // test-support tree; the engine and server never import Electron. Test files keep the Electron wall.
   {
     files: ['electron/engine/**/*.ts', 'server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'The engine and server run in plain Node: reach Electron through the Host interface.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTestSupport] }] },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestSupport] }] },
+  },
+  {
+    files: testFiles,
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

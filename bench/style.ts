@@ -3,14 +3,16 @@
  * a full-size photo, as ms per megapixel of output and of processing area, with tiles and provider.
  * Figures for people (no pass/fail). Alone: `npx tsx bench/style.ts`; with the rest: `npm run bench style`.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelRegistry } from '../electron/engine/models/registry';
 import { ModelSessions } from '../electron/engine/models/sessions';
 import { stylizeImage } from '../electron/engine/style';
-import { fixtureRgb } from '../electron/engine/style/test-images';
+import { fixtureRgb } from '../electron/engine/testing/style-images';
 
 const PROCESSING_SIZES = [512, 1024, 1536];
+const here = path.dirname(fileURLToPath(import.meta.url));
 const RUNS = 2;
 
 export async function benchStyle(): Promise<void> {
@@ -21,7 +23,7 @@ export async function benchStyle(): Promise<void> {
   const megapixels = (photo.width * photo.height) / 1e6;
   console.log(`photo ${photo.width}×${photo.height} (${megapixels.toFixed(2)} MP), best of ${RUNS} runs`);
   console.log('model              size  tiles  total ms  ms/MP out  ms/MP processed  inference ms  provider');
-  for (const { entry } of registry.list('style')) {
+  for (const { entry } of registry.listForUsers(true).filter((m) => m.entry.task === 'style')) {
     if (!registry.isInstalled(entry.id)) {
       console.log(`${entry.id.padEnd(18)} not installed (npm run models -- --dev)`);
       continue;
@@ -57,18 +59,30 @@ export async function benchStyle(): Promise<void> {
       );
     }
   }
-  // A 24 MP camera photo with the default model: the full-resolution path (upscale + detail) dominates.
-  const big = await fixtureRgb('plants-1', 6000);
-  for (const processingSize of [1024, 2048]) {
-    const r = await stylizeImage(big, { processingSize }, sessions);
-    const t = r.timings;
+  await sessions.dispose();
+  // 24 MP camera photos with each shipped look at its defaults, each in a fresh process: the target
+  // is 1.5 GB peak RSS for the whole stylize (decode of the fixture included).
+  for (const { entry } of registry.listForUsers(false).filter((m) => m.entry.task === 'style')) {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'style-24mp.ts'), entry.id],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      console.log(`24 MP ${entry.id}: failed (${child.stderr.trim().split('\n').pop() ?? child.status})`);
+      continue;
+    }
+    const r = JSON.parse(line) as Record<string, number> & { processed: { width: number; height: number } };
     console.log(
-      `${big.width}×${big.height} anime-facepaint @${processingSize}: total ${t.totalMs.toFixed(0)} ms ` +
-        `(prepare ${t.prepareMs.toFixed(0)}, model ${t.modelMs.toFixed(0)} of which inference ${t.inferenceMs.toFixed(0)}, ` +
-        `full-res + blend ${t.finishMs.toFixed(0)}), ${r.tiles} tiles, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+      `${r.width}×${r.height} ${entry.id.padEnd(16)} @${Math.max(r.processed.width, r.processed.height)}: ` +
+        `total ${r.totalMs!.toFixed(0)} ms (${(r.totalMs! / ((r.width! * r.height!) / 1e6)).toFixed(0)} ms/MP out; ` +
+        `model ${r.modelMs!.toFixed(0)}, full-res + blend ${r.finishMs!.toFixed(0)}), ${r.tiles} tiles, ` +
+        `peak RSS ${r.peakRssMb} MB`,
     );
   }
-  await sessions.dispose();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

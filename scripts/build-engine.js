@@ -2,8 +2,33 @@
 // process and preload load plain JavaScript. Dependencies stay external (native modules among them).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+// What never goes into a shipped bundle: test support, tests, and the license server (its own package).
+const forbidden = [
+  { test: /[\\/]electron[\\/]engine[\\/]testing[\\/]/, why: 'test support (electron/engine/testing/)' },
+  { test: /\.test\.ts$/, why: 'a test file' },
+  { test: /[\\/]server[\\/]src[\\/]/, why: 'the license server (server/)' },
+];
+const productionOnly = {
+  name: 'production-only',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const rule = forbidden.find((f) => f.test.test(args.path));
+      if (!rule) return undefined;
+      return {
+        errors: [
+          {
+            text: `${path.relative(process.cwd(), args.path)} is ${rule.why}: production code must not import it`,
+          },
+        ],
+      };
+    });
+  },
+};
 
 const common = {
+  plugins: [productionOnly],
   bundle: true,
   platform: 'node',
   target: 'node20',

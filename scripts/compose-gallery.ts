@@ -10,7 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { composeOver, renderBackground } from '../electron/engine/compose/background';
 import { CANVAS_PRESETS, placeOnCanvas } from '../electron/engine/compose/canvas';
-import { loadFixtureSubject } from '../electron/engine/compose/fixture-subject';
+import { loadFixtureSubject } from '../electron/engine/testing/compose-subject';
 import { readPicture } from '../electron/engine/compose/image-file';
 import { extractPalette, renderBackdrop } from '../electron/engine/compose/palette';
 import { parseBackground, parseCanvas, parseShadow } from '../electron/engine/compose/parse';

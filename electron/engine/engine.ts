@@ -22,7 +22,8 @@ import { StoreJournal } from './jobs/store-journal';
 import { providerUnavailableReason, gpuProviderFor, type ProviderRequest } from './models/providers';
 import { ModelRegistry, defaultModelsDir } from './models/registry';
 import { ModelSessions } from './models/sessions';
-import { operationFor, runSingle } from './operations';
+import { operationFor } from './operations';
+import { runSingle } from './jobs/single';
 import {
   bindOperation,
   type BoundOperation,

@@ -69,7 +69,7 @@ interface State {
 export const DEFAULT_PARAMS: Record<OperationName, Record<string, unknown>> = {
   cutout: { edges: 'soft', refine: true, feather: 0, decontaminate: true, format: 'png' },
   background: { background: { type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } }, format: 'png' },
-  stylize: { model: 'anime-facepaint', strength: 1, mode: 'full', processingSize: 1024, format: 'png' },
+  stylize: { model: 'anime-facepaint', strength: 1, mode: 'full', processingSize: 2048, format: 'png' },
   compose: { reference: '', mode: 'place', strength: 0.3, style: 'sweep', format: 'png' },
 };
 

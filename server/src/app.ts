@@ -3,16 +3,14 @@
  * refused, never coerced or stripped), an OpenAPI document, rate limits, security headers, redacted
  * logs, and one error shape for every failure.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import type { Db } from './db';
-import { verifyAccessToken } from './crypto';
 import { HttpError } from './http-error';
 import { emailLimits } from './rate-limits';
-import { familyAlive } from './sessions';
 import { authRoutes } from './routes/auth';
 import { oauthRoutes } from './routes/oauth';
 import { accountRoutes } from './routes/account';
@@ -138,20 +136,4 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
   await app.register(async (scope) => purchaseRoutes(scope, deps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
-}
-
-/** The signed-in account of a request, or a 401. */
-export async function requireAccount(req: FastifyRequest, config: ServerConfig, db: Db): Promise<string> {
-  const header = req.headers.authorization;
-  const claims = header?.startsWith('Bearer ')
-    ? verifyAccessToken(header.slice(7), config.tokenSecret)
-    : undefined;
-  if (!claims) throw new HttpError(401, 'invalid_token', 'Missing, expired or invalid access token');
-  const [row] = await db.query<{ deleted_at: unknown }>('SELECT deleted_at FROM accounts WHERE id = $1', [
-    claims.sub,
-  ]);
-  if (!row || row.deleted_at) throw new HttpError(401, 'invalid_token', 'This account no longer exists');
-  if (claims.fam && !(await familyAlive(db, claims.fam)))
-    throw new HttpError(401, 'invalid_token', 'This sign-in was revoked');
-  return claims.sub;
 }

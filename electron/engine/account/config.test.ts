@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures';
 import { loadAccountConfig } from './config';
-import { testSigner } from './test-signer';
+import { testSigner } from '../testing/account-signer';
 
 const key = testSigner().pinned.publicKey;
 

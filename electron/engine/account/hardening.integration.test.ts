@@ -14,8 +14,14 @@ import type { LedgerPort } from './ledger-port';
 import { refreshPrices } from './prices';
 import { storeLedger } from './store-ledger';
 import { refreshBalance, type SyncTarget } from './sync';
-import { MemoryCredentialStore } from './test-credentials';
-import { creditPack, passwordLogin, registerUser, startTestServer, type LicenseServer } from './test-server';
+import { MemoryCredentialStore } from '../testing/account-credentials';
+import {
+  creditPack,
+  passwordLogin,
+  registerUser,
+  startTestServer,
+  type LicenseServer,
+} from '../testing/account-server';
 import { TokenGate } from './wallet';
 
 const HOUR = 3_600_000;

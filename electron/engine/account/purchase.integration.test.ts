@@ -11,11 +11,16 @@ import { Store } from '../store';
 import { tempDir } from '../testing/fixtures';
 import { AccountService } from './account-service';
 import { LicenseClient } from './license-client';
-import { signInBrowser } from './test-browser';
-import { MemoryCredentialStore } from './test-credentials';
 import { openerCommand } from './open-url';
-import { startTestProxy } from './test-proxy';
-import { completeCheckout, registerUser, startTestServer, type LicenseServer } from './test-server';
+import { signInBrowser } from '../testing/account-browser';
+import { MemoryCredentialStore } from '../testing/account-credentials';
+import { startTestProxy } from '../testing/account-proxy';
+import {
+  completeCheckout,
+  registerUser,
+  startTestServer,
+  type LicenseServer,
+} from '../testing/account-server';
 
 let server: LicenseServer;
 let tmp: ReturnType<typeof tempDir>;

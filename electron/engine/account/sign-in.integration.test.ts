@@ -1,6 +1,6 @@
 /**
  * The whole sign-in round trip against the REAL license server, with the REAL OS keychain: the app
- * opens the authorize page through the Host, "the user" (test-browser.ts, plain HTTP) signs in on the
+ * opens the authorize page through the Host, "the user" (testing/account-browser.ts, plain HTTP) signs in on the
  * server's page, the server redirects to the loopback listener, the code is exchanged with the PKCE
  * verifier, and the refresh token lands in the keychain. Needs a Secret Service (see credentials.test.ts).
  */
@@ -12,8 +12,8 @@ import { repoRoot, tempDir } from '../testing/fixtures';
 import { AccountService } from './account-service';
 import { KeytarCredentialStore, keychainService } from './credentials';
 import { LicenseClient } from './license-client';
-import { signInBrowser } from './test-browser';
-import { creditPack, registerUser, startTestServer, type LicenseServer } from './test-server';
+import { signInBrowser } from '../testing/account-browser';
+import { creditPack, registerUser, startTestServer, type LicenseServer } from '../testing/account-server';
 
 async function secretServiceProblem(): Promise<string | null> {
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
 import { verifyStatement } from './statement';
-import { testSigner } from './test-signer';
+import { testSigner } from '../testing/account-signer';
 
 // A real Ed25519 key pair standing in for the server's signing key (the server test suite covers its own).
 function signer(keyId = 'k1') {

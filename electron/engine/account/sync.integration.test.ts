@@ -19,9 +19,20 @@ import { refreshPrices } from './prices';
 import { storeLedger } from './store-ledger';
 import { MAX_DEBITS_PER_REQUEST, refreshBalance, syncDebits, type SyncTarget } from './sync';
 import { SyncLoop, type SyncStatus } from './sync-loop';
-import { MemoryCredentialStore } from './test-credentials';
-import { startTestProxy, type ProxyDecision, type ProxiedExchange, type TestProxy } from './test-proxy';
-import { creditPack, passwordLogin, registerUser, startTestServer, type LicenseServer } from './test-server';
+import { MemoryCredentialStore } from '../testing/account-credentials';
+import {
+  startTestProxy,
+  type ProxyDecision,
+  type ProxiedExchange,
+  type TestProxy,
+} from '../testing/account-proxy';
+import {
+  creditPack,
+  passwordLogin,
+  registerUser,
+  startTestServer,
+  type LicenseServer,
+} from '../testing/account-server';
 import { recordArgs } from './ticket';
 import { TokenGate, type WalletAccount } from './wallet';
 
@@ -197,18 +208,22 @@ describe('token sync with the real license server', () => {
     await generate('cutout');
     await generate('cutout');
     w.store.close(); // the child owns the file while it runs, as a second Atelier process would
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'test-sync-child.ts')], {
-      env: {
-        ...process.env,
-        SYNC_CHILD_DB: path.join(w.tmp.dir, 'atelier.db'),
-        SYNC_CHILD_SERVER: w.proxy.url,
-        SYNC_CHILD_SERVER_ACCOUNT: w.account.serverId,
-        SYNC_CHILD_LOCAL_ACCOUNT: w.account.localId,
-        SYNC_CHILD_ACCESS_TOKEN: w.accessToken,
-        SYNC_CHILD_PUBLIC_KEY: w.server.publicKeyBase64,
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, '../testing/account-sync-child.ts')],
+      {
+        env: {
+          ...process.env,
+          SYNC_CHILD_DB: path.join(w.tmp.dir, 'atelier.db'),
+          SYNC_CHILD_SERVER: w.proxy.url,
+          SYNC_CHILD_SERVER_ACCOUNT: w.account.serverId,
+          SYNC_CHILD_LOCAL_ACCOUNT: w.account.localId,
+          SYNC_CHILD_ACCESS_TOKEN: w.accessToken,
+          SYNC_CHILD_PUBLIC_KEY: w.server.publicKeyBase64,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -7,7 +7,7 @@ import { tempDir } from '../testing/fixtures';
 import { Store } from '../store';
 import { AtelierError } from '../errors';
 import { storeLedger } from './store-ledger';
-import { testSigner } from './test-signer';
+import { testSigner } from '../testing/account-signer';
 import { recordArgs } from './ticket';
 import { SYNC_BLOCK_KEY, TokenGate, localDay, type WalletAccount } from './wallet';
 import type { LedgerPort } from './ledger-port';

@@ -44,6 +44,8 @@ export const systemInfoSchema = z.object({
       installed: z.boolean(),
       commercialUse: z.boolean(),
       license: z.string(),
+      /** Credit line shown in About (licences require it). */
+      attribution: z.string().nullable(),
     }),
   ),
   canvasPresets: z.array(
@@ -69,6 +71,8 @@ export const settingsSchema = z.object({
   outputDir: z.string(),
   naming: z.string().min(1).max(200),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Developer setting: list development-only (non-commercial) models in the pickers. */
+  developerModels: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

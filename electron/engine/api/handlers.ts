@@ -82,13 +82,14 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
           ...(reason ? { reason } : {}),
         };
       }),
-      models: engine.registry.list().map((m) => ({
+      models: engine.registry.listForUsers(settings.get().developerModels).map((m) => ({
         id: m.entry.id,
         name: m.entry.name,
         task: m.entry.task,
         installed: engine.registry.isInstalled(m.entry.id),
         commercialUse: m.entry.commercialUse,
         license: m.entry.license,
+        attribution: m.entry.attribution ?? null,
       })),
       canvasPresets: Object.entries(CANVAS_PRESETS).map(([id, preset]) => ({
         id,

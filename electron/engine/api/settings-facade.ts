@@ -27,6 +27,7 @@ export class SettingsFacade {
       outputDir: stored.outputDir ?? defaultOutputDir(),
       naming: stored.naming ?? '{name}.{ext}',
       theme: stored.theme ?? 'system',
+      developerModels: stored.developerModels ?? false,
       retentionDays: this.engine.store.retentionDays(),
       privacyMode: this.engine.store.privacyMode(),
     };

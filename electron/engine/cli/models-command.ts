@@ -7,17 +7,22 @@ const command: CommandModule = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { profile: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        profile: { type: 'string' },
+        json: { type: 'boolean' },
+        dev: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     });
     if (values.help) {
       console.log(
-        'Usage: atelier models [--json] [--profile DIR]\nLists every model, its task, licence and whether it is installed.',
+        'Usage: atelier models [--json] [--dev] [--profile DIR]\nLists every model, its task, licence and whether it is installed.\n--dev also lists development-only models (never shipped: for tests).',
       );
       return 0;
     }
     const profile = openProfile(resolveProfileDir(values.profile));
     const registry = new ModelRegistry(defaultModelsDir(), profile.customModels);
-    const rows = registry.list().map((m) => ({
+    const rows = registry.listForUsers(values.dev ?? false).map((m) => ({
       id: m.entry.id,
       task: m.entry.task,
       installed: registry.isInstalled(m.entry.id),

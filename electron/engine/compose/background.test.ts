@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../imaging/raw';
 import { tempDir } from '../testing/fixtures';
 import { composeOver, renderBackground } from './background';
-import { loadFixtureSubject } from './fixture-subject';
+import { loadFixtureSubject } from '../testing/compose-subject';
 import { parseColor } from './parse';
 
 const px = (img: RawImage, x: number, y: number) => [

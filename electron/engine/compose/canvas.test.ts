@@ -3,7 +3,7 @@ import type { Mask, RawImage } from '../imaging/raw';
 import { subjectBounds } from './bounds';
 import { CANVAS_PRESETS, fitToCanvas, placeOnCanvas, type CanvasSpec } from './canvas';
 import { WHITE } from './color';
-import { loadFixtureSubject } from './fixture-subject';
+import { loadFixtureSubject } from '../testing/compose-subject';
 import { defaultShadow } from './shadow';
 
 const alphaOf = (img: RawImage): Mask => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../imaging/raw';
-import { loadFixtureSubject } from './fixture-subject';
+import { loadFixtureSubject } from '../testing/compose-subject';
 import { harmonizeColors, labStats } from './harmonize';
 
 /** A warm, dark reference: an orange-brown ramp. */

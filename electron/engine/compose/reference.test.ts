@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Mask, RawImage } from '../imaging/raw';
 import { tempDir } from '../testing/fixtures';
 import { subjectBounds } from './bounds';
-import { loadFixtureSubject } from './fixture-subject';
+import { loadFixtureSubject } from '../testing/compose-subject';
 import { placeOnReference, placeOnReferenceFile } from './reference';
 
 const tmp = tempDir('atelier-compose-ref-');

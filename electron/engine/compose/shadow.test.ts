@@ -3,7 +3,7 @@ import type { Mask } from '../imaging/raw';
 import { renderBackground } from './background';
 import { subjectBounds } from './bounds';
 import { WHITE } from './color';
-import { loadFixtureSubject } from './fixture-subject';
+import { loadFixtureSubject } from '../testing/compose-subject';
 import { applyShadow, defaultShadow, renderShadow } from './shadow';
 
 /** A 300×300 canvas with a 100×120 box standing at rows 100..219. */

@@ -6,21 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
+import type { GenerationCharge } from '../operations/charge-port';
 import type { OperationName, OperationResult } from '../operations/types';
-import type { DebitInput, RecordOptions } from '../store/types';
 
-/** A paid-for permission to record one generation (from the account's token gate). */
-export interface GenerationCharge {
-  debit?: DebitInput;
-  options?: RecordOptions;
-  /** Ends the reservation: called once the generation is recorded, or when the item did not finish. */
-  release(): void;
-}
-
-/** Authorizes one generation of `operation` before it runs; throws (INSUFFICIENT_TOKENS…) when it may not. */
-export interface ChargePort {
-  authorize(operation: OperationName): Promise<GenerationCharge>;
-}
+// The charge port lives with the operations' types so regenerate (operations) and the queue (jobs) share
+// it without either importing the other.
+export type { ChargePort, GenerationCharge } from '../operations/charge-port';
 
 export type BatchStatus = 'running' | 'paused' | 'cancelled' | 'done';
 export type JournalItemStatus = 'pending' | 'done' | 'failed' | 'skipped';

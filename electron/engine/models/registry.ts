@@ -57,6 +57,14 @@ export class ModelRegistry {
     return [...this.byId.values()].filter((m) => !task || m.entry.task === task);
   }
 
+  /**
+   * What a user is shown (the UI's pickers, `atelier models`): development-only models — weights
+   * we may use in tests but never ship — only when a developer asked for them.
+   */
+  listForUsers(showDevelopment: boolean): ModelLocation[] {
+    return this.list().filter((m) => showDevelopment || m.entry.commercialUse);
+  }
+
   /** Installed = the weight file is present (not yet verified). */
   isInstalled(id: string): boolean {
     const loc = this.byId.get(id);

@@ -3,12 +3,11 @@
  * both validate with these; there is no second copy).
  */
 import type { z } from 'zod';
-import { Pipeline } from '../jobs/pipeline';
 import { background, backgroundParamsSchema } from './background';
 import { compose, composeParamsSchema } from './compose';
 import { cutout, cutoutParamsSchema } from './cutout';
 import { stylize, stylizeParamsSchema } from './stylize';
-import type { BoundOperation, Operation, OperationName, OperationResult } from './types';
+import type { Operation, OperationName } from './types';
 
 export { backgroundParamsSchema, composeParamsSchema, cutoutParamsSchema, stylizeParamsSchema };
 export type { BackgroundParams } from './background';
@@ -34,10 +33,4 @@ const table: Record<OperationName, Operation<never, never, never>> = {
 
 export function operationFor(name: OperationName): Operation<unknown, unknown, unknown> {
   return table[name] as unknown as Operation<unknown, unknown, unknown>;
-}
-
-/** Runs one image through an operation's stages (no batch, no history): single API calls. */
-export async function runSingle(op: BoundOperation, input: string, output: string): Promise<OperationResult> {
-  const pipeline = new Pipeline(op, { inferenceLanes: 1, ioLanes: 1, maxInFlight: 1, skipExisting: false });
-  return (await pipeline.run({ id: 'single', input, output })).result;
 }

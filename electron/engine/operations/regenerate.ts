@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AtelierError } from '../errors';
-import type { GenerationCharge, ChargePort } from '../jobs/journal';
+import type { GenerationCharge, ChargePort } from './charge-port';
 import type { GenerationRow, Store } from '../store';
 import type { BoundOperation, OperationName, OperationResult } from './types';
 

@@ -6,8 +6,8 @@ import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
 import { tempDir } from '../testing/fixtures';
 import { stylizeImage } from './stylize';
-import { gradientImage } from './test-images';
-import { negModel } from './test-onnx';
+import { gradientImage } from '../testing/style-images';
+import { negModel } from '../testing/style-onnx';
 
 // Genericity beyond the installed models: a dynamic-size model (run whole, rounded to multipleOf)
 // in NCHW and in NHWC, described only by its manifest entry. With output range [-1, 0], Neg inverts.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detailGain } from './full-resolution';
-import { fixtureRgb, flatImage } from './test-images';
+import { fixtureRgb, flatImage } from '../testing/style-images';
 
 const meanGain = (g: { data: Buffer }) => (g.data.reduce((s, v) => s + v, 0) / g.data.length / 255) * 1.25;
 

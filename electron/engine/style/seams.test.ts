@@ -3,7 +3,7 @@ import type { RawImage } from '../imaging/raw';
 import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
 import { stylizeImage } from './stylize';
-import { flatImage, gradientImage, seamRatio } from './test-images';
+import { flatImage, gradientImage, seamRatio } from '../testing/style-images';
 import { planTiles } from './tiles';
 
 const registry = new ModelRegistry();
@@ -18,8 +18,8 @@ function tileBorders(img: RawImage, tile: number, overlap: number): { x: number[
   return { x: edges(plan.xs, img.width), y: edges(plan.ys, img.height) };
 }
 
-// processingSize above the image size: the look is computed at the image's own size, so the tile
-// borders measured are exactly those of the model run.
+// processingSize = the image's long side: the look is computed at the image's own size (no
+// enlargement), so the tile borders measured are exactly those of the model run.
 describe('tiled styling has no seams', () => {
   for (const [name, make] of [
     ['flat', flatImage],
@@ -27,7 +27,7 @@ describe('tiled styling has no seams', () => {
   ] as const) {
     it(`anime-facepaint (256² tiles) on a ${name} 600×400 image`, async () => {
       const img = make(600, 400);
-      const result = await stylizeImage(img, { model: 'anime-facepaint', processingSize: 4096 }, sessions);
+      const result = await stylizeImage(img, { model: 'anime-facepaint', processingSize: 600 }, sessions);
       expect(result.tiles).toBe(6);
       const ratio = seamRatio(result.image, tileBorders(img, 256, 64));
       console.log(`seam ratio anime-facepaint ${name}: ${ratio.toFixed(3)}`);
@@ -42,7 +42,7 @@ describe('tiled styling has no seams', () => {
       ctx.skip();
     }
     const img = gradientImage(1000, 300);
-    const result = await stylizeImage(img, { model: 'fns-mosaic', processingSize: 4096 }, sessions);
+    const result = await stylizeImage(img, { model: 'fns-mosaic', processingSize: 1000 }, sessions);
     expect(result.tiles).toBe(2);
     const ratio = seamRatio(result.image, tileBorders(img, 720, 180));
     console.log(`seam ratio fns-mosaic gradient: ${ratio.toFixed(3)}`);

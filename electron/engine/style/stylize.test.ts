@@ -5,7 +5,7 @@ import { ModelRegistry } from '../models/registry';
 import { ModelSessions } from '../models/sessions';
 import { resizeRgb } from './raw-resize';
 import { stylizeImage } from './stylize';
-import { detailEnergy, fixtureRgb, meanAbsDiff } from './test-images';
+import { detailEnergy, fixtureRgb, meanAbsDiff } from '../testing/style-images';
 
 const registry = new ModelRegistry();
 const sessions = new ModelSessions(registry, { intraOpThreads: 2 });

@@ -1,6 +1,8 @@
 /**
  * Shared test helpers (the one place for them): temporary profiles and the paths of ../shared's
- * fixtures and model mirror. Used only by tests and benchmarks, never by product code.
+ * fixtures and model mirror. This folder (electron/engine/testing/) is THE test-support tree: used only
+ * by tests, benchmarks and galleries, never by product code (eslint, tsconfig.production.json,
+ * scripts/build-engine.js and scripts/architecture.test.ts each refuse that).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

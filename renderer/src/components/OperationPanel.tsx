@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { OperationName } from '../../../electron/engine/api/contract';
 import { useStore } from '../store';
+import { StylePicker } from './StylePicker';
 
 const OPERATIONS: { id: OperationName; label: string }[] = [
   { id: 'cutout', label: 'Cut out' },
@@ -148,7 +149,6 @@ export function OperationPanel() {
   const setOperation = useStore((s) => s.setOperation);
   const params = useStore((s) => s.params[operation]);
   const setParam = useStore((s) => s.setParam);
-  const info = useStore((s) => s.info);
   const presets = useStore((s) => s.presets);
   const savePreset = useStore((s) => s.savePreset);
   const applyPreset = useStore((s) => s.applyPreset);
@@ -210,18 +210,10 @@ export function OperationPanel() {
         {operation === 'background' && <BackgroundFields op="background" />}
         {operation === 'stylize' && (
           <>
-            <Field label="Look">
-              <select value={String(params.model)} onChange={(e) => set('model')(e.target.value)}>
-                {info?.models
-                  .filter((m) => m.task === 'style')
-                  .map((m) => (
-                    <option key={m.id} value={m.id} disabled={!m.installed}>
-                      {m.name}
-                      {m.installed ? '' : ' (not installed)'}
-                    </option>
-                  ))}
-              </select>
-            </Field>
+            <div className="field">
+              <span className="field-label">Look</span>
+              <StylePicker value={String(params.model)} onChange={set('model')} />
+            </div>
             <Field label={`Strength · ${Math.round(Number(params.strength ?? 1) * 100)}%`}>
               <input
                 type="range"

@@ -1,4 +1,11 @@
+import { api } from '../api/client';
 import { useStore } from '../store';
+
+/** The pickers list what system.info lists, which follows the developer setting: refetch it. */
+async function showDevelopmentModels(show: boolean): Promise<void> {
+  await useStore.getState().saveSettings({ developerModels: show });
+  useStore.setState({ info: await api['system.info']({}) });
+}
 
 export function Settings() {
   const settings = useStore((s) => s.settings);
@@ -95,6 +102,17 @@ export function Settings() {
         </label>
       </section>
       <section className="card">
+        <h2>Developer</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings.developerModels}
+            onChange={(e) => void showDevelopmentModels(e.target.checked)}
+          />
+          Show development-only models (not licensed for commercial use; for testing)
+        </label>
+      </section>
+      <section className="card">
         <h2>Appearance</h2>
         <div className="segmented small">
           {(['system', 'light', 'dark'] as const).map((t) => (
@@ -108,9 +126,21 @@ export function Settings() {
           ))}
         </div>
       </section>
-      <p className="muted">
-        Atelier {info.version} · profile {info.profileDir}
-      </p>
+      <section className="card">
+        <h2>About</h2>
+        <p className="muted">Atelier {info.version}. Models and their licences:</p>
+        <ul className="credits">
+          {info.models
+            .filter((m) => m.installed)
+            .map((m) => (
+              <li key={m.id}>
+                <strong>{m.name}</strong> · {m.license}
+                {m.attribution ? ` · ${m.attribution}` : ''}
+              </li>
+            ))}
+        </ul>
+        <p className="muted">Profile folder: {info.profileDir}</p>
+      </section>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
-import { requireAccount } from '../app';
+import { requireAccount } from '../auth-guard';
 import { HttpError } from '../http-error';
 
 export async function accountRoutes(

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
-import { requireAccount } from '../app';
+import { requireAccount } from '../auth-guard';
 import { HttpError } from '../http-error';
 import { credit } from '../ledger';
 import { verifyWebhook } from '../webhooks';

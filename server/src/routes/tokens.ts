@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
-import { requireAccount } from '../app';
+import { requireAccount } from '../auth-guard';
 import { rawPublicKey } from '../crypto';
 import { HttpError } from '../http-error';
 import { applyDebits, statementFor, type DebitRequest } from '../ledger';

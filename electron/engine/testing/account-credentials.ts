@@ -3,7 +3,7 @@
  * purchase), so they run without a Secret Service. The keychain itself is tested for real in
  * credentials.test.ts and the sign-in test. Not imported by product code.
  */
-import type { CredentialStore } from './credentials';
+import type { CredentialStore } from '../account/credentials';
 
 export class MemoryCredentialStore implements CredentialStore {
   readonly entries = new Map<string, string>();

@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import type { RawImage } from '../imaging/raw';
-import { fixturePhoto, type FIXTURE_PHOTOS } from '../testing/fixtures';
+import { fixturePhoto, type FIXTURE_PHOTOS } from './fixtures';
 
 export function syntheticImage(
   width: number,

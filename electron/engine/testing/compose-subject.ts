@@ -6,8 +6,8 @@
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Mask, RawImage } from '../imaging/raw';
-import { fixturePhoto, rembgExpected, type FIXTURE_PHOTOS } from '../testing/fixtures';
-import { rawFromSharp } from './sharp-raw';
+import { fixturePhoto, rembgExpected, type FIXTURE_PHOTOS } from './fixtures';
+import { rawFromSharp } from '../compose/sharp-raw';
 
 export interface FixtureSubject {
   subject: RawImage;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLicenseServer } from '../../../server/src/index';
 import { signWebhook } from '../../../server/src/webhooks';
-import { LicenseClient, type TokenResponse } from './license-client';
+import { LicenseClient, type TokenResponse } from '../account/license-client';
 
 export type LicenseServer = Awaited<ReturnType<typeof startLicenseServer>>;
 export type StartOptions = Parameters<typeof startLicenseServer>[0];

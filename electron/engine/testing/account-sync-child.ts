@@ -4,11 +4,11 @@
  * flight. Not imported by product code.
  */
 import { Store } from '../store';
-import { AuthSession } from './auth-session';
-import { LicenseClient } from './license-client';
-import { storeLedger } from './store-ledger';
-import { syncDebits } from './sync';
-import { MemoryCredentialStore } from './test-credentials';
+import { AuthSession } from '../account/auth-session';
+import { LicenseClient } from '../account/license-client';
+import { storeLedger } from '../account/store-ledger';
+import { syncDebits } from '../account/sync';
+import { MemoryCredentialStore } from './account-credentials';
 
 const env = (name: string): string => {
   const v = process.env[name];

@@ -3,7 +3,7 @@
  * tests of the wallet and the verifier that do not need a whole server. Not imported by product code.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import type { PinnedKey, SignedStatement } from './statement';
+import type { PinnedKey, SignedStatement } from '../account/statement';
 
 export interface StatementFields {
   accountId: string;

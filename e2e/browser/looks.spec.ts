@@ -1,0 +1,46 @@
+/**
+ * The Stylize look picker as a designer meets it: every shipped look by name with its preview, no
+ * development-only model unless the developer setting asks for it; then one look applied to a photo.
+ */
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { E2EState } from './global-setup';
+
+const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
+const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
+const SHIPPED = ['Painted portrait', 'Candy', 'Mosaic', 'Pointillism', 'Rain princess', 'Udnie'];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('the look picker shows the shipped looks with previews, and only those', async ({ page }) => {
+  await page.goto(state.appUrl);
+  await page.getByRole('tab', { name: 'Stylize' }).click();
+  const picker = page.getByRole('radiogroup', { name: 'Look' });
+  const looks = picker.getByRole('radio');
+  await expect(looks).toHaveCount(SHIPPED.length);
+  for (const name of SHIPPED) await expect(picker.getByText(name, { exact: false })).toBeVisible();
+  await expect(picker).not.toContainText('development only');
+  // Every preview image decoded (a broken asset URL would leave naturalWidth 0).
+  const widths = await picker
+    .locator('img')
+    .evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
+  expect(widths).toHaveLength(SHIPPED.length);
+  expect(widths.every((w) => w > 0)).toBe(true);
+
+  await picker.getByText('Candy').click();
+  await expect(picker.getByRole('radio', { name: /Candy/ })).toHaveAttribute('aria-checked', 'true');
+  await screenshot(page, '10-look-picker');
+
+  await page.getByTestId('file-input').setInputFiles([state.photos[0]!]);
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]').first()).toBeVisible({
+    timeout: 90_000,
+  });
+  await screenshot(page, '11-look-applied');
+});

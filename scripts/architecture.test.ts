@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../electron/engine/testing/fixtures';
+
+// The walls of ../shared/DESIGN.md that lint cannot see: no runtime import cycle among production
+// modules (the server's app ↔ routes and the engine's jobs ↔ operations were two), and production code
+// never reaches into the test-support tree (electron/engine/testing/).
+
+const isTest = (file: string) =>
+  file.endsWith('.test.ts') || /[\\/]test[\\/]/.test(file) || file.includes(`${path.sep}testing${path.sep}`);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : sources(full);
+    return full.endsWith('.ts') && !isTest(full) ? [full] : [];
+  });
+}
+
+/** Relative imports that load code at run time (`import type` and `export type` are erased). */
+function runtimeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  const pattern = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+'(\.[^']+)'|^\s*import\s+'(\.[^']+)'/gm;
+  for (const m of text.matchAll(pattern)) {
+    if (m[2]) continue;
+    const spec = m[3] ?? m[4];
+    if (!spec) continue;
+    const base = path.resolve(path.dirname(file), spec);
+    const target = [`${base}.ts`, path.join(base, 'index.ts')].find((c) => {
+      try {
+        return statSync(c).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (target) found.push(target);
+  }
+  return found;
+}
+
+function cycles(files: string[]): string[][] {
+  const graph = new Map(files.map((f) => [f, runtimeImports(f)]));
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const next of graph.get(f) ?? []) {
+      if (state.get(next) === 'open') found.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of files) if (!state.has(f)) visit(f);
+  return found.map((c) => c.map((f) => path.relative(repoRoot, f)));
+}
+
+describe('module architecture', () => {
+  const engine = sources(path.join(repoRoot, 'electron'));
+  const server = sources(path.join(repoRoot, 'server', 'src'));
+
+  it('has no runtime import cycle in the engine and shell', () => {
+    expect(cycles(engine)).toEqual([]);
+  });
+
+  it('has no runtime import cycle in the license server', () => {
+    expect(cycles(server)).toEqual([]);
+  });
+
+  it('keeps operations/ free of the job runtime', () => {
+    const offenders = engine
+      .filter((f) => f.includes(`${path.sep}operations${path.sep}`))
+      .filter((f) => runtimeImports(f).some((t) => t.includes(`${path.sep}jobs${path.sep}`)));
+    expect(offenders.map((f) => path.relative(repoRoot, f))).toEqual([]);
+  });
+
+  it('never imports test support from production code', () => {
+    const offenders = [...engine, ...server].filter((f) =>
+      /from\s+'[^']*(^|\/)testing\//m.test(readFileSync(f, 'utf8')),
+    );
+    expect(offenders.map((f) => path.relative(repoRoot, f))).toEqual([]);
+  });
+});
