@@ -61,6 +61,11 @@ type Attempt = { ticket: DebitTicket } | { refusal: AtelierError; mine: number; 
 export interface TokenGateOptions {
   /** How long to wait for another process's generations in flight before refusing (ms). */
   waitForOthersMs?: number;
+  /**
+   * The highest statement seq this device accepted, from the keychain (seq-floor.ts): a stored
+   * statement below it was rolled back in the SQLite file and is not spent from.
+   */
+  seqFloor?: () => Promise<number>;
 }
 
 export class TokenGate {
@@ -77,8 +82,10 @@ export class TokenGate {
 
   async authorize(operation: string): Promise<DebitTicket> {
     const othersDeadline = Date.now() + (this.options.waitForOthersMs ?? 60_000);
+    const floor =
+      this.account.kind === 'signed_in' && this.options.seqFloor ? await this.options.seqFloor() : 0;
     for (;;) {
-      const attempt = this.ledger.exclusive(() => this.attempt(operation));
+      const attempt = this.ledger.exclusive(() => this.attempt(operation, floor));
       if ('ticket' in attempt) return attempt.ticket;
       // Refuse once nothing in flight can free a place. This process's own generations always finish
       // (or fail) and are waited for; another process's only for a while (it may be paused).
@@ -108,7 +115,7 @@ export class TokenGate {
   }
 
   /** One decision, inside the exclusive transaction: a reservation written, or why not. */
-  private attempt(operation: string): Attempt {
+  private attempt(operation: string, seqFloor: number): Attempt {
     const now = this.now();
     const prices = cachedPrices(this.ledger).value;
     const base = {
@@ -143,6 +150,15 @@ export class TokenGate {
       });
     }
     const s = this.spendable();
+    if (s.statement.seq < seqFloor) {
+      throw new AtelierError(
+        'AUTH',
+        `The stored token balance is older than one this device already received (seq ${s.statement.seq} < ${seqFloor}): the history database was restored or edited`,
+        {
+          hint: 'connect to the internet so Atelier can sync your balance (atelier balance), then try again',
+        },
+      );
+    }
     if (s.expired) {
       throw new AtelierError(
         'AUTH',
