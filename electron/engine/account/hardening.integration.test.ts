@@ -3,18 +3,21 @@
  * 127.0.0.1) and a real SQLite store on disk: statements that expire while the balance does not move,
  * and a client that must not trust what a hostile server or a rolled-back profile hands it.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store';
 import { tempDir } from '../testing/fixtures';
 import { AuthSession } from './auth-session';
 import { keychainService } from './credentials';
-import { LicenseClient } from './license-client';
+import { LicenseClient, LicenseRequestError } from './license-client';
 import type { LedgerPort } from './ledger-port';
 import { refreshPrices } from './prices';
 import { storeLedger } from './store-ledger';
 import { refreshBalance, type SyncTarget } from './sync';
 import { MemoryCredentialStore } from '../testing/account-credentials';
+import { startTestProxy } from '../testing/account-proxy';
 import {
   creditPack,
   passwordLogin,
@@ -96,5 +99,63 @@ describe('issue 15, client findings (real license server)', () => {
     w.server.config.statementHours = 1;
     await refreshBalance(w.target);
     expect(w.ledger.latestStatement(w.account.localId)?.validUntil).toBe(second.validUntil.toISOString());
+  });
+
+  it('finding 9: a license server answering without end is cut off at 1 MiB with a clear error', async () => {
+    // A hostile or broken server (not ours): streams a body that never ends, with no length.
+    let sent = 0;
+    const endless = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (res.write(chunk)) {
+          sent += chunk.length;
+          if (sent > 400 * 1024 * 1024) return res.end();
+        }
+        res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+      const started = Date.now();
+      const error = await new LicenseClient(url, { timeoutMs: 20_000 }).prices().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LicenseRequestError);
+      expect((error as LicenseRequestError).message).toMatch(/too large \(over 1 MiB/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(sent).toBeLessThan(32 * 1024 * 1024); // it stopped reading; nothing near 400 MB moved
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((r) => endless.close(r));
+    }
+  });
+
+  it('finding 9: control characters in a server error message never reach the terminal', async () => {
+    const evil = 'Refused\u001b[2J\u001b]0;pwned\u0007\r\nSigned in as admin\u202eexe.txt';
+    const proxy = await startTestProxy({
+      upstream: w.server.url,
+      onAnswer: (e) =>
+        e.path === '/v1/prices'
+          ? {
+              status: 400,
+              body: Buffer.from(
+                JSON.stringify({ error: { code: 'bad', message: evil, field: 'x\u001b[31m' } }),
+              ),
+            }
+          : undefined,
+    });
+    try {
+      const error = (await new LicenseClient(proxy.url)
+        .prices()
+        .catch((e: unknown) => e)) as LicenseRequestError;
+      expect(error).toBeInstanceOf(LicenseRequestError);
+      expect(error.message).toContain('Refused');
+      expect(error.message).toContain('Signed in as admin');
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    } finally {
+      await proxy.close();
+    }
   });
 });
