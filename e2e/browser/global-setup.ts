@@ -18,6 +18,8 @@ export interface E2EState {
   email: string;
   password: string;
   logFile: string;
+  /** Signs payment webhooks, so a test can complete a checkout as the payment provider would. */
+  webhookSecret: string;
 }
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -146,7 +148,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const [, appUrl] = await watchOutput(serve, 'atelier serve')(/serving at (http:\/\/\S+)/);
 
   if (!appUrl || !serverUrl) throw new Error('could not read the app or license server URL');
-  const state: E2EState = { appUrl, serverUrl, photos, badFile, email, password, logFile };
+  const state: E2EState = { appUrl, serverUrl, photos, badFile, email, password, logFile, webhookSecret };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {
     serve.kill('SIGTERM');

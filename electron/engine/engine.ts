@@ -35,6 +35,7 @@ import {
 import { openProfile, type ProfilePaths } from './profile';
 import { Store, type GenerationRow } from './store';
 import { regenerateGeneration } from './operations/regenerate';
+import { Editor } from './operations/edit';
 
 export { DEFAULT_MAX_PIXELS };
 
@@ -56,6 +57,8 @@ export interface EngineOptions {
 export class Engine {
   readonly jobs: JobQueue;
   readonly journal: BatchJournal;
+  /** Re-renders, hand edits and versions of cut-outs (mask once, compose many). */
+  readonly editor: Editor;
   private readonly concurrency: number | undefined;
   private readonly charges: ChargePort | undefined;
   private readonly locks: BatchLocks;
@@ -84,6 +87,7 @@ export class Engine {
       locks: this.locks,
     });
     this.jobs.on('run', (run) => this.followOnHost(run));
+    this.editor = new Editor({ store, sessions, charges: this.charges, provider, maxPixels });
   }
 
   /** Batch progress on the host's window chrome (taskbar/dock), and a notification when one ends. */
@@ -154,8 +158,16 @@ export class Engine {
     return result;
   }
 
-  /** Runs a history item again with changed params; charged, recorded and linked to its source. */
-  regenerate(id: number, changes: Record<string, unknown>, output: string): Promise<GenerationRow> {
+  /**
+   * Runs a history item again with changed params, recorded and linked to its source. A cut-out whose
+   * change is only how it is composed is re-rendered from its stored mask (a free version of the same
+   * item); a model change, or any other operation, is a charged run.
+   */
+  async regenerate(id: number, changes: Record<string, unknown>, output: string): Promise<GenerationRow> {
+    if (this.store.getGeneration(id).operation === 'cutout') {
+      if (this.editor.needsModelRun(id, changes)) return this.editor.regenerateMask(id, changes, output);
+      return (await this.editor.render(id, changes, { output })).row;
+    }
     return regenerateGeneration(
       { store: this.store, charges: this.charges, bind: (o, p) => this.bind(o, p), runOne: runSingle },
       id,

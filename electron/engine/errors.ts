@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
+  | 'NOT_READABLE'
   | 'EMPTY_FILE'
   | 'UNSUPPORTED_FORMAT'
   | 'CORRUPT_IMAGE'
@@ -22,6 +23,11 @@ export type ErrorCode =
   | 'NETWORK'
   | 'AUTH'
   | 'CANCELLED'
+  /** The item's original is not kept (privacy mode) or expired: it cannot be re-rendered or touched up. */
+  | 'ORIGINAL_UNAVAILABLE'
+  /** Another window saved the same item first (its revision moved on). */
+  | 'CONFLICT'
+  | 'NOT_IMPLEMENTED'
   | 'INTERNAL';
 
 export class AtelierError extends Error {

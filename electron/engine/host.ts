@@ -13,6 +13,19 @@ export interface Host {
   notify(title: string, body: string): void;
   /** Shows a file in the OS file manager. */
   revealInFolder(file: string): void;
+  /**
+   * The native save dialog; the chosen path, or null when cancelled. Hosts without one (serve, CLI)
+   * leave it out or answer null: the browser downloads instead.
+   */
+  saveFileDialog?(suggestedName: string, filters: FileFilter[]): Promise<string | null>;
+  /** The native folder picker (output folder); null when cancelled or when the host has none. */
+  pickFolder?(): Promise<string | null>;
+}
+
+/** A save dialog's file type entry (Electron's shape): "PNG image" → ['png']. */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
 }
 
 /** A Host for headless use (tests, CLI): prints the URL to open and ignores window chrome. */
@@ -27,5 +40,7 @@ export function headlessHost(log: (line: string) => void = (l) => console.error(
     revealInFolder(file) {
       log(file);
     },
+    saveFileDialog: async () => null,
+    pickFolder: async () => null,
   };
 }

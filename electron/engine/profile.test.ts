@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtelierError } from './errors';
 import { defaultProfileDir, openProfile, resolveProfileDir } from './profile';
+import { Store } from './store';
 import { tempDir } from './testing/fixtures';
 
 describe('profile directory', () => {
@@ -42,4 +43,28 @@ describe('profile directory', () => {
     expect(() => openProfile(target)).toThrow(AtelierError);
     expect(() => openProfile(target)).toThrow(target);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'finding 11: the profile folder is 0700 and atelier.db 0600 (new and existing profiles)',
+    () => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const mode = (f: string) => statSync(f).mode & 0o777;
+      const fresh = openProfile(path.join(dir, 'fresh'));
+      const store = Store.open(fresh);
+      store.close();
+      expect(mode(fresh.root)).toBe(0o700);
+      expect(mode(fresh.database)).toBe(0o600);
+      // A profile made by an older version, world-readable: tightened when opened.
+      const old = path.join(dir, 'old');
+      mkdirSync(old, { mode: 0o755 });
+      chmodSync(old, 0o755);
+      writeFileSync(path.join(old, 'atelier.db'), '');
+      chmodSync(path.join(old, 'atelier.db'), 0o644);
+      const reopened = openProfile(old);
+      Store.open(reopened).close();
+      expect(mode(old)).toBe(0o700);
+      expect(mode(reopened.database)).toBe(0o600);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, accessSync, constants } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AtelierError } from './errors';
@@ -28,10 +28,14 @@ export interface ProfilePaths {
   settings: string;
 }
 
-/** Creates the profile folder if needed and checks it is writable, with an actionable error if not. */
+/**
+ * Creates the profile folder if needed and checks it is writable, with an actionable error if not. On
+ * POSIX the folder is the owner's alone (0700): it holds the history of every photo and the database.
+ */
 export function openProfile(dir: string): ProfilePaths {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    keepToOwner(dir, 0o700);
     accessSync(dir, constants.W_OK);
   } catch (cause) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Profile folder is not writable: ${dir}`, {
@@ -41,6 +45,16 @@ export function openProfile(dir: string): ProfilePaths {
     });
   }
   return profilePaths(dir);
+}
+
+/** Narrows a profile file or folder to its owner on POSIX (Windows profiles are per-user by ACL already). */
+export function keepToOwner(file: string, mode: 0o700 | 0o600): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(file);
+  // Only what this user owns: a profile on a shared mount we do not own is left as it is.
+  if ((st.mode & 0o777) !== mode && (process.getuid?.() === st.uid || process.getuid?.() === 0)) {
+    chmodSync(file, mode);
+  }
 }
 
 export function profilePaths(dir: string): ProfilePaths {

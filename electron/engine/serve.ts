@@ -1,19 +1,28 @@
 /**
  * `atelier serve`: the engine and the built renderer over loopback HTTP + WebSocket, for the UI in any
  * browser (how the UI is tested end to end) and for designers' automation. Only 127.0.0.1, a random
- * token (given once in the printed URL, then kept in an HttpOnly cookie), a Host check against DNS
- * rebinding and an Origin check on every state-changing request.
+ * token, a Host check against DNS rebinding and an Origin check on every state-changing request.
+ *
+ * The token never travels in a cookie: browsers send a cookie of 127.0.0.1 to every port of that host,
+ * so any other local web server the user visits would receive it. The printed URL carries it in the
+ * fragment; the page keeps it in sessionStorage and presents it as a Bearer header (HTTP), a WebSocket
+ * subprotocol (the browser cannot set headers there), or, for <img> tags, as a short-lived read-only
+ * image grant derived from it (see serve-auth.ts).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { AtelierError, serializeError } from './errors';
 import type { Engine } from './engine';
 import { createHandlers } from './api/handlers';
 import { attachApi, broadcast } from './api/ws-adapter';
-import { stageUpload } from './api/plan-batch';
+import { displayImage, parseMax } from './api/display-image';
+import { FilesFacade } from './api/files-facade';
+import { SettingsFacade } from './api/settings-facade';
+import { Staging } from './api/staging';
+import { API_SUBPROTOCOL, imageGrant, imageGrantValid, presentedToken, sameSecret } from './serve-auth';
 
 export interface ServeOptions {
   engine: Engine;
@@ -26,14 +35,15 @@ export interface ServeOptions {
 
 export interface Serving {
   url: string;
-  /** The URL with the token, to open in a browser once. */
+  /** The URL with the token in its fragment (never sent to the server, never in a cookie), to open once. */
   openUrl: string;
   token: string;
   close(): Promise<void>;
 }
 
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
-const COOKIE = 'atelier_token';
+/** The cookie older versions set; cleared when a browser still sends it. */
+const OLD_COOKIE = 'atelier_token';
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -48,9 +58,20 @@ const MIME: Record<string, string> = {
 export async function startServe(options: ServeOptions): Promise<Serving> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { engine } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    // A browser offers [atelier, atelier-token.<token>]; answering with the plain one keeps the token out
+    // of the response. Clients that authenticate with a header offer none.
+    handleProtocols: (offered) => (offered.has(API_SUBPROTOCOL) ? API_SUBPROTOCOL : false),
+  });
+  const settings = new SettingsFacade(engine);
+  const files = new FilesFacade(engine, () => settings.get().outputDir);
+  const staging = new Staging(engine.paths.root);
   const table = createHandlers({
     engine,
+    files,
+    staging,
     version: options.version,
     emit: (event, payload) => broadcast(wss, event, payload),
   });
@@ -59,16 +80,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   let origin = '';
   const allowedHosts = new Set<string>();
 
-  const authorized = (req: IncomingMessage, url: URL): boolean => {
-    const presented =
-      cookieToken(req.headers.cookie) ??
-      bearer(req.headers.authorization) ??
-      url.searchParams.get('token') ??
-      '';
-    const a = Buffer.from(presented);
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  };
+  const authorized = (req: IncomingMessage): boolean => sameSecret(presentedToken(req), token);
   // Browsers always send Origin on WebSocket and cross-site POSTs; a missing Origin is a non-browser client.
   const originOk = (req: IncomingMessage): boolean => !req.headers.origin || req.headers.origin === origin;
   const hostOk = (req: IncomingMessage): boolean => allowedHosts.has(req.headers.host ?? '');
@@ -82,42 +94,52 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     const url = new URL(req.url ?? '/', origin);
     if (!hostOk(req))
       return sendJson(res, 421, { error: { code: 'USAGE', message: 'Unexpected Host header' } });
-
-    if (
-      url.searchParams.has('token') &&
-      req.method === 'GET' &&
-      !url.pathname.startsWith('/image') &&
-      !url.pathname.startsWith('/thumb')
-    ) {
-      if (!authorized(req, url))
-        return sendJson(res, 401, { error: { code: 'AUTH', message: 'Wrong token' } });
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: url.pathname });
+    // localhost:PORT is the same server: send it to the one origin the page, its Origin check and its
+    // sessionStorage use (the #token fragment survives a redirect).
+    if (req.headers.host !== new URL(origin).host) {
+      res.writeHead(308, { Location: `${origin}${req.url ?? '/'}` });
       res.end();
       return;
     }
 
+    if (hasCookie(req.headers.cookie, OLD_COOKIE)) {
+      res.setHeader('Set-Cookie', `${OLD_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`);
+    }
+
+    // The page checks its token here (a wrong or old one shows a friendly page) and gets its image grant.
+    if (url.pathname === '/session' && req.method === 'GET') {
+      if (!authorized(req))
+        return sendJson(res, 401, { error: { code: 'AUTH', message: 'Wrong or expired access key' } });
+      return sendJson(res, 200, imageGrant(token));
+    }
+
     const image = /^\/(image|thumb)\/(\d+)$/.exec(url.pathname);
     if (image && req.method === 'GET') {
-      if (!authorized(req, url))
+      if (!authorized(req) && !imageGrantValid(token, url.searchParams.get('grant') ?? ''))
         return sendJson(res, 401, { error: { code: 'AUTH', message: 'Not authorized' } });
       const id = Number(image[2]);
       if (image[1] === 'thumb') {
         return sendBytes(res, 'image/webp', engine.store.thumbnail(id));
       }
-      const stored = engine.store.image(id);
-      return sendBytes(res, stored.mime, stored.bytes);
+      const shown = await displayImage(engine.store, id, parseMax(url.searchParams.get('max')));
+      return sendBytes(res, shown.mime, shown.bytes);
+    }
+
+    const download = /^\/download\/([0-9a-f-]{36})\/[^/]*$/.exec(url.pathname);
+    if (download?.[1] && req.method === 'GET') {
+      if (!authorized(req)) return sendJson(res, 401, { error: { code: 'AUTH', message: 'Not authorized' } });
+      return sendDownload(res, engine, files, download[1]);
     }
 
     if (url.pathname === '/upload') {
       if (req.method !== 'POST')
         return sendJson(res, 405, { error: { code: 'USAGE', message: 'POST only' } });
-      if (!authorized(req, url) || !originOk(req)) {
+      if (!authorized(req) || !originOk(req)) {
         return sendJson(res, 403, { error: { code: 'AUTH', message: 'Not authorized' } });
       }
       const name = url.searchParams.get('name') ?? 'image';
       const bytes = await readBody(req, MAX_UPLOAD_BYTES, name);
-      return sendJson(res, 200, { path: stageUpload(engine, name, bytes) });
+      return sendJson(res, 200, { path: staging.stage(name, bytes) });
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -128,7 +150,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/api' || !hostOk(req) || !originOk(req) || !authorized(req, url)) {
+    if (url.pathname !== '/api' || !hostOk(req) || !originOk(req) || !authorized(req)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -148,7 +170,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
 
   return {
     url: `${origin}/`,
-    openUrl: `${origin}/?token=${token}`,
+    openUrl: `${origin}/#token=${token}`,
     token,
     close: () =>
       new Promise<void>((resolve) => {
@@ -209,6 +231,36 @@ function sendBytes(res: ServerResponse, mime: string, bytes: Buffer): void {
   res.end(bytes);
 }
 
+/** A saved image or an export as an attachment, under the name the user will see in Downloads. */
+function sendDownload(res: ServerResponse, engine: Engine, files: FilesFacade, id: string): void {
+  const download = files.take(id);
+  if (!download)
+    return sendJson(res, 404, {
+      error: { code: 'NOT_FOUND', message: 'This download has expired', hint: 'save or export again' },
+    });
+  const disposition = `attachment; filename="${download.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.name)}`;
+  if (download.kind === 'image') {
+    const image = engine.store.image(download.imageId);
+    res.writeHead(200, {
+      'Content-Type': image.mime,
+      'Content-Length': image.bytes.length,
+      'Content-Disposition': disposition,
+      'Cache-Control': 'no-store',
+    });
+    res.end(image.bytes);
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': download.mime,
+    'Content-Length': statSync(download.file).size,
+    'Content-Disposition': disposition,
+    'Cache-Control': 'no-store',
+  });
+  const stream = createReadStream(download.file);
+  stream.pipe(res);
+  stream.on('close', () => FilesFacade.discard(download));
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -244,15 +296,6 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
   });
 }
 
-function cookieToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return v;
-  }
-  return undefined;
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+function hasCookie(header: string | undefined, name: string): boolean {
+  return (header ?? '').split(';').some((part) => part.trim().startsWith(`${name}=`));
 }

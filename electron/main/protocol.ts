@@ -1,12 +1,13 @@
 /**
  * The `atelier:` scheme: `atelier://app/…` serves the built renderer (never file://), and
- * `atelier://image/<id>` / `atelier://thumb/<id>` serve stored images from the history, so images
- * never cross IPC as Base64.
+ * `atelier://image/<id>[?max=N]` / `atelier://thumb/<id>` serve stored images from the history (at
+ * display size with max), so images never cross IPC as Base64.
  */
 import { net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Engine } from '../engine/engine';
+import { displayImage, parseMax } from '../engine/api/display-image';
 import { CONTENT_SECURITY_POLICY } from './security';
 
 export function registerSchemePrivileges(): void {
@@ -28,7 +29,7 @@ export function handleAtelierProtocol(engine: Engine, rendererDir: string): void
             headers: { 'Content-Type': 'image/webp' },
           });
         }
-        const image = engine.store.image(id);
+        const image = await displayImage(engine.store, id, parseMax(url.searchParams.get('max')));
         return new Response(new Uint8Array(image.bytes), { headers: { 'Content-Type': image.mime } });
       }
       if (url.host === 'app') {

@@ -5,20 +5,30 @@ import { DropZone } from './components/DropZone';
 import { History } from './components/History';
 import { Icon } from './components/icons';
 import { OperationPanel } from './components/OperationPanel';
+import { Privacy } from './components/Privacy';
 import { Queue } from './components/Queue';
 import { Settings } from './components/Settings';
 import { Sidebar } from './components/Sidebar';
+import { TokenCheck } from './components/TokenCheck';
 import { Viewer } from './components/Viewer';
+import { revealFile } from './results';
 import { useStore, type View } from './store';
+import './flow.css';
 
 function Studio() {
   const queue = useStore((s) => s.queue);
   const selected = useStore((s) => s.selected);
+  const selectedItemId = useStore((s) => s.selectedItemId);
   return (
     <div className="studio">
       <div className="studio-main">
-        <DropZone compact={queue.length > 0} />
-        {queue.length > 0 ? <Viewer key={selected?.id ?? 'none'} item={selected} /> : <Welcome />}
+        <DropZone compact={queue.length > 0 || !!selected} />
+        <TokenCheck />
+        {queue.length > 0 || selected ? (
+          <Viewer key={selectedItemId ?? 'none'} item={selected} />
+        ) : (
+          <Welcome />
+        )}
         <Queue />
       </div>
       <OperationPanel />
@@ -42,8 +52,15 @@ const VIEWS: Record<View, () => React.ReactElement> = {
   history: History,
   account: Account,
   settings: Settings,
+  privacy: Privacy,
 };
-const SHORTCUTS: Record<string, View> = { '1': 'studio', '2': 'history', '3': 'account', ',': 'settings' };
+const SHORTCUTS: Record<string, View> = {
+  '1': 'studio',
+  '2': 'history',
+  '3': 'account',
+  ',': 'settings',
+  '.': 'privacy',
+};
 
 export function App() {
   const view = useStore((s) => s.view);
@@ -56,7 +73,10 @@ export function App() {
     const offs = [
       api.on('batch.item', (e) => useStore.getState().onItem(e)),
       api.on('batch.progress', (p) => useStore.getState().onProgress(p)),
-      api.on('account.changed', (a) => useStore.setState({ account: a })),
+      api.on('account.changed', (a) => {
+        useStore.setState({ account: a });
+        void useStore.getState().recheckTokens();
+      }),
     ];
     const onKey = (e: KeyboardEvent) => {
       const target = SHORTCUTS[e.key];
@@ -82,6 +102,13 @@ export function App() {
     };
   }, []);
 
+  // Confirmations fade after a few seconds; errors stay until dismissed.
+  useEffect(() => {
+    if (notice?.kind !== 'info') return;
+    const timer = setTimeout(() => useStore.setState({ notice: null }), notice.file ? 12_000 : 6_000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
   useEffect(() => {
     const theme = settings?.theme ?? 'system';
     if (theme === 'system') document.documentElement.removeAttribute('data-theme');
@@ -101,6 +128,11 @@ export function App() {
           >
             <Icon name={notice.kind === 'error' ? 'alert' : 'check'} />
             <span>{notice.text}</span>
+            {notice.file && (
+              <button className="link-button" onClick={() => void revealFile(notice.file!)}>
+                Show in folder
+              </button>
+            )}
             <button
               className="icon-button"
               aria-label="Dismiss"

@@ -4,7 +4,7 @@
  * access token in memory only; the refresh token stays in the keychain.
  */
 import os from 'node:os';
-import { AtelierError } from '../errors';
+import { AtelierError, toAtelierError } from '../errors';
 import type { Host } from '../host';
 import type { Store } from '../store';
 import { ANONYMOUS_ACCOUNT_ID } from '../store';
@@ -157,6 +157,35 @@ export class AccountService {
       revokedOnServer,
       pendingDebits: this.ledger.pendingDebits(account.localId).length,
     };
+  }
+
+  /**
+   * Deletes the current account: first on the license server (email, password hash, sessions, devices;
+   * the pseudonymous ledger stays there for bookkeeping), then every local row of it, with the bytes
+   * erased from the database file and its WAL. If the server cannot be reached nothing is deleted,
+   * so the user can try again online. The anonymous account is only local: it is emptied.
+   */
+  async deleteAccount(): Promise<{ deletedOnServer: boolean; email?: string }> {
+    const account = this.current();
+    if (account.kind !== 'signed_in') {
+      this.store.deleteAccount(account.localId);
+      return { deletedOnServer: false };
+    }
+    const session = this.session();
+    try {
+      await session.withToken((token) => this.client.deleteAccount(token));
+    } catch (error) {
+      const e = toAtelierError(error);
+      throw new AtelierError(e.code, `Could not delete the account on the license server: ${e.message}`, {
+        hint: 'nothing was deleted; connect to the internet and try again',
+        cause: error,
+      });
+    }
+    await session.forget().catch(() => undefined);
+    this.sessions.delete(account.serverId);
+    this.gates.delete(account.localId);
+    this.store.deleteAccount(account.localId);
+    return { deletedOnServer: true, ...(account.email ? { email: account.email } : {}) };
   }
 
   async whoami(): Promise<

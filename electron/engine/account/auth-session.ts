@@ -105,6 +105,12 @@ export class AuthSession {
     return raiseSeqFloor(this.credentials, this.client.origin, this.accountId, seq);
   }
 
+  /** Forgets the session on this machine (the keychain entry and the access token), without asking the server. */
+  async forget(): Promise<void> {
+    await this.credentials.delete(this.service, this.accountId);
+    this.accessToken = undefined;
+  }
+
   /** Signs out: revokes the refresh token on the server (best effort) and removes it from the keychain. */
   async signOut(): Promise<{ revokedOnServer: boolean }> {
     const stored = await this.credentials.get(this.service, this.accountId);

@@ -143,6 +143,11 @@ export class LicenseClient {
     return this.request('GET', '/v1/me', accountSchema, { accessToken });
   }
 
+  /** Deletes the account on the server: email, password hash, sessions and devices (the ledger stays). */
+  async deleteAccount(accessToken: string): Promise<void> {
+    await this.request('DELETE', '/v1/account', z.unknown(), { accessToken });
+  }
+
   registerDevice(accessToken: string, name: string, platform: string): Promise<{ deviceId: string }> {
     return this.request('POST', '/v1/devices', z.object({ deviceId: z.string().min(1) }), {
       accessToken,
@@ -179,7 +184,7 @@ export class LicenseClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: z.ZodType<T>,
     opts: { body?: unknown; accessToken?: string; signal?: AbortSignal } = {},

@@ -15,6 +15,9 @@ import { AtelierError } from '../errors';
 import { ANONYMOUS_ACCOUNT_ID } from '../store';
 import type { AccountStatus } from './contract';
 
+const CHECKOUT_POLL_MS = 3000;
+const CHECKOUT_WATCH_MS = 15 * 60_000;
+
 export class AccountFacade {
   private service: AccountService | undefined;
   private config: AccountConfig | undefined;
@@ -118,9 +121,51 @@ export class AccountFacade {
     return this.changed();
   }
 
+  /**
+   * Deletes the current account: a signed-in one on the license server and here; the anonymous one
+   * (no server involved) is emptied. Works without a configured server for the anonymous account.
+   */
+  async deleteAccount(): Promise<{ deletedOnServer: boolean; status: AccountStatus }> {
+    const row = this.engine.store.currentAccount();
+    let deletedOnServer = false;
+    if (row.kind === 'signed_in') ({ deletedOnServer } = await this.require().deleteAccount());
+    else this.engine.store.deleteAccount(row.id);
+    return { deletedOnServer, status: await this.changed() };
+  }
+
+  /**
+   * Opens the checkout and answers at once; meanwhile the verified balance is re-fetched every few
+   * seconds until the pack is credited (or 15 minutes pass), and the UI is told (account.changed), so
+   * the new balance shows without a reload.
+   */
   async buy(packId: string): Promise<{ checkoutUrl: string }> {
-    const { checkoutUrl } = await this.require().buy({ packId, waitMs: 0 });
+    const service = this.require();
+    const before = await service
+      .refreshBalance()
+      .then((s) => s.balance)
+      .catch(() => null);
+    const { checkoutUrl } = await service.buy({ packId, waitMs: 0 });
+    this.watchCheckout(service, before);
     return { checkoutUrl };
+  }
+
+  private checkoutWatch: AbortController | undefined;
+
+  private watchCheckout(service: AccountService, before: number | null): void {
+    this.checkoutWatch?.abort();
+    const watch = new AbortController();
+    this.checkoutWatch = watch;
+    const deadline = Date.now() + CHECKOUT_WATCH_MS;
+    const tick = async (): Promise<void> => {
+      if (watch.signal.aborted || Date.now() > deadline) return;
+      const statement = await service.refreshBalance(watch.signal).catch(() => undefined);
+      if (statement && (before === null || statement.balance > before)) {
+        await this.changed().catch(() => undefined);
+        return;
+      }
+      setTimeout(() => void tick(), CHECKOUT_POLL_MS).unref();
+    };
+    setTimeout(() => void tick(), CHECKOUT_POLL_MS).unref();
   }
 
   async packs(): Promise<{ packs: { id: string; tokens: number; priceCents: number; currency: string }[] }> {
@@ -140,6 +185,7 @@ export class AccountFacade {
   }
 
   stop(): void {
+    this.checkoutWatch?.abort();
     this.loop?.stop();
   }
 

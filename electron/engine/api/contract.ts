@@ -71,6 +71,14 @@ export const settingsSchema = z.object({
   outputDir: z.string(),
   naming: z.string().min(1).max(200),
   theme: z.enum(['system', 'light', 'dark']),
+  /**
+   * The Studio's own state (operation, its settings, presets), kept here rather than in the browser's
+   * storage so it survives restarts (serve's port, and so its origin, changes every run). Opaque to the
+   * engine; capped so a bug cannot fill the settings table.
+   */
+  studio: z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= 256 * 1024, { message: 'studio settings over 256 KB' }),
   /** Developer setting: list development-only (non-commercial) models in the pickers. */
   developerModels: z.boolean(),
 });
@@ -85,6 +93,8 @@ export const historyItemSchema = z.object({
   inputImageId: z.number().int().nullable(),
   outputImageId: z.number().int().nullable(),
   inputPurged: z.boolean(),
+  /** Made with privacy mode on: the original was never stored. */
+  privacyMode: z.boolean(),
   outputExpired: z.boolean(),
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
@@ -96,8 +106,67 @@ export const historyItemSchema = z.object({
   timings: z.record(z.string(), z.number()),
   sourceGenerationId: z.number().int().nullable(),
   batchId: z.string().nullable(),
+  /** The effective mask (model mask + hand edits), full resolution, a grayscale PNG in the store. */
+  maskImageId: z.number().int().nullable(),
+  /** The root item's id when this row is a re-render version of it (null for a root). */
+  versionOf: z.number().int().nullable(),
+  /** How many re-render versions the root has (0 for none; the same figure on every version). */
+  versions: z.number().int(),
+  /** Whether edit.render / edit.setStrokes can work on this item (its original is stored). */
+  canRerender: z.boolean(),
+  /** Why not, in plain words (privacy mode kept no original, the original expired…). */
+  rerenderBlockedReason: z.string().nullable(),
 });
 export type HistoryItem = z.infer<typeof historyItemSchema>;
+
+/** One hand edit of a mask, in full-resolution image pixels. */
+export const strokeSchema = z
+  .object({
+    mode: z.enum(['erase', 'restore']),
+    /** Snap to the photo's edges (guided by the original's pixels) inside the stroke's area. */
+    edgeAware: z.boolean(),
+    /** Brush diameter in image pixels. */
+    size: z.number().positive().max(10_000),
+    /** 1: a hard-edged disc; 0: a soft falloff from the centre. */
+    hardness: z.number().min(0).max(1),
+    points: z
+      .array(z.tuple([z.number().finite(), z.number().finite()]))
+      .min(1)
+      .max(100_000),
+  })
+  .strict();
+export type Stroke = z.infer<typeof strokeSchema>;
+
+/**
+ * How a cut-out is composed: the cutout operation's composition params (background, shadow, canvas,
+ * trim, feather, edges, format, quality…) with the same keys and spec strings. Validated by the cutout
+ * schema in the engine (operations/), never copied here.
+ */
+export const recipeSchema = z.record(z.string(), z.unknown());
+export type Recipe = z.infer<typeof recipeSchema>;
+
+export const editSourceSchema = z.object({
+  id,
+  originalImageId: z.number().int().nullable(),
+  /** null for an old item whose mask was never stored: edit.render computes it once (charged). */
+  maskImageId: z.number().int().nullable(),
+  width: z.number().int(),
+  height: z.number().int(),
+  recipe: recipeSchema,
+  strokes: z.array(strokeSchema),
+  /** Bumped by every edit.setStrokes / edit.render of the root; pass it back as baseRevision. */
+  revision: z.number().int(),
+  canRerender: z.boolean(),
+  rerenderBlockedReason: z.string().nullable(),
+});
+export type EditSource = z.infer<typeof editSourceSchema>;
+
+const failedItemSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
 
 export const historyQuerySchema = z
   .object({
@@ -205,8 +274,46 @@ export const methods = {
     /** The new history item, linked to its source by sourceGenerationId. */
     historyItemSchema,
   ),
+  'history.versions': method(
+    z.object({ id }).strict(),
+    /** The root first, then its versions, newest last (any member's id gives the whole family). */
+    z.object({ items: z.array(historyItemSchema) }),
+  ),
+  'edit.source': method(z.object({ id }).strict(), editSourceSchema),
+  'edit.setStrokes': method(
+    z
+      .object({
+        id,
+        strokes: z.array(strokeSchema).max(10_000),
+        /** The revision the UI started from: a later save by another window is refused (CONFLICT). */
+        baseRevision: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    z.object({ maskImageId: z.number().int(), revision: z.number().int() }),
+  ),
+  'edit.render': method(
+    z
+      .object({
+        id,
+        recipe: recipeSchema.default({}),
+        baseRevision: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    /** The new version; charged only when an old item's mask had to be computed (a model run). */
+    z.object({ item: historyItemSchema, charged: z.boolean(), revision: z.number().int() }),
+  ),
+  'edit.applyToMany': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(10_000),
+        recipe: recipeSchema,
+      })
+      .strict(),
+    z.object({ items: z.array(historyItemSchema), failed: z.array(failedItemSchema) }),
+  ),
   'history.export': method(
-    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    // An existing file is never replaced unless asked.
+    z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) }).strict(),
     z.object({ file: z.string(), items: z.number().int(), bytes: z.number() }),
   ),
   'account.status': method(empty, accountStatusSchema),
@@ -215,6 +322,14 @@ export const methods = {
     accountStatusSchema,
   ),
   'account.signOut': method(empty, accountStatusSchema),
+  /**
+   * Deletes the current account's history, images, ledger and settings here, and a signed-in account's
+   * email, password hash, sessions and devices on the license server. `confirm` must be true.
+   */
+  'account.delete': method(
+    z.object({ confirm: z.literal(true) }).strict(),
+    z.object({ deletedOnServer: z.boolean(), status: accountStatusSchema }),
+  ),
   'account.buy': method(
     z.object({ packId: z.string().min(1).max(100) }).strict(),
     z.object({ checkoutUrl: z.string() }),
@@ -229,6 +344,64 @@ export const methods = {
   ),
   'settings.get': method(empty, settingsSchema),
   'settings.set': method(settingsSchema.partial().strict(), settingsSchema),
+
+  // ── Files out (EDITOR-CONTRACT.md) ──
+  /**
+   * Save (to: 'outputDir', never overwriting) or Save as… (to: 'dialog'). In a browser the answer is a
+   * download URL instead; `cancelled` when the user closed the save dialog.
+   */
+  'files.saveAs': method(
+    z
+      .object({
+        imageId: id.optional(),
+        generationId: id.optional(),
+        suggestedName: z.string().min(1).max(255),
+        to: z.enum(['outputDir', 'dialog']).default('outputDir'),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((p) => p.imageId !== undefined || p.generationId !== undefined, {
+        message: 'give imageId or generationId',
+        path: ['imageId'],
+      }),
+    z.union([
+      z.object({ saved: z.string() }),
+      z.object({ download: z.string() }),
+      z.object({ cancelled: z.literal(true) }),
+    ]),
+  ),
+  /** Shows a file Atelier wrote (or one in the output folder) in the OS file manager. */
+  'files.reveal': method(z.object({ path: z.string().min(1).max(4096) }).strict(), ok),
+  /** The native folder picker (Electron); null when cancelled or in a browser. */
+  'files.pickFolder': method(empty, z.object({ path: z.string().nullable() })),
+  /** Chosen items (ids) or what a filter shows (query) as a zip: a path, the save dialog, or a download. */
+  'history.exportItems': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
+  ),
+  /** What a batch of `count` photos will cost, and whether the account can pay for it now. */
+  'batch.estimate': method(
+    z
+      .object({
+        operation: operationNameSchema,
+        params: z.record(z.string(), z.unknown()).default({}),
+        count: z.number().int().min(0).max(100_000),
+      })
+      .strict(),
+    z.object({
+      /** Tokens when signed in; free generations when anonymous (one per photo). */
+      tokens: z.number(),
+      freeLeft: z.number().int().nullable(),
+      balance: z.number().nullable(),
+      enough: z.boolean(),
+    }),
+  ),
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -14,8 +14,11 @@ import type { ItemEvent } from '../jobs/progress';
 import { methods, type EventName, type EventPayload, type MethodName, type MethodResult } from './contract';
 import { AccountFacade } from './account-facade';
 import { expandForApi, planApiBatch, regenerationOutput } from './plan-batch';
-import { toHistoryItem } from './history-item';
+import { historyItemOf, toHistoryItems } from './history-item';
 import { SettingsFacade } from './settings-facade';
+import { FilesFacade } from './files-facade';
+import { estimateBatch } from './estimate';
+import { Staging } from './staging';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -29,12 +32,31 @@ export interface ApiContext {
   version: string;
   /** Pushes an event to every connected UI. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Saves and exports; serve.ts passes its own, to answer the download URLs it hands out. */
+  files?: FilesFacade;
+  /** Where the host stages browser uploads (serve); every host sweeps the profile's staging at start-up. */
+  staging?: Staging;
 }
 
 export function createHandlers(ctx: ApiContext): HandlerTable {
   const { engine } = ctx;
   const runs = new Map<string, BatchRun>();
+  // Uploads left by a crash or a quit mid-batch: nothing can be using them at start-up.
+  const staging = ctx.staging ?? new Staging(engine.paths.root);
+  staging.sweep();
+  /** Deletes a staged upload once no item of its batch still waits to read it. */
+  const releaseStaged = (batchId: string, input: string): void => {
+    if (!staging.folderOf(input)) return;
+    const waiting = engine.store.batches
+      .items(batchId)
+      .some((i) => i.inputPath === input && i.status === 'pending');
+    if (!waiting) staging.release(input);
+  };
+  const releaseBatch = (batchId: string): void => {
+    for (const i of engine.store.batches.items(batchId)) staging.release(i.inputPath);
+  };
   const settings = new SettingsFacade(engine);
+  const files = ctx.files ?? new FilesFacade(engine, () => settings.get().outputDir);
   const account = new AccountFacade(engine, (status) => ctx.emit('account.changed', status));
   account.start();
 
@@ -45,16 +67,27 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       engine.host.setProgress(p.fraction);
       ctx.emit('batch.progress', { ...p, etaMs: p.etaMs ?? null, finished: false });
     });
-    run.on('item', (e) => ctx.emit('batch.item', itemEvent(engine, e)));
+    run.on('item', (e) => {
+      // Recorded (in the same transaction as its history row), failed or skipped: the upload has served.
+      if (e.stage === 'finished' && e.result.status !== 'cancelled') releaseStaged(e.batchId, e.input);
+      const event = itemEvent(engine, e);
+      if (event.output) files.remember(event.output);
+      ctx.emit('batch.item', event);
+    });
     run.finished.then(
       (outcome) => {
+        // Finished or cancelled: uploads of items that never ran go too (a resume reports them missing).
+        releaseBatch(run.batch.id);
         engine.host.setProgress(null);
         ctx.emit('batch.progress', { ...outcome.progress, etaMs: 0, finished: true });
         const { done, failed } = outcome.progress;
         engine.host.notify('Batch finished', `${done} done${failed ? `, ${failed} failed` : ''}`);
         void account.afterBatch();
       },
-      () => engine.host.setProgress(null),
+      () => {
+        releaseBatch(run.batch.id);
+        engine.host.setProgress(null);
+      },
     );
   };
 
@@ -109,6 +142,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
         params: { ...settings.operationDefaults(), ...p.params },
         inputs: p.inputs,
         outputDir,
+        settingsOutputDir: settings.get().outputDir,
         template: settings.get().naming,
       });
       const run = engine.jobs.start(spec);
@@ -120,7 +154,10 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return { ok: true };
     },
     'batch.resume': (p) => {
-      runOf(p.batchId).resume();
+      // A paused batch opens its gate; a stopped one (cancelled, or out of tokens) runs its pending items.
+      const active = engine.jobs.running(p.batchId);
+      if (active) active.resume();
+      else follow(engine.jobs.resume(p.batchId));
       return { ok: true };
     },
     'batch.cancel': (p) => {
@@ -135,15 +172,17 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'history.list': (p) => {
       const { cursor, limit, ...filter } = p;
-      const page = engine.store.history({ ...filter, limit: limit ?? 60, cursor: cursor ?? null });
+      // Roots only: a root's re-render versions are folded into its `versions` (history.versions).
+      const roots = { ...filter, rootsOnly: true };
+      const page = engine.store.history({ ...roots, limit: limit ?? 60, cursor: cursor ?? null });
       return {
-        items: page.items.map(toHistoryItem),
+        items: toHistoryItems(engine, page.items),
         nextCursor: page.nextCursor,
-        total: engine.store.count(filter),
+        total: engine.store.count(roots),
       };
     },
-    'history.get': (p) => toHistoryItem(engine.store.getGeneration(p.id)),
-    'history.pin': (p) => toHistoryItem(engine.store.setPinned(p.id, p.pinned)),
+    'history.get': (p) => historyItemOf(engine, engine.store.getGeneration(p.id)),
+    'history.pin': (p) => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned)),
     'history.delete': (p) => {
       engine.store.deleteGeneration(p.id);
       return { ok: true };
@@ -151,7 +190,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.regenerate': async (p) => {
       const source = engine.store.getGeneration(p.id);
       const format = p.params.format ?? source.params.format;
-      const output = regenerationOutput(source.inputName, settings.get().outputDir, format);
+      const output = regenerationOutput(engine, source.inputName, settings.get().outputDir, format);
       const row = await engine.regenerate(p.id, p.params, output);
       if (row.status === 'failed') {
         throw new AtelierError(
@@ -162,21 +201,52 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
           },
         );
       }
-      return toHistoryItem(row);
+      return historyItemOf(engine, row);
+    },
+    'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
+    'edit.source': (p) => engine.editor.source(p.id),
+    'edit.setStrokes': (p) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision),
+    'edit.render': async (p) => {
+      // Free (no model run, no token) unless an old item's mask must be computed first.
+      const r = await engine.editor.render(p.id, p.recipe, {
+        ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}),
+      });
+      return { item: historyItemOf(engine, r.row), charged: r.charged, revision: r.revision };
+    },
+    'edit.applyToMany': async (p) => {
+      const r = await engine.editor.applyToMany(p.ids, p.recipe);
+      return { items: toHistoryItems(engine, r.rows), failed: r.failed };
     },
     'history.export': async (p) => {
-      const result = await engine.store.exportHistory(path.resolve(p.path));
+      const result = await engine.store.exportHistory(
+        path.resolve(p.path),
+        undefined,
+        {},
+        {
+          overwrite: p.overwrite,
+        },
+      );
       return { file: result.file, items: result.generations, bytes: result.bytes };
     },
 
     'account.status': () => account.status(),
     'account.signIn': (p) => account.signIn(p.keepHistory),
     'account.signOut': () => account.signOut(),
+    'account.delete': () => account.deleteAccount(),
     'account.buy': (p) => account.buy(p.packId),
     'account.packs': () => account.packs(),
 
     'settings.get': () => settings.get(),
     'settings.set': (p) => settings.set(p),
+
+    'files.saveAs': (p) => files.saveAs(p),
+    'files.reveal': (p) => {
+      files.reveal(p.path);
+      return { ok: true };
+    },
+    'files.pickFolder': async () => ({ path: await files.pickFolder() }),
+    'history.exportItems': (p) => files.exportItems(p),
+    'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
 }
 

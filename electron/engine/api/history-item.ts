@@ -1,8 +1,35 @@
+import type { Engine } from '../engine';
 import type { GenerationRow } from '../store';
 import type { HistoryItem } from './contract';
 
+/** The editor's view of a row: its mask, its root and version count, whether it can be re-rendered. */
+export interface EditInfo {
+  maskImageId: number | null;
+  versionOf: number | null;
+  versions: number;
+  rerenderBlockedReason: string | null;
+}
+
+/** History rows as the UI sees them, with their editor info (one query for the whole page). */
+export function toHistoryItems(engine: Engine, rows: readonly GenerationRow[]): HistoryItem[] {
+  const summaries = engine.editor.records.summaries(rows.map((r) => r.id));
+  return rows.map((row) => {
+    const s = summaries.get(row.id);
+    return toHistoryItem(row, {
+      maskImageId: s?.maskImageId ?? null,
+      versionOf: s && s.rootId !== row.id ? s.rootId : null,
+      versions: s?.versions ?? 0,
+      rerenderBlockedReason: engine.editor.blockedReason(row),
+    });
+  });
+}
+
+export function historyItemOf(engine: Engine, row: GenerationRow): HistoryItem {
+  return toHistoryItems(engine, [row])[0]!;
+}
+
 /** A history row as the UI sees it (images are referenced by id, never inlined). */
-export function toHistoryItem(row: GenerationRow): HistoryItem {
+export function toHistoryItem(row: GenerationRow, edit: EditInfo): HistoryItem {
   return {
     id: row.id,
     operation: row.operation,
@@ -12,6 +39,7 @@ export function toHistoryItem(row: GenerationRow): HistoryItem {
     inputImageId: row.inputImageId,
     outputImageId: row.outputImageId,
     inputPurged: row.inputPurged,
+    privacyMode: row.inputPurged,
     outputExpired: row.outputExpired,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
@@ -23,5 +51,10 @@ export function toHistoryItem(row: GenerationRow): HistoryItem {
     timings: row.timings,
     sourceGenerationId: row.sourceGenerationId,
     batchId: row.batchId,
+    maskImageId: edit.maskImageId,
+    versionOf: edit.versionOf,
+    versions: edit.versions,
+    canRerender: edit.rerenderBlockedReason === null,
+    rerenderBlockedReason: edit.rerenderBlockedReason,
   };
 }

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine';
+import { assertOutsideProfile } from '../store/export';
 import type { Settings } from './contract';
 
 const KEY = 'ui.settings';
@@ -27,6 +28,7 @@ export class SettingsFacade {
       outputDir: stored.outputDir ?? defaultOutputDir(),
       naming: stored.naming ?? '{name}.{ext}',
       theme: stored.theme ?? 'system',
+      studio: stored.studio ?? {},
       developerModels: stored.developerModels ?? false,
       retentionDays: this.engine.store.retentionDays(),
       privacyMode: this.engine.store.privacyMode(),
@@ -37,6 +39,8 @@ export class SettingsFacade {
     const { retentionDays, privacyMode, ...rest } = changes;
     if (retentionDays !== undefined) this.engine.store.setRetentionDays(retentionDays);
     if (privacyMode !== undefined) this.engine.store.setPrivacyMode(privacyMode);
+    // Outputs never go into the profile (the history database and its staging live there).
+    if (rest.outputDir !== undefined) assertOutsideProfile(rest.outputDir, this.engine.paths.root, 'outputs');
     const stored = (this.engine.store.getSetting(KEY) ?? {}) as Partial<Settings>;
     this.engine.store.setSetting(KEY, { ...stored, ...rest });
     return this.get();

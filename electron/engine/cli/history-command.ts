@@ -20,12 +20,17 @@ const HELP = `Usage: atelier history <subcommand> [options]
       --pinned              only pinned items
       --limit N             items per page (default 30); --cursor C for the next page
   show ID [--save-input FILE] [--save-output FILE]
-  export FILE.zip           images + history.json of the current account (outside the profile folder)
+  export FILE.zip [--force] images + history.json of the current account (outside the profile folder);
+                            an existing file is replaced only with --force
   delete ID…                delete items (and their images when nothing else uses them)
   delete --account ID --yes delete an account's whole history and compact the file
   regenerate ID --out FILE [--set key=value]… [--params JSON]
-                            run an item again from its stored original with changed parameters
-  backup FILE               online copy of the history database
+                            run an item again from its stored original with changed parameters;
+                            a cut-out whose composition alone changes (background=#ff0000,
+                            background=linear:#fff,#ddd,180, background=blur:24, shadow=soft,
+                            canvas=amazon, trim=20, feather=2, edges=hard, format=webp) is re-rendered
+                            from its stored mask for free; model=… or refine=… runs the model (charged)
+  backup FILE [--force]     online copy of the history database (--force replaces an existing file)
   pin ID… | unpin ID…       pinned outputs never expire
   accounts                  this profile's accounts (the current one is marked *)
 
@@ -47,6 +52,7 @@ const OPTIONS = {
   'save-output': { type: 'string' },
   account: { type: 'string' },
   yes: { type: 'boolean' },
+  force: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   set: { type: 'string', multiple: true },
   params: { type: 'string' },
@@ -170,7 +176,7 @@ const subcommands: Record<string, Handler> = {
   async export(store, args, v) {
     const file = args[0];
     if (!file) throw usage('export needs a FILE.zip');
-    const result = await store.exportHistory(file);
+    const result = await store.exportHistory(file, undefined, {}, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else
       console.log(
@@ -230,18 +236,22 @@ const subcommands: Record<string, Handler> = {
   async backup(store, args, v) {
     const file = args[0];
     if (!file) throw usage('backup needs a FILE');
-    const result = await store.backup(file);
+    const result = await store.backup(file, { overwrite: v.force === true });
     if (v.json) console.log(JSON.stringify(result));
     else console.log(`Backed up the history to ${result.file} (${mb(result.bytes)})`);
     return 0;
   },
 
-  async regenerate(store, args, v) {
+  async regenerate(_store, args, v) {
     const id = parseId(args[0]);
     if (!v.out) throw usage('regenerate needs --out FILE (where the new image goes)');
     const changes = { ...parseJsonParams(v.params), ...parseSets(v.set ?? []) };
-    const row = await regenerate(store, id, changes, path.resolve(v.out), resolveProfileDir(v.profile));
-    if (v.json) console.log(JSON.stringify(row));
+    const { row, version } = await regenerate(id, changes, path.resolve(v.out), resolveProfileDir(v.profile));
+    if (v.json) console.log(JSON.stringify({ ...row, versionOf: version ? row.sourceGenerationId : null }));
+    else if (row.status === 'done' && version)
+      console.log(
+        `Re-rendered item ${id} from its stored mask as version ${row.id} (no model run, ${row.tokensSpent} tokens): ${v.out}`,
+      );
     else if (row.status === 'done') console.log(`Regenerated item ${id} as item ${row.id}: ${v.out}`);
     else
       console.error(
@@ -251,18 +261,22 @@ const subcommands: Record<string, Handler> = {
   },
 };
 
-/** Runs a history item again through the engine (charged, recorded and linked to its source). */
+/**
+ * Runs a history item again through the engine, recorded and linked to its source: a cut-out whose
+ * composition alone changes is re-rendered from its stored mask (a free version of the same item);
+ * a model change is a charged run.
+ */
 async function regenerate(
-  _store: Store,
   id: number,
   changes: Record<string, unknown>,
   out: string,
   profileDir: string,
-): Promise<GenerationRow> {
+): Promise<{ row: GenerationRow; version: boolean }> {
   const { Engine } = await import('../engine');
   const engine = await Engine.open({ profileDir });
   try {
-    return await engine.regenerate(id, changes, out);
+    const row = await engine.regenerate(id, changes, out);
+    return { row, version: engine.editor.records.root(row.id).id !== row.id };
   } finally {
     await engine.close();
   }

@@ -89,7 +89,7 @@ export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly str
       await preflight(engine, spec, params ?? {});
       run = startBatch(engine, spec, positionals, values, params ?? {}, onConflict);
     }
-    return await follow(run, values.json === true);
+    return await follow(run, values.json === true, commandLine(spec.command, values.profile));
   } finally {
     await engine.close();
   }
@@ -126,12 +126,13 @@ function startBatch(
       template: (values.name as string | undefined) ?? DEFAULT_NAME_TEMPLATE,
       onConflict,
       recursive: values.recursive === true,
+      outputDirPolicy: { profileRoot: engine.paths.root },
     }),
   );
 }
 
 /** Streams results (JSON lines or error lines), draws progress, handles Ctrl-C, prints the summary. */
-async function follow(run: BatchRun, json: boolean): Promise<number> {
+async function follow(run: BatchRun, json: boolean, command: string): Promise<number> {
   const bar = new ProgressBar();
   const started = performance.now();
   run.on('progress', (p) => bar.update(p));
@@ -163,6 +164,7 @@ async function follow(run: BatchRun, json: boolean): Promise<number> {
     bar.update(outcome.progress, true);
     bar.clear();
     const summary = summarize(run.batch.id, outcome.results, performance.now() - started);
+    summary.command = command;
     // On resume the earlier run's items count too: report the whole batch's progress.
     summary.total = outcome.progress.total;
     summary.done = outcome.progress.done;
@@ -175,6 +177,13 @@ async function follow(run: BatchRun, json: boolean): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The command that reruns this batch (with the same --profile), as a person would type it. */
+function commandLine(command: string, profile: string | boolean | undefined): string {
+  if (typeof profile !== 'string') return `atelier ${command}`;
+  const dir = resolveProfileDir(profile);
+  return `atelier ${command} --profile ${/^[\w./:@%+=,-]+$/.test(dir) ? dir : JSON.stringify(dir)}`;
 }
 
 function usageError(spec: BatchCommandSpec, message: string): number {

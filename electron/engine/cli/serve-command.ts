@@ -13,7 +13,8 @@ import type { CommandModule } from './command';
 const HELP = `Usage: atelier serve [--port N] [--profile DIR] [--provider auto|cpu|gpu] [--no-browser]
 
 Serves the Atelier UI and its API on http://127.0.0.1 (loopback only) and prints the URL to open,
-which carries a one-time access token.`;
+which carries an access token in its #fragment (never in a cookie). Scripts send that token as
+\`Authorization: Bearer TOKEN\` (HTTP and the /api WebSocket).`;
 
 /** Opens URLs (sign-in, checkout) in the system browser unless told not to; always prints them. */
 function serveHost(openBrowser: boolean): Host {
@@ -36,6 +37,9 @@ function serveHost(openBrowser: boolean): Host {
     revealInFolder(file) {
       console.error(file);
     },
+    // A browser cannot be handed a native dialog: null means "the browser downloads instead".
+    saveFileDialog: async () => null,
+    pickFolder: async () => null,
   };
 }
 

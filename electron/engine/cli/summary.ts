@@ -1,4 +1,9 @@
-/** The end-of-batch summary printed by the CLI, and the exit code it implies. */
+/**
+ * The end-of-batch summary printed by the CLI, and the exit code it implies. Each failure's full line
+ * (what, which photo, what to do) was printed live when it happened; the summary lists the failed photos
+ * once more by name only and says the command that finishes the batch.
+ */
+import path from 'node:path';
 import type { OperationResult } from '../operations/types';
 import { formatDuration } from './progress-bar';
 
@@ -15,6 +20,8 @@ export interface BatchSummary {
   earlierFailures?: number;
   /** The provider that ran (and why it fell back), from the first processed item. */
   provider?: string;
+  /** How to run this batch's command again (`atelier cutout --profile …`), for the resume/retry line. */
+  command?: string;
 }
 
 export function summarize(
@@ -55,13 +62,16 @@ export function formatSummary(s: BatchSummary): string {
       (s.provider ? ` on ${s.provider}` : '') +
       ` — batch ${s.batchId}`,
   ];
-  for (const f of s.failures) lines.push(`  failed: ${f.message}`);
-  if (s.earlierFailures) {
-    lines.push(
-      `  ${s.earlierFailures} failed in an earlier run: --resume ${s.batchId} --retry runs them again`,
-    );
+  const command = s.command ?? 'atelier <command>';
+  if (s.failures.length > 0) {
+    lines.push(`Failed (${s.failures.length}, reasons above):`);
+    for (const f of s.failures) lines.push(`  - ${path.basename(f.input)}`);
   }
-  if (s.cancelled) lines.push(`  resume with: --resume ${s.batchId}`);
+  if (s.earlierFailures) lines.push(`${s.earlierFailures} more failed in an earlier run of this batch.`);
+  if (s.failures.length > 0 || s.earlierFailures) {
+    lines.push(`Retry the failed items with: ${command} --resume ${s.batchId} --retry`);
+  }
+  if (s.cancelled) lines.push(`Resume the rest with: ${command} --resume ${s.batchId}`);
   return lines.join('\n');
 }
 

@@ -24,6 +24,8 @@ export interface DecodedImage {
   exif?: Buffer;
   /** Size of the encoded input in bytes. */
   bytes: number;
+  /** Something the user should know about how the input was read (an animation cut to one frame). */
+  note?: string;
 }
 
 const SUPPORTED = 'JPEG, PNG, WebP, AVIF, TIFF or GIF';
@@ -42,14 +44,40 @@ export async function decodeImage(file: string, limits: DecodeLimits = {}): Prom
     size = info.size;
   } catch (cause) {
     if (cause instanceof AtelierError) throw cause;
-    throw new AtelierError('NOT_FOUND', `Image not found: ${file}`, {
+    throw readError(file, cause);
+  }
+  if (size === 0) throw emptyFile(file);
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (cause) {
+    throw readError(file, cause);
+  }
+  return decodeImageBuffer(buf, file, limits);
+}
+
+/** Why a file could not be opened, in words, with what to do: never a raw "permission denied". */
+function readError(file: string, cause: unknown): AtelierError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AtelierError('NOT_READABLE', `Cannot read ${file}: permission denied`, {
+      hint: 'give your user read access to it (or its folder), or copy it somewhere you can read',
+      file,
+      cause,
+    });
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new AtelierError('NOT_FOUND', `Image not found: ${file}`, {
       hint: 'check the path and spelling',
       file,
       cause,
     });
   }
-  if (size === 0) throw emptyFile(file);
-  return decodeImageBuffer(await readFile(file), file, limits);
+  return new AtelierError('NOT_READABLE', `Cannot read ${file} (${code ?? String(cause)})`, {
+    hint: 'check the disk and the file, then try again',
+    file,
+    cause,
+  });
 }
 
 /** Decodes an image held in memory; `name` is used in messages (a path or a display name). */
@@ -124,6 +152,15 @@ export async function decodeImageBuffer(
     ...(meta.icc ? { icc: meta.icc } : {}),
     ...(meta.exif ? { exif: meta.exif } : {}),
     bytes: buf.length,
+    // Every operation makes one still picture: say so instead of silently dropping the other frames.
+    ...((meta.pages ?? 1) > 1
+      ? {
+          note:
+            format === 'tiff'
+              ? `multi-page TIFF (${meta.pages} pages): only the first page was used`
+              : `animated ${format.toUpperCase()} (${meta.pages} frames): only the first frame was used`,
+        }
+      : {}),
   };
 }
 

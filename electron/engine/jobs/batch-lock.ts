@@ -1,11 +1,13 @@
 /**
  * One process at a time per batch. A batch being run (by the CLI, the app or a watch) holds a lock
- * file naming its process; `--resume` in another process refuses it while that process lives, so no
- * item is run twice. A lock left by a killed process (its PID is gone) is taken over.
+ * file naming its process (pid and start time); `--resume` in another process refuses it while that
+ * process lives, so no item is run twice. A lock left by a killed process is taken over, also when its
+ * pid has since been given to an unrelated process (see process-identity.ts).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AtelierError } from '../errors';
+import { currentProcess, stillRunning, type ProcessIdentity } from '../process-identity';
 
 export class BatchLocks {
   constructor(private readonly dir: string) {}
@@ -16,14 +18,18 @@ export class BatchLocks {
 
   /** The live process holding `batchId`, if any (not this one). */
   holder(batchId: string): number | undefined {
-    let pid: number;
+    let owner: ProcessIdentity;
+    let writtenAt: number;
     try {
-      pid = Number(readFileSync(this.file(batchId), 'utf8').trim());
+      const text = readFileSync(this.file(batchId), 'utf8').trim();
+      writtenAt = statSync(this.file(batchId)).mtimeMs;
+      // Older versions wrote the bare pid.
+      owner = text.startsWith('{') ? (JSON.parse(text) as ProcessIdentity) : { pid: Number(text) };
     } catch {
       return undefined;
     }
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-    return isAlive(pid) ? pid : undefined;
+    if (owner.pid === process.pid) return undefined;
+    return stillRunning(owner, writtenAt) ? owner.pid : undefined;
   }
 
   /** Takes the lock or throws naming the process that has the batch. Returns the release function. */
@@ -39,17 +45,7 @@ export class BatchLocks {
       );
     }
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(this.file(batchId), String(process.pid));
+    writeFileSync(this.file(batchId), JSON.stringify(currentProcess()));
     return () => rmSync(this.file(batchId), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -77,8 +77,21 @@ export function expandInputs(args: readonly string[], options: { recursive: bool
       continue;
     }
     if (statSync(abs).isDirectory()) {
-      for (const found of listImages(abs, options.recursive))
-        add(found, path.relative(abs, path.dirname(found)));
+      let found: string[];
+      try {
+        found = listImages(abs, options.recursive);
+      } catch (cause) {
+        missing.push({
+          file: abs,
+          error: new AtelierError('NOT_READABLE', `Cannot read the folder ${abs}: permission denied`, {
+            hint: 'give your user read access to it (and its sub-folders)',
+            file: abs,
+            cause,
+          }),
+        });
+        continue;
+      }
+      for (const f of found) add(f, path.relative(abs, path.dirname(f)));
     } else {
       add(abs, '');
     }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AtelierError, type SerializedError } from '../errors';
 import type { GenerationCharge } from '../operations/charge-port';
-import type { OperationName, OperationResult } from '../operations/types';
+import type { Encoded, OperationName, OperationResult } from '../operations/types';
 
 // The charge port lives with the operations' types so regenerate (operations) and the queue (jobs) share
 // it without either importing the other.
@@ -51,14 +51,20 @@ export interface BatchJournal {
   /** Adds items to a batch (watch mode grows its batch as files arrive). */
   appendItems(batchId: string, items: readonly NewBatchItem[]): JournalItem[];
   loadBatch(batchId: string): { batch: BatchRecord; items: JournalItem[] } | undefined;
-  /** The most recent batch that is not done (running when the process died, paused or cancelled). */
-  lastUnfinished(accept?: (batchId: string) => boolean): BatchRecord | undefined;
+  /**
+   * The most recent batch that is not done (running when the process died, paused or cancelled), or,
+   * with `withFailures`, that is done but has failed items (what `--resume --retry` finishes).
+   */
+  lastUnfinished(
+    accept?: (batchId: string) => boolean,
+    options?: { withFailures?: boolean },
+  ): BatchRecord | undefined;
   /** Marks an item done and records its generation in one transaction. */
   itemDone(
     batch: BatchRecord,
     item: JournalItem,
     result: OperationResult,
-    encoded: Buffer | undefined,
+    encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void>;
   itemFailed(batch: BatchRecord, item: JournalItem, error: SerializedError): void;
@@ -115,9 +121,18 @@ export class MemoryJournal implements BatchJournal {
     return found ? { batch: { ...found.batch }, items: found.items.map((i) => ({ ...i })) } : undefined;
   }
 
-  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
-    return [...this.batches.values()].reverse().find((b) => b.batch.status !== 'done' && accept(b.batch.id))
-      ?.batch;
+  lastUnfinished(
+    accept: (batchId: string) => boolean = () => true,
+    options: { withFailures?: boolean } = {},
+  ): BatchRecord | undefined {
+    return [...this.batches.values()]
+      .reverse()
+      .find(
+        (b) =>
+          (b.batch.status !== 'done' ||
+            (options.withFailures === true && b.items.some((i) => i.status === 'failed'))) &&
+          accept(b.batch.id),
+      )?.batch;
   }
 
   async itemDone(batch: BatchRecord, item: JournalItem): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { AtelierError, serializeError, toAtelierError } from '../errors';
-import type { BoundOperation, OperationResult, StageTimings } from '../operations/types';
+import type { BoundOperation, Encoded, OperationResult, StageTimings } from '../operations/types';
 import { Gate } from './gate';
 import { Semaphore } from './semaphore';
 
@@ -90,7 +90,7 @@ export class Pipeline {
    */
   async runAll(
     items: readonly PipelineItem[],
-    onResult: (item: PipelineItem, result: OperationResult, encoded?: Buffer) => void | Promise<void>,
+    onResult: (item: PipelineItem, result: OperationResult, encoded?: Encoded) => void | Promise<void>,
   ): Promise<OperationResult[]> {
     const running: Promise<OperationResult>[] = [];
     for (const item of items) {
@@ -116,7 +116,7 @@ export class Pipeline {
   }
 
   /** Runs one item through the stages (the caller holds no slot: used by watch mode). */
-  async run(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+  async run(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Encoded }> {
     const release = await this.slots.acquire();
     try {
       return await this.runOne(item);
@@ -125,11 +125,11 @@ export class Pipeline {
     }
   }
 
-  private async runOne(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Buffer }> {
+  private async runOne(item: PipelineItem): Promise<{ result: OperationResult; encoded?: Encoded }> {
     const timings = zeroTimings();
     const started = performance.now();
     const base = { input: item.input, output: item.output, model: this.op.model };
-    const note = item.note ? { note: item.note } : {};
+    let note = item.note ? { note: item.note } : {};
     try {
       if (this.options.skipExisting && existsSync(item.output)) {
         return { result: { ...base, status: 'skipped', timings, note: 'output already exists' } };
@@ -139,6 +139,8 @@ export class Pipeline {
       const decoded = await this.timed(timings, 'decode', () =>
         this.io.with(() => this.op.decode(item.input)),
       );
+      const decodeNote = this.op.noteOf?.(decoded);
+      if (decodeNote) note = { note: item.note ? `${item.note}; ${decodeNote}` : decodeNote };
       await this.gate.wait();
       if (this.cancelled) return { result: this.cancelledResult(item, timings) };
       this.hooks.onStage?.(item, 'process');

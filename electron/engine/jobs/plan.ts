@@ -9,7 +9,7 @@ import { serializeError } from '../errors';
 import type { BoundOperation } from '../operations/types';
 import { expandInputs } from './inputs';
 import { planOutputs, type ConflictPolicy } from './naming';
-import { ensureWritableDir } from './output-dir';
+import { ensureWritableDir, type OutputDirPolicy } from './output-dir';
 import type { BatchSpec } from './queue';
 
 export interface BatchRequest {
@@ -18,11 +18,13 @@ export interface BatchRequest {
   template: string;
   onConflict: ConflictPolicy;
   recursive: boolean;
+  /** How the output folder is checked (the profile is always refused; the API creates less). */
+  outputDirPolicy: OutputDirPolicy & { profileRoot: string };
 }
 
 export function planBatch(op: BoundOperation, request: BatchRequest): BatchSpec {
   const outDir = path.resolve(request.outputDir);
-  ensureWritableDir(outDir);
+  ensureWritableDir(outDir, request.outputDirPolicy);
   const { files, missing } = expandInputs(request.inputs, { recursive: request.recursive });
   const planned = planOutputs(files, {
     outDir,

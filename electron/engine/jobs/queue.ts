@@ -5,6 +5,7 @@
  * crash — is finished later with `resume(batchId)`, which runs only the items not yet finished.
  */
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { AtelierError, serializeError, type SerializedError } from '../errors';
 import type { BoundOperation, OperationName, OperationResult } from '../operations/types';
 import type {
@@ -55,6 +56,8 @@ export class BatchRun extends EventEmitter<RunEvents> {
   private readonly pipeline: Pipeline;
   private readonly tracker: ProgressTracker;
   private readonly charges = new Map<string, GenerationCharge>();
+  /** Set when an item's outcome could not be written (disk full): the batch must stay unfinished. */
+  private unrecorded = false;
 
   constructor(
     readonly batch: BatchRecord,
@@ -159,20 +162,40 @@ export class BatchRun extends EventEmitter<RunEvents> {
           else if (result.status === 'skipped') this.journal.itemSkipped(this.batch, row, result.note);
           // cancelled items stay pending: a resume runs them.
         } catch (error) {
-          // The output exists but the history did not take it: report the item failed, with why.
-          result = { ...result, status: 'failed', error: serializeError(error) };
+          // The history did not take the item (a full disk, most often): report it failed, naming the
+          // photo and why, and record it failed so a retry finds it. If even that cannot be written, the
+          // item stays pending and the batch unfinished, so a plain resume runs it.
+          const failure = notRecorded(item.input, serializeError(error));
+          result = { ...result, status: 'failed', error: failure };
+          try {
+            this.journal.itemFailed(this.batch, row, failure);
+          } catch {
+            this.unrecorded = true;
+          }
         }
       }
       charge?.release();
       report(item, result);
     });
-    const status = this.pipeline.cancelled ? 'cancelled' : 'done';
-    this.journal.setStatus(this.batch.id, status);
+    const status = this.pipeline.cancelled || this.unrecorded ? 'cancelled' : 'done';
+    try {
+      this.journal.setStatus(this.batch.id, status);
+    } catch {
+      // Still 'running' in the journal, which a resume treats as unfinished: nothing is lost.
+    }
     const batch = { ...this.batch, status } as BatchRecord;
     const progress = this.progress;
     this.emit('progress', progress);
     return { batch, results, progress };
   }
+}
+
+function notRecorded(input: string, cause: SerializedError): SerializedError {
+  return {
+    ...cause,
+    message: `${path.basename(input)}: not recorded in the history (${cause.message})`,
+    hint: cause.hint ?? 'free some disk space, then retry the batch',
+  };
 }
 
 /** Errors that are about the account, not the image: they stop the batch instead of failing each item. */
@@ -237,13 +260,24 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   /** Continues an interrupted batch (the last unfinished one when no id is given). */
   resume(batchId?: string, options: { retryFailed?: boolean } = {}): BatchRun {
     const journal = this.options.journal;
+    // With --retry and no id: the last batch that is unfinished or has failed items.
     const id =
       batchId ??
-      journal.lastUnfinished((b) => !this.active.has(b) && this.options.locks?.holder(b) === undefined)?.id;
+      journal.lastUnfinished((b) => !this.active.has(b) && this.options.locks?.holder(b) === undefined, {
+        withFailures: options.retryFailed === true,
+      })?.id;
     if (!id) {
-      throw new AtelierError('NOT_FOUND', 'There is no unfinished batch to resume', {
-        hint: 'start a new batch, or pass the batch id printed in an earlier summary',
-      });
+      throw new AtelierError(
+        'NOT_FOUND',
+        options.retryFailed
+          ? 'There is no unfinished batch and none with failed items to retry'
+          : 'There is no unfinished batch to resume',
+        {
+          hint: options.retryFailed
+            ? 'start a new batch, or pass the batch id printed in an earlier summary'
+            : 'to run failed items again add --retry; or pass the batch id printed in an earlier summary',
+        },
+      );
     }
     if (this.active.has(id)) {
       throw new AtelierError('USAGE', `Batch ${id} is still running`, {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SerializedError } from '../errors';
-import type { OperationName, OperationResult } from '../operations/types';
+import { encodedParts, type Encoded, type OperationName, type OperationResult } from '../operations/types';
 import type { BatchItemRow, BatchRow } from '../store/batches';
 import type { DebitInput, NewGeneration, RecordOptions } from '../store/types';
 import {
@@ -89,8 +89,16 @@ export class StoreJournal implements BatchJournal {
     return { batch: toRecord(row), items: this.store.items(batchId).map(toItem) };
   }
 
-  lastUnfinished(accept: (batchId: string) => boolean = () => true): BatchRecord | undefined {
-    const row = this.store.listBatches({ limit: 1000 }).find((b) => b.status !== 'done' && accept(b.id));
+  lastUnfinished(
+    accept: (batchId: string) => boolean = () => true,
+    options: { withFailures?: boolean } = {},
+  ): BatchRecord | undefined {
+    const hasFailures = (id: string) => this.store.items(id).some((i) => i.status === 'failed');
+    const row = this.store
+      .listBatches({ limit: 1000 })
+      .find(
+        (b) => (b.status !== 'done' || (options.withFailures === true && hasFailures(b.id))) && accept(b.id),
+      );
     return row ? toRecord(row) : undefined;
   }
 
@@ -98,11 +106,12 @@ export class StoreJournal implements BatchJournal {
     batch: BatchRecord,
     item: JournalItem,
     result: OperationResult,
-    encoded: Buffer | undefined,
+    encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void> {
     const input = await readFile(item.input);
     const ext = path.extname(item.output).slice(1).toLowerCase();
+    const out = encoded ? encodedParts(encoded) : undefined;
     const generation: NewGeneration = {
       operation: batch.operation,
       params: batch.params,
@@ -112,8 +121,10 @@ export class StoreJournal implements BatchJournal {
       status: 'done',
       inputName: path.basename(item.input),
       input: { bytes: input },
-      output: encoded ? { bytes: encoded, ...(MIME[ext] ? { mime: MIME[ext] } : {}) } : null,
+      output: out ? { bytes: out.bytes, ...(MIME[ext] ? { mime: MIME[ext] } : {}) } : null,
       batchId: batch.id,
+      // A cut-out keeps its full-resolution mask with the item: later re-renders need no model run.
+      ...(out?.mask ? { edit: { modelMask: out.mask } } : {}),
     };
     await this.store.completeItemWithGeneration(Number(item.id), generation, {
       outputPath: item.output,

@@ -37,11 +37,30 @@ export async function finishMatte(
   low: Mask,
   options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
 ): Promise<Mask> {
+  return shapeEdges(await baseMatte(image, low, options), options);
+}
+
+/**
+ * The model's mask at full resolution (islands removed, edges refined on the photo) before any edge
+ * styling: what a cut-out keeps with its history item, so hand edits, hard edges and feathering can be
+ * re-applied later without running the model again.
+ */
+export async function baseMatte(
+  image: RawImage,
+  low: Mask,
+  options: Pick<MatteOptions, 'refine' | 'removeIslands'>,
+): Promise<Mask> {
   const cleaned = options.removeIslands ? removeSmallIslands(low, ISLAND_FRACTION) : low;
   const mask = options.refine
     ? await refineMaskEdges(image, cleaned)
     : await resizeMask(cleaned, image.width, image.height);
-  const data = mask === cleaned ? new Uint8Array(mask.data) : mask.data;
+  return mask === cleaned ? { ...mask, data: new Uint8Array(mask.data) } : mask;
+}
+
+/** Hard edges (a crisp cut at 50 %) and feathering, on a copy of `mask` (a composition choice). */
+export function shapeEdges(mask: Mask, options: Pick<MatteOptions, 'edges' | 'feather'>): Mask {
+  if (options.edges !== 'hard' && options.feather <= 0) return mask;
+  const data = new Uint8Array(mask.data);
   if (options.edges === 'hard') {
     for (let i = 0; i < data.length; i++) data[i] = data[i]! >= 128 ? 255 : 0;
   }

@@ -1,8 +1,8 @@
 /** The cutout engine: model mask → refined full-resolution mask → decontaminated RGBA. */
-export { computeMatte, finishMatte } from './compute';
+export { baseMatte, computeMatte, finishMatte, shapeEdges } from './compute';
 export { cutoutRgba, maskToImage, trimToSubject } from './cutout';
 export { inferMatte, preprocessForMatte, type MatteInput } from './model-stages';
 export { defaultMatteOptions, type MatteOptions, type MatteResult, type MatteTimings } from './options';
-export { refineMaskEdges } from './guided-refine';
+export { guidedFilter, refineMaskEdges } from './guided-refine';
 export { removeSmallIslands } from './islands';
 export { resizeMask } from './upscale';

@@ -43,6 +43,8 @@ export const background: Operation<BackgroundParams, DecodedImage, Composed> = {
   modelId: () => 'none',
   outputFormat: (p) => p.format,
 
+  noteOf: (decoded) => decoded.note,
+
   async decode(input, _p, ctx) {
     const decoded = await decodeImage(input, { maxPixels: ctx.maxPixels });
     if (!decoded.hasAlpha || decoded.image.channels !== 4) {

@@ -82,6 +82,8 @@ export const compose: Operation<ComposeParams, Decoded, Inferred> = {
     return { ready, reference };
   },
 
+  noteOf: ({ ready }) => ready.decoded.note,
+
   async process({ ready, reference }) {
     const inferred = await inferLowMask(ready);
     return { value: { low: inferred.value, reference }, provider: inferred.provider };

@@ -1,17 +1,15 @@
 /**
  * Cutout: the subject of a photo on transparency (or, with `background` / `canvas` / `shadow`, on a
  * new background), or its mask alone. decode + resize for the model → inference → refine, compose,
- * encode and write (see matte-stages.ts for why the refinement rides with encoding).
+ * encode and write (see matte-stages.ts for why the refinement rides with encoding). The composing is
+ * cutout-compose.ts, shared with re-rendering a stored item from its mask (operations/edit.ts).
  */
 import { z } from 'zod';
-import { placeOnCanvas } from '../compose/canvas';
-import { composeOver, renderBackground } from '../compose/background';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
-import { applyShadow, renderShadow } from '../compose/shadow';
-import type { RawImage } from '../imaging/raw';
-import { cutoutRgba, defaultMatteOptions, maskToImage, trimToSubject } from '../matte';
+import { encodeMaskPng } from '../imaging/mask-png';
+import { composeCutout } from './cutout-compose';
 import { encodeAndWrite } from './write-output';
-import { decodeForMatte, fullMask, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
+import { decodeForMatte, inferLowMask, modelMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
 
@@ -47,49 +45,17 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
   outputFormat: (p) => p.format,
 
   decode: (input, p, ctx) => decodeForMatte(input, p.model, p.provider, ctx),
+  noteOf: (ready) => ready.decoded.note,
 
   process: (ready) => inferLowMask(ready),
 
   async encode(low, p, output) {
     const { decoded } = low;
-    let mask = await fullMask(low, {
-      refine: p.refine,
-      edges: p.edges,
-      feather: p.feather,
-      removeIslands: defaultMatteOptions.removeIslands,
-    });
-    let image: RawImage;
-    if (p.maskOnly) {
-      image = maskToImage(mask);
-    } else if (p.canvas) {
-      const subject = cutoutRgba(decoded.image, mask, { decontaminate: p.decontaminate });
-      image = await placeOnCanvas(
-        subject,
-        mask,
-        p.canvas,
-        p.background ?? { type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } },
-        p.shadow,
-        decoded.image,
-      );
-    } else {
-      image = cutoutRgba(decoded.image, mask, { decontaminate: p.decontaminate });
-      if (p.trim !== undefined) {
-        const trimmed = trimToSubject(image, mask, p.trim);
-        image = trimmed.image;
-        mask = trimmed.mask;
-      }
-      if (p.background || p.shadow) {
-        let backdrop = await renderBackground(
-          p.background ?? { type: 'transparent' },
-          image.width,
-          image.height,
-          p.trim === undefined ? decoded.image : undefined,
-          mask,
-        );
-        if (p.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, p.shadow));
-        image = composeOver(image, backdrop);
-      }
-    }
-    return encodeAndWrite(image, p, decoded, output);
+    // The model's mask before edge styling is kept with the item, so any later change of composition
+    // (and hand edits) re-renders from it without running the model again.
+    const base = await modelMask(low, p.refine);
+    const image = await composeCutout(decoded.image, base, p);
+    const [bytes, mask] = await Promise.all([encodeAndWrite(image, p, decoded, output), encodeMaskPng(base)]);
+    return { bytes, mask };
   },
 };

@@ -6,7 +6,15 @@
  */
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import type { Mask } from '../imaging/raw';
-import { finishMatte, inferMatte, preprocessForMatte, type MatteInput, type MatteOptions } from '../matte';
+import {
+  baseMatte,
+  defaultMatteOptions,
+  finishMatte,
+  inferMatte,
+  preprocessForMatte,
+  type MatteInput,
+  type MatteOptions,
+} from '../matte';
 import type { ProviderRequest } from '../models/providers';
 import type { LoadedModel } from '../models/sessions';
 import type { OperationContext, Processed } from './types';
@@ -44,4 +52,24 @@ export function fullMask(
   options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
 ): Promise<Mask> {
   return finishMatte(value.decoded.image, value.low, options);
+}
+
+/** The model's full-resolution mask before edge styling (what a cut-out keeps with its item). */
+export function modelMask(value: LowMask, refine: boolean): Promise<Mask> {
+  return baseMatte(value.decoded.image, value.low, {
+    refine,
+    removeIslands: defaultMatteOptions.removeIslands,
+  });
+}
+
+/** The whole model half for one decoded photo (no pipeline): load, infer, full-resolution mask. */
+export async function modelMaskOf(
+  decoded: DecodedImage,
+  p: { model: string; provider: ProviderRequest; refine: boolean },
+  ctx: Pick<OperationContext, 'sessions'>,
+): Promise<{ mask: Mask; provider: LoadedModel['provider'] }> {
+  const model = await ctx.sessions.load(p.model, p.provider);
+  const ready: MatteReady = { decoded, input: await preprocessForMatte(decoded.image, model.entry), model };
+  const { value } = await inferLowMask(ready);
+  return { mask: await modelMask(value, p.refine), provider: model.provider };
 }

@@ -39,6 +39,7 @@ export const stylize: Operation<StylizeParams, DecodedImage, StylizeOutput> = {
   outputFormat: (p) => p.format,
 
   decode: (input, _params, ctx) => decodeImage(input, { maxPixels: ctx.maxPixels }),
+  noteOf: (decoded) => decoded.note,
 
   async process(decoded, p, ctx) {
     const mask =

@@ -9,6 +9,7 @@ import type { SerializedError } from '../errors';
 import { parseParams } from './params';
 import type { ModelSessions } from '../models/sessions';
 import type { ProviderReport } from '../models/providers';
+import type { EncodedMask } from '../imaging/mask-png';
 
 export type OperationName = 'cutout' | 'background' | 'stylize' | 'compose';
 export type ImageFormat = 'png' | 'webp' | 'jpeg';
@@ -44,6 +45,18 @@ export interface OperationContext {
   maxPixels: number;
 }
 
+/** What an encode stage hands the history besides the written file: a cut-out's mask, kept with the item. */
+export interface EncodedOutput {
+  bytes: Buffer;
+  mask?: EncodedMask;
+}
+/** An operation's encoded result: the written file's bytes, or those plus what the history keeps. */
+export type Encoded = Buffer | EncodedOutput;
+
+export function encodedParts(encoded: Encoded): EncodedOutput {
+  return Buffer.isBuffer(encoded) ? { bytes: encoded } : encoded;
+}
+
 export interface Processed<X> {
   value: X;
   /** Absent for operations that run no model. */
@@ -59,7 +72,9 @@ export interface Operation<P, D, X> {
   decode(input: string, params: P, ctx: OperationContext): Promise<D>;
   process(decoded: D, params: P, ctx: OperationContext): Promise<Processed<X>>;
   /** Encodes and writes `output` atomically; returns the encoded bytes (for the history). */
-  encode(processed: X, params: P, output: string): Promise<Buffer>;
+  encode(processed: X, params: P, output: string): Promise<Encoded>;
+  /** What decoding had to tell the user about the input (e.g. only an animation's first frame used). */
+  noteOf?(decoded: D): string | undefined;
 }
 
 /** An operation with its params bound: what the job queue runs, item after item. */
@@ -70,7 +85,8 @@ export interface BoundOperation {
   readonly format: ImageFormat;
   decode(input: string): Promise<unknown>;
   process(decoded: unknown): Promise<Processed<unknown>>;
-  encode(processed: unknown, output: string): Promise<Buffer>;
+  encode(processed: unknown, output: string): Promise<Encoded>;
+  noteOf?(decoded: unknown): string | undefined;
 }
 
 export function bindOperation<P, D, X>(
@@ -87,5 +103,6 @@ export function bindOperation<P, D, X>(
     decode: (input) => op.decode(input, params, ctx),
     process: (decoded) => op.process(decoded as D, params, ctx),
     encode: (processed, output) => op.encode(processed as X, params, output),
+    noteOf: (decoded) => op.noteOf?.(decoded as D),
   };
 }

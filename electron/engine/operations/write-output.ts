@@ -10,11 +10,21 @@ import type { ImageFormat } from './types';
  */
 export async function encodeAndWrite(
   image: RawImage,
-  p: { format: ImageFormat; quality: number; keepMetadata: boolean },
-  source: { icc?: Buffer | undefined; exif?: Buffer | undefined },
+  p: EncodeParams,
+  source: EncodeSource,
   output: string,
 ): Promise<Buffer> {
-  const bytes = await encodeImage(image, {
+  const bytes = await encodeOutput(image, p, source);
+  await writeFileAtomic(output, bytes);
+  return bytes;
+}
+
+type EncodeParams = { format: ImageFormat; quality: number; keepMetadata: boolean };
+type EncodeSource = { icc?: Buffer | undefined; exif?: Buffer | undefined };
+
+/** The encoding alone (a re-render stored in the history, written to a file only when saved). */
+export function encodeOutput(image: RawImage, p: EncodeParams, source: EncodeSource): Promise<Buffer> {
+  return encodeImage(image, {
     format: p.format,
     quality: p.quality,
     flatten: p.format === 'jpeg' ? { r: 255, g: 255, b: 255 } : undefined,
@@ -22,6 +32,4 @@ export async function encodeAndWrite(
     exif: source.exif,
     keepMetadata: p.keepMetadata,
   });
-  await writeFileAtomic(output, bytes);
-  return bytes;
 }

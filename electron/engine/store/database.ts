@@ -4,6 +4,7 @@
  * on WAL and foreign keys and run the pending migrations, each in its own transaction.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { keepToOwner } from '../profile';
 import Database from 'better-sqlite3';
 import { AtelierError } from '../errors';
 import { migrations, type Migration } from './migrations';
@@ -26,6 +27,15 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   assertLooksLikeSqlite(file);
   let db: Db;
   try {
+    // The history is private (0600 on POSIX); SQLite gives its -wal and -shm files the same mode.
+    if (!existsSync(file)) {
+      try {
+        closeSync(openSync(file, 'wx', 0o600));
+      } catch {
+        // A missing or read-only folder: SQLite's own open below says so in the usual words.
+      }
+    }
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) keepToOwner(f, 0o600);
     db = new Database(file);
   } catch (cause) {
     throw databaseError(cause, file);

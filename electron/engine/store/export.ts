@@ -4,15 +4,27 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  linkSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
-import { historyPage } from './queries';
+import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
+import { trackPartial } from './partials';
 import type { GenerationRow } from './types';
+import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
 const EXTENSION_BY_MIME: Record<string, string> = {
   'image/png': 'png',
@@ -59,13 +71,50 @@ export function assertOutsideProfile(target: string, profileRoot: string, what: 
   }
 }
 
+/** Which generations an export takes: all of them, those matching a history filter, or chosen ids. */
+export type ExportSelection = HistoryFilter | { ids: readonly number[] };
+
+/** Refuses to replace a file that is already there unless asked (an export or backup never clobbers by accident). */
+export function assertFreeTarget(dest: string, overwrite: boolean, what: string): void {
+  if (!overwrite && existsSync(dest)) {
+    throw new AtelierError(
+      'OUTPUT_EXISTS',
+      `Refusing to replace an existing file with the ${what}: ${dest}`,
+      {
+        hint: 'choose a new file name, or allow replacing it (--force on the command line)',
+        file: dest,
+      },
+    );
+  }
+}
+
+/**
+ * Moves the finished `.partial` into place. Without `overwrite` it links instead of renaming, which fails
+ * if a file appeared at `dest` meanwhile (no check-then-rename race); where links are unsupported it
+ * checks and renames.
+ */
+export function publishPartial(partial: string, dest: string, overwrite: boolean, what: string): void {
+  if (overwrite) return renameSync(partial, dest);
+  try {
+    linkSync(partial, dest);
+    rmSync(partial, { force: true });
+  } catch {
+    // EEXIST: a file appeared at dest (refused below); anything else: a filesystem without hard links.
+    assertFreeTarget(dest, false, what);
+    renameSync(partial, dest);
+  }
+}
+
 export async function exportHistoryZip(
   db: Db,
   accountId: string,
   account: Record<string, unknown>,
   dest: string,
   profileRoot: string,
+  selection: ExportSelection = {},
+  options: { overwrite?: boolean } = {},
 ): Promise<ExportResult> {
+  const overwrite = options.overwrite === true;
   assertOutsideProfile(dest, profileRoot, 'export');
   if (!dest.toLowerCase().endsWith('.zip')) {
     throw new AtelierError('USAGE', `Export file must end in .zip: ${dest}`, {
@@ -73,11 +122,16 @@ export async function exportHistoryZip(
       file: dest,
     });
   }
+  assertFreeTarget(dest, overwrite, 'export');
   const partial = `${dest}.partial`;
   let fd: number;
+  const untrack = trackPartial(profileRoot, partial);
   try {
+    // The default destination is the output folder, which does not exist before the first result.
+    mkdirSync(path.dirname(dest), { recursive: true });
     fd = openSync(partial, 'w');
   } catch (cause) {
+    untrack();
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
       hint: 'check the folder exists and is writable',
       file: dest,
@@ -113,33 +167,49 @@ export async function exportHistoryZip(
     // Pass 1: the images, one at a time. Pass 2: history.json, page by page. fflate writes one entry at a
     // time and would buffer a second open entry in memory, hence two passes instead of one.
     let newestId = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       newestId = Math.max(newestId, g.id);
       addImage(g.inputImageId);
       addImage(g.outputImageId);
       if (failure) throw failure;
     });
+    // Images the other sections refer to (masks of the editor), still one entry at a time.
+    for (const section of EXPORT_SECTIONS) {
+      for (const id of section.images?.(db, accountId) ?? []) {
+        addImage(id);
+        if (failure) throw failure;
+        await yieldToEventLoop();
+      }
+    }
+    const exportedAt = new Date().toISOString();
     const json = new ZipDeflate('history.json', { level: 6 });
     const encoder = new TextEncoder();
     zip.add(json);
-    json.push(
-      encoder.encode(
-        `{"format":"atelier-history/1","exportedAt":${JSON.stringify(new Date().toISOString())},`,
-      ),
-    );
+    json.push(encoder.encode(`{"format":"atelier-history/1","exportedAt":${JSON.stringify(exportedAt)},`));
     json.push(encoder.encode(`"account":${JSON.stringify(account)},"generations":[\n`));
     let generations = 0;
-    await forEachGeneration(db, accountId, (g) => {
+    await forEachGeneration(db, accountId, selection, (g) => {
       if (g.id > newestId) return; // recorded while exporting: its images are not in this zip
       const entry = describe(g, fileOf(g.inputImageId), fileOf(g.outputImageId));
       json.push(encoder.encode(`${generations++ ? ',\n' : ''}${JSON.stringify(entry)}`));
       if (failure) throw failure;
     });
     json.push(encoder.encode('\n]}\n'), true);
+    // The rest of what is stored for the account (ledger, settings, batches…), then the README.
+    for (const section of EXPORT_SECTIONS) {
+      const entry = new ZipDeflate(section.file, { level: 6 });
+      zip.add(entry);
+      entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId, fileOf), null, 2)}\n`), true);
+      if (failure) throw failure;
+    }
+    const readme = new ZipDeflate('README.md', { level: 6 });
+    zip.add(readme);
+    readme.push(encoder.encode(exportReadme(exportedAt)), true);
     zip.end();
     if (failure) throw failure;
     closeSync(fd);
-    renameSync(partial, dest);
+    publishPartial(partial, dest, overwrite, 'export');
+    untrack();
     return { file: dest, generations, images: written.size, bytes };
   } catch (cause) {
     try {
@@ -148,6 +218,7 @@ export async function exportHistoryZip(
       // already closed
     }
     rmSync(partial, { force: true });
+    untrack();
     if (cause instanceof AtelierError) throw cause;
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `Export failed while writing ${dest}`, {
       hint: 'check free disk space and try again',
@@ -164,12 +235,16 @@ export async function exportHistoryZip(
 async function forEachGeneration(
   db: Db,
   accountId: string,
+  selection: ExportSelection,
   visit: (g: GenerationRow) => void,
 ): Promise<void> {
+  const ids = 'ids' in selection ? new Set(selection.ids) : null;
+  const filter = 'ids' in selection ? {} : selection;
   let cursor: string | null = null;
   do {
-    const page = historyPage(db, accountId, { limit: 100, cursor });
+    const page = historyPage(db, accountId, { ...filter, limit: 100, cursor });
     for (const g of page.items) {
+      if (ids && !ids.has(g.id)) continue;
       visit(g);
       await yieldToEventLoop();
     }

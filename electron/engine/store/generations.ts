@@ -5,16 +5,26 @@
  */
 import { AtelierError } from '../errors';
 import type { Db } from './database';
+import { writeEdit } from './edits';
 import { putImage, type PreparedImage } from './images';
 import { incrementQuotaIn, insertDebit, removeReservation } from './ledger';
 import { privacyMode, retentionDays } from './settings';
-import type { DebitInput, GenerationRow, GenerationStatus, NewGeneration, RecordOptions } from './types';
+import type {
+  DebitInput,
+  GenerationRow,
+  GenerationStatus,
+  NewGeneration,
+  PreparedEdit,
+  RecordOptions,
+} from './types';
 
 export interface PreparedGeneration {
   accountId: string;
   input: NewGeneration;
   inputImage: PreparedImage | null;
   outputImage: PreparedImage | null;
+  /** Masks and the version link (cut-outs; absent in privacy mode: no input, nothing to edit). */
+  edit?: PreparedEdit | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -66,6 +76,7 @@ export function writeGeneration(
       input.sourceGenerationId ?? null,
     );
   const id = Number(result.lastInsertRowid);
+  if (prepared.edit && inputImageId !== null) writeEdit(db, accountId, id, prepared.edit, now);
   if (debit) insertDebit(db, accountId, debit, id, now);
   if (options.quotaDay) incrementQuotaIn(db, accountId, options.quotaDay);
   // The reservation becomes the debit / quota use in this same transaction: counted once, never zero times.

@@ -105,7 +105,10 @@ export function putImage(db: Db, accountId: string, image: PreparedImage, now: s
 export function deleteImagesIfUnused(db: Db, ids: Iterable<number | null>): number {
   const stmt = db.prepare(
     `DELETE FROM images WHERE id = ? AND NOT EXISTS
-       (SELECT 1 FROM generations g WHERE g.input_image_id = images.id OR g.output_image_id = images.id)`,
+       (SELECT 1 FROM generations g WHERE g.input_image_id = images.id OR g.output_image_id = images.id)
+       AND NOT EXISTS (SELECT 1 FROM item_edits e
+         WHERE e.model_mask_image_id = images.id OR e.mask_image_id = images.id)
+       AND NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.mask_image_id = images.id)`,
   );
   let deleted = 0;
   for (const id of new Set(ids)) if (id !== null) deleted += stmt.run(id).changes;

@@ -20,3 +20,4 @@ export { LATEST_VERSION } from './migrations';
 export { DEFAULT_RETENTION_DAYS } from './settings';
 export { THUMBNAIL_SIZE } from './images';
 export { assertOutsideProfile, type ExportResult } from './export';
+export { rerenderBlockedReason, PRIVACY_MODE_REASON } from './rerender';

@@ -147,6 +147,34 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
+    description: 'editor: cut-out masks, hand edits and re-render versions',
+    sql: `
+      -- A cut-out's editable state, on its root item: the model's full-resolution mask, the hand edits
+      -- (JSON strokes) and the effective mask (model mask + strokes), all images in the images table.
+      -- revision moves on at every save, so a second window's stale save can be refused.
+      CREATE TABLE item_edits (
+        generation_id INTEGER PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+        model_mask_image_id INTEGER REFERENCES images(id) ON DELETE SET NULL,
+        mask_image_id INTEGER REFERENCES images(id) ON DELETE SET NULL,
+        strokes_json TEXT NOT NULL DEFAULT '[]',
+        revision INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX item_edits_model_mask ON item_edits (model_mask_image_id);
+      CREATE INDEX item_edits_mask ON item_edits (mask_image_id);
+
+      -- A re-render (new composition, no model run) is a version of its root item, listed with it.
+      CREATE TABLE item_versions (
+        generation_id INTEGER PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+        root_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+        mask_image_id INTEGER REFERENCES images(id) ON DELETE SET NULL
+      );
+      CREATE INDEX item_versions_root ON item_versions (root_id, generation_id);
+      CREATE INDEX item_versions_mask ON item_versions (mask_image_id);
+    `,
+  },
+  {
+    version: 5,
     description: 'token reservations: generations authorized and not yet recorded, shared by every process',
     sql: `
       -- A reservation holds one free generation (kind free_quota, for its local day) or some tokens

@@ -19,6 +19,8 @@ export interface HistoryFilter {
   text?: string;
   pinned?: boolean;
   batchId?: string;
+  /** Leave out re-render versions (they are listed with their root: history.versions). */
+  rootsOnly?: boolean;
 }
 
 export interface HistoryPageQuery extends HistoryFilter {
@@ -92,6 +94,8 @@ function whereClause(accountId: string, f: HistoryFilter): { sql: string; args: 
     parts.push('batch_id = ?');
     args.push(f.batchId);
   }
+  if (f.rootsOnly)
+    parts.push('NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.generation_id = generations.id)');
   return { sql: parts.join(' AND '), args };
 }
 

@@ -2,7 +2,7 @@
  * The local history store: one SQLite file per profile. `Store.open(profilePaths)` is the entry point;
  * every history method is scoped to the current account (`useAccount` switches it).
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ProfilePaths } from '../profile';
 import { AtelierError } from '../errors';
@@ -21,6 +21,7 @@ import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
 import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
+import { prepareEdit } from './prepare-edit';
 import { Ledger } from './ledger';
 import {
   countHistory,
@@ -30,9 +31,24 @@ import {
   type HistoryPage,
   type HistoryPageQuery,
 } from './queries';
-import { compact, deleteGenerationRow, sweepExpired } from './retention';
-import { exportHistoryZip, type ExportResult } from './export';
+import {
+  checkpointTruncate,
+  compactIfPending,
+  eraseAccount,
+  finishCompaction,
+  sweepExpired,
+} from './retention';
+import { deleteItemWithVersions } from './delete-item';
+import {
+  assertFreeTarget,
+  exportHistoryZip,
+  publishPartial,
+  type ExportResult,
+  type ExportSelection,
+} from './export';
+import { sweepPartials, trackPartial } from './partials';
 import { validateNewGeneration } from './validate';
+import { rerenderBlockedReason } from './rerender';
 import { guarded, withSqliteErrorsMapped } from './guard';
 import { getSetting, privacyMode, retentionDays, setSetting } from './settings';
 import type {
@@ -85,6 +101,9 @@ export class Store {
     const store = new Store(db, paths.database);
     try {
       store.guard(() => ensureAnonymousAccount(db));
+      // A deletion killed between its commit and its compaction: the deleted bytes go now, not later.
+      store.guard(() => compactIfPending(db));
+      sweepPartials(path.dirname(paths.database));
       if (options.sweep !== false) store.sweepExpired();
     } catch (error) {
       store.close();
@@ -94,6 +113,7 @@ export class Store {
   }
 
   close(): void {
+    if (this.eraseRetry) clearInterval(this.eraseRetry);
     if (this.db.open) this.db.close();
   }
 
@@ -143,13 +163,19 @@ export class Store {
   deleteAccount(accountId: string): void {
     requireAccount(this.db, accountId);
     this.guard(() => {
-      this.db
-        .transaction(() => {
-          this.db.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
-          ensureAnonymousAccount(this.db);
-        })
-        .immediate();
-      compact(this.db);
+      // The anonymous free quota is a count per day, not personal data: emptying the anonymous
+      // account must not hand out a fresh day's quota.
+      const quota = this.db
+        .prepare('SELECT day, used FROM free_quota WHERE account_id = ?')
+        .all(ANONYMOUS_ACCOUNT_ID) as { day: string; used: number }[];
+      eraseAccount(this.db, accountId, () => {
+        ensureAnonymousAccount(this.db);
+        const restore = this.db.prepare(
+          'INSERT OR IGNORE INTO free_quota (account_id, day, used) VALUES (?, ?, ?)',
+        );
+        for (const q of quota) restore.run(ANONYMOUS_ACCOUNT_ID, q.day, q.used);
+      });
+      finishCompaction(this.db);
     });
   }
 
@@ -212,6 +238,7 @@ export class Store {
       input,
       inputImage: input.input ? await prepareImage(input.input, 'input') : null,
       outputImage: input.output ? await prepareImage(input.output, 'output') : null,
+      edit: input.edit ? await prepareEdit(input.edit) : null,
     };
   }
 
@@ -262,10 +289,8 @@ export class Store {
    */
   prepareRegeneration(id: number, newParams: Record<string, unknown> = {}): Regeneration {
     const source = findGeneration(this.db, this.currentAccountId, id);
-    if (source.inputImageId === null) {
-      const why = source.inputPurged
-        ? 'its original was deleted right after the generation because privacy mode was on'
-        : 'its original is no longer stored';
+    const why = rerenderBlockedReason(source);
+    if (why !== null || source.inputImageId === null) {
       throw new AtelierError('NOT_FOUND', `Cannot regenerate history item ${id}: ${why}`, {
         hint: 'open the original photo again and run the operation on it',
       });
@@ -290,15 +315,37 @@ export class Store {
     return findGeneration(this.db, accountId, id);
   }
 
+  /** Deletes the item (and its images when no other item uses them); the bytes leave the disk at once. */
   deleteGeneration(id: number): void {
     const accountId = this.currentAccountId;
     findGeneration(this.db, accountId, id);
-    this.guard(() => deleteGenerationRow(this.db, accountId, id));
+    this.guard(() => deleteItemWithVersions(this.db, accountId, id));
+    this.eraseDeleted();
   }
 
   /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */
   sweepExpired(now: Date = new Date()): { expired: number; imagesDeleted: number } {
-    return this.guard(() => sweepExpired(this.db, now));
+    const swept = this.guard(() => sweepExpired(this.db, now));
+    if (swept.imagesDeleted > 0) this.eraseDeleted();
+    return swept;
+  }
+
+  private eraseRetry: NodeJS.Timeout | undefined;
+
+  /**
+   * Makes deleted rows unrecoverable while the app runs: the WAL is checkpointed into the (zeroed) main
+   * file and truncated. When another process's reader blocks that, it is retried every second.
+   */
+  private eraseDeleted(): void {
+    if (this.eraseRetry) return;
+    if (this.guard(() => checkpointTruncate(this.db))) return;
+    this.eraseRetry = setInterval(() => {
+      if (!this.db.open || this.guard(() => checkpointTruncate(this.db))) {
+        clearInterval(this.eraseRetry);
+        this.eraseRetry = undefined;
+      }
+    }, 1000);
+    this.eraseRetry.unref();
   }
 
   /** Runs sweepExpired now and every `intervalMs`; returns a stop function. */
@@ -319,7 +366,12 @@ export class Store {
   // ── export, backup, maintenance ───────────────────────────────────────────
 
   /** Writes an account's history (images + history.json; default the current account) to a zip outside the profile. */
-  exportHistory(dest: string, accountId: string = this.currentAccountId): Promise<ExportResult> {
+  exportHistory(
+    dest: string,
+    accountId: string = this.currentAccountId,
+    selection: ExportSelection = {},
+    options: { overwrite?: boolean } = {},
+  ): Promise<ExportResult> {
     const account = requireAccount(this.db, accountId);
     return exportHistoryZip(
       this.db,
@@ -327,6 +379,8 @@ export class Store {
       { id: account.id, kind: account.kind, email: account.email },
       path.resolve(dest),
       path.dirname(this.file),
+      selection,
+      options,
     );
   }
 
@@ -334,15 +388,23 @@ export class Store {
    * An online backup (SQLite's backup API: consistent while the app keeps writing) to `dest`, written
    * to a `.partial` file first so an interrupted backup never looks complete.
    */
-  async backup(dest: string): Promise<{ file: string; bytes: number }> {
+  async backup(
+    dest: string,
+    options: { overwrite?: boolean } = {},
+  ): Promise<{ file: string; bytes: number }> {
     const target = path.resolve(dest);
     assertNotLiveDatabase(target, this.file);
+    assertFreeTarget(target, options.overwrite === true, 'backup');
     const partial = `${target}.partial`;
+    const untrack = trackPartial(path.dirname(this.file), partial);
     try {
       await this.db.backup(partial);
-      renameSync(partial, target);
+      publishPartial(partial, target, options.overwrite === true, 'backup');
+      untrack();
     } catch (cause) {
       rmSync(partial, { force: true });
+      untrack();
+      if (cause instanceof AtelierError && cause.code === 'OUTPUT_EXISTS') throw cause;
       throw new AtelierError('OUTPUT_NOT_WRITABLE', `Backup failed: ${target}`, {
         hint: 'check the folder exists, is writable and has free space',
         file: target,

@@ -1,4 +1,6 @@
 /** The shapes the store accepts and returns (rows are camelCase views of the tables in migrations.ts). */
+import type { Stroke } from '../api/contract';
+import type { PreparedImage } from './images';
 
 /** An image handed to the store. mime/width/height/thumbnail are worked out with sharp when absent. */
 export interface ImageInput {
@@ -31,6 +33,40 @@ export interface NewGeneration {
   batchId?: string | null;
   sourceGenerationId?: number | null;
   createdAt?: Date;
+  /** The editor's data kept with a cut-out (store/edits.ts): masks, strokes, version link. */
+  edit?: NewEdit;
+}
+
+export interface NewEdit {
+  /** This row is a re-render version of that root item (no model run). */
+  versionOf?: number;
+  /** A model ran: its full-resolution mask (grayscale PNG) becomes the root's model mask. */
+  modelMask?: ImageInput;
+  /** The effective mask this output was rendered with (model mask + strokes), when it differs. */
+  mask?: ImageInput;
+  /** The root's hand edits after this write (absent: unchanged). */
+  strokes?: Stroke[];
+  /** The root's revision this write started from: CONFLICT when another save moved it on. */
+  baseRevision?: number;
+}
+
+export interface PreparedEdit {
+  versionOf: number | undefined;
+  modelMask: PreparedImage | null;
+  mask: PreparedImage | null;
+  strokes: Stroke[] | undefined;
+  baseRevision: number | undefined;
+}
+
+/** A cut-out root's editable state. */
+export interface EditState {
+  rootId: number;
+  modelMaskImageId: number | null;
+  /** Model mask + strokes; equal to modelMaskImageId when there are no strokes. */
+  maskImageId: number | null;
+  strokes: Stroke[];
+  revision: number;
+  updatedAt: string;
 }
 
 export interface GenerationRow {

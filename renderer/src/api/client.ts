@@ -10,6 +10,8 @@ import type {
   EventPayload,
   MethodName,
 } from '../../../electron/engine/api/contract';
+import { uiErrorText } from './ui-errors';
+import { authHeaders, webSocketProtocols, withImageGrant } from './serve-session';
 
 interface Bridge {
   invoke(
@@ -56,7 +58,10 @@ function webSocketTransport(): Transport {
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      const ws = new WebSocket(
+        `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`,
+        webSocketProtocols(),
+      );
       ws.onopen = () => resolve(ws);
       ws.onerror = () =>
         reject(
@@ -127,26 +132,77 @@ export const api = new Proxy({} as AtelierApi, {
 
 export const inElectron = !!window.atelier;
 
-/** Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve. */
-export function imageUrl(id: number): string {
-  return inElectron ? `atelier://image/${id}` : `/image/${id}`;
+/**
+ * Where stored images are shown from: the custom protocol in Electron, HTTP routes in serve (with the
+ * read-only image grant). With `max`, the image resized to fit max×max (the editor's preview never
+ * loads a 24 MP original).
+ */
+export function imageUrl(id: number, options: { max?: number } = {}): string {
+  const query = options.max ? `?max=${Math.round(options.max)}` : '';
+  return inElectron ? `atelier://image/${id}${query}` : withImageGrant(`/image/${id}${query}`);
 }
 export function thumbUrl(id: number): string {
-  return inElectron ? `atelier://thumb/${id}` : `/thumb/${id}`;
+  return inElectron ? `atelier://thumb/${id}` : withImageGrant(`/thumb/${id}`);
 }
 
 /** A dropped file's path: Electron knows it; a browser uploads the bytes to the profile's staging folder. */
 export async function pathForFile(file: File): Promise<string> {
   if (window.atelier) return window.atelier.getPathForFile(file);
-  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    body: file,
+    headers: authHeaders(),
+  });
   const body = (await res.json()) as { path?: string; error?: ApiError };
   if (!res.ok || !body.path)
     throw new ApiCallError(body.error ?? { code: 'NETWORK', message: `Upload failed: ${file.name}` });
   return body.path;
 }
 
+/** What a person reads for a failed call: plain language, no paths or CLI hints (see ui-errors.ts). */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiCallError)
-    return error.error.hint ? `${error.error.message} — ${error.error.hint}` : error.error.message;
+  if (error instanceof ApiCallError) return uiErrorText(error.error);
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Credentials for plain HTTP requests to serve: its token as a Bearer header (none in Electron). */
+function requestHeaders(): Record<string, string> {
+  return inElectron ? {} : authHeaders();
+}
+
+/** Bytes of a same-origin URL (a stored image, a download), authorized like every other request. */
+export async function fetchBlob(url: string): Promise<Blob> {
+  const res = await fetch(url, { headers: requestHeaders() });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: ApiError } | null;
+    throw new ApiCallError(body?.error ?? { code: 'NETWORK', message: `Could not fetch ${url}` });
+  }
+  return res.blob();
+}
+
+/** A browser download of a URL the engine answered (files.saveAs / history.exportItems in serve). */
+export async function downloadUrl(url: string, name: string): Promise<void> {
+  const blob = await fetchBlob(url);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+/** Puts a stored image on the clipboard as PNG (the one image type every app pastes). */
+export async function copyImage(imageId: number): Promise<void> {
+  const blob = await fetchBlob(imageUrl(imageId));
+  const png = blob.type === 'image/png' ? blob : await toPng(blob);
+  await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
+}
+
+async function toPng(blob: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(blob);
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/png' });
 }

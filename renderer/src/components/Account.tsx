@@ -10,6 +10,10 @@ export function Account() {
     [],
   );
   const [busy, setBusy] = useState(false);
+  /** The balance when a checkout was opened: the engine re-checks it until the pack is credited. */
+  const [checkoutFrom, setCheckoutFrom] = useState<number | null>(null);
+  const balance = account?.balance ?? null;
+  const credited = checkoutFrom !== null && balance !== null && balance > checkoutFrom;
 
   useEffect(() => {
     if (account?.kind === 'signed_in')
@@ -65,6 +69,16 @@ export function Account() {
             <p className="balance" data-testid="balance">
               {account.balance ?? '—'} <span>tokens</span>
             </p>
+            {checkoutFrom !== null &&
+              (credited ? (
+                <p className="muted" data-testid="checkout-done">
+                  Payment received: {(balance ?? 0) - checkoutFrom} tokens added.
+                </p>
+              ) : (
+                <p className="notice-inline" data-testid="checkout-waiting">
+                  Waiting for your payment in the browser — the balance updates here when it completes.
+                </p>
+              ))}
             {account.pendingDebits > 0 && (
               <p className="muted">{account.pendingDebits} generations waiting to sync</p>
             )}
@@ -101,7 +115,12 @@ export function Account() {
               <button
                 key={p.id}
                 className="pack"
-                onClick={() => run(() => api['account.buy']({ packId: p.id }))}
+                onClick={() =>
+                  run(async () => {
+                    setCheckoutFrom(account.balance ?? 0);
+                    await api['account.buy']({ packId: p.id });
+                  })
+                }
               >
                 <strong>{p.tokens}</strong> tokens
                 <span>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HistoryItem, OperationName } from '../../../electron/engine/api/contract';
 import { api, errorText, thumbUrl } from '../api/client';
+import { exportZip } from '../results';
 import { useStore } from '../store';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
@@ -19,9 +20,10 @@ export function History() {
     text?: string;
   }>({});
   const [selected, setSelected] = useState<HistoryItem | null>(null);
-  const [exportPath, setExportPath] = useState('');
+  const [ticked, setTicked] = useState<number[]>([]);
+  const [versions, setVersions] = useState<HistoryItem[]>([]);
   const notify = useStore((s) => s.notify);
-  const params = useStore((s) => s.params);
+  const openItem = useStore((s) => s.openItem);
   const version = useStore((s) => s.historyVersion);
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(4);
@@ -51,6 +53,20 @@ export function History() {
   useEffect(() => {
     void load(null);
   }, [load, version]);
+
+  // The selected item's versions (re-renders of one cut-out are one item with versions).
+  const rootId = selected ? (selected.versionOf ?? selected.id) : null;
+  const versionCount = selected?.versions ?? 0;
+  useEffect(() => {
+    if (rootId === null || versionCount === 0) return setVersions([]);
+    let live = true;
+    api['history.versions']({ id: rootId })
+      .then((r) => live && setVersions(r.items))
+      .catch(() => live && setVersions([]));
+    return () => {
+      live = false;
+    };
+  }, [rootId, versionCount]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -126,19 +142,21 @@ export function History() {
         <span className="toolbar-count" data-testid="history-count">
           {total} {total === 1 ? 'item' : 'items'}
         </span>
-        <input
-          type="text"
-          placeholder="/path/to/history.zip"
-          aria-label="Export to"
-          value={exportPath}
-          onChange={(e) => setExportPath(e.target.value)}
-        />
         <button
           className="button"
-          disabled={!exportPath}
-          onClick={() => act(() => api['history.export']({ path: exportPath }), `Exported to ${exportPath}`)}
+          disabled={total === 0}
+          data-testid="export-zip"
+          title={ticked.length ? 'A zip of the ticked items' : 'A zip of what the filters show'}
+          onClick={() =>
+            void exportZip(
+              ticked.length
+                ? { ids: ticked }
+                : { query: { ...filters, ...(filters.text ? {} : { text: undefined }) } },
+            )
+          }
         >
-          <Icon name="download" /> Export
+          <Icon name="download" />{' '}
+          {ticked.length ? `Export ${ticked.length} selected` : `Export ${total} as ZIP`}
         </button>
       </div>
       <div className="history-body">
@@ -160,24 +178,41 @@ export function History() {
                   style={{ transform: `translateY(${row.start}px)`, height: TILE }}
                 >
                   {items.slice(row.index * columns, row.index * columns + columns).map((item) => (
-                    <button
-                      key={item.id}
-                      className={`tile ${selected?.id === item.id ? 'selected' : ''} status-${item.status}`}
-                      onClick={() => setSelected(item)}
-                      data-testid="history-tile"
-                      aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
-                    >
-                      <span className="tile-image checker">
-                        {item.outputImageId ? (
-                          <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" />
-                        ) : (
-                          <Icon name="alert" />
-                        )}
-                      </span>
-                      <span className="tile-caption">
-                        {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
-                      </span>
-                    </button>
+                    <div key={item.id} className="tile-wrap">
+                      <input
+                        type="checkbox"
+                        className="tile-check"
+                        aria-label={`Select ${item.inputName ?? `#${item.id}`}`}
+                        checked={ticked.includes(item.id)}
+                        onChange={() =>
+                          setTicked((t) =>
+                            t.includes(item.id) ? t.filter((i) => i !== item.id) : [...t, item.id],
+                          )
+                        }
+                      />
+                      <button
+                        className={`tile ${selected?.id === item.id ? 'selected' : ''} status-${item.status}`}
+                        onClick={() => setSelected(item)}
+                        data-testid="history-tile"
+                        aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
+                      >
+                        <span className="tile-image checker">
+                          {item.outputImageId ? (
+                            <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" />
+                          ) : (
+                            <Icon name="alert" />
+                          )}
+                        </span>
+                        <span className="tile-caption">
+                          {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
+                          {item.versions > 0 && (
+                            <span className="tile-versions" data-testid="tile-versions">
+                              {item.versions + 1} versions
+                            </span>
+                          )}
+                        </span>
+                      </button>
+                    </div>
                   ))}
                 </div>
               ))}
@@ -195,6 +230,14 @@ export function History() {
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
                 <dd>{selected.provider?.toUpperCase() ?? '—'}</dd>
+                <dt>Original</dt>
+                <dd data-testid="original-kept">
+                  {selected.privacyMode
+                    ? 'not kept (privacy mode)'
+                    : selected.inputImageId
+                      ? 'kept'
+                      : 'not kept'}
+                </dd>
                 <dt>Created</dt>
                 <dd>{new Date(selected.createdAt).toLocaleString()}</dd>
                 <dt>Expires</dt>
@@ -212,27 +255,43 @@ export function History() {
                   </>
                 )}
               </dl>
+              {versions.length > 1 && (
+                <div className="versions" data-testid="versions" aria-label="Versions">
+                  {versions.map((v, i) => (
+                    <button
+                      key={v.id}
+                      className={`version ${v.id === selected.id ? 'selected' : ''}`}
+                      onClick={() => setSelected(v)}
+                      title={`${i === 0 ? 'Original cut-out' : `Version ${i + 1}`} · ${new Date(v.createdAt).toLocaleString()} · ${v.tokensSpent ? `${v.tokensSpent} token` : 'free'}`}
+                      data-testid="version"
+                    >
+                      <span className="checker">
+                        {v.outputImageId ? <img src={thumbUrl(v.outputImageId)} alt="" /> : null}
+                      </span>
+                      {i === 0 ? 'Original' : `v${i + 1}`}
+                    </button>
+                  ))}
+                </div>
+              )}
               <div className="actions">
                 <button
                   className="button primary"
-                  disabled={selected.inputPurged}
+                  disabled={!selected.canRerender}
                   title={
-                    selected.inputPurged
-                      ? 'Privacy mode deleted the original, so it cannot be regenerated'
-                      : 'Run again with the Studio’s current settings'
+                    selected.rerenderBlockedReason
+                      ? `Cannot regenerate: ${selected.rerenderBlockedReason}`
+                      : 'Opens this item with its own settings in the Studio: composition changes are free, model changes cost a token'
                   }
                   onClick={() =>
-                    act(async () => {
-                      const op = selected.operation as OperationName;
-                      const fresh = await api['history.regenerate']({
-                        id: selected.id,
-                        params: params[op] ?? {},
-                      });
-                      setSelected(fresh);
-                    }, 'Regenerated with the current settings')
+                    // A root with versions opens as its latest version: what the designer last saved.
+                    openItem(
+                      selected.id === rootId && versions.length > 1
+                        ? versions[versions.length - 1]!
+                        : selected,
+                    )
                   }
                 >
-                  <Icon name="refresh" /> Regenerate
+                  <Icon name="refresh" /> Regenerate…
                 </button>
                 <button
                   className="button"

@@ -1,11 +1,17 @@
 import { useState } from 'react';
 import type { OperationName } from '../../../electron/engine/api/contract';
 import { useStore } from '../store';
+import { ResultActions } from './ResultActions';
 import { StylePicker } from './StylePicker';
 
+/**
+ * One panel per operation. Cut out holds the whole look of a cut-out — subject edges, background,
+ * shadow, canvas, format — so no control needs a photo that was cut out before (the old separate
+ * "New background" operation failed on ordinary photos). Composition changes preview live and
+ * re-render for free; the Result section says what a change costs.
+ */
 const OPERATIONS: { id: OperationName; label: string }[] = [
   { id: 'cutout', label: 'Cut out' },
-  { id: 'background', label: 'New background' },
   { id: 'stylize', label: 'Stylize' },
   { id: 'compose', label: 'Reference' },
 ];
@@ -30,7 +36,16 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-/** Background, shadow and canvas: shared by Cut out (optional) and New background. */
+function Group({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="panel-group">
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/** Background, shadow and canvas of a cut-out. */
 function BackgroundFields({ op }: { op: OperationName }) {
   const params = useStore((s) => s.params[op]);
   const setParam = useStore((s) => s.setParam);
@@ -46,6 +61,7 @@ function BackgroundFields({ op }: { op: OperationName }) {
     <>
       <Field label="Background">
         <select
+          data-testid="background-kind"
           value={kind}
           onChange={(e) => {
             const t = e.target.value;
@@ -80,6 +96,7 @@ function BackgroundFields({ op }: { op: OperationName }) {
         <Field label="Colour">
           <input
             type="color"
+            data-testid="background-color"
             value={hex(bg?.color)}
             onChange={(e) => setBg({ type: 'color', color: rgba(e.target.value) })}
           />
@@ -114,6 +131,7 @@ function BackgroundFields({ op }: { op: OperationName }) {
           />
         </Field>
       )}
+      <h3>Shadow and canvas</h3>
       <label className="check">
         <input
           type="checkbox"
@@ -140,6 +158,16 @@ function BackgroundFields({ op }: { op: OperationName }) {
           ))}
         </select>
       </Field>
+      {!canvas && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={params.trim !== undefined}
+            onChange={(e) => setParam(op, 'trim', e.target.checked ? 16 : undefined)}
+          />
+          Crop to the subject{params.trim !== undefined ? ` · ${String(params.trim)}px margin` : ''}
+        </label>
+      )}
     </>
   );
 }
@@ -172,9 +200,13 @@ export function OperationPanel() {
       </div>
       <div className="panel-body">
         {operation === 'cutout' && (
-          <>
+          <Group title="Subject">
             <Field label="Edges">
-              <select value={String(params.edges)} onChange={(e) => set('edges')(e.target.value)}>
+              <select
+                data-testid="edges"
+                value={String(params.edges)}
+                onChange={(e) => set('edges')(e.target.value)}
+              >
                 <option value="soft">Soft (hair, fabric)</option>
                 <option value="hard">Hard (products, logos)</option>
               </select>
@@ -194,7 +226,10 @@ export function OperationPanel() {
                 checked={params.refine !== false}
                 onChange={(e) => set('refine')(e.target.checked)}
               />
-              Refine edges at full resolution
+              Refine edges at full resolution{' '}
+              <span className="cost-tag" title="Changing this runs the model again">
+                token
+              </span>
             </label>
             <label className="check">
               <input
@@ -204,10 +239,13 @@ export function OperationPanel() {
               />
               Remove colour fringes
             </label>
-            <BackgroundFields op="cutout" />
-          </>
+          </Group>
         )}
-        {operation === 'background' && <BackgroundFields op="background" />}
+        {operation === 'cutout' && (
+          <Group title="Background">
+            <BackgroundFields op="cutout" />
+          </Group>
+        )}
         {operation === 'stylize' && (
           <>
             <div className="field">
@@ -278,6 +316,7 @@ export function OperationPanel() {
           </select>
         </Field>
       </div>
+      <ResultActions />
       <div className="panel-foot">
         <div className="field-row">
           <input

@@ -1,5 +1,6 @@
 import { api, errorText, thumbUrl } from '../api/client';
-import { useStore } from '../store';
+import { exportZip } from '../results';
+import { useStore, type QueueItem, type QueueStatus } from '../store';
 import { Icon } from './icons';
 
 function formatEta(ms: number | null): string {
@@ -8,16 +9,66 @@ function formatEta(ms: number | null): string {
   return s < 60 ? `${s} s left` : `${Math.floor(s / 60)} min ${s % 60} s left`;
 }
 
+const BADGES: Record<QueueStatus, string> = {
+  uploading: 'Uploading',
+  queued: 'Waiting',
+  running: 'Working',
+  done: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  cancelled: 'Cancelled',
+  'out-of-tokens': 'Out of tokens',
+};
+
+/**
+ * Two dropped files called "IMG_0001.jpg" are told apart by their folders, or — when the browser did
+ * not say where a file came from — by their order ("IMG_0001.jpg · 2").
+ */
+function duplicateLabels(queue: QueueItem[]): Map<string, string> {
+  const byName = new Map<string, QueueItem[]>();
+  for (const q of queue) byName.set(q.name, [...(byName.get(q.name) ?? []), q]);
+  const labels = new Map<string, string>();
+  for (const same of byName.values()) {
+    if (same.length < 2) continue;
+    const folders = new Set(same.map((q) => q.folder));
+    // Oldest first gets 1: the queue lists newest first.
+    [...same]
+      .reverse()
+      .forEach((q, i) =>
+        labels.set(q.key, q.folder && folders.size === same.length ? q.folder : String(i + 1)),
+      );
+  }
+  return labels;
+}
+
 export function Queue() {
   const queue = useStore((s) => s.queue);
   const progress = useStore((s) => s.progress);
   const batchId = useStore((s) => s.batchId);
   const select = useStore((s) => s.select);
-  const selected = useStore((s) => s.selected);
+  const selectedId = useStore((s) => s.selectedItemId);
   const notify = useStore((s) => s.notify);
+  const filter = useStore((s) => s.queueFilter);
+  const setFilter = useStore((s) => s.setQueueFilter);
+  const clear = useStore((s) => s.clearQueue);
+  const checked = useStore((s) => s.checked);
+  const toggle = useStore((s) => s.toggleChecked);
+  const fallbackReason = useStore((s) => s.fallbackReason);
+  const estimate = useStore((s) => s.lastEstimate);
+  const resume = useStore((s) => s.resumeBatch);
   if (queue.length === 0) return null;
   const running = progress && !progress.finished;
   const call = (fn: () => Promise<unknown>) => fn().catch((e: unknown) => notify('error', errorText(e)));
+  const failedCount = queue.filter((q) => q.status === 'failed').length;
+  const shown = filter === 'failed' ? queue.filter((q) => q.status === 'failed') : queue;
+  const duplicates = duplicateLabels(queue);
+  const stopped = [
+    ...new Set(
+      queue
+        .filter((q) => (q.status === 'cancelled' || q.status === 'out-of-tokens') && q.batchId)
+        .map((q) => q.batchId as string),
+    ),
+  ];
 
   return (
     <section className="queue" aria-label="Queue">
@@ -34,8 +85,22 @@ export function Queue() {
         <span className="queue-status" data-testid="queue-status">
           {progress
             ? `${progress.done} done${progress.failed ? ` · ${progress.failed} failed` : ''} of ${progress.total}${running ? ` · ${progress.paused ? 'paused' : formatEta(progress.etaMs)}` : ''}`
-            : 'Starting…'}
+            : queue.some((q) => q.status === 'queued')
+              ? 'Starting…'
+              : `${queue.length} ${queue.length === 1 ? 'photo' : 'photos'}`}
         </span>
+        {estimate && (
+          <span className="queue-status" data-testid="queue-cost" title="What the last batch costs">
+            Cost: {estimate.tokens}{' '}
+            {estimate.balance !== null
+              ? estimate.tokens === 1
+                ? 'token'
+                : 'tokens'
+              : estimate.tokens === 1
+                ? 'free generation'
+                : 'free generations'}
+          </span>
+        )}
         {running && batchId && (
           <>
             <button
@@ -54,53 +119,116 @@ export function Queue() {
             </button>
           </>
         )}
+        {!running &&
+          stopped.map((b) => (
+            <button
+              key={b}
+              className="button primary"
+              onClick={() => void resume(b)}
+              data-testid="queue-resume"
+            >
+              <Icon name="play" /> Resume
+            </button>
+          ))}
         {!running && progress && progress.failed > 0 && batchId && (
           <button className="button" onClick={() => call(() => api['batch.retryFailed']({ batchId }))}>
             Retry failed
           </button>
         )}
       </header>
-      <ul className="queue-list">
-        {queue.map((q) => (
-          <li
-            key={q.key}
-            className={`queue-item status-${q.status} ${selected && q.item?.id === selected.id ? 'selected' : ''}`}
-            data-testid="queue-item"
-            data-status={q.status}
+      <div className="queue-tools">
+        <div className="segmented small" role="tablist" aria-label="Show">
+          <button
+            role="tab"
+            aria-selected={filter === 'all'}
+            className={filter === 'all' ? 'active' : ''}
+            onClick={() => setFilter('all')}
           >
-            <button className="queue-item-button" disabled={!q.item} onClick={() => q.item && select(q.item)}>
-              <span className="queue-thumb checker">
-                {q.item?.outputImageId ? <img src={thumbUrl(q.item.outputImageId)} alt="" /> : null}
-              </span>
-              <span className="queue-text">
-                <span className="queue-name">{q.name}</span>
-                <span className="queue-detail">
-                  {q.status === 'failed'
-                    ? q.error
-                    : q.status === 'running'
-                      ? `${q.stage ?? 'working'}…`
-                      : q.status === 'done'
-                        ? `done${q.item?.provider ? ` · ${q.item.provider.toUpperCase()}` : ''}`
-                        : q.status}
+            All {queue.length}
+          </button>
+          <button
+            role="tab"
+            aria-selected={filter === 'failed'}
+            className={filter === 'failed' ? 'active' : ''}
+            onClick={() => setFilter('failed')}
+            data-testid="queue-filter-failed"
+          >
+            Failed {failedCount}
+          </button>
+        </div>
+        {checked.length > 0 && (
+          <button className="button" onClick={() => void exportZip({ ids: checked })}>
+            <Icon name="download" /> ZIP of {checked.length}
+          </button>
+        )}
+        <button
+          className="button"
+          disabled={!!running}
+          onClick={clear}
+          title="Remove finished photos from this list (History keeps them)"
+        >
+          Clear
+        </button>
+      </div>
+      {fallbackReason && (
+        <p className="queue-note" data-testid="fallback-notice" title={fallbackReason}>
+          <Icon name="alert" size={14} /> Running on the CPU: {fallbackReason}
+        </p>
+      )}
+      <ul className="queue-list">
+        {shown.map((q) => {
+          const rootId = q.item ? (q.item.versionOf ?? q.item.id) : undefined;
+          return (
+            <li
+              key={q.key}
+              className={`queue-item status-${q.status} ${rootId !== undefined && rootId === selectedId ? 'selected' : ''}`}
+              data-testid="queue-item"
+              data-status={q.status}
+            >
+              <input
+                type="checkbox"
+                className="queue-check"
+                aria-label={`Select ${q.name}`}
+                disabled={rootId === undefined}
+                checked={rootId !== undefined && checked.includes(rootId)}
+                onChange={() => rootId !== undefined && toggle(rootId)}
+              />
+              <button
+                className="queue-item-button"
+                disabled={!q.item}
+                onClick={() => q.item && select(q.item)}
+              >
+                <span className="queue-thumb checker">
+                  {q.item?.outputImageId ? <img src={thumbUrl(q.item.outputImageId)} alt="" /> : null}
                 </span>
-                {q.fallbackReason && (
-                  <span className="queue-detail muted" title={q.fallbackReason}>
-                    GPU not used: {q.fallbackReason}
+                <span className="queue-text">
+                  <span className="queue-name">
+                    {q.name}
+                    {duplicates.has(q.key) && (
+                      <span className="queue-folder" data-testid="queue-folder">
+                        {' '}
+                        · {duplicates.get(q.key)}
+                      </span>
+                    )}
                   </span>
-                )}
-              </span>
-              <span className="queue-icon">
-                {q.status === 'done' ? (
-                  <Icon name="check" />
-                ) : q.status === 'failed' ? (
-                  <Icon name="alert" />
-                ) : q.status === 'running' || q.status === 'uploading' ? (
-                  <Icon name="spinner" />
-                ) : null}
-              </span>
-            </button>
-          </li>
-        ))}
+                  {q.status === 'failed' && q.error ? (
+                    <span className="queue-detail">{q.error}</span>
+                  ) : q.status === 'running' ? (
+                    <span className="queue-detail">{q.stage ?? 'working'}…</span>
+                  ) : q.status === 'done' && q.item?.versions ? (
+                    <span className="queue-detail">{q.item.versions + 1} versions</span>
+                  ) : null}
+                </span>
+                <span className={`status-badge badge-${q.status}`} data-testid="queue-badge">
+                  {q.status === 'running' || q.status === 'uploading' ? (
+                    <Icon name="spinner" size={12} />
+                  ) : null}
+                  {BADGES[q.status]}
+                </span>
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

@@ -6,6 +6,7 @@ const ITEMS: { view: View; label: string; key: string }[] = [
   { view: 'history', label: 'History', key: '2' },
   { view: 'account', label: 'Account', key: '3' },
   { view: 'settings', label: 'Settings', key: ',' },
+  { view: 'privacy', label: 'Privacy', key: '.' },
 ];
 
 export function Sidebar() {

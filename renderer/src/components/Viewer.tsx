@@ -1,28 +1,151 @@
-import { useRef, useState, type PointerEvent, type WheelEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryItem } from '../../../electron/engine/api/contract';
 import { imageUrl } from '../api/client';
+import { useStudio } from '../store';
+import type { Preview } from '../editor/compose';
+import { useEditor } from '../editor/editor-store';
+import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
+import { recipeFromParams } from '../editor/recipe';
+import { useEditSource } from '../editor/use-edit-source';
+import { ViewerToolbar } from '../editor/ViewerToolbar';
+import { percent, type View } from '../editor/viewport';
+import '../editor/editor.css';
 
 /**
- * Before/after with a draggable divider, zoom (wheel, +/-/0) and pan (drag), over a checkerboard.
- * Parents key it by item id, so zoom and pan start fresh for each item.
+ * The result viewer and, in the Studio, the editor: a cut-out is shown as a live preview composed in
+ * the renderer from its original and mask, so the panel's background, shadow, canvas, trim, feather
+ * and edge changes show at once (no model run, no queue item), and it can be touched up with the
+ * brush. Other results (and everything in History) show the stored image. Fit / 100 %, backdrop and
+ * the before/after divider work for both. Parents key it by item id, so each item starts at Fit.
  */
-export function Viewer({ item }: { item: HistoryItem | null }) {
-  const [split, setSplit] = useState(50);
-  const [zoom, setZoom] = useState(1);
-  const [pan, setPan] = useState({ x: 0, y: 0 });
-  const drag = useRef<{ x: number; y: number } | null>(null);
-  const frame = useRef<HTMLDivElement>(null);
+export function Viewer({ item, editable }: { item: HistoryItem | null; editable?: boolean }) {
+  const screen = useStudio((s) => s.view);
+  const recipeParams = useStudio((s) => s.recipe);
+  const edit = useEditSource(item, editable ?? screen === 'studio');
+  const tool = useEditor((s) => s.tool);
+  const done = useEditor((s) => s.history.done);
+  const [split, setSplit] = useState(edit.kind === 'off' ? 50 : 0);
+  const [zoom, setZoom] = useState<{ percent: number; fitted: boolean } | null>(null);
+  const [preview, setPreview] = useState<{ preview: Preview; version: number; ms: number } | null>(null);
+  const stage = useRef<StageHandle | null>(null);
+  const applied = useRef<readonly unknown[]>([]);
+  const frameRequest = useRef<number | null>(null);
+
+  const session = edit.kind === 'ready' ? edit.session : null;
+  const brushMode = tool !== 'move';
+  const recipe = useMemo(() => recipeFromParams(recipeParams), [recipeParams]);
+
+  const lastFullMs = useRef(0);
+  const refine = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const compose = useCallback(() => {
+    if (!session) return;
+    if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
+    if (refine.current !== null) clearTimeout(refine.current);
+    // The brush works on the whole photo: canvas and trim come back when the move tool does.
+    const shown = brushMode ? { ...recipe, canvas: undefined, trim: undefined } : recipe;
+    const full = () => {
+      const t = performance.now();
+      const p = session.compose(shown, { withBefore: true });
+      const ms = performance.now() - t;
+      lastFullMs.current = ms;
+      setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+    };
+    frameRequest.current = requestAnimationFrame(() => {
+      frameRequest.current = null;
+      // Slow recipes (> 60 ms at display size) show a half-size draft first, the full one when idle.
+      if (brushMode || lastFullMs.current <= 60) return full();
+      const t = performance.now();
+      const p = session.composeDraft(shown, { withBefore: true });
+      const ms = performance.now() - t;
+      setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+      refine.current = setTimeout(() => {
+        refine.current = null;
+        full();
+      }, 150);
+    });
+  }, [session, recipe, brushMode]);
+
+  // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
+  useEffect(() => {
+    if (!session) return;
+    if (done !== applied.current) {
+      session.setStrokes(done as Parameters<typeof session.setStrokes>[0]);
+      applied.current = done;
+    }
+    compose();
+  }, [session, done, compose]);
+
+  useEffect(
+    () => () => {
+      if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
+      if (refine.current !== null) clearTimeout(refine.current);
+    },
+    [],
+  );
+
+  const onStroke = useCallback(() => {
+    // The session already shows this stroke: record it as applied so it is not rebuilt.
+    applied.current = useEditor.getState().history.done;
+    compose();
+  }, [compose]);
+
+  const onView = useCallback(
+    (v: View, dpr: number) => setZoom({ percent: percent(v, dpr), fitted: v.mode === 'fit' }),
+    [],
+  );
+
+  // Keyboard: undo/redo, tools, before/after, zoom.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (
+        t &&
+        (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+      )
+        return;
+      const editor = useEditor.getState();
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && (e.key === 'z' || e.key === 'Z')) {
+        if (!session) return;
+        e.preventDefault();
+        if (e.shiftKey) editor.redo();
+        else editor.undo();
+        return;
+      }
+      if (mod && e.key === 'y' && session) {
+        e.preventDefault();
+        editor.redo();
+        return;
+      }
+      if (mod || e.altKey) return;
+      if (e.key === 'b' || e.key === 'B') editor.setShowBefore(!editor.showBefore);
+      else if (e.key === '0') stage.current?.fit();
+      else if (e.key === '1') stage.current?.actual();
+      else if (e.key === '+' || e.key === '=') stage.current?.zoom(1.25);
+      else if (e.key === '-') stage.current?.zoom(1 / 1.25);
+      else if (e.key === 'ArrowLeft') setSplit((s) => Math.max(0, s - 5));
+      else if (e.key === 'ArrowRight') setSplit((s) => Math.min(100, s + 5));
+      else if (session && (e.key === 'e' || e.key === 'E')) editor.setTool('erase');
+      else if (session && (e.key === 'r' || e.key === 'R')) editor.setTool('restore');
+      else if (e.key === 'v' || e.key === 'V') editor.setTool('move');
+      else if (e.key === '[') editor.setBrush({ brushSize: Math.max(2, Math.round(editor.brushSize / 1.2)) });
+      else if (e.key === ']')
+        editor.setBrush({ brushSize: Math.min(400, Math.round(editor.brushSize * 1.2)) });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [session]);
 
   if (!item) {
     return (
-      <div className="viewer empty">
+      <div className="viewer empty" data-testid="viewer">
         <p>Results appear here. Drop photos to start, or open one from History.</p>
       </div>
     );
   }
   if (!item.outputImageId) {
     return (
-      <div className="viewer empty">
+      <div className="viewer empty" data-testid="viewer">
         <p>
           {item.outputExpired
             ? 'This result expired (outputs are kept 7 days unless pinned). Regenerate it from History.'
@@ -31,52 +154,40 @@ export function Viewer({ item }: { item: HistoryItem | null }) {
       </div>
     );
   }
-  const onWheel = (e: WheelEvent) =>
-    setZoom((z) => Math.min(8, Math.max(0.25, z * (e.deltaY < 0 ? 1.1 : 1 / 1.1))));
-  const onPointerDown = (e: PointerEvent) => {
-    if ((e.target as HTMLElement).classList.contains('split-handle')) return;
-    drag.current = { x: e.clientX - pan.x, y: e.clientY - pan.y };
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-  };
-  const onPointerMove = (e: PointerEvent) => {
-    if (drag.current) setPan({ x: e.clientX - drag.current.x, y: e.clientY - drag.current.y });
-  };
-  const transform = `translate(${pan.x}px, ${pan.y}px) scale(${zoom})`;
+
+  const content: StageContent =
+    session && preview
+      ? { kind: 'preview', preview: preview.preview, version: preview.version, session, brush: brushMode }
+      : {
+          kind: 'image',
+          src: imageUrl(item.outputImageId),
+          before: item.inputImageId ? imageUrl(item.inputImageId) : null,
+        };
+  const brush = edit.kind === 'ready' ? 'on' : edit.kind === 'off' ? 'hidden' : 'disabled';
+  const notes = preview && session ? preview.preview.notes : [];
+
   return (
     <div
-      className="viewer"
-      ref={frame}
-      tabIndex={0}
-      aria-label="Before and after"
-      onWheel={onWheel}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={() => (drag.current = null)}
-      onKeyDown={(e) => {
-        if (e.key === '+' || e.key === '=') setZoom((z) => Math.min(8, z * 1.25));
-        if (e.key === '-') setZoom((z) => Math.max(0.25, z / 1.25));
-        if (e.key === '0') {
-          setZoom(1);
-          setPan({ x: 0, y: 0 });
-        }
-        if (e.key === 'ArrowLeft') setSplit((s) => Math.max(0, s - 5));
-        if (e.key === 'ArrowRight') setSplit((s) => Math.min(100, s + 5));
-      }}
+      className="viewer editor"
       data-testid="viewer"
+      data-mode={content.kind}
+      data-compose-ms={preview?.ms.toFixed(1)}
     >
-      <div className="viewer-stage checker" style={{ transform }}>
-        <img className="viewer-after" src={imageUrl(item.outputImageId)} alt="Result" draggable={false} />
-        {item.inputImageId && (
-          <img
-            className="viewer-before"
-            src={imageUrl(item.inputImageId)}
-            alt="Original"
-            draggable={false}
-            style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }}
-          />
-        )}
-      </div>
-      {item.inputImageId && (
+      <ViewerToolbar
+        zoomPercent={zoom?.percent ?? null}
+        fitted={zoom?.fitted ?? true}
+        onFit={() => stage.current?.fit()}
+        onActual={() => stage.current?.actual()}
+        brush={brush}
+      />
+      <EditorStage content={content} split={split} onView={onView} handle={stage} onStroke={onStroke} />
+      {edit.kind === 'blocked' && (
+        <p className="editor-message" role="status" data-testid="editor-blocked">
+          {edit.reason}
+        </p>
+      )}
+      {notes.length > 0 && <p className="editor-message">{notes.join(' ')}</p>}
+      {(content.kind === 'image' ? !!content.before : true) && (
         <input
           className="split-handle"
           type="range"
@@ -89,9 +200,18 @@ export function Viewer({ item }: { item: HistoryItem | null }) {
         />
       )}
       <div className="viewer-badges">
-        <span className="badge">Original</span>
-        <span className="badge">{Math.round(zoom * 100)}%</span>
-        <span className="badge">Result</span>
+        <span className="badge">
+          {split > 0 ? 'Original | Result' : content.kind === 'preview' ? 'Live preview' : 'Result'}
+        </span>
+        {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
+        {content.kind === 'preview' &&
+          zoom &&
+          zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
+            <span className="badge" data-testid="preview-resolution">
+              Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
+              resolution
+            </span>
+          )}
       </div>
     </div>
   );

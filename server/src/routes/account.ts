@@ -25,14 +25,10 @@ export async function accountRoutes(
         'UPDATE accounts SET email = NULL, password_hash = NULL, deleted_at = now() WHERE id = $1',
         [id],
       );
-      await tx.query(
-        'UPDATE refresh_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL',
-        [id],
-      );
-      await tx.query(
-        `UPDATE devices SET name = 'deleted', revoked_at = COALESCE(revoked_at, now()) WHERE account_id = $1`,
-        [id],
-      );
+      // Sessions and devices are deleted, not just revoked: a deleted account keeps nothing that
+      // describes a person or a machine (requireAccount refuses it from now on).
+      await tx.query('DELETE FROM refresh_tokens WHERE account_id = $1', [id]);
+      await tx.query('DELETE FROM devices WHERE account_id = $1', [id]);
       await tx.query('DELETE FROM auth_codes WHERE account_id = $1', [id]);
     });
     return reply.status(204).send();

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
@@ -35,9 +36,9 @@ class Client {
   }
 }
 
-function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
+function connect(url: string, headers: Record<string, string>, protocols: string[] = []): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -62,7 +63,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     client = new Client(
       await connect(`${origin.replace('http', 'ws')}/api`, {
         Origin: origin,
-        Cookie: `atelier_token=${serving.token}`,
+        Authorization: `Bearer ${serving.token}`,
       }),
     );
   });
@@ -73,22 +74,56 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     cleanup();
   });
 
-  it('sets the token cookie from the one-time URL and strips the token', async () => {
-    const res = await fetch(serving.openUrl, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('set-cookie')).toMatch(/atelier_token=.*HttpOnly; SameSite=Strict/);
-    const page = await fetch(serving.url);
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  it('finding 2: the serve token never travels in a cookie', async () => {
+    // The printed URL carries the token in its fragment, which a browser never sends to any server.
+    expect(new URL(serving.openUrl).hash).toBe(`#token=${serving.token}`);
+    expect(new URL(serving.openUrl).search).toBe('');
+    // Opening the page (even the old ?token= form) sets no cookie: the page keeps the token itself.
+    for (const url of [serving.openUrl, `${serving.url}?token=${serving.token}`]) {
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    }
+    // A cookie is no longer a credential, and an old one is cleared rather than answered "Wrong token".
+    const cookie = { Cookie: `atelier_token=${serving.token}` };
+    const ws = `${origin.replace('http', 'ws')}/api`;
+    await expect(connect(ws, { Origin: origin, ...cookie })).rejects.toThrow('403');
+    expect((await fetch(`${origin}/session`, { headers: cookie })).status).toBe(401);
+    const old = await fetch(`${serving.url}?token=an-old-token`, {
+      headers: { Cookie: 'atelier_token=old' },
+    });
+    expect(old.status).toBe(200);
+    expect(old.headers.get('content-type')).toContain('text/html');
+    expect(old.headers.get('set-cookie')).toMatch(/^atelier_token=; Max-Age=0/);
+    // What the page does instead: a WebSocket subprotocol (the server answers with the plain one, so the
+    // token is not echoed), a Bearer header, and a read-only image grant for <img> tags.
+    const socket = await connect(ws, { Origin: origin }, ['atelier', `atelier-token.${serving.token}`]);
+    expect(socket.protocol).toBe('atelier');
+    socket.close();
+    await expect(connect(ws, { Origin: origin }, ['atelier', 'atelier-token.wrong'])).rejects.toThrow('403');
+    const session = await fetch(`${origin}/session`, {
+      headers: { Authorization: `Bearer ${serving.token}` },
+    });
+    const { grant, renewAt } = (await session.json()) as { grant: string; renewAt: number };
+    expect(grant).not.toContain(serving.token);
+    expect(renewAt).toBeGreaterThan(Date.now());
+    // A grant opens images only, never the API.
+    await expect(connect(ws, { Origin: origin }, ['atelier', `atelier-token.${grant}`])).rejects.toThrow(
+      '403',
+    );
+    expect((await fetch(`${origin}/session`, { headers: { Authorization: `Bearer ${grant}` } })).status).toBe(
+      401,
+    );
   });
 
   it('refuses the API without the token, from another Origin, or with a foreign Host', async () => {
     const ws = `${origin.replace('http', 'ws')}/api`;
     await expect(connect(ws, { Origin: origin })).rejects.toThrow('403');
     await expect(
-      connect(ws, { Origin: 'http://evil.example', Cookie: `atelier_token=${serving.token}` }),
+      connect(ws, { Origin: 'http://evil.example', Authorization: `Bearer ${serving.token}` }),
     ).rejects.toThrow('403');
-    const wrongToken = await fetch(`${serving.url}?token=nope`, { redirect: 'manual' });
+    const wrongToken = await fetch(`${origin}/session`, { headers: { Authorization: 'Bearer nope' } });
     expect(wrongToken.status).toBe(401);
     const rebinding = await fetch(`${origin}/image/1`, { headers: { Host: 'attacker.example' } }).catch(
       () => undefined,
@@ -121,7 +156,7 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
 
   it('runs an uploaded photo and a bad file as one batch, with events, history and image routes', async () => {
     const photo = await sharp(fixturePhoto('car-1')).resize(320).jpeg().toBuffer();
-    const headers = { Cookie: `atelier_token=${serving.token}`, Origin: origin };
+    const headers = { Authorization: `Bearer ${serving.token}`, Origin: origin };
     const good = (await (
       await fetch(`${origin}/upload?name=car.jpg`, { method: 'POST', body: photo, headers })
     ).json()) as { path: string };
@@ -167,6 +202,11 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     const thumb = await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}`, { headers });
     expect(thumb.headers.get('content-type')).toBe('image/webp');
     expect((await fetch(`${origin}/image/${page.items[0]!.outputImageId}`)).status).toBe(401);
+    // <img> tags load with the image grant instead of the token.
+    const { grant } = (await (await fetch(`${origin}/session`, { headers })).json()) as { grant: string };
+    const granted = await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}?grant=${grant}`);
+    expect(granted.status).toBe(200);
+    expect((await fetch(`${origin}/thumb/${page.items[0]!.outputImageId}?grant=x${grant}`)).status).toBe(401);
   });
 
   it('regenerates an item with new params, linked to its source, then deletes it', async () => {
@@ -177,7 +217,16 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     const item = regenerated.result as { id: number; sourceGenerationId: number; params: { edges: string } };
     expect(item.sourceGenerationId).toBe(source);
     expect(item.params.edges).toBe('hard');
-    expect(((await client.call('history.list', {})).result as { total: number }).total).toBe(2);
+    // Only the composition changed: a version of the same item, listed with it (not a second item).
+    const list = (await client.call('history.list', {})).result as {
+      total: number;
+      items: { versions: number }[];
+    };
+    expect([list.total, list.items[0]?.versions]).toEqual([1, 1]);
+    const versions = (await client.call('history.versions', { id: source })).result as {
+      items: { id: number }[];
+    };
+    expect(versions.items.map((i) => i.id)).toEqual([source, item.id]);
     expect((await client.call('history.delete', { id: item.id })).result).toEqual({ ok: true });
     expect((await client.call('history.get', { id: item.id })).error?.code).toBe('NOT_FOUND');
   });
@@ -194,5 +243,104 @@ describe('atelier serve: loopback HTTP + WebSocket API', () => {
     });
     expect((await client.call('settings.set', { retentionDays: -1 })).error?.code).toBe('USAGE');
     await client.call('settings.set', { privacyMode: false });
+  });
+
+  it('finding 3: the serve API never overwrites, never writes into the profile, and does not tell missing from forbidden', async () => {
+    // Export: an existing file is never replaced unless asked.
+    const existing = path.join(dir, 'keep.zip');
+    writeFileSync(existing, 'not ours');
+    const refused = await client.call('history.export', { path: existing });
+    expect(refused.error?.code).toBe('OUTPUT_EXISTS');
+    expect(readFileSync(existing, 'utf8')).toBe('not ours');
+    expect(existsSync(`${existing}.partial`)).toBe(false);
+    const replaced = await client.call('history.export', { path: existing, overwrite: true });
+    expect(replaced.error).toBeUndefined();
+    expect(readFileSync(existing).subarray(0, 2).toString()).toBe('PK');
+
+    // Folders: only the output folder named in Settings is created; any other must already exist.
+    const photo = path.join(dir, 'inputs', 'car.jpg');
+    mkdirSync(path.dirname(photo), { recursive: true });
+    await sharp(fixturePhoto('car-1')).resize(200).jpeg().toFile(photo);
+    const elsewhere = path.join(dir, 'not-named', '.ssh');
+    const start = (outputDir: string) =>
+      client.call('batch.start', { operation: 'cutout', params: {}, inputs: [photo], outputDir });
+    expect((await start(elsewhere)).error?.code).toBe('OUTPUT_NOT_WRITABLE');
+    expect(existsSync(path.join(dir, 'not-named'))).toBe(false);
+    // Never into the profile, neither for a batch nor as the Settings folder.
+    expect((await start(path.join(engine.paths.root, 'out'))).error?.message).toContain('inside the profile');
+    const intoProfile = await client.call('settings.set', { outputDir: path.join(engine.paths.root, 'x') });
+    expect(intoProfile.error?.message).toContain('inside the profile');
+
+    // Missing, forbidden or blocked output folders all get one answer.
+    const aFile = path.join(dir, 'a-file');
+    writeFileSync(aFile, '');
+    const answers = await Promise.all(
+      [path.join(dir, 'missing'), aFile, '/proc/atelier-forbidden'].map(async (d) =>
+        ((await start(d)).error?.message ?? '').replace(d, 'DIR'),
+      ),
+    );
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toBe('Cannot write to the output folder DIR');
+
+    // Inputs: a missing path and one that cannot be read are refused alike.
+    const missing = path.join(dir, 'no-such-photo.jpg');
+    const expanded = (await client.call('files.expand', { paths: [missing], recursive: false })).result as {
+      rejected: { path: string; message: string }[];
+    };
+    expect(expanded.rejected[0]?.message.replace(missing, 'P')).toBe(
+      'Cannot open P: it does not exist or cannot be read — check the path and its permissions',
+    );
+    if (process.getuid?.() === 0) {
+      console.log(
+        'finding 3: the unreadable-input half needs a non-root user (root reads everything); checked by message above',
+      );
+    } else {
+      const locked = path.join(dir, 'locked');
+      mkdirSync(locked, { mode: 0o000 });
+      const inLocked = path.join(locked, 'photo.jpg');
+      const r = (await client.call('files.expand', { paths: [inLocked], recursive: false })).result as {
+        rejected: { message: string }[];
+      };
+      expect(r.rejected[0]?.message.replace(inLocked, 'P')).toBe(
+        expanded.rejected[0]?.message.replace(missing, 'P'),
+      );
+    }
+
+    // A batch into an existing folder never replaces a file it did not create.
+    await client.call('settings.set', { naming: '{name}.{ext}' });
+    const shared = path.join(dir, 'shared-out');
+    mkdirSync(shared);
+    writeFileSync(path.join(shared, 'car.png'), 'someone else’s file');
+    const started = await start(shared);
+    expect(started.error).toBeUndefined();
+    const { batchId } = started.result as { batchId: string };
+    await expect
+      .poll(
+        () =>
+          client.events.some(
+            (e) => e.event === 'batch.progress' && e.payload.batchId === batchId && e.payload.finished,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    expect(readFileSync(path.join(shared, 'car.png'), 'utf8')).toBe('someone else’s file');
+    expect(readdirSync(shared).sort()).toEqual(['car-1.png', 'car.png']);
+  });
+
+  it('finding 11: the UI opened on localhost:PORT goes to 127.0.0.1:PORT', async () => {
+    const { port } = new URL(origin);
+    const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/history?x=1', headers: { Host: `localhost:${port}` } },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(308);
+    expect(answer.location).toBe(`${origin}/history?x=1`);
   });
 });

@@ -38,7 +38,14 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO token_debits VALUES ('d1', 'u1', 7, 'cutout', 2, '2026-01-03T00:00:00.000Z', 'pending', NULL, NULL);
     `);
   },
+  // editor: a cut-out's stored mask and hand edits
   4: (db) => {
+    db.exec(`
+      INSERT INTO item_edits VALUES (7, 1, 1, '[]', 1, '2026-01-04T00:00:00.000Z');
+    `);
+  },
+  // token reservations shared by the processes on a profile
+  5: (db) => {
     db.exec(`
       INSERT INTO token_reservations VALUES ('r1', 'u1', 'tokens', NULL, 3, 1, '2026-01-04T00:00:00.000Z');
     `);
@@ -55,7 +62,7 @@ function expectIntactAt(db: Db, version: number): void {
     expect(db.prepare("SELECT status FROM batches WHERE id = 'b1'").pluck().get()).toBe('paused');
   if (version >= 3)
     expect(db.prepare("SELECT tokens FROM token_debits WHERE id = 'd1'").pluck().get()).toBe(2);
-  if (version >= 4)
+  if (version >= 5)
     expect(db.prepare("SELECT tokens FROM token_reservations WHERE id = 'r1'").pluck().get()).toBe(3);
   expect(db.pragma('foreign_key_check')).toEqual([]);
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

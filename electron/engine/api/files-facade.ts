@@ -1,0 +1,242 @@
+/**
+ * Getting results out of the store: save an image (to the output folder, a path the user chose in the
+ * host's save dialog, or — in a browser, which has no dialog the engine can open — a download), show a
+ * written file in the OS file manager, pick a folder, and export chosen history items as a zip.
+ * Downloads are files (or stored images) registered here under an unguessable id that serve.ts hands
+ * out; Electron never needs them.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Engine } from '../engine';
+import { AtelierError } from '../errors';
+import type { FileFilter } from '../host';
+import { ensureWritableDir } from '../jobs/output-dir';
+import { writeFileAtomic } from '../operations/atomic-write';
+import { assertOutsideProfile } from '../store/export';
+import type { HistoryFilter } from '../store/queries';
+
+export type SaveResult = { saved: string } | { download: string } | { cancelled: true };
+
+export interface SaveRequest {
+  imageId?: number | undefined;
+  generationId?: number | undefined;
+  suggestedName: string;
+  /** 'outputDir': Save (the output folder, never overwriting); 'dialog': Save as…. */
+  to: 'outputDir' | 'dialog';
+  /** An explicit destination (automation, tests); wins over `to`. */
+  path?: string | undefined;
+}
+
+export interface ExportRequest {
+  ids?: number[] | undefined;
+  query?: HistoryFilter | undefined;
+  path?: string | undefined;
+}
+
+const EXT_BY_MIME: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'image/tiff': 'tiff',
+  'image/gif': 'gif',
+};
+
+/** A download serve.ts may answer: a stored image, or a file written for it (deleted once sent). */
+export type Download =
+  | { kind: 'image'; imageId: number; name: string }
+  | { kind: 'file'; file: string; name: string; mime: string };
+
+export class FilesFacade {
+  /** Files this process wrote or a batch wrote: the only ones `reveal` shows outside the output folder. */
+  private readonly written = new Set<string>();
+  private readonly downloads = new Map<string, Download>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly outputDir: () => string,
+  ) {}
+
+  remember(file: string): void {
+    this.written.add(path.resolve(file));
+  }
+
+  async saveAs(request: SaveRequest): Promise<SaveResult> {
+    const imageId = this.imageIdOf(request);
+    const image = this.engine.store.image(imageId);
+    const name = fileNameFor(request.suggestedName, image.mime);
+    let target = request.path;
+    if (!target && request.to === 'dialog') {
+      const chosen = await this.engine.host.saveFileDialog?.(name, [imageFilter(image.mime)]);
+      if (chosen === undefined || chosen === null) {
+        if (this.engine.host.kind === 'electron') return { cancelled: true };
+        return { download: this.offer({ kind: 'image', imageId, name }) };
+      }
+      target = chosen;
+    }
+    if (!target) {
+      if (this.engine.host.kind !== 'electron')
+        return { download: this.offer({ kind: 'image', imageId, name }) };
+      const dir = this.outputDir();
+      ensureWritableDir(dir);
+      target = freePath(path.join(dir, name));
+    } else {
+      target = path.resolve(target);
+      assertFolderExists(target);
+    }
+    assertOutsideProfile(target, this.engine.paths.root, 'image');
+    await writeKeepingWork(target, image.bytes);
+    this.remember(target);
+    return { saved: target };
+  }
+
+  reveal(file: string): void {
+    const resolved = path.resolve(file);
+    const inOutput = isInside(resolved, path.resolve(this.outputDir()));
+    if (!this.written.has(resolved) && !inOutput) {
+      throw new AtelierError('USAGE', `Atelier did not write ${file}`, {
+        hint: 'only files saved by Atelier can be shown from here',
+        file,
+      });
+    }
+    if (!existsSync(resolved)) {
+      throw new AtelierError('NOT_FOUND', `The file is no longer there: ${file}`, {
+        hint: 'it was moved or deleted; save the item again',
+        file,
+      });
+    }
+    this.engine.host.revealInFolder(resolved);
+  }
+
+  async pickFolder(): Promise<string | null> {
+    return (await this.engine.host.pickFolder?.()) ?? null;
+  }
+
+  async exportItems(request: ExportRequest): Promise<{ file: string; items: number } | { download: string }> {
+    const stamp = new Date().toISOString().slice(0, 10);
+    const name = `atelier-${stamp}.zip`;
+    let target = request.path;
+    // The native save dialog has asked the user before replacing a file; a path sent by a caller has not.
+    let confirmedReplace = false;
+    if (!target) {
+      const chosen = await this.engine.host.saveFileDialog?.(name, [
+        { name: 'Zip archive', extensions: ['zip'] },
+      ]);
+      if (chosen) {
+        target = chosen;
+        confirmedReplace = true;
+      } else if (this.engine.host.kind === 'electron')
+        throw new AtelierError('CANCELLED', 'Export cancelled', { hint: 'nothing was written' });
+    }
+    const selection = request.ids ? { ids: request.ids } : (request.query ?? {});
+    if (target) {
+      target = path.resolve(target);
+      assertFolderExists(target);
+      const result = await this.engine.store.exportHistory(target, undefined, selection, {
+        overwrite: confirmedReplace,
+      });
+      this.remember(result.file);
+      return { file: result.file, items: result.generations };
+    }
+    // A browser: write to a private temporary folder (the export refuses the profile), send it once.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-export-'));
+    const result = await this.engine.store.exportHistory(path.join(dir, name), undefined, selection);
+    return { download: this.offer({ kind: 'file', file: result.file, name, mime: 'application/zip' }) };
+  }
+
+  /** The download registered under `id`; a file download is handed out once. */
+  take(id: string): Download | undefined {
+    const download = this.downloads.get(id);
+    if (download?.kind === 'file') this.downloads.delete(id);
+    return download;
+  }
+
+  /** Removes a sent export's temporary file and folder. */
+  static discard(download: Download): void {
+    if (download.kind === 'file') rmSync(path.dirname(download.file), { recursive: true, force: true });
+  }
+
+  private offer(download: Download): string {
+    const id = randomUUID();
+    this.downloads.set(id, download);
+    // Image downloads stay valid for the session; cap the map so a long session cannot grow it forever.
+    if (this.downloads.size > 500) {
+      const oldest = this.downloads.keys().next().value;
+      if (oldest) this.downloads.delete(oldest);
+    }
+    return `/download/${id}/${encodeURIComponent(download.name)}`;
+  }
+
+  private imageIdOf(request: SaveRequest): number {
+    if (request.imageId) return request.imageId;
+    if (!request.generationId) throw new AtelierError('USAGE', 'files.saveAs: give imageId or generationId');
+    const row = this.engine.store.getGeneration(request.generationId);
+    if (!row.outputImageId) {
+      throw new AtelierError('NOT_FOUND', `Item ${request.generationId} has no result to save`, {
+        hint: row.outputExpired ? 'the result expired; re-render it first' : 'the generation failed',
+      });
+    }
+    return row.outputImageId;
+  }
+}
+
+/** The suggested name with the stored image's real extension, stripped of folder parts. */
+export function fileNameFor(suggested: string, mime: string): string {
+  const ext = EXT_BY_MIME[mime] ?? 'png';
+  const base = [...path.basename(suggested.replaceAll('\\', '/'))]
+    .map((c) => (c.charCodeAt(0) < 32 || ':*?"<>|'.includes(c) ? '_' : c))
+    .join('');
+  const stem = base.replace(/\.[^.]+$/, '') || 'image';
+  return `${stem}.${ext}`;
+}
+
+function imageFilter(mime: string): FileFilter {
+  const ext = EXT_BY_MIME[mime] ?? 'png';
+  return { name: `${ext.toUpperCase()} image`, extensions: ext === 'jpg' ? ['jpg', 'jpeg'] : [ext] };
+}
+
+/** `name.png`, else `name (2).png`, `name (3).png`… — Save never overwrites. */
+function freePath(file: string): string {
+  if (!existsSync(file)) return file;
+  const { dir, name, ext } = path.parse(file);
+  for (let n = 2; ; n++) {
+    const candidate = path.join(dir, `${name} (${n})${ext}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+/** Any failure to write is OUTPUT_NOT_WRITABLE saying the work is safe (it is in the history). */
+async function writeKeepingWork(target: string, bytes: Buffer): Promise<void> {
+  try {
+    await writeFileAtomic(target, bytes);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'the folder is read-only'
+        : (code ?? 'error');
+    throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot save ${target} (${why})`, {
+      hint: 'choose another folder; your work is still in the history',
+      file: target,
+      cause,
+    });
+  }
+}
+
+/** A chosen destination's folder must still exist: it is not silently recreated somewhere else. */
+function assertFolderExists(target: string): void {
+  const dir = path.dirname(target);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new AtelierError('OUTPUT_NOT_WRITABLE', `The folder ${dir} no longer exists`, {
+      hint: 'choose another folder; your work is still in the history',
+      file: target,
+    });
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

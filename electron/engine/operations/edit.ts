@@ -1,0 +1,361 @@
+/**
+ * The editor's engine (issue 11): mask once, compose many. A cut-out keeps its full-resolution model
+ * mask, its hand edits and the effective mask with its root item (store/edits.ts); any change of
+ * composition is re-rendered from the stored original and effective mask (cutout-compose.ts, the same
+ * code a cut-out runs) as a version of that item, with no model run and no token. Only a model run is
+ * charged: an old item's first re-render (its mask was never stored) and a change of model.
+ */
+import sharp from 'sharp';
+import { AtelierError, serializeError, type SerializedError } from '../errors';
+import type { EditSource, Stroke } from '../api/contract';
+import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
+import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
+import type { Mask, RawImage } from '../imaging/raw';
+import type { ChargePort, GenerationCharge } from './charge-port';
+import { applyStrokes, needsPhoto } from '../matte/strokes';
+import type { ProviderRequest } from '../models/providers';
+import type { ModelSessions } from '../models/sessions';
+import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
+import { EditorStore } from '../store/editor-store';
+import { conflict } from '../store/edits';
+import type { EditState, NewEdit } from '../store/types';
+import { writeFileAtomic } from './atomic-write';
+import { composeCutout } from './cutout-compose';
+import type { CutoutParams } from './cutout';
+import { modelMaskOf } from './matte-stages';
+import { changesMask, mergeRecipe } from './recipe';
+import { encodeOutput } from './write-output';
+
+const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+export interface EditorDeps {
+  store: Store;
+  sessions: ModelSessions;
+  /** Absent: nothing is charged (billing 'none'). */
+  charges: ChargePort | undefined;
+  provider: ProviderRequest;
+  maxPixels: number;
+}
+
+export interface RenderOptions {
+  /** The revision the caller started from; CONFLICT when another save moved it on. */
+  baseRevision?: number;
+  /** Also write the result to this file (the CLI); the UI saves from the store instead. */
+  output?: string;
+}
+
+export interface RenderResult {
+  row: GenerationRow;
+  /** A model ran (the mask had to be computed): the run was charged like any generation. */
+  charged: boolean;
+  revision: number;
+}
+
+export interface ManyResult {
+  rows: GenerationRow[];
+  failed: ({ id: number } & SerializedError)[];
+}
+
+export class Editor {
+  readonly records: EditorStore;
+
+  constructor(private readonly deps: EditorDeps) {
+    this.records = new EditorStore(deps.store);
+  }
+
+  /** Why an item cannot be re-rendered or touched up (null when it can). */
+  blockedReason(row: GenerationRow): string | null {
+    if (row.operation !== 'cutout') return 'only cut-outs keep a mask to re-render from';
+    if (row.status !== 'done') return 'this generation failed, so there is nothing to edit';
+    // The one sentence for a missing original, shared with regenerate and the CLI (store/rerender.ts).
+    const missing = rerenderBlockedReason(row);
+    if (missing) return missing;
+    if (this.deps.store.privacyMode()) return 'privacy mode is on, so originals are not kept for editing';
+    return null;
+  }
+
+  /** What the editor loads for an item (any member of its family gives the root's state). */
+  source(id: number): EditSource {
+    const root = this.records.root(id);
+    const edit = this.records.edit(root.id);
+    const reason = this.blockedReason(root);
+    const original = root.inputImageId === null ? null : this.deps.store.getGeneration(root.id).input;
+    return {
+      id: root.id,
+      originalImageId: root.inputImageId,
+      maskImageId: edit?.maskImageId ?? null,
+      width: original?.width ?? 0,
+      height: original?.height ?? 0,
+      recipe: this.currentRecipe(root.id),
+      strokes: edit?.strokes ?? [],
+      revision: edit?.revision ?? 0,
+      canRerender: reason === null,
+      rerenderBlockedReason: reason,
+    };
+  }
+
+  /** Replaces the hand edits and stores the effective mask, applied at full resolution. Free. */
+  async setStrokes(
+    id: number,
+    strokes: Stroke[],
+    baseRevision?: number,
+  ): Promise<{ maskImageId: number; revision: number }> {
+    const root = this.editableRoot(id);
+    const edit = this.records.edit(root.id);
+    checkRevision(root.id, edit, baseRevision);
+    if (edit?.modelMaskImageId == null) {
+      throw new AtelierError('NOT_FOUND', `History item ${root.id} has no stored mask yet`, {
+        hint: 'render it once first (edit.render computes its mask with one model run)',
+      });
+    }
+    const model = await this.loadMask(edit.modelMaskImageId, root.id);
+    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
+    const effective = strokes.length > 0 ? applyStrokes(model, strokes, photo) : model;
+    const saved = await this.records.saveStrokes(
+      root.id,
+      strokes,
+      maskImage(await encodeMaskPng(effective)),
+      baseRevision,
+    );
+    return { maskImageId: saved.maskImageId!, revision: saved.revision };
+  }
+
+  /**
+   * Re-renders the item with `recipe` laid over its current one, as a new version of its root. Free,
+   * unless the item predates stored masks: then its mask is computed once (a charged model run).
+   */
+  async render(
+    id: number,
+    recipe: Record<string, unknown>,
+    options: RenderOptions = {},
+  ): Promise<RenderResult> {
+    const root = this.editableRoot(id);
+    const edit = this.records.edit(root.id);
+    checkRevision(root.id, edit, options.baseRevision);
+    const current = mergeRecipe(this.currentRecipe(root.id), {});
+    const params = mergeRecipe(this.currentRecipe(root.id), recipe);
+    if (changesMask(current, params)) {
+      throw new AtelierError('USAGE', `Changing ${maskChange(current, params)} runs the model again`, {
+        hint: 'regenerate the item with the new model instead (history.regenerate; it spends a token)',
+      });
+    }
+    const started = performance.now();
+    const decoded = await this.decodeOriginal(root);
+    let charge: GenerationCharge | undefined;
+    try {
+      let mask: Mask;
+      const newEdit: NewEdit = {
+        versionOf: root.id,
+        ...(options.baseRevision !== undefined ? { baseRevision: options.baseRevision } : {}),
+      };
+      let provider: string | null = null;
+      const timings: Record<string, number> = { decode: ms(started) };
+      if (edit?.maskImageId == null) {
+        // An item from before masks were stored: compute it once, charged as the model run it is.
+        charge = await this.deps.charges?.authorize('cutout');
+        const t = performance.now();
+        const computed = await modelMaskOf(decoded, params, this.deps);
+        timings.mask = ms(t);
+        provider = computed.provider.used;
+        const strokes = edit?.strokes ?? [];
+        mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
+        newEdit.modelMask = maskImage(await encodeMaskPng(computed.mask));
+        if (mask !== computed.mask) newEdit.mask = maskImage(await encodeMaskPng(mask));
+      } else {
+        const t = performance.now();
+        mask = await this.loadMask(edit.maskImageId, root.id);
+        timings.mask = ms(t);
+      }
+      const row = await this.composeAndRecord(root, decoded, mask, params, {
+        edit: newEdit,
+        charge,
+        provider,
+        timings,
+        started,
+        output: options.output,
+        sourceGenerationId: id,
+      });
+      return { row, charged: charge !== undefined, revision: this.records.edit(root.id)?.revision ?? 0 };
+    } finally {
+      charge?.release();
+    }
+  }
+
+  /** The same recipe change for many items; one that fails is reported alone, the others go on. */
+  async applyToMany(ids: readonly number[], recipe: Record<string, unknown>): Promise<ManyResult> {
+    const rows: GenerationRow[] = [];
+    const failed: ManyResult['failed'] = [];
+    for (const id of ids) {
+      try {
+        rows.push((await this.render(id, recipe)).row);
+      } catch (error) {
+        failed.push({ id, ...serializeError(error) });
+      }
+    }
+    return { rows, failed };
+  }
+
+  /**
+   * Runs the model again with changed mask settings (a new model, refine on/off): a charged generation,
+   * a new item linked to its source, with the source's hand edits re-applied on the new mask.
+   */
+  async regenerateMask(id: number, changes: Record<string, unknown>, output: string): Promise<GenerationRow> {
+    const source = this.editableRoot(id);
+    const params = mergeRecipe(this.currentRecipe(source.id), changes);
+    const strokes = this.records.edit(source.id)?.strokes ?? [];
+    const charge = await this.deps.charges?.authorize('cutout');
+    try {
+      const started = performance.now();
+      const decoded = await this.decodeOriginal(source);
+      const timings: Record<string, number> = { decode: ms(started) };
+      const t = performance.now();
+      const computed = await modelMaskOf(decoded, params, this.deps);
+      timings.mask = ms(t);
+      const mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
+      return await this.composeAndRecord(source, decoded, mask, params, {
+        edit: {
+          modelMask: maskImage(await encodeMaskPng(computed.mask)),
+          ...(mask !== computed.mask ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
+          strokes,
+        },
+        charge,
+        provider: computed.provider.used,
+        timings,
+        started,
+        output,
+        sourceGenerationId: id,
+      });
+    } finally {
+      charge?.release();
+    }
+  }
+
+  /** Whether `changes` to item `id` need a model run (else: a free re-render). */
+  needsModelRun(id: number, changes: Record<string, unknown>): boolean {
+    const root = this.records.root(id);
+    const recipe = this.currentRecipe(root.id);
+    return changesMask(mergeRecipe(recipe, {}), mergeRecipe(recipe, changes));
+  }
+
+  /** The recipe of the newest member of the family (what the user last rendered). */
+  currentRecipe(rootId: number): Record<string, unknown> {
+    const family = this.records.family(rootId);
+    return family[family.length - 1]!.params;
+  }
+
+  private editableRoot(id: number): GenerationRow {
+    const root = this.records.root(id);
+    const reason = this.blockedReason(root);
+    if (reason) {
+      throw new AtelierError('ORIGINAL_UNAVAILABLE', `History item ${id} cannot be edited: ${reason}`, {
+        hint:
+          root.operation === 'cutout'
+            ? 'open the original photo again and cut it out (privacy mode keeps no originals to edit)'
+            : 'edit a cut-out item instead',
+      });
+    }
+    return root;
+  }
+
+  private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
+    const original = this.deps.store.image(root.inputImageId!);
+    return decodeImageBuffer(original.bytes, root.inputName ?? `item ${root.id}`, {
+      maxPixels: this.deps.maxPixels,
+    });
+  }
+
+  private async loadMask(imageId: number, rootId: number): Promise<Mask> {
+    return decodeMaskPng(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
+  }
+
+  private async composeAndRecord(
+    root: GenerationRow,
+    decoded: DecodedImage,
+    mask: Mask,
+    params: CutoutParams,
+    r: {
+      edit: NewEdit;
+      charge: GenerationCharge | undefined;
+      provider: string | null;
+      timings: Record<string, number>;
+      started: number;
+      output: string | undefined;
+      sourceGenerationId: number | null;
+    },
+  ): Promise<GenerationRow> {
+    if (mask.width !== decoded.image.width || mask.height !== decoded.image.height) {
+      throw new AtelierError(
+        'CORRUPT_IMAGE',
+        `The stored mask of item ${root.id} (${mask.width}×${mask.height}) does not fit its original (${decoded.image.width}×${decoded.image.height})`,
+        { hint: 'regenerate the item (runs the model again on the original)' },
+      );
+    }
+    let t = performance.now();
+    const image = await composeCutout(decoded.image, mask, params);
+    r.timings.compose = ms(t);
+    t = performance.now();
+    const bytes = await encodeOutput(image, params, decoded);
+    if (r.output) await writeFileAtomic(r.output, bytes);
+    r.timings.encode = ms(t);
+    r.timings.total = ms(r.started);
+    const original = this.deps.store.image(root.inputImageId!);
+    // Thumbnails from what is at hand, so recording never decodes a 24 MP PNG again.
+    const [inputThumb, outputThumb] = [
+      this.deps.store.thumbnail(root.inputImageId!),
+      await thumbnailOf(image),
+    ];
+    return this.deps.store.recordGeneration(
+      {
+        operation: 'cutout',
+        params: params as unknown as Record<string, unknown>,
+        model: params.model,
+        provider: r.provider,
+        timings: r.timings,
+        status: 'done',
+        inputName: root.inputName,
+        input: {
+          bytes: original.bytes,
+          mime: original.mime,
+          width: original.width,
+          height: original.height,
+          thumbnail: inputThumb,
+        },
+        output: {
+          bytes,
+          mime: MIME_BY_FORMAT[params.format] ?? 'image/png',
+          width: image.width,
+          height: image.height,
+          thumbnail: outputThumb,
+        },
+        sourceGenerationId: r.sourceGenerationId,
+        edit: r.edit,
+      },
+      r.charge?.debit,
+      r.charge?.options,
+    );
+  }
+}
+
+function checkRevision(rootId: number, edit: EditState | null, base: number | undefined): void {
+  const now = edit?.revision ?? 0;
+  if (base !== undefined && base !== now) throw conflict(rootId, base, now);
+}
+
+function maskChange(before: CutoutParams, after: CutoutParams): string {
+  return before.model !== after.model ? `the model (${before.model} → ${after.model})` : 'edge refinement';
+}
+
+function maskImage(m: EncodedMask) {
+  return { bytes: m.bytes, mime: m.mime, width: m.width, height: m.height, thumbnail: m.thumbnail };
+}
+
+function thumbnailOf(image: RawImage): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer();
+}
+
+function ms(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
+}

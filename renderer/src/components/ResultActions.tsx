@@ -1,0 +1,175 @@
+import { api, errorText, inElectron } from '../api/client';
+import {
+  applyRecipe,
+  applyToMany,
+  canRerender,
+  changesFrom,
+  copyResult,
+  revealFile,
+  saveResult,
+  suggestedName,
+} from '../results';
+import { useStore } from '../store';
+import { Icon } from './icons';
+
+const LABELS: Record<string, string> = {
+  model: 'the model',
+  refine: 'edge refinement',
+  background: 'background',
+  shadow: 'shadow',
+  canvas: 'canvas',
+  trim: 'crop',
+  feather: 'feather',
+  edges: 'edges',
+  decontaminate: 'colour fringes',
+  format: 'format',
+};
+const label = (keys: string[]) => keys.map((k) => LABELS[k] ?? k).join(', ');
+
+/**
+ * The selected result: what the panel's settings would change and what that costs (composition is a
+ * free re-render from the stored mask; a model change is a new run and a token), then Save, Save as…,
+ * Copy, Show in folder, and "apply these settings" to the batch or the ticked photos.
+ */
+export function ResultActions() {
+  const selected = useStore((s) => s.selected);
+  const operation = useStore((s) => s.operation);
+  const params = useStore((s) => s.params[s.operation]);
+  const recipe = useStore((s) => s.recipe);
+  const account = useStore((s) => s.account);
+  const settings = useStore((s) => s.settings);
+  const notice = useStore((s) => s.notice);
+  const queue = useStore((s) => s.queue);
+  const checked = useStore((s) => s.checked);
+  const notify = useStore((s) => s.notify);
+  const saveSettings = useStore((s) => s.saveSettings);
+  if (!selected || selected.status !== 'done') return null;
+
+  const sameOperation = selected.operation === operation;
+  const editable = canRerender(selected) && operation === 'cutout';
+  const changes = sameOperation ? changesFrom(selected, operation === 'cutout' ? recipe : params) : null;
+  const price = account?.prices[operation] ?? 1;
+  const cost =
+    account?.kind === 'signed_in' ? `${price} ${price === 1 ? 'token' : 'tokens'}` : '1 free generation';
+  const needsRun = !editable || !!changes?.model.length;
+  const batchIds = [
+    ...new Set(
+      queue
+        .filter((q) => q.item && q.item.operation === 'cutout' && q.item.status === 'done')
+        .map((q) => q.item!.versionOf ?? q.item!.id),
+    ),
+  ];
+  const name = suggestedName({ ...selected, params: { ...selected.params, format: recipe.format } });
+
+  const regenerate = async () => {
+    try {
+      const fresh = await api['history.regenerate']({ id: selected.id, params });
+      useStore.getState().openItem(fresh);
+      void useStore.getState().refreshAccount();
+      notify('info', `Regenerated ${selected.inputName ?? ''} — ${cost}`);
+    } catch (error) {
+      notify('error', errorText(error));
+    }
+  };
+  const pickFolder = async () => {
+    try {
+      const { path } = await api['files.pickFolder']({});
+      if (path) await saveSettings({ outputDir: path });
+    } catch (error) {
+      notify('error', errorText(error));
+    }
+  };
+
+  return (
+    <section className="result-actions" aria-label="Result" data-testid="result-actions">
+      <h3>
+        {selected.inputName ?? `#${selected.id}`}
+        {selected.versions > 0 && <span className="muted"> · {selected.versions + 1} versions</span>}
+      </h3>
+      {!sameOperation ? (
+        <p className="cost-line">
+          This photo was made with {selected.operation}. Running {operation} on it costs {cost}.
+        </p>
+      ) : needsRun ? (
+        <p className="cost-line" data-testid="cost-line">
+          {changes?.model.length
+            ? `Changing ${label(changes.model)} runs the model again: ${cost}.`
+            : editable
+              ? 'No changes.'
+              : selected.operation === 'cutout'
+                ? `${selected.rerenderBlockedReason ?? 'This item cannot be re-rendered'} — regenerating costs ${cost}.`
+                : `Regenerating with these settings costs ${cost}.`}
+        </p>
+      ) : (
+        <p className="cost-line free" data-testid="cost-line">
+          {changes?.composition.length
+            ? `Changed: ${label(changes.composition)} — free, no model run.`
+            : 'Background, shadow, canvas and format changes are free.'}
+        </p>
+      )}
+      <div className="action-row">
+        {needsRun || !sameOperation ? (
+          <button className="button" onClick={() => void regenerate()} data-testid="regenerate">
+            <Icon name="refresh" /> Regenerate · {cost}
+          </button>
+        ) : (
+          <button
+            className="button"
+            disabled={!changes?.composition.length}
+            onClick={() => void applyRecipe()}
+            data-testid="apply"
+          >
+            <Icon name="check" /> Apply
+          </button>
+        )}
+        <button className="button primary" onClick={() => void saveResult('outputDir')} data-testid="save">
+          <Icon name="download" /> Save
+        </button>
+        <button className="button" onClick={() => void saveResult('dialog')} data-testid="save-as">
+          Save as…
+        </button>
+      </div>
+      <div className="action-row">
+        <button className="button" onClick={() => void copyResult()} data-testid="copy">
+          Copy
+        </button>
+        {notice?.file && (
+          <button className="button" onClick={() => void revealFile(notice.file!)} data-testid="reveal">
+            Show in folder
+          </button>
+        )}
+      </div>
+      {editable && batchIds.length > 1 && (
+        <div className="action-row">
+          <button
+            className="button"
+            onClick={() => void applyToMany(batchIds)}
+            data-testid="apply-all"
+            title="Re-renders every cut-out in the list from its mask: free"
+          >
+            Apply to all {batchIds.length}
+          </button>
+          {checked.length > 0 && (
+            <button className="button" onClick={() => void applyToMany(checked)} data-testid="apply-selected">
+              Apply to {checked.length} selected
+            </button>
+          )}
+        </div>
+      )}
+      <p className="save-target muted" data-testid="save-target">
+        {inElectron ? (
+          <>
+            Saves to <span title={settings?.outputDir}>{settings?.outputDir}</span> as <strong>{name}</strong>{' '}
+            <button className="link-button" onClick={() => void pickFolder()}>
+              Change…
+            </button>
+          </>
+        ) : (
+          <>
+            Downloads as <strong>{name}</strong>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { applyStrokes, dabCoverage, StrokePainter, type Stroke } from './brush';
+import { allStrokes, emptyHistory, push, redo, undo } from './history';
+import { newPlane, newRgba } from './raster';
+
+const full = (w: number, h: number, v: number) => {
+  const p = newPlane(w, h);
+  p.data.fill(v);
+  return p;
+};
+const erase = (points: [number, number][], extra: Partial<Stroke> = {}): Stroke => ({
+  mode: 'erase',
+  edgeAware: false,
+  size: 20,
+  hardness: 1,
+  points,
+  ...extra,
+});
+
+describe('touch-up brush at display resolution', () => {
+  it('a hard dab covers its disc fully and nothing outside it; soft falls off', () => {
+    expect(dabCoverage(0, 10, 1)).toBe(1);
+    expect(dabCoverage(9.5, 10, 1)).toBeGreaterThan(0.9);
+    expect(dabCoverage(10, 10, 1)).toBe(0);
+    expect(dabCoverage(5, 10, 0)).toBeGreaterThan(0.3);
+    expect(dabCoverage(5, 10, 0)).toBeLessThan(0.7);
+  });
+
+  it('strokes come in full-res pixels and are painted at the display scale', () => {
+    // Display at 1/4: a 40 px brush at full-res (200, 200) is a 10 px dab at (50, 50).
+    const mask = applyStrokes(full(100, 100, 255), [erase([[200, 200]], { size: 40 })], 0.25, null);
+    expect(mask.data[50 * 100 + 50]).toBe(0);
+    expect(mask.data[50 * 100 + 58]).toBe(255);
+    expect(mask.data[50 * 100 + 53]).toBe(0);
+  });
+
+  it('restore brings subject back, erase removes it, a line is continuous', () => {
+    let mask = applyStrokes(
+      full(100, 20, 0),
+      [
+        {
+          ...erase([
+            [10, 10],
+            [90, 10],
+          ]),
+          mode: 'restore',
+        },
+      ],
+      1,
+      null,
+    );
+    for (let x = 10; x <= 90; x++) expect(mask.data[10 * 100 + x]).toBe(255);
+    mask = applyStrokes(mask, [erase([[50, 10]])], 1, null);
+    expect(mask.data[10 * 100 + 50]).toBe(0);
+  });
+
+  it('dabs of one stroke do not compound: a soft stroke drawn over itself is no stronger', () => {
+    const once = applyStrokes(full(60, 20, 255), [erase([[30, 10]], { hardness: 0 })], 1, null);
+    const many = applyStrokes(
+      full(60, 20, 255),
+      [
+        erase(
+          [
+            [30, 10],
+            [30, 10],
+            [30, 10],
+            [30, 10],
+          ],
+          { hardness: 0 },
+        ),
+      ],
+      1,
+      null,
+    );
+    expect(many.data[10 * 60 + 34]).toBe(once.data[10 * 60 + 34]);
+  });
+
+  it('edge-aware strokes stop at a colour edge of the photo', () => {
+    const photo = newRgba(40, 20);
+    for (let i = 0; i < 40 * 20; i++) {
+      const x = i % 40;
+      photo.data.set(x < 20 ? [200, 40, 40, 255] : [40, 40, 200, 255], i * 4);
+    }
+    const stroke = erase([[14, 10]], { size: 20, edgeAware: true });
+    const mask = applyStrokes(full(40, 20, 255), [stroke], 1, photo);
+    expect(mask.data[10 * 40 + 18]).toBe(0);
+    expect(mask.data[10 * 40 + 22]).toBe(255);
+    const plain = applyStrokes(full(40, 20, 255), [{ ...stroke, edgeAware: false }], 1, photo);
+    expect(plain.data[10 * 40 + 22]).toBe(0);
+  });
+
+  it('painting incrementally gives the same mask as applying the finished stroke', () => {
+    const mask = full(80, 40, 255);
+    const painter = new StrokePainter(mask, 0.5, null);
+    painter.begin(erase([[20, 40]], { hardness: 0.3 }));
+    painter.extend([[60, 40]]);
+    painter.extend([
+      [100, 50],
+      [140, 40],
+    ]);
+    const stroke = painter.end()!;
+    expect(stroke.points).toHaveLength(4);
+    expect(Array.from(applyStrokes(full(80, 40, 255), [stroke], 0.5, null).data)).toEqual(
+      Array.from(mask.data),
+    );
+  });
+});
+
+describe('undo stack', () => {
+  it('undo, redo, and a new stroke clears redo; the engine gets committed + done', () => {
+    const a = erase([[1, 1]]);
+    const b = erase([[2, 2]]);
+    const c = erase([[3, 3]]);
+    const committed = [erase([[0, 0]])];
+    let h = push(push(emptyHistory(committed), a), b);
+    h = undo(h);
+    expect(allStrokes(h)).toEqual([...committed, a]);
+    h = redo(h);
+    expect(allStrokes(h)).toEqual([...committed, a, b]);
+    h = push(undo(h), c);
+    expect(h.undone).toEqual([]);
+    expect(allStrokes(h)).toEqual([...committed, a, c]);
+    expect(undo(undo(undo(h))).done).toEqual([]);
+  });
+});
+
+describe('draft preview', () => {
+  it('a half-size draft stands for the same full-resolution render', async () => {
+    const { EditorSession } = await import('./session');
+    const photo = newRgba(200, 100);
+    photo.data.fill(255);
+    const mask = newPlane(200, 100);
+    for (let y = 20; y < 80; y++) for (let x = 50; x < 150; x++) mask.data[y * 200 + x] = 255;
+    const session = new EditorSession(photo, mask, 2000, 1000);
+    const recipe = {
+      feather: 0,
+      edges: 'soft' as const,
+      decontaminate: true,
+      background: { type: 'blur' as const, radius: 40 },
+    };
+    const full = session.compose(recipe);
+    const draft = session.composeDraft(recipe);
+    expect([draft.image.width, draft.image.height]).toEqual([100, 50]);
+    expect([draft.outputWidth, draft.outputHeight]).toEqual([full.outputWidth, full.outputHeight]);
+    expect(draft.image.data[(25 * 100 + 50) * 4 + 3]).toBe(255);
+  });
+});

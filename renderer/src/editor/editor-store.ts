@@ -1,0 +1,132 @@
+/**
+ * The editor's own UI state (zustand): the tool and brush settings, the viewer's backdrop and
+ * compare toggle, and the hand-edit undo stack of the item being edited, which it sends whole to the
+ * engine (edit.setStrokes) shortly after every change. `flushStrokes()` waits for that to land, so
+ * Apply / Save (edit.render) always renders the edits the user sees.
+ */
+import { create } from 'zustand';
+import { api, errorText } from '../api/client';
+import type { Stroke } from './brush';
+import { allStrokes, emptyHistory, push, redo, undo, type StrokeHistory } from './history';
+
+export type Tool = 'move' | 'erase' | 'restore';
+export type Backdrop = 'checker' | 'white' | 'black' | 'custom';
+
+interface EditorState {
+  tool: Tool;
+  /** Brush diameter in screen (CSS) pixels: the cursor's size whatever the zoom. */
+  brushSize: number;
+  hardness: number;
+  edgeAware: boolean;
+  backdrop: Backdrop;
+  customBackdrop: string;
+  /** Show the original instead of the result (before/after). */
+  showBefore: boolean;
+  itemId: number | null;
+  revision: number | undefined;
+  history: StrokeHistory;
+  /** The engine's answer to the last edit.setStrokes: 'saving' until it lands. */
+  sync: 'idle' | 'saving' | 'saved' | 'error';
+  syncError: string | null;
+  setTool(tool: Tool): void;
+  setBrush(changes: Partial<Pick<EditorState, 'brushSize' | 'hardness' | 'edgeAware'>>): void;
+  setBackdrop(backdrop: Backdrop, custom?: string): void;
+  setShowBefore(show: boolean): void;
+  /** Opens an item for editing with the strokes it already has. */
+  open(itemId: number, strokes: readonly Stroke[], revision: number | undefined): void;
+  close(): void;
+  addStroke(stroke: Stroke): void;
+  undo(): void;
+  redo(): void;
+  /** Resolves once the engine has the current stroke list (throws if it refused it). */
+  flushStrokes(): Promise<void>;
+}
+
+const SYNC_DELAY_MS = 250;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let inFlight: Promise<void> = Promise.resolve();
+
+export const useEditor = create<EditorState>((set, get) => {
+  const send = async (): Promise<void> => {
+    const { itemId, history, revision } = get();
+    if (itemId === null) return;
+    set({ sync: 'saving', syncError: null });
+    try {
+      const answer = await api['edit.setStrokes']({
+        id: itemId,
+        strokes: allStrokes(history),
+        ...(revision !== undefined ? { baseRevision: revision } : {}),
+      });
+      if (get().itemId === itemId) set({ revision: answer.revision, sync: 'saved' });
+    } catch (error) {
+      if (get().itemId === itemId) set({ sync: 'error', syncError: errorText(error) });
+      throw error;
+    }
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    set({ sync: 'saving' });
+    timer = setTimeout(() => {
+      timer = undefined;
+      inFlight = inFlight.then(send, send).catch(() => undefined);
+    }, SYNC_DELAY_MS);
+  };
+  return {
+    tool: 'move',
+    brushSize: 40,
+    hardness: 0.7,
+    edgeAware: false,
+    backdrop: 'checker',
+    customBackdrop: '#7f8c99',
+    showBefore: false,
+    itemId: null,
+    revision: undefined,
+    history: emptyHistory(),
+    sync: 'idle',
+    syncError: null,
+    setTool: (tool) => set({ tool }),
+    setBrush: (changes) => set(changes),
+    setBackdrop: (backdrop, custom) => set(custom ? { backdrop, customBackdrop: custom } : { backdrop }),
+    setShowBefore: (showBefore) => set({ showBefore }),
+    open(itemId, strokes, revision) {
+      clearTimeout(timer);
+      timer = undefined;
+      set({
+        itemId,
+        revision,
+        history: emptyHistory(strokes),
+        sync: 'idle',
+        syncError: null,
+        showBefore: false,
+      });
+    },
+    close() {
+      set({ itemId: null, history: emptyHistory(), tool: 'move' });
+    },
+    addStroke(stroke) {
+      set({ history: push(get().history, stroke) });
+      schedule();
+    },
+    undo() {
+      const h = get().history;
+      if (h.done.length === 0) return;
+      set({ history: undo(h) });
+      schedule();
+    },
+    redo() {
+      const h = get().history;
+      if (h.undone.length === 0) return;
+      set({ history: redo(h) });
+      schedule();
+    },
+    async flushStrokes() {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+        inFlight = inFlight.then(send, send);
+      }
+      await inFlight;
+      if (get().sync === 'error') throw new Error(get().syncError ?? 'the hand edits were not saved');
+    },
+  };
+});
