@@ -22,8 +22,15 @@ export async function registerUser(state: E2EState): Promise<TestUser> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const { accountId } = (await res.json()) as { accountId: string };
-  return { email, password, accountId };
+  expect(res.status).toBe(201);
+  // Registration does not say which account it made (nor whether the email existed): sign in to learn it.
+  const login = await fetch(`${state.serverUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const { account } = (await login.json()) as { account: { id: string } };
+  return { email, password, accountId: account.id };
 }
 
 /** What the payment provider sends when a checkout is paid. */

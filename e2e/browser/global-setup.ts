@@ -83,19 +83,35 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const { accountId } = (await reg.json()) as { accountId: string };
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status}`);
+  // A purchase: the server creates the checkout for the account, the provider's webhook reports it paid.
+  const login = (await (
+    await fetch(`${serverUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    })
+  ).json()) as { access_token: string };
+  const { checkoutUrl } = (await (
+    await fetch(`${serverUrl}/v1/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` },
+      body: JSON.stringify({ packId: 'starter' }),
+    })
+  ).json()) as { checkoutUrl: string };
   const body = JSON.stringify({
     id: `evt_${randomUUID()}`,
     type: 'checkout.completed',
-    data: { accountId, packId: 'starter', checkoutId: `chk_${randomUUID()}` },
+    data: { checkoutId: checkoutUrl.split('/').pop() },
   });
   const t = Math.floor(Date.now() / 1000);
   const signature = `t=${t},v1=${createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex')}`;
-  await fetch(`${serverUrl}/v1/webhooks/payment`, {
+  const paid = await fetch(`${serverUrl}/v1/webhooks/payment`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'Atelier-Signature': signature },
     body,
   });
+  if (!paid.ok) throw new Error(`payment webhook failed: ${paid.status} ${await paid.text()}`);
 
   const logFile = path.join(work, 'serve.log');
   const serve = spawn(

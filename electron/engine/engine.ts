@@ -9,6 +9,8 @@ import path from 'node:path';
 import { AtelierError } from './errors';
 import { loadAccountConfig } from './account/config';
 import { storeLedger } from './account/store-ledger';
+import { KeytarCredentialStore } from './account/credentials';
+import { readSeqFloor } from './account/seq-floor';
 import { TokenGate, type WalletAccount } from './account/wallet';
 import { headlessHost, type Host } from './host';
 import { errorSinkFor, type ErrorSink } from './log/error-sink';
@@ -251,8 +253,16 @@ function accountCharges(store: Store, paths: ProfilePaths): ChargePort {
                 ...(row.email ? { email: row.email } : {}),
               }
             : { kind: 'anonymous', localId: row.id };
-        const keys = account.kind === 'signed_in' ? loadAccountConfig(paths).pinnedKeys : [];
-        current = { accountId: row.id, gate: new TokenGate(storeLedger(store.db), account, keys) };
+        let gate: TokenGate;
+        if (account.kind === 'signed_in') {
+          const config = loadAccountConfig(paths);
+          // The seq floor in the keychain refuses a statement rolled back in the SQLite file.
+          const credentials = new KeytarCredentialStore();
+          gate = new TokenGate(storeLedger(store.db), account, config.pinnedKeys, undefined, {
+            seqFloor: () => readSeqFloor(credentials, config.serverUrl, account.serverId),
+          });
+        } else gate = new TokenGate(storeLedger(store.db), account, []);
+        current = { accountId: row.id, gate };
       }
       return tokenGateCharges(current.gate).authorize(operation);
     },

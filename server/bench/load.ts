@@ -19,17 +19,18 @@ async function setup(url: string, webhookSecret: string) {
       headers: { 'content-type': 'application/json', ...headers },
       body,
     });
-  const { accountId } = (await (
-    await post('/v1/auth/register', JSON.stringify({ email, password }))
-  ).json()) as { accountId: string };
+  await post('/v1/auth/register', JSON.stringify({ email, password }));
   const { access_token: access } = (await (
     await post('/v1/auth/login', JSON.stringify({ email, password }))
   ).json()) as { access_token: string };
   for (let i = 0; i < 40; i++) {
+    const { checkoutUrl } = (await (
+      await post('/v1/checkout', JSON.stringify({ packId: 'agency' }), { authorization: `Bearer ${access}` })
+    ).json()) as { checkoutUrl: string };
     const body = JSON.stringify({
       id: `evt_${randomUUID()}`,
       type: 'checkout.completed',
-      data: { accountId, packId: 'agency', checkoutId: `chk_${randomUUID()}` },
+      data: { checkoutId: checkoutUrl.split('/').pop() },
     });
     await post('/v1/webhooks/payment', body, { 'Atelier-Signature': signWebhook(webhookSecret, body) });
   }

@@ -9,9 +9,9 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { ServerConfig } from './config';
 import type { Db } from './db';
-import { accountFromHeader } from './auth-guard';
 import { redactPaths } from './redaction';
 import { HttpError } from './http-error';
+import { emailLimits } from './rate-limits';
 import { authRoutes } from './routes/auth';
 import { oauthRoutes } from './routes/oauth';
 import { accountRoutes } from './routes/account';
@@ -66,7 +66,8 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) => accountFromHeader(req, config) ?? req.ip,
+    // The client IP only: never a Bearer token, which the caller chooses (see rate-limits.ts).
+    keyGenerator: (req) => req.ip,
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
@@ -127,7 +128,8 @@ export async function buildApp({ config, db, logger = false, logStream }: AppDep
       .send(new HttpError(404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`).body()),
   );
 
-  const deps = { config, db };
+  // One set of per-email limiters for the whole app: login and the authorize form share a bucket.
+  const deps = { config, db, limits: emailLimits(app) };
   await app.register(async (scope) => authRoutes(scope, deps));
   await app.register(async (scope) => oauthRoutes(scope, deps));
   await app.register(async (scope) => accountRoutes(scope, deps));

@@ -7,13 +7,7 @@ import type { ServerConfig } from './config';
 import type { Db } from './db';
 import { verifyAccessToken } from './crypto';
 import { HttpError } from './http-error';
-
-/** The account a bearer token names (unverified against the database), for rate-limit keys and logs. */
-export function accountFromHeader(req: FastifyRequest, config: ServerConfig): string | undefined {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return undefined;
-  return verifyAccessToken(header.slice(7), config.tokenSecret)?.sub;
-}
+import { familyAlive } from './sessions';
 
 /** The signed-in account of a request, or a 401. */
 export async function requireAccount(req: FastifyRequest, config: ServerConfig, db: Db): Promise<string> {
@@ -26,5 +20,7 @@ export async function requireAccount(req: FastifyRequest, config: ServerConfig, 
     claims.sub,
   ]);
   if (!row || row.deleted_at) throw new HttpError(401, 'invalid_token', 'This account no longer exists');
+  if (claims.fam && !(await familyAlive(db, claims.fam)))
+    throw new HttpError(401, 'invalid_token', 'This sign-in was revoked');
   return claims.sub;
 }

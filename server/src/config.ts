@@ -20,9 +20,19 @@ export interface ServerConfig {
   tokenSecret: Buffer;
   /** Shared secret of the payment provider's webhooks. */
   webhookSecret: string;
+  /**
+   * The public origin of this server (ATELIER_PUBLIC_URL), from which links it hands out (checkout) are
+   * built. Required in production; in development the address the request arrived on is used, never
+   * the Host header (which the caller chooses).
+   */
   publicUrl: string | undefined;
   accessTokenSeconds: number;
   refreshTokenDays: number;
+  /**
+   * How long a just-rotated refresh token, presented again, gets the same new pair instead of revoking
+   * its family: the app and the CLI share one keychain entry and may refresh at the same moment.
+   */
+  refreshGraceSeconds: number;
   statementHours: number;
   deviceLimit: number;
   welcomeCredit: number;
@@ -62,6 +72,21 @@ export function loadConfig(
       `Missing secrets in production: ${missing.join(', ')} — set them in the environment`,
     );
   }
+  const publicUrl = env.ATELIER_PUBLIC_URL;
+  if (production && !publicUrl)
+    throw new ConfigError('Missing ATELIER_PUBLIC_URL in production: set it to the https origin clients use');
+  if (publicUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (production && url.protocol !== 'https:') || !['https:', 'http:'].includes(url.protocol))
+      throw new ConfigError(
+        `ATELIER_PUBLIC_URL must be an ${production ? 'https' : 'http(s)'} URL (got "${publicUrl}")`,
+      );
+  }
   let signingKey: KeyObject;
   try {
     signingKey = createPrivateKey(
@@ -86,9 +111,10 @@ export function loadConfig(
     keyId: env.ATELIER_SIGNING_KEY_ID ?? 'k1',
     tokenSecret: Buffer.from(tokenSecret, 'base64'),
     webhookSecret,
-    publicUrl: env.ATELIER_PUBLIC_URL,
+    publicUrl: publicUrl ? new URL(publicUrl).origin : undefined,
     accessTokenSeconds: int('ATELIER_ACCESS_TOKEN_SECONDS', 900),
     refreshTokenDays: int('ATELIER_REFRESH_TOKEN_DAYS', 60),
+    refreshGraceSeconds: int('ATELIER_REFRESH_GRACE_SECONDS', 30),
     statementHours: int('ATELIER_STATEMENT_HOURS', 72),
     deviceLimit: int('ATELIER_DEVICE_LIMIT', 5),
     welcomeCredit: int('ATELIER_WELCOME_CREDIT', 0),

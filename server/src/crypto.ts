@@ -4,6 +4,9 @@
  * kept only as sha256 hashes.
  */
 import {
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
   createHash,
   createHmac,
   randomBytes,
@@ -51,6 +54,8 @@ export function randomToken(bytes = 32): string {
 export interface AccessClaims {
   sub: string;
   exp: number;
+  /** The refresh-token family (sign-in) it was issued from: revoking the family ends it too. */
+  fam?: string;
 }
 
 /** `base64url(claims).base64url(hmac)`: short-lived, verified without a database round trip. */
@@ -108,4 +113,27 @@ export function rawPublicKey(privateKey: KeyObject): string {
 /** PKCE S256: base64url(sha256(verifier)). */
 export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function sealKey(token: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', token, 'atelier-refresh-successor', 'aes-256-gcm', 32));
+}
+
+/** Encrypts `secret` so that only the holder of `token` can read it back (AES-256-GCM, HKDF key). */
+export function sealWith(token: string, secret: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(token), iv);
+  const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+export function unsealWith(token: string, sealed: string): string | undefined {
+  try {
+    const raw = Buffer.from(sealed, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', sealKey(token), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -35,7 +35,7 @@ export async function credit(
   const current = await lockBalance(tx, accountId);
   const inserted = await tx.query(
     `INSERT INTO ledger(account_id, kind, amount, reason, idempotency_key) VALUES ($1, 'credit', $2, $3, $4)
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+     ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
     [accountId, amount, reason, key],
   );
   if (inserted.length === 0) return false;
@@ -47,7 +47,11 @@ export async function credit(
   return true;
 }
 
-/** Applies each debit exactly once; a repeat (same id, from any device) is reported as a duplicate. */
+/**
+ * Applies each debit exactly once per account; a repeat (same id from any of its devices) is reported as
+ * a duplicate. Ids are scoped to the account, so another account's ids are neither visible nor in the
+ * way. The same id with another operation or amount is `id_conflict`, failing that item alone.
+ */
 export async function applyDebits(
   db: Db,
   accountId: string,
@@ -58,15 +62,19 @@ export async function applyDebits(
     let { balance, seq } = await lockBalance(tx, accountId);
     const results: DebitResult[] = [];
     for (const debit of debits) {
-      const [existing] = await tx.query<{ account_id: string }>(
-        'SELECT account_id FROM ledger WHERE idempotency_key = $1',
-        [debit.id],
+      const [existing] = await tx.query<{ amount: string; reason: string; kind: string }>(
+        'SELECT amount, reason, kind FROM ledger WHERE account_id = $1 AND idempotency_key = $2',
+        [accountId, debit.id],
       );
       if (existing) {
+        const same =
+          existing.kind === 'debit' &&
+          Number(existing.amount) === debit.tokens &&
+          existing.reason === debit.operation;
         results.push(
-          existing.account_id === accountId
+          same
             ? { id: debit.id, status: 'duplicate' }
-            : { id: debit.id, status: 'rejected', reason: 'id_in_use' },
+            : { id: debit.id, status: 'rejected', reason: 'id_conflict' },
         );
         continue;
       }
@@ -74,10 +82,17 @@ export async function applyDebits(
         results.push({ id: debit.id, status: 'rejected', reason: 'insufficient_balance' });
         continue;
       }
-      await tx.query(
-        `INSERT INTO ledger(account_id, kind, amount, reason, idempotency_key, device_id) VALUES ($1, 'debit', $2, $3, $4, $5)`,
+      // Under the balance row lock no other transaction of this account can insert the key; DO NOTHING
+      // still keeps a conflict to this one item instead of aborting the whole batch.
+      const inserted = await tx.query(
+        `INSERT INTO ledger(account_id, kind, amount, reason, idempotency_key, device_id) VALUES ($1, 'debit', $2, $3, $4, $5)
+         ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
         [accountId, debit.tokens, debit.operation, debit.id, deviceId],
       );
+      if (inserted.length === 0) {
+        results.push({ id: debit.id, status: 'rejected', reason: 'id_conflict' });
+        continue;
+      }
       balance -= debit.tokens;
       seq += 1;
       results.push({ id: debit.id, status: 'applied' });

@@ -29,10 +29,15 @@ describe.each(BACKENDS)('DELETE /v1/account ($name)', ({ databaseUrl }) => {
       bearer(user.access),
     );
     expect(device.status).toBe(201);
+    // A purchase: a checkout the server created for the account, reported paid by the provider.
+    const checkout = await post(server.url, '/v1/checkout', { packId: 'starter' }, bearer(user.access));
+    const checkoutId = String(((await checkout.json()) as { checkoutUrl: string }).checkoutUrl)
+      .split('/')
+      .pop();
     const body = JSON.stringify({
       id: `evt_${randomUUID()}`,
       type: 'checkout.completed',
-      data: { accountId: user.accountId, packId: 'starter', checkoutId: `chk_${randomUUID()}` },
+      data: { accountId: user.accountId, packId: 'starter', checkoutId },
     });
     const credit = await post(server.url, '/v1/webhooks/payment', body, {
       'Atelier-Signature': signWebhook(server.config.webhookSecret, body),

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAccessToken } from '../src/crypto';
 import type { LicenseServer } from '../src/index';
-import { BACKENDS, bearer, json, newUser, post, start } from './helpers';
+import { BACKENDS, bearer, json, newUser, post, postFrom, start } from './helpers';
 
 const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');
 
@@ -12,13 +13,30 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
   });
   afterAll(() => server?.close());
 
-  it('registers once per email and never says which of email or password was wrong', async () => {
+  it('finding 10: registration answers the same whether or not the email exists, and keeps the first account', async () => {
     const user = await newUser(server.url);
     const again = await post(server.url, '/v1/auth/register', {
-      email: user.email,
+      email: user.email.toUpperCase(),
       password: 'another long password',
     });
-    expect(again.status).toBe(409);
+    const fresh = await post(server.url, '/v1/auth/register', {
+      email: `new-${randomBytes(6).toString('hex')}@example.com`,
+      password: 'another long password',
+    });
+    expect(again.status).toBe(fresh.status);
+    expect(await again.text()).toBe(await fresh.text());
+    // The taken email still belongs to its owner: the second password does not sign in.
+    expect(
+      (await post(server.url, '/v1/auth/login', { email: user.email, password: 'another long password' }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await post(server.url, '/v1/auth/login', { email: user.email, password: user.password })).status,
+    ).toBe(200);
+  });
+
+  it('never says which of email or password was wrong', async () => {
+    const user = await newUser(server.url);
     const wrongPassword = await post(server.url, '/v1/auth/login', {
       email: user.email,
       password: 'wrong password!',
@@ -148,21 +166,85 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
     expect(await wrong.text()).toContain('Wrong email or password');
   });
 
-  it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
+  const refreshOn = (url: string, token: string) =>
+    post(url, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: 'atelier-desktop',
+      refresh_token: token,
+    });
+
+  it('rotates refresh tokens and revokes the family when an old one is reused after the grace window', async () => {
+    const strict = await start(databaseUrl, { config: { refreshGraceSeconds: 0 } });
+    try {
+      const user = await newUser(strict.url);
+      const first = (await json(await refreshOn(strict.url, user.refresh))) as { refresh_token: string };
+      expect(first.refresh_token).not.toBe(user.refresh);
+      const reuse = await refreshOn(strict.url, user.refresh);
+      expect(reuse.status).toBe(400);
+      expect((await json(reuse)).error).toMatchObject({ code: 'invalid_grant' });
+      // The thief's reuse also killed the legitimate newer token.
+      expect((await refreshOn(strict.url, first.refresh_token)).status).toBe(400);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('finding 8: the app and the CLI refreshing with one token at once get the same new pair and stay signed in', async () => {
     const user = await newUser(server.url);
-    const refresh = (token: string) =>
+    const [app, cli] = await Promise.all([
+      refreshOn(server.url, user.refresh),
+      refreshOn(server.url, user.refresh),
+    ]);
+    expect([app.status, cli.status]).toEqual([200, 200]);
+    const [a, c] = (await Promise.all([json(app), json(cli)])) as {
+      refresh_token: string;
+      access_token: string;
+    }[];
+    expect(a?.refresh_token).toBe(c?.refresh_token);
+    expect(a?.refresh_token).not.toBe(user.refresh);
+    for (const t of [a, c])
+      expect((await fetch(`${server.url}/v1/me`, { headers: bearer(t?.access_token ?? '') })).status).toBe(
+        200,
+      );
+    // The family lives on: the new token rotates normally.
+    expect((await refreshOn(server.url, a?.refresh_token ?? '')).status).toBe(200);
+  });
+
+  it('finding 8: a reused authorization code revokes the refresh and access tokens issued from it', async () => {
+    const user = await newUser(server.url);
+    const verifier = randomBytes(32).toString('base64url');
+    const redirect = 'http://127.0.0.1:53682/callback';
+    const query = {
+      response_type: 'code',
+      client_id: 'atelier-desktop',
+      redirect_uri: redirect,
+      code_challenge: challengeOf(verifier),
+      code_challenge_method: 'S256',
+      state: 'state-reused-code',
+    };
+    const submitted = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...query, email: user.email, password: user.password }),
+      redirect: 'manual',
+    });
+    const code = new URL(submitted.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const exchange = () =>
       post(server.url, '/oauth/token', {
-        grant_type: 'refresh_token',
+        grant_type: 'authorization_code',
         client_id: 'atelier-desktop',
-        refresh_token: token,
+        code,
+        redirect_uri: redirect,
+        code_verifier: verifier,
       });
-    const first = (await json(await refresh(user.refresh))) as { refresh_token: string };
-    expect(first.refresh_token).not.toBe(user.refresh);
-    const reuse = await refresh(user.refresh);
-    expect(reuse.status).toBe(400);
-    expect((await json(reuse)).error).toMatchObject({ code: 'invalid_grant' });
-    // The thief's reuse also killed the legitimate newer token.
-    expect((await refresh(first.refresh_token)).status).toBe(400);
+    const granted = (await json(await exchange())) as { access_token: string; refresh_token: string };
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(granted.access_token) })).status).toBe(200);
+    const replayed = await exchange();
+    expect(replayed.status).toBe(400);
+    expect((await json(replayed)).error).toMatchObject({ code: 'invalid_grant' });
+    expect((await refreshOn(server.url, granted.refresh_token)).status).toBe(400);
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(granted.access_token) })).status).toBe(401);
+    // Other sign-ins of the same account are untouched.
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(200);
   });
 
   it('signs out by revoking the refresh token, and deletes an account keeping the ledger', async () => {
@@ -174,7 +256,15 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       refresh_token: user.refresh,
     });
     expect(after.status).toBe(400);
-    const del = await fetch(`${server.url}/v1/account`, { method: 'DELETE', headers: bearer(user.access) });
+    // Signing out ends that sign-in's access token too.
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(401);
+    const again = (await json(
+      await post(server.url, '/v1/auth/login', { email: user.email, password: user.password }),
+    )) as { access_token: string };
+    const del = await fetch(`${server.url}/v1/account`, {
+      method: 'DELETE',
+      headers: bearer(again.access_token),
+    });
     expect(del.status).toBe(204);
     expect(
       (await post(server.url, '/v1/auth/login', { email: user.email, password: user.password })).status,
@@ -184,7 +274,7 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       [user.accountId],
     );
     expect(row?.email).toBeNull();
-    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(user.access) })).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/me`, { headers: bearer(again.access_token) })).status).toBe(401);
   });
 
   it('refuses forged and expired access tokens', async () => {
@@ -213,6 +303,52 @@ describe.each(BACKENDS)('accounts and OAuth sign-in ($name)', ({ databaseUrl }) 
       expect(body.error).toMatchObject({ code: 'rate_limited' });
     } finally {
       await limited.close();
+    }
+  });
+
+  it('finding 5: 21 bad passwords for one email in a minute get 429, keyed by IP and email, never by the Bearer token', async () => {
+    const fresh = await start(databaseUrl);
+    try {
+      const password = 'correct horse battery staple';
+      const victim = `v-${randomBytes(6).toString('hex')}@example.com`;
+      const other = `o-${randomBytes(6).toString('hex')}@example.com`;
+      for (const email of [victim, other])
+        expect(
+          (await postFrom('127.0.0.9', fresh.url, '/v1/auth/register', { email, password })).status,
+        ).toBe(201);
+      const wrong = (email: string) => ({ email, password: 'not the password' });
+
+      // One IP, a different valid Bearer token on every try: the tokens buy no fresh budget.
+      const fromOneIp: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const token = signAccessToken(
+          { sub: randomUUID(), exp: Math.floor(Date.now() / 1000) + 600 },
+          fresh.config.tokenSecret,
+        );
+        fromOneIp.push(
+          (await postFrom('127.0.0.2', fresh.url, '/v1/auth/login', wrong(other), bearer(token))).status,
+        );
+      }
+      expect(fromOneIp.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(fromOneIp[20]).toBe(429);
+
+      // 21 IPs, one try each, all at the victim's email: the 21st is refused, and so is the right
+      // password for the rest of the minute, while another email from a new IP is still answered.
+      const fromManyIps: number[] = [];
+      for (let i = 0; i < 21; i++)
+        fromManyIps.push(
+          (await postFrom(`127.0.1.${i + 1}`, fresh.url, '/v1/auth/login', wrong(victim))).status,
+        );
+      expect(fromManyIps.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(fromManyIps[20]).toBe(429);
+      const limited = await postFrom('127.0.2.1', fresh.url, '/v1/auth/login', { email: victim, password });
+      expect(limited.status).toBe(429);
+      expect(JSON.parse(limited.body)).toMatchObject({ error: { code: 'rate_limited' } });
+      expect((await postFrom('127.0.2.2', fresh.url, '/v1/auth/login', wrong(`x-${victim}`))).status).toBe(
+        401,
+      );
+    } finally {
+      await fresh.close();
     }
   });
 

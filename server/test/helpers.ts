@@ -4,6 +4,7 @@
  * PostgreSQL variant is mandatory.
  */
 import { randomUUID, createPublicKey, verify } from 'node:crypto';
+import { request } from 'node:http';
 import { startLicenseServer, type LicenseServer } from '../src/index';
 
 export const PG_URL = process.env.ATELIER_TEST_DATABASE_URL;
@@ -54,12 +55,19 @@ export async function newUser(
   const email = `u-${randomUUID()}@example.com`;
   const password = 'correct horse battery staple';
   const reg = await post(url, '/v1/auth/register', { email, password });
-  const { accountId } = (await reg.json()) as { accountId: string };
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
   const login = (await (await post(url, '/v1/auth/login', { email, password })).json()) as {
     access_token: string;
     refresh_token: string;
+    account: { id: string };
   };
-  return { email, password, accountId, access: login.access_token, refresh: login.refresh_token };
+  return {
+    email,
+    password,
+    accountId: login.account.id,
+    access: login.access_token,
+    refresh: login.refresh_token,
+  };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -80,4 +88,30 @@ export function verifyStatement(
   const bytes = Buffer.from(statement.payload, 'base64url');
   if (!verify(null, bytes, key, Buffer.from(statement.signature, 'base64url'))) return undefined;
   return JSON.parse(bytes.toString()) as Record<string, unknown>;
+}
+
+/**
+ * A JSON POST sent from another loopback source address (127.0.0.2, 127.0.0.3, …: Linux answers the
+ * whole 127/8 on lo), so a test can be "many clients" while the server still listens on 127.0.0.1.
+ */
+export function postFrom(
+  localAddress: string,
+  url: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, url),
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }

@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LicenseServer } from '../src/index';
+import { loadConfig } from '../src/config';
 import { ledgerSum } from '../src/ledger';
 import { signWebhook } from '../src/webhooks';
 import { BACKENDS, bearer, json, newUser, post, start, verifyStatement } from './helpers';
@@ -12,20 +14,25 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
   });
   afterAll(() => server?.close());
 
-  async function creditPack(
-    accountId: string,
-    packId = 'starter',
-    eventId = `evt_${randomUUID()}`,
-    checkoutId = `chk_${randomUUID()}`,
-  ) {
-    const body = JSON.stringify({
-      id: eventId,
-      type: 'checkout.completed',
-      data: { accountId, packId, checkoutId },
-    });
+  /** A checkout the server creates for the signed-in user (as POST /v1/checkout does for the app). */
+  async function checkout(access: string, packId = 'starter'): Promise<string> {
+    const res = await post(server.url, '/v1/checkout', { packId }, bearer(access));
+    expect(res.status).toBe(200);
+    return String((await json(res)).checkoutUrl)
+      .split('/')
+      .pop()!;
+  }
+  /** The payment provider's signed event. */
+  function webhook(data: Record<string, string>, eventId = `evt_${randomUUID()}`) {
+    const body = JSON.stringify({ id: eventId, type: 'checkout.completed', data });
     return post(server.url, '/v1/webhooks/payment', body, {
       'Atelier-Signature': signWebhook(server.config.webhookSecret, body),
     });
+  }
+  async function creditPack(user: { access: string }, packId = 'starter') {
+    const res = await webhook({ checkoutId: await checkout(user.access, packId) });
+    expect(res.status).toBe(200);
+    return res;
   }
   async function device(access: string, name = 'laptop'): Promise<string> {
     const res = await post(server.url, '/v1/devices', { name, platform: 'win32' }, bearer(access));
@@ -43,7 +50,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('signs every balance with the published Ed25519 key', async () => {
     const user = await newUser(server.url);
-    await creditPack(user.accountId);
+    await creditPack(user);
     const keys = (await json(await fetch(`${server.url}/.well-known/atelier-keys.json`))) as {
       keys: { keyId: string; publicKey: string }[];
     };
@@ -66,7 +73,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('applies each debit exactly once, whatever the retries, and never goes below zero', async () => {
     const user = await newUser(server.url);
-    await creditPack(user.accountId); // 100 tokens
+    await creditPack(user); // 100 tokens
     const devices = [
       await device(user.access, 'a'),
       await device(user.access, 'b'),
@@ -105,7 +112,7 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
   it('refuses a debit through another account’s device, negative or absurd amounts, writing nothing', async () => {
     const alice = await newUser(server.url);
     const bob = await newUser(server.url);
-    await creditPack(bob.accountId);
+    await creditPack(bob);
     const bobsDevice = await device(bob.access);
     const stolen = await usage(alice.access, bobsDevice, [debit()]);
     expect(stolen.status).toBe(403);
@@ -129,6 +136,38 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
       headers: bearer(alice.access),
     });
     expect(del.status).toBe(404);
+  });
+
+  it('finding 7: debit ids are per account: the same id from two accounts at once applies to each; reused with other content it fails that item alone (id_conflict)', async () => {
+    const alice = await newUser(server.url);
+    const bob = await newUser(server.url);
+    await creditPack(alice);
+    await creditPack(bob);
+    const [aliceDevice, bobDevice] = [await device(alice.access), await device(bob.access)];
+    const shared = debit();
+    const answers = await Promise.all([
+      usage(alice.access, aliceDevice, [shared]),
+      usage(bob.access, bobDevice, [shared]),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    for (const a of answers) expect((await json(a)).results).toEqual([{ id: shared.id, status: 'applied' }]);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(99);
+    expect(await ledgerSum(server.db, bob.accountId)).toBe(99);
+
+    // Alice reuses her id for a different debit: that item is refused, the rest of the batch applies.
+    const fresh = debit();
+    const mixed = await usage(alice.access, aliceDevice, [{ ...shared, tokens: 2 }, fresh]);
+    expect(mixed.status).toBe(200);
+    expect((await json(mixed)).results).toEqual([
+      { id: shared.id, status: 'rejected', reason: 'id_conflict' },
+      { id: fresh.id, status: 'applied' },
+    ]);
+    // The true repeat is still a duplicate, for her only.
+    expect((await json(await usage(alice.access, aliceDevice, [shared]))).results).toEqual([
+      { id: shared.id, status: 'duplicate' },
+    ]);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(98);
+    expect(await ledgerSum(server.db, bob.accountId)).toBe(99);
   });
 
   it('limits devices per account and stops a revoked device from spending', async () => {
@@ -164,8 +203,8 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
 
   it('credits a purchase exactly once: forged, stale and replayed webhooks change nothing', async () => {
     const user = await newUser(server.url);
-    const checkout = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));
-    expect(((await json(checkout)) as { checkoutUrl: string }).checkoutUrl).toContain('/checkout/chk_');
+    const created = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));
+    expect(((await json(created)) as { checkoutUrl: string }).checkoutUrl).toContain('/checkout/chk_');
     const body = JSON.stringify({
       id: 'evt_forged',
       type: 'checkout.completed',
@@ -188,15 +227,88 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
     expect(await ledgerSum(server.db, user.accountId)).toBe(0);
 
     const eventId = `evt_${randomUUID()}`;
-    const checkoutId = `chk_${randomUUID()}`;
-    expect((await creditPack(user.accountId, 'studio', eventId, checkoutId)).status).toBe(200);
-    expect((await json(await creditPack(user.accountId, 'studio', eventId, checkoutId))).outcome).toBe(
-      'replayed',
-    );
-    expect(
-      (await json(await creditPack(user.accountId, 'studio', `evt_${randomUUID()}`, checkoutId))).outcome,
-    ).toBe('duplicate');
+    const checkoutId = await checkout(user.access, 'studio');
+    expect((await webhook({ checkoutId }, eventId)).status).toBe(200);
+    expect((await json(await webhook({ checkoutId }, eventId))).outcome).toBe('replayed');
+    expect((await json(await webhook({ checkoutId }))).outcome).toBe('duplicate');
     expect(await ledgerSum(server.db, user.accountId)).toBe(500);
+  });
+
+  it('finding 4: a signed webhook credits only a checkout the server created, with its own pack and account', async () => {
+    const alice = await newUser(server.url);
+    const mallory = await newUser(server.url);
+    // A checkout that does not exist: 4xx, nothing credited.
+    const unknown = await webhook({ accountId: mallory.accountId, packId: 'agency', checkoutId: 'chk_nope' });
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error).toMatchObject({ code: 'unknown_checkout' });
+    // A real starter checkout announced as agency, or for another account: refused, nothing credited.
+    const starter = await checkout(mallory.access, 'starter');
+    const upgraded = await webhook({ accountId: mallory.accountId, packId: 'agency', checkoutId: starter });
+    expect(upgraded.status).toBe(409);
+    const redirected = await webhook({ accountId: alice.accountId, packId: 'starter', checkoutId: starter });
+    expect(redirected.status).toBe(409);
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(0);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(0);
+    // The checkout itself, named alone: the pack and the account come from its row.
+    const paid = await webhook({ checkoutId: starter });
+    expect(await json(paid)).toMatchObject({ outcome: 'credited' });
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(100);
+    // Completed once: two further events for it, even at the same time, credit nothing more.
+    const again = await Promise.all([webhook({ checkoutId: starter }), webhook({ checkoutId: starter })]);
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    expect(await Promise.all(again.map(async (r) => (await json(r)).outcome))).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await ledgerSum(server.db, mallory.accountId)).toBe(100);
+    expect(await ledgerSum(server.db, alice.accountId)).toBe(0);
+  });
+
+  it('finding 10: checkoutUrl is built from ATELIER_PUBLIC_URL (required in production), never from the Host header', async () => {
+    const user = await newUser(server.url);
+    const viaEvilHost = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL('/v1/checkout', server.url);
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: { host: 'evil.example', 'content-type': 'application/json', ...bearer(user.access) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ packId: 'starter' }));
+    });
+    expect(viaEvilHost.status).toBe(200);
+    const { checkoutUrl } = JSON.parse(viaEvilHost.body) as { checkoutUrl: string };
+    expect(new URL(checkoutUrl).origin).toBe(new URL(server.url).origin);
+
+    const secrets = {
+      NODE_ENV: 'production',
+      ATELIER_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
+      ATELIER_TOKEN_SECRET: randomBytes(32).toString('base64'),
+      ATELIER_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
+    };
+    expect(() => loadConfig(secrets)).toThrow(/ATELIER_PUBLIC_URL/);
+    expect(() => loadConfig({ ...secrets, ATELIER_PUBLIC_URL: 'http://atelier.example' })).toThrow(/https/);
+    const prod = await start(databaseUrl, {
+      env: { ...secrets, ATELIER_PUBLIC_URL: 'https://license.atelier.example/' },
+    });
+    try {
+      const u = await newUser(prod.url);
+      const res = await post(prod.url, '/v1/checkout', { packId: 'starter' }, bearer(u.access));
+      expect(String((await json(res)).checkoutUrl)).toMatch(
+        /^https:\/\/license\.atelier\.example\/checkout\/chk_/,
+      );
+    } finally {
+      await prod.close();
+    }
   });
 
   it('publishes prices and packs', async () => {

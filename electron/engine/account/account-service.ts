@@ -21,6 +21,7 @@ import { storeLedger } from './store-ledger';
 import { refreshBalance, syncDebits, type SyncResult, type SyncTarget } from './sync';
 import { SyncLoop, type SyncLoopOptions } from './sync-loop';
 import type { VerifiedStatement } from './statement';
+import { readSeqFloor } from './seq-floor';
 import { SYNC_BLOCK_KEY, TokenGate, type Spendable, type WalletAccount } from './wallet';
 
 export interface AccountServiceOptions {
@@ -67,7 +68,13 @@ export class AccountService {
     const account = this.current();
     let gate = this.gates.get(account.localId);
     if (!gate) {
-      gate = new TokenGate(this.ledger, account, this.options.config.pinnedKeys);
+      const floor =
+        account.kind === 'signed_in'
+          ? () => readSeqFloor(this.options.credentials, this.options.config.serverUrl, account.serverId)
+          : undefined;
+      gate = new TokenGate(this.ledger, account, this.options.config.pinnedKeys, undefined, {
+        ...(floor ? { seqFloor: floor } : {}),
+      });
       this.gates.set(account.localId, gate);
     }
     return gate;

@@ -6,6 +6,7 @@
  */
 import { AtelierError } from '../errors';
 import { keychainService, type CredentialStore } from './credentials';
+import { raiseSeqFloor, readSeqFloor } from './seq-floor';
 import { LicenseRequestError, type LicenseClient, type TokenResponse } from './license-client';
 
 export class AuthSession {
@@ -93,6 +94,15 @@ export class AuthSession {
     await this.credentials.set(this.service, this.accountId, tokens.refresh_token);
     this.accept(tokens);
     return tokens.access_token;
+  }
+
+  /** The highest statement seq accepted for this account (kept in the keychain, see seq-floor.ts). */
+  seqFloor(): Promise<number> {
+    return readSeqFloor(this.credentials, this.client.origin, this.accountId);
+  }
+
+  raiseSeqFloor(seq: number): Promise<void> {
+    return raiseSeqFloor(this.credentials, this.client.origin, this.accountId, seq);
   }
 
   /** Forgets the session on this machine (the keychain entry and the access token), without asking the server. */

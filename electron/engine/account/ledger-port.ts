@@ -21,7 +21,27 @@ export interface StoredStatement {
   validUntil: string;
 }
 
+/** A generation authorized and not yet recorded, by this or another process on the profile. */
+export interface HeldReservation {
+  id: string;
+  kind: 'free_quota' | 'tokens';
+  day: string | null;
+  tokens: number;
+  /** Held by this process (its generations progress while we wait) rather than another one. */
+  mine: boolean;
+}
+
 export interface LedgerPort {
+  /** Runs `fn` atomically against every process using the profile (a write transaction taken first). */
+  exclusive<T>(fn: () => T): T;
+  /** Live reservations of the account (a dead process's are dropped). */
+  reservations(accountId: string): HeldReservation[];
+  reserve(
+    accountId: string,
+    r: { id: string; kind: 'free_quota' | 'tokens'; day?: string; tokens: number; createdAt: string },
+  ): void;
+  /** Ends a reservation not consumed by a recorded generation; false when it was already gone. */
+  releaseReservation(id: string): boolean;
   pendingDebits(accountId: string): LedgerDebit[];
   /** Marks debits confirmed/rejected; with a statement, saves it in the same transaction (first). */
   settleDebits(

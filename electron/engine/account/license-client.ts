@@ -214,7 +214,7 @@ export class LicenseClient {
         { hint: 'check your connection; pending tokens are kept and synced later', retryable: true, cause },
       );
     }
-    const text = await response.text().catch(() => '');
+    const text = await readCapped(response, where);
     let json: unknown = undefined;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -242,10 +242,60 @@ export class LicenseClient {
 
 const SIGN_IN_AGAIN = 'sign in again (atelier login)';
 
+/** The most the client reads of one answer: every real answer is a few KiB. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Reads the body, stopping (and failing) past MAX_ANSWER_BYTES instead of buffering whatever comes. */
+async function readCapped(response: Response, where: string): Promise<string> {
+  const tooLarge = () =>
+    new LicenseRequestError('NETWORK', `The license server's answer is too large (over 1 MiB, ${where})`, {
+      hint: 'the server or a proxy in between returned something else; try again later',
+      status: response.status,
+      retryable: true,
+    });
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_ANSWER_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof LicenseRequestError) throw error;
+    return ''; // a broken body is handled as an empty (unexpected) answer below
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Server text shown to the user, made printable: control characters (terminal escapes, newlines that
+ * fake extra lines) and bidirectional overrides become spaces, and it is cut to a sane length.
+ */
+export function printable(text: string): string {
+  const clean = text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    ' ',
+  );
+  return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
+}
+
 function errorFromResponse(status: number, json: unknown, where: string): LicenseRequestError {
   const body = errorBodySchema.safeParse(json);
   const serverCode = body.success ? body.data.error.code : undefined;
-  const serverMessage = body.success ? body.data.error.message : `HTTP ${status}`;
+  const serverMessage = body.success ? printable(body.data.error.message) : `HTTP ${status}`;
   const common = { status, serverCode };
   if (status >= 500 || status === 429 || status === 408) {
     return new LicenseRequestError('NETWORK', `The license server failed (${where}: ${serverMessage})`, {
@@ -272,7 +322,7 @@ function errorFromResponse(status: number, json: unknown, where: string): Licens
       },
     );
   }
-  const field = body.success && body.data.error.field ? ` (field ${body.data.error.field})` : '';
+  const field = body.success && body.data.error.field ? ` (field ${printable(body.data.error.field)})` : '';
   return new LicenseRequestError(
     'USAGE',
     `The license server refused the request (${where}: ${serverMessage})${field}`,

@@ -8,6 +8,7 @@ import { AtelierError } from '../errors';
 import type { Host } from '../host';
 import { sleep } from './backoff';
 import type { TokenPack } from './license-client';
+import { checkServerLink } from './open-url';
 import { refreshBalance, type SyncTarget } from './sync';
 import type { VerifiedStatement } from './statement';
 
@@ -27,7 +28,9 @@ export async function choosePack(t: SyncTarget, packId?: string): Promise<TokenP
 }
 
 export async function openCheckout(t: SyncTarget, host: Host, packId: string): Promise<string> {
-  const { checkoutUrl } = await t.session.withToken((tok) => t.session.client.checkout(tok, packId));
+  const answer = await t.session.withToken((tok) => t.session.client.checkout(tok, packId));
+  // Whatever the host, only a link on the configured server reaches the system browser.
+  const checkoutUrl = checkServerLink(answer.checkoutUrl, t.session.client.origin);
   await host.openExternal(checkoutUrl);
   return checkoutUrl;
 }

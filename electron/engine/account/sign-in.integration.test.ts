@@ -42,7 +42,7 @@ describe.skipIf(problem !== null)('sign-in round trip (real server, real keychai
 
   it('signs in through the browser page, stores the refresh token in the keychain, signs out', async () => {
     const user = await registerUser(server.url);
-    const credited = await creditPack(server, user.accountId);
+    const credited = await creditPack(server, user);
     const store = Store.open({ database: path.join(tmp.dir, 'a.db') });
     const credentials = new KeytarCredentialStore();
     const browser = signInBrowser(user);
@@ -116,7 +116,7 @@ describe.skipIf(problem !== null)('sign-in round trip (real server, real keychai
 
   it('the CLI: atelier login prints the URL, the browser signs in, then whoami, balance and logout', async () => {
     const user = await registerUser(server.url);
-    const credited = await creditPack(server, user.accountId);
+    const credited = await creditPack(server, user);
     const env = {
       ...process.env,
       ATELIER_SERVER_URL: server.url,

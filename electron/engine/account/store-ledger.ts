@@ -10,6 +10,25 @@ export function storeLedger(db: Db): LedgerPort {
     ledger.saveStatement({ accountId, ...s });
   };
   return {
+    exclusive: (fn) => ledger.exclusive(fn),
+    reservations: (accountId) =>
+      ledger.reservations(accountId).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        day: r.day,
+        tokens: r.tokens,
+        mine: r.pid === process.pid,
+      })),
+    reserve: (accountId, r) =>
+      ledger.reserve({
+        id: r.id,
+        accountId,
+        kind: r.kind,
+        day: r.day ?? null,
+        tokens: r.tokens,
+        createdAt: r.createdAt,
+      }),
+    releaseReservation: (id) => ledger.releaseReservation(id),
     pendingDebits: (accountId) =>
       ledger.pendingDebits(accountId).map((d) => ({
         id: d.id,

@@ -51,6 +51,7 @@ interface World {
   target: SyncTarget;
   gate: TokenGate;
   credited: number;
+  user: { email: string; password: string };
   accessToken: string;
 }
 
@@ -60,8 +61,8 @@ beforeEach(async () => {
   const tmp = tempDir('atelier-sync-');
   const server = await startTestServer();
   const user = await registerUser(server.url);
-  const credited = await creditPack(server, user.accountId);
-  const partial = { tmp, server, credited } as World;
+  const credited = await creditPack(server, user);
+  const partial = { tmp, server, credited, user } as unknown as World;
   partial.onAnswer = () => undefined;
   const proxy = await startTestProxy({ upstream: server.url, onAnswer: (e) => w.onAnswer(e) });
   const client = new LicenseClient(proxy.url, { timeoutMs: 5000 });
@@ -137,7 +138,7 @@ describe('token sync with the real license server', () => {
   });
 
   it(`sends at most ${MAX_DEBITS_PER_REQUEST} debits per request`, async () => {
-    while (w.credited < 1001) w.credited += await creditPack(w.server, w.account.serverId);
+    while (w.credited < 1001) w.credited += await creditPack(w.server, w.user);
     for (let i = 0; i < 1001; i++) {
       w.store.ledger.addDebit(w.account.localId, { id: crypto.randomUUID(), tokens: 1, operation: 'cutout' });
     }

@@ -68,11 +68,13 @@ async function deviceId(t: SyncTarget): Promise<string> {
 export async function refreshBalance(t: SyncTarget): Promise<VerifiedStatement> {
   const answer = await t.session.withToken((tok) => t.session.client.balance(tok, t.signal));
   const held = t.ledger.latestStatement(t.localId);
+  const floor = await t.session.seqFloor();
   const statement = verifyStatement(answer.statement, t.pinnedKeys, {
     accountId: t.session.accountId,
-    minSeq: held?.seq,
+    minSeq: Math.max(held?.seq ?? 0, floor),
   });
   t.ledger.saveStatement(t.localId, toStored(statement));
+  await t.session.raiseSeqFloor(statement.seq);
   return statement;
 }
 
@@ -107,6 +109,7 @@ export async function syncDebits(t: SyncTarget): Promise<SyncResult> {
       // An older statement (another process synced in between) is not kept, but its results still
       // hold: the newer statement already includes every debit the server applied before it.
       t.ledger.settleDebits(t.localId, settled, older ? undefined : toStored(statement));
+      if (!older) await t.session.raiseSeqFloor(statement.seq);
       result.sent += batch.length;
       result.confirmed += settled.filter((s) => s.state === 'confirmed').length;
       for (const s of settled)

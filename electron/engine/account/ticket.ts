@@ -10,6 +10,10 @@ export function recordArgs(
   status: GenerationStatus,
 ): [debit: DebitInput | undefined, options: RecordOptions] {
   if (status !== 'done') return [undefined, {}];
-  if (ticket.kind === 'free_quota') return [undefined, { quotaDay: ticket.quotaDay }];
-  return [{ id: ticket.id, tokens: ticket.tokens, operation: ticket.operation }, {}];
+  if (ticket.kind === 'free_quota')
+    return [undefined, { quotaDay: ticket.quotaDay, reservationId: ticket.id }];
+  return [
+    { id: ticket.id, tokens: ticket.tokens, operation: ticket.operation },
+    { reservationId: ticket.id },
+  ];
 }

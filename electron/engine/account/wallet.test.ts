@@ -82,14 +82,24 @@ describe('TokenGate, signed in', () => {
     expect(ledger.pendingDebits(store.currentAccountId)).toEqual([]);
   });
 
-  it('counts tickets in flight so concurrent authorizations cannot overspend', async () => {
+  it('counts tickets in flight so concurrent authorizations cannot overspend: a third waits for a place', async () => {
     const gate = new TokenGate(ledger, signedIn(2), [signer.pinned]);
     const a = await gate.authorize('cutout');
     const b = await gate.authorize('cutout');
-    expect(await codeOf(gate.authorize('cutout'))).toBe('INSUFFICIENT_TOKENS');
-    gate.release(b); // b's generation failed: its reservation is returned
-    const c = await gate.authorize('cutout');
-    expect([a.id, c.id].every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+    let third: string | undefined;
+    const waiting = gate.authorize('cutout').then((t) => (third = t.id));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(third).toBeUndefined(); // both tokens are reserved: it waits, it does not overspend
+    gate.release(b); // b's generation failed: its reservation is returned, the third takes it
+    await waiting;
+    expect([a.id, third].every((id) => /^[0-9a-f-]{36}$/.test(id ?? ''))).toBe(true);
+    // Once a's generation is recorded (its debit pending), nothing is in flight: refused at once.
+    await store.recordGeneration(
+      { accountId: a.accountId, operation: 'cutout', params: {}, status: 'done' },
+      ...recordArgs(a, 'done'),
+    );
+    gate.release(a);
+    expect(gate.spendable()).toMatchObject({ pending: 2, spendable: 0 });
   });
 
   it('blocks after validUntil with an AUTH error saying to connect and sync', async () => {

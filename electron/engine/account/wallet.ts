@@ -7,10 +7,16 @@
  * Signed in, the spendable balance is the last verified signed statement minus pending debits, and only
  * until the statement's validUntil; the stored statement is re-verified every time, because the balance
  * must never rest on the local SQLite file alone. Anonymous, a daily free quota is counted locally.
+ *
+ * Each authorization is a reservation in the profile's database, decided and written in one exclusive
+ * transaction, so the CLI, serve and the app on one profile never exceed the quota or the balance
+ * together. When the only thing in the way is generations still in flight, the gate waits for them
+ * instead of refusing: one of them may fail and free its place, and a refusal must not stop a batch
+ * while items it already admitted are still running (they finish; only the ones not started stop).
  */
 import { randomUUID } from 'node:crypto';
 import { AtelierError } from '../errors';
-import type { LedgerPort } from './ledger-port';
+import type { HeldReservation, LedgerPort } from './ledger-port';
 import { cachedPrices, priceOf } from './prices';
 import { verifyStatement, type PinnedKey, type VerifiedStatement } from './statement';
 
@@ -50,18 +56,66 @@ export function localDay(at: Date): string {
   return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}`;
 }
 
+type Attempt = { ticket: DebitTicket } | { refusal: AtelierError; mine: number; others: number };
+
+export interface TokenGateOptions {
+  /** How long to wait for another process's generations in flight before refusing (ms). */
+  waitForOthersMs?: number;
+  /**
+   * The highest statement seq this device accepted, from the keychain (seq-floor.ts): a stored
+   * statement below it was rolled back in the SQLite file and is not spent from.
+   */
+  seqFloor?: () => Promise<number>;
+}
+
 export class TokenGate {
-  /** Tickets handed out and not yet released: they count against the balance/quota until recorded. */
-  private readonly outstanding = new Map<string, DebitTicket>();
+  /** Wakes authorizations waiting on this process's reservations when one is released. */
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly ledger: LedgerPort,
     private readonly account: WalletAccount,
     private readonly pinnedKeys: readonly PinnedKey[],
     private readonly now: () => Date = () => new Date(),
+    private readonly options: TokenGateOptions = {},
   ) {}
 
   async authorize(operation: string): Promise<DebitTicket> {
+    const othersDeadline = Date.now() + (this.options.waitForOthersMs ?? 60_000);
+    const floor =
+      this.account.kind === 'signed_in' && this.options.seqFloor ? await this.options.seqFloor() : 0;
+    for (;;) {
+      const attempt = this.ledger.exclusive(() => this.attempt(operation, floor));
+      if ('ticket' in attempt) return attempt.ticket;
+      // Refuse once nothing in flight can free a place. This process's own generations always finish
+      // (or fail) and are waited for; another process's only for a while (it may be paused).
+      if (attempt.mine + attempt.others === 0) throw attempt.refusal;
+      if (attempt.mine === 0 && Date.now() >= othersDeadline) throw attempt.refusal;
+      await this.waitForRelease(attempt.mine > 0 ? 50 : 200);
+    }
+  }
+
+  /** Ends a ticket's reservation: call it once the generation is recorded, or when it failed. */
+  release(ticket: DebitTicket): void {
+    this.ledger.releaseReservation(ticket.id);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private waitForRelease(pollMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  /** One decision, inside the exclusive transaction: a reservation written, or why not. */
+  private attempt(operation: string, seqFloor: number): Attempt {
     const now = this.now();
     const prices = cachedPrices(this.ledger).value;
     const base = {
@@ -70,16 +124,22 @@ export class TokenGate {
       operation,
       createdAt: now.toISOString(),
     };
+    const held = this.ledger.reservations(this.account.localId);
     if (this.account.kind === 'anonymous') {
       const day = localDay(now);
-      const reserved = [...this.outstanding.values()].filter((t) => t.quotaDay === day).length;
-      const used = this.ledger.quotaUsed(this.account.localId, day) + reserved;
-      if (used >= prices.freeDailyQuota) {
-        throw new AtelierError(
-          'INSUFFICIENT_TOKENS',
-          `Today's ${prices.freeDailyQuota} free generations are used up (${used} of ${prices.freeDailyQuota})`,
-          { hint: 'sign in and buy tokens (atelier login, then atelier buy), or wait until tomorrow' },
-        );
+      const inFlight = held.filter((r) => r.kind === 'free_quota' && r.day === day);
+      const used = this.ledger.quotaUsed(this.account.localId, day);
+      const limit = prices.freeDailyQuota;
+      if (used + inFlight.length >= limit) {
+        const busy = inFlight.length ? `, ${inFlight.length} more in progress` : '';
+        return {
+          refusal: new AtelierError(
+            'INSUFFICIENT_TOKENS',
+            `Today's ${limit} free generations are used up (${used} of ${limit}${busy})`,
+            { hint: 'sign in and buy tokens (atelier login, then atelier buy), or wait until tomorrow' },
+          ),
+          ...split(inFlight),
+        };
       }
       return this.hold({ ...base, tokens: 0, kind: 'free_quota', quotaDay: day });
     }
@@ -90,6 +150,15 @@ export class TokenGate {
       });
     }
     const s = this.spendable();
+    if (s.statement.seq < seqFloor) {
+      throw new AtelierError(
+        'AUTH',
+        `The stored token balance is older than one this device already received (seq ${s.statement.seq} < ${seqFloor}): the history database was restored or edited`,
+        {
+          hint: 'connect to the internet so Atelier can sync your balance (atelier balance), then try again',
+        },
+      );
+    }
     if (s.expired) {
       throw new AtelierError(
         'AUTH',
@@ -100,18 +169,17 @@ export class TokenGate {
       );
     }
     if (tokens > s.spendable) {
-      throw new AtelierError(
-        'INSUFFICIENT_TOKENS',
-        `Not enough tokens for ${operation}: it costs ${tokens}, ${s.spendable} left`,
-        { hint: 'buy tokens (atelier buy) and try again' },
-      );
+      const inFlight = held.filter((r) => r.kind === 'tokens' && r.tokens > 0);
+      return {
+        refusal: new AtelierError(
+          'INSUFFICIENT_TOKENS',
+          `Not enough tokens for ${operation}: it costs ${tokens}, ${s.spendable} left`,
+          { hint: 'buy tokens (atelier buy) and try again' },
+        ),
+        ...split(inFlight),
+      };
     }
     return this.hold({ ...base, tokens, kind: 'tokens' });
-  }
-
-  /** Ends a ticket's reservation: call it once the generation is recorded, or when it failed. */
-  release(ticket: DebitTicket): void {
-    this.outstanding.delete(ticket.id);
   }
 
   /** The verified balance minus pending and reserved debits (signed-in accounts only). */
@@ -148,8 +216,9 @@ export class TokenGate {
       pendingIds.add(d.id);
       pending += d.tokens;
     }
-    // A released-late ticket is already a pending debit in the ledger: count it once.
-    for (const t of this.outstanding.values()) if (!pendingIds.has(t.id)) pending += t.tokens;
+    // Reservations of every process on the profile; a recorded one is already a pending debit.
+    for (const r of this.ledger.reservations(this.account.localId))
+      if (r.kind === 'tokens' && !pendingIds.has(r.id)) pending += r.tokens;
     return {
       balance: statement.balance,
       pending,
@@ -160,8 +229,19 @@ export class TokenGate {
     };
   }
 
-  private hold(ticket: DebitTicket): DebitTicket {
-    this.outstanding.set(ticket.id, ticket);
-    return ticket;
+  private hold(ticket: DebitTicket): { ticket: DebitTicket } {
+    this.ledger.reserve(this.account.localId, {
+      id: ticket.id,
+      kind: ticket.kind,
+      ...(ticket.quotaDay ? { day: ticket.quotaDay } : {}),
+      tokens: ticket.tokens,
+      createdAt: ticket.createdAt,
+    });
+    return { ticket };
   }
+}
+
+function split(held: readonly HeldReservation[]): { mine: number; others: number } {
+  const mine = held.filter((r) => r.mine).length;
+  return { mine, others: held.length - mine };
 }

@@ -3,13 +3,13 @@
  * browser (or prints the URL with --no-browser) and waits on a loopback listener; the refresh token goes
  * to the OS keychain, shared with the app. Output is one human line per fact, or JSON with --json.
  */
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { AccountService } from '../account/account-service';
 import { anonymousHistoryCount } from '../account/adopt';
 import { loadAccountConfig } from '../account/config';
 import { KeytarCredentialStore } from '../account/credentials';
+import { checkServerLink, openInBrowser } from '../account/open-url';
 import { cachedPrices } from '../account/prices';
 import { storeLedger } from '../account/store-ledger';
 import { localDay } from '../account/wallet';
@@ -35,22 +35,17 @@ const HELP: Record<AccountVerb, string> = {
     'Opens the checkout for a token pack in your browser and waits for the tokens to arrive.',
 };
 
-/** Opens a URL with the platform's opener; the URL is always printed too, for remote shells. */
-function cliHost(openBrowser: boolean): Host {
+/**
+ * Opens a URL with the platform's opener, without a shell, only if it is on the configured license
+ * server; the URL is always printed too, for remote shells.
+ */
+function cliHost(openBrowser: boolean, serverUrl: string): Host {
   return {
     kind: 'cli',
     async openExternal(url) {
-      console.error(`Open this URL in your browser: ${url}`);
-      if (!openBrowser) return;
-      const [cmd, args] =
-        process.platform === 'darwin'
-          ? ['open', [url]]
-          : process.platform === 'win32'
-            ? ['cmd', ['/c', 'start', '', url]]
-            : ['xdg-open', [url]];
-      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-      child.on('error', () => {}); // no opener: the printed URL is enough
-      child.unref();
+      const href = checkServerLink(url, serverUrl);
+      console.error(`Open this URL in your browser: ${href}`);
+      if (openBrowser) openInBrowser(href);
     },
     setProgress() {},
     notify() {},
@@ -104,11 +99,12 @@ export async function runAccountCommand(verb: AccountVerb, argv: string[]): Prom
       });
       return 0;
     }
+    const config = loadAccountConfig(profile);
     const service = new AccountService({
       store,
-      config: loadAccountConfig(profile),
+      config,
       credentials: new KeytarCredentialStore(),
-      host: cliHost(!values['no-browser'] && !process.env.ATELIER_NO_BROWSER),
+      host: cliHost(!values['no-browser'] && !process.env.ATELIER_NO_BROWSER, config.serverUrl),
     });
     switch (verb) {
       case 'login': {

@@ -97,6 +97,19 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
       db.prepare('SELECT day, used FROM free_quota WHERE account_id = ? ORDER BY day').all(accountId),
   },
   {
+    file: 'ledger/reservations.json',
+    about:
+      'Generations authorized but not yet recorded (free quota or tokens held for them); normally empty, ' +
+      'as each lasts only while its image is being made.',
+    tables: ['token_reservations'],
+    rows: (db, accountId) =>
+      db
+        .prepare(
+          'SELECT id, kind, day, tokens, created_at FROM token_reservations WHERE account_id = ? ORDER BY created_at',
+        )
+        .all(accountId),
+  },
+  {
     file: 'edits.json',
     about:
       'Your touch-ups of cut-outs: for each item its model mask and effective mask (files in images/, ' +

@@ -7,7 +7,7 @@ import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { writeEdit } from './edits';
 import { putImage, type PreparedImage } from './images';
-import { incrementQuotaIn, insertDebit } from './ledger';
+import { incrementQuotaIn, insertDebit, removeReservation } from './ledger';
 import { privacyMode, retentionDays } from './settings';
 import type {
   DebitInput,
@@ -79,6 +79,8 @@ export function writeGeneration(
   if (prepared.edit && inputImageId !== null) writeEdit(db, accountId, id, prepared.edit, now);
   if (debit) insertDebit(db, accountId, debit, id, now);
   if (options.quotaDay) incrementQuotaIn(db, accountId, options.quotaDay);
+  // The reservation becomes the debit / quota use in this same transaction: counted once, never zero times.
+  if (options.reservationId) removeReservation(db, options.reservationId);
   return findGeneration(db, accountId, id);
 }
 

@@ -105,6 +105,67 @@ export function incrementQuotaIn(db: Db, accountId: string, day: string, by = 1)
     .get(accountId, day, by) as number;
 }
 
+export interface Reservation {
+  id: string;
+  accountId: string;
+  kind: 'free_quota' | 'tokens';
+  day: string | null;
+  tokens: number;
+  pid: number;
+  createdAt: string;
+}
+
+/** A reservation older than this is stale whatever its pid says (a reused pid must not hold it forever). */
+const RESERVATION_MAX_AGE_MS = 24 * 3_600_000;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The account's reservations held by live processes; those of dead processes or stale ones are deleted. */
+export function liveReservations(db: Db, accountId: string, now = Date.now()): Reservation[] {
+  const rows = db.prepare('SELECT * FROM token_reservations WHERE account_id = ?').all(accountId) as {
+    id: string;
+    account_id: string;
+    kind: 'free_quota' | 'tokens';
+    day: string | null;
+    tokens: number;
+    pid: number;
+    created_at: string;
+  }[];
+  const live: Reservation[] = [];
+  for (const r of rows) {
+    if (processAlive(r.pid) && now - Date.parse(r.created_at) < RESERVATION_MAX_AGE_MS) {
+      live.push({
+        id: r.id,
+        accountId: r.account_id,
+        kind: r.kind,
+        day: r.day,
+        tokens: r.tokens,
+        pid: r.pid,
+        createdAt: r.created_at,
+      });
+    } else removeReservation(db, r.id);
+  }
+  return live;
+}
+
+export function addReservation(db: Db, r: Omit<Reservation, 'pid'>): void {
+  db.prepare(
+    'INSERT INTO token_reservations (id, account_id, kind, day, tokens, pid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(r.id, r.accountId, r.kind, r.day, r.tokens, process.pid, r.createdAt);
+}
+
+export function removeReservation(db: Db, id: string): boolean {
+  return db.prepare('DELETE FROM token_reservations WHERE id = ?').run(id).changes === 1;
+}
+
 export class Ledger {
   constructor(private readonly db: Db) {}
 
@@ -143,7 +204,12 @@ export class Ledger {
     })();
   }
 
-  /** Keeps the statement with the highest seq; an older or equal one is ignored (returns false). */
+  /**
+   * Keeps the newest statement: a higher seq, or the same seq (the same ledger state) re-issued with a
+   * later validUntil — without the latter a balance that did not move for `statementHours` stays
+   * expired until the next purchase. An older seq, or the same seq valid for less long, is ignored
+   * (returns false).
+   */
   saveStatement(s: Omit<BalanceStatementRow, 'receivedAt'> & { receivedAt?: string }): boolean {
     const result = this.db
       .prepare(
@@ -152,7 +218,9 @@ export class Ledger {
          ON CONFLICT (account_id) DO UPDATE SET payload = excluded.payload, signature = excluded.signature,
            key_id = excluded.key_id, seq = excluded.seq, balance = excluded.balance,
            valid_until = excluded.valid_until, received_at = excluded.received_at
-         WHERE excluded.seq > balance_statements.seq`,
+         WHERE excluded.seq > balance_statements.seq
+            OR (excluded.seq = balance_statements.seq
+                AND julianday(excluded.valid_until) > julianday(balance_statements.valid_until))`,
       )
       .run(
         s.accountId,
@@ -189,6 +257,26 @@ export class Ledger {
       .pluck()
       .get(accountId, day) as number | undefined;
     return used ?? 0;
+  }
+
+  /**
+   * Runs `fn` in a write transaction taken up front (BEGIN IMMEDIATE): two processes deciding on the
+   * same quota or balance are serialised, so both cannot read "one left" and both take it.
+   */
+  exclusive<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  reservations(accountId: string): Reservation[] {
+    return liveReservations(this.db, accountId);
+  }
+
+  reserve(r: Omit<Reservation, 'pid'>): void {
+    addReservation(this.db, r);
+  }
+
+  releaseReservation(id: string): boolean {
+    return removeReservation(this.db, id);
   }
 
   /** Returns the new count. Inside recordGeneration use its `{ quotaDay }` option instead. */

@@ -173,6 +173,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX item_versions_mask ON item_versions (mask_image_id);
     `,
   },
+  {
+    version: 5,
+    description: 'token reservations: generations authorized and not yet recorded, shared by every process',
+    sql: `
+      -- A reservation holds one free generation (kind free_quota, for its local day) or some tokens
+      -- from authorization until the generation is recorded (deleted in that same transaction) or
+      -- released; the CLI, serve and the app count each other's, so together they never exceed the
+      -- quota or the balance. pid says whose it is: a dead process's reservations are swept.
+      CREATE TABLE token_reservations (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('free_quota', 'tokens')),
+        day TEXT,
+        tokens INTEGER NOT NULL DEFAULT 0 CHECK (tokens >= 0),
+        pid INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX token_reservations_account ON token_reservations (account_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

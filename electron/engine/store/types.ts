@@ -124,4 +124,6 @@ export interface DebitInput {
 export interface RecordOptions {
   /** Also count one use of the anonymous daily free quota for this day (YYYY-MM-DD), in the same transaction. */
   quotaDay?: string;
+  /** The token reservation this generation consumes (deleted in the same transaction). */
+  reservationId?: string;
 }

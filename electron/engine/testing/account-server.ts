@@ -26,23 +26,41 @@ export async function registerUser(
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-  const { accountId } = (await res.json()) as { accountId: string };
-  return { email, password, accountId };
+  // Registration does not say which account it made (nor whether the email existed): sign in to learn it.
+  const tokens = await passwordLogin(url, email, password);
+  return { email, password, accountId: tokens.account.id };
 }
 
 export async function passwordLogin(url: string, email: string, password: string): Promise<TokenResponse> {
   return new LicenseClient(url).passwordLogin(email, password);
 }
 
-/** Credits a token pack to an account the way the payment provider does: a signed webhook. */
-export async function creditPack(server: LicenseServer, accountId: string, packId?: string): Promise<number> {
-  const packs = await new LicenseClient(server.url).packs();
+/**
+ * Credits a token pack the way a purchase does: the user opens a checkout (the server creates it for
+ * their account and pack), then the payment provider reports it paid with a signed webhook.
+ */
+export async function creditPack(
+  server: LicenseServer,
+  user: { email: string; password: string },
+  packId?: string,
+): Promise<number> {
+  const client = new LicenseClient(server.url);
+  const packs = await client.packs();
   const pack = packId ? packs.find((p) => p.id === packId) : packs[0];
   if (!pack) throw new Error('the server offers no packs');
+  const tokens = await client.passwordLogin(user.email, user.password);
+  const { checkoutUrl } = await client.checkout(tokens.access_token, pack.id);
+  await completeCheckout(server, checkoutUrl);
+  return pack.tokens;
+}
+
+/** The payment provider's signed "checkout.completed" for a checkout the server created (its URL or id). */
+export async function completeCheckout(server: LicenseServer, checkout: string): Promise<void> {
+  const checkoutId = checkout.split('/').pop() ?? checkout;
   const body = JSON.stringify({
     id: `evt_${randomUUID()}`,
     type: 'checkout.completed',
-    data: { accountId, packId: pack.id, checkoutId: `chk_${randomUUID()}` },
+    data: { checkoutId },
   });
   const res = await fetch(new URL('/v1/webhooks/payment', server.url), {
     method: 'POST',
@@ -53,5 +71,4 @@ export async function creditPack(server: LicenseServer, accountId: string, packI
     body,
   });
   if (!res.ok) throw new Error(`webhook failed: ${res.status} ${await res.text()}`);
-  return pack.tokens;
 }

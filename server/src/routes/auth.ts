@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { hashPassword, verifyPassword } from '../crypto';
 import { HttpError } from '../http-error';
 import { credit } from '../ledger';
+import { signInRouteLimit, type EmailLimits } from '../rate-limits';
 import { issueTokens } from '../sessions';
 
 export const credentialsSchema = {
@@ -35,40 +36,37 @@ export async function checkCredentials(
 
 export async function authRoutes(
   app: FastifyInstance,
-  { config, db }: { config: ServerConfig; db: Db },
+  { config, db, limits }: { config: ServerConfig; db: Db; limits: EmailLimits },
 ): Promise<void> {
   app.post<{ Body: { email: string; password: string } }>(
     '/v1/auth/register',
-    { schema: { body: credentialsSchema }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { schema: { body: credentialsSchema }, config: signInRouteLimit },
     async (req, reply) => {
+      await limits.register(req);
       const email = req.body.email.toLowerCase();
       const id = randomUUID();
       const passwordHash = await hashPassword(req.body.password);
-      const created = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const inserted = await tx.query(
           'INSERT INTO accounts(id, email, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id',
           [id, email, passwordHash],
         );
-        if (inserted.length === 0) return false;
+        if (inserted.length === 0) return;
         await tx.query('INSERT INTO balances(account_id, balance) VALUES ($1, 0)', [id]);
         if (config.welcomeCredit > 0) await credit(tx, id, config.welcomeCredit, 'welcome', `welcome:${id}`);
-        return true;
       });
-      if (!created)
-        throw new HttpError(
-          409,
-          'email_taken',
-          'An account with this email exists; sign in instead',
-          'email',
-        );
-      return reply.status(201).send({ accountId: id });
+      // One answer whether or not the email was new (no account enumeration): the password was hashed
+      // either way, so the timing matches too. Someone registering a taken email simply cannot sign in
+      // with their password; a deployment with email would send the owner a notice here instead.
+      return reply.status(201).send({ registered: true, next: 'sign in with this email and password' });
     },
   );
 
   app.post<{ Body: { email: string; password: string } }>(
     '/v1/auth/login',
-    { schema: { body: credentialsSchema }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { schema: { body: credentialsSchema }, config: signInRouteLimit },
     async (req) => {
+      await limits.signIn(req);
       const account = await checkCredentials(db, req.body.email, req.body.password);
       return db.transaction((tx) => issueTokens(tx, config, account));
     },

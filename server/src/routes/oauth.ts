@@ -3,12 +3,14 @@
  * sign-in page, redirects only to loopback URIs (127.0.0.1 / [::1], any port), S256 challenges only,
  * single-use codes that live 5 minutes, rotating refresh tokens.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
 import { pkceChallenge, randomToken, sha256 } from '../crypto';
 import { HttpError } from '../http-error';
-import { issueTokens, revokeRefreshFamily, rotateRefreshToken } from '../sessions';
+import { signInRouteLimit, type EmailLimits } from '../rate-limits';
+import { issueTokens, revokeFamily, revokeRefreshFamily, rotateRefreshToken } from '../sessions';
 import { checkCredentials } from './auth';
 
 export const CLIENT_ID = 'atelier-desktop';
@@ -110,7 +112,7 @@ function signInPage(q: AuthorizeQuery, error?: string): string {
 
 export async function oauthRoutes(
   app: FastifyInstance,
-  { config, db }: { config: ServerConfig; db: Db },
+  { config, db, limits }: { config: ServerConfig; db: Db; limits: EmailLimits },
 ): Promise<void> {
   app.get<{ Querystring: AuthorizeQuery }>(
     '/oauth/authorize',
@@ -135,10 +137,11 @@ export async function oauthRoutes(
           },
         },
       },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: signInRouteLimit,
     },
     async (req, reply: FastifyReply) => {
       checkAuthorizeRequest(req.body);
+      await limits.signIn(req);
       let account: { id: string; email: string };
       try {
         account = await checkCredentials(db, req.body.email, req.body.password);
@@ -196,30 +199,41 @@ export async function oauthRoutes(
         throw new HttpError(400, 'invalid_request', 'code, code_verifier and redirect_uri are required');
       }
       const { code, code_verifier: verifier, redirect_uri: redirectUri } = b;
-      return db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx) => {
         const [row] = await tx.query<{
           account_id: string;
           client_id: string;
           redirect_uri: string;
           code_challenge: string;
           used_at: unknown;
+          family_id: string | null;
           expired: boolean;
           email: string | null;
         }>(
-          `SELECT c.account_id, c.client_id, c.redirect_uri, c.code_challenge, c.used_at, c.expires_at < now() AS expired, a.email
+          `SELECT c.account_id, c.client_id, c.redirect_uri, c.code_challenge, c.used_at, c.family_id,
+                  c.expires_at < now() AS expired, a.email
              FROM auth_codes c JOIN accounts a ON a.id = c.account_id WHERE c.code_hash = $1 FOR UPDATE OF c`,
           [sha256(code)],
         );
-        if (!row || row.used_at || row.expired || !row.email)
-          throw new HttpError(400, 'invalid_grant', 'The code is invalid, used or expired');
-        if (row.client_id !== b.client_id || row.redirect_uri !== redirectUri) {
-          throw new HttpError(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+        if (row?.used_at) {
+          // RFC 6749 §4.1.2: a code presented twice was intercepted; what it granted is revoked, and
+          // committed (returned, not thrown, so the transaction keeps the revocation).
+          if (row.family_id) await revokeFamily(tx, row.family_id);
+          return { error: 'The code was already used; the sign-in it started has been revoked' };
         }
-        if (pkceChallenge(verifier) !== row.code_challenge)
-          throw new HttpError(400, 'invalid_grant', 'PKCE verification failed');
-        await tx.query('UPDATE auth_codes SET used_at = now() WHERE code_hash = $1', [sha256(code)]);
-        return issueTokens(tx, config, { id: row.account_id, email: row.email });
+        if (!row || row.expired || !row.email) return { error: 'The code is invalid, used or expired' };
+        if (row.client_id !== b.client_id || row.redirect_uri !== redirectUri)
+          return { error: 'redirect_uri does not match the authorization request' };
+        if (pkceChallenge(verifier) !== row.code_challenge) return { error: 'PKCE verification failed' };
+        const familyId = randomUUID();
+        await tx.query('UPDATE auth_codes SET used_at = now(), family_id = $2 WHERE code_hash = $1', [
+          sha256(code),
+          familyId,
+        ]);
+        return { tokens: await issueTokens(tx, config, { id: row.account_id, email: row.email }, familyId) };
       });
+      if ('tokens' in outcome) return outcome.tokens;
+      throw new HttpError(400, 'invalid_grant', outcome.error);
     },
   );
 

@@ -1,9 +1,11 @@
 /**
  * Token packs: the catalogue, a checkout (our stand-in page for the payment provider's hosted checkout)
  * and the provider's signed webhook, which credits a pack exactly once per event and per checkout.
+ * The webhook only names the checkout: what is credited, and to whom, comes from the checkout row this
+ * server created, never from the event (a signed event for an unknown checkout credits nothing).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db';
 import { requireAccount } from '../auth-guard';
@@ -11,10 +13,17 @@ import { HttpError } from '../http-error';
 import { credit } from '../ledger';
 import { verifyWebhook } from '../webhooks';
 
+/** Development only (production requires publicUrl): the address this request really arrived on. */
+function localOrigin(req: FastifyRequest): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
+}
+
 interface WebhookEvent {
   id: string;
   type: string;
-  data: { accountId: string; packId: string; checkoutId: string };
+  /** accountId and packId, when the provider echoes them, must match the checkout row. */
+  data: { checkoutId: string; accountId?: string; packId?: string };
 }
 
 export async function purchaseRoutes(
@@ -45,7 +54,7 @@ export async function purchaseRoutes(
         accountId,
         req.body.packId,
       ]);
-      const base = config.publicUrl ?? `${req.protocol}://${req.headers.host}`;
+      const base = config.publicUrl ?? localOrigin(req);
       return { checkoutUrl: `${base}/checkout/${id}` };
     },
   );
@@ -77,7 +86,7 @@ export async function purchaseRoutes(
             type: { type: 'string', maxLength: 100 },
             data: {
               type: 'object',
-              required: ['accountId', 'packId', 'checkoutId'],
+              required: ['checkoutId'],
               properties: {
                 accountId: { type: 'string', maxLength: 64 },
                 packId: { type: 'string', maxLength: 100 },
@@ -98,33 +107,47 @@ export async function purchaseRoutes(
       if (!check.ok) throw new HttpError(400, 'invalid_signature', `Webhook refused: ${check.reason}`);
       const event = req.body;
       if (event.type !== 'checkout.completed') return { received: true, ignored: event.type };
-      const pack = config.packs.find((p) => p.id === event.data.packId);
-      if (!pack) throw new HttpError(400, 'invalid_request', 'Unknown pack', 'data.packId');
       const outcome = await db.transaction(async (tx) => {
         const fresh = await tx.query(
           'INSERT INTO webhook_events(id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id',
           [event.id],
         );
-        if (fresh.length === 0) return 'replayed';
-        const [account] = await tx.query<{ id: string }>(
-          'SELECT id FROM balances b JOIN accounts a ON a.id = b.account_id WHERE a.id = $1',
-          [event.data.accountId],
+        if (fresh.length === 0) return 'replayed' as const;
+        // The checkout row is locked: two events completing it at once credit it once.
+        const [checkout] = await tx.query<{ account_id: string; pack_id: string; completed_at: unknown }>(
+          'SELECT account_id, pack_id, completed_at FROM checkouts WHERE id = $1 FOR UPDATE',
+          [event.data.checkoutId],
         );
-        if (!account) throw new HttpError(400, 'invalid_request', 'Unknown account', 'data.accountId');
-        await tx.query('UPDATE checkouts SET completed_at = now() WHERE id = $1 AND account_id = $2', [
-          event.data.checkoutId,
-          event.data.accountId,
-        ]);
-        // Keyed by checkout: the same purchase announced by two different events still credits once.
+        if (!checkout) return 'unknown_checkout' as const;
+        const { accountId = checkout.account_id, packId = checkout.pack_id } = event.data;
+        if (accountId !== checkout.account_id || packId !== checkout.pack_id) return 'mismatch' as const;
+        if (checkout.completed_at) return 'duplicate' as const;
+        const pack = config.packs.find((p) => p.id === checkout.pack_id);
+        if (!pack) return 'unknown_pack' as const;
+        await tx.query('UPDATE checkouts SET completed_at = now() WHERE id = $1', [event.data.checkoutId]);
+        // Keyed by checkout as well: the same purchase can never be credited twice by any path.
         const credited = await credit(
           tx,
-          event.data.accountId,
+          checkout.account_id,
           pack.tokens,
           `pack:${pack.id}`,
           `checkout:${event.data.checkoutId}`,
         );
-        return credited ? 'credited' : 'duplicate';
+        return credited ? ('credited' as const) : ('duplicate' as const);
       });
+      // Refusals roll nothing back but the event id is kept: they are answered 4xx and credit nothing.
+      if (outcome === 'unknown_checkout')
+        throw new HttpError(404, 'unknown_checkout', 'No checkout with this id', 'data.checkoutId');
+      if (outcome === 'mismatch') {
+        throw new HttpError(
+          409,
+          'checkout_mismatch',
+          'The event names another account or pack than the checkout',
+          'data',
+        );
+      }
+      if (outcome === 'unknown_pack')
+        throw new HttpError(409, 'unknown_pack', 'The checkout is for a pack no longer offered');
       return { received: true, outcome };
     },
   );

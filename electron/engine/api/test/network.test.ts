@@ -71,7 +71,7 @@ describe.skipIf(problem !== null)('outgoing connections of atelier serve in the 
   beforeAll(async () => {
     server = await startTestServer();
     user = await registerUser(server.url);
-    await creditPack(server, user.accountId);
+    await creditPack(server, user);
     const renderer = path.join(dir, 'renderer');
     mkdirSync(renderer);
     writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Atelier</title>');

@@ -44,6 +44,12 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO item_edits VALUES (7, 1, 1, '[]', 1, '2026-01-04T00:00:00.000Z');
     `);
   },
+  // token reservations shared by the processes on a profile
+  5: (db) => {
+    db.exec(`
+      INSERT INTO token_reservations VALUES ('r1', 'u1', 'tokens', NULL, 3, 1, '2026-01-04T00:00:00.000Z');
+    `);
+  },
 };
 
 function expectIntactAt(db: Db, version: number): void {
@@ -56,6 +62,8 @@ function expectIntactAt(db: Db, version: number): void {
     expect(db.prepare("SELECT status FROM batches WHERE id = 'b1'").pluck().get()).toBe('paused');
   if (version >= 3)
     expect(db.prepare("SELECT tokens FROM token_debits WHERE id = 'd1'").pluck().get()).toBe(2);
+  if (version >= 5)
+    expect(db.prepare("SELECT tokens FROM token_reservations WHERE id = 'r1'").pluck().get()).toBe(3);
   expect(db.pragma('foreign_key_check')).toEqual([]);
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 }
