@@ -25,6 +25,7 @@ import { StoreJournal } from './jobs/store-journal';
 import { providerUnavailableReason, gpuProviderFor, type ProviderRequest } from './models/providers';
 import { ModelRegistry, defaultModelsDir } from './models/registry';
 import { followModelSpeed } from './models/speed';
+import { withSqliteErrorsMapped } from './store/guard';
 import { ModelSessions } from './models/sessions';
 import { operationFor } from './operations';
 import { runSingle } from './jobs/single';
@@ -38,6 +39,9 @@ import { openProfile, type ProfilePaths } from './profile';
 import { Store, type GenerationRow } from './store';
 import { regenerateGeneration } from './operations/regenerate';
 import { storedThreads } from './api/settings-facade';
+
+/** The token ledger on the profile's database, with SQLite failures (a full disk) as clear errors. */
+const ledgerOf = (store: Store) => withSqliteErrorsMapped(storeLedger(store.db), store.file);
 import { Editor } from './operations/edit';
 
 export { DEFAULT_MAX_PIXELS };
@@ -258,10 +262,10 @@ function accountCharges(store: Store, paths: ProfilePaths): ChargePort {
           const config = loadAccountConfig(paths);
           // The seq floor in the keychain refuses a statement rolled back in the SQLite file.
           const credentials = new KeytarCredentialStore();
-          gate = new TokenGate(storeLedger(store.db), account, config.pinnedKeys, undefined, {
+          gate = new TokenGate(ledgerOf(store), account, config.pinnedKeys, undefined, {
             seqFloor: () => readSeqFloor(credentials, config.serverUrl, account.serverId),
           });
-        } else gate = new TokenGate(storeLedger(store.db), account, []);
+        } else gate = new TokenGate(ledgerOf(store), account, []);
         current = { accountId: row.id, gate };
       }
       return tokenGateCharges(current.gate).authorize(operation);

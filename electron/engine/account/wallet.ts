@@ -97,7 +97,12 @@ export class TokenGate {
 
   /** Ends a ticket's reservation: call it once the generation is recorded, or when it failed. */
   release(ticket: DebitTicket): void {
-    this.ledger.releaseReservation(ticket.id);
+    try {
+      this.ledger.releaseReservation(ticket.id);
+    } catch {
+      // A full or busy disk must not turn a finished item into a crash: the row stays, names this
+      // process, and is swept as soon as the process is gone (and expires after 24 h regardless).
+    }
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

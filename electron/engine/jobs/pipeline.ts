@@ -6,6 +6,7 @@
  * decoded pixels held in memory whatever the batch size (back-pressure).
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { AtelierError, serializeError, toAtelierError } from '../errors';
 import type { BoundOperation, Encoded, OperationResult, StageTimings } from '../operations/types';
 import { Gate } from './gate';
@@ -158,7 +159,10 @@ export class Pipeline {
     } catch (error) {
       timings.total = Math.round(performance.now() - started);
       const e = toAtelierError(error, item.input);
-      return { result: { ...base, status: 'failed', timings, error: serializeError(e), ...note } };
+      const failure = serializeError(e);
+      // A database failure (a full disk while reserving tokens, say) names the database: say which photo.
+      if (e.code === 'DATABASE') failure.message = `${path.basename(item.input)}: ${failure.message}`;
+      return { result: { ...base, status: 'failed', timings, error: failure, ...note } };
     }
   }
 

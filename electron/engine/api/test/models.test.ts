@@ -101,7 +101,7 @@ describe('models.* over atelier serve, installing from a mirror on 127.0.0.1', (
     client = new Client(
       await connect(`${origin.replace('http', 'ws')}/api`, {
         Origin: origin,
-        Cookie: `atelier_token=${serving.token}`,
+        Authorization: `Bearer ${serving.token}`,
       }),
     );
   });
@@ -160,6 +160,7 @@ describe('models.* over atelier serve, installing from a mirror on 127.0.0.1', (
     // The installed model is usable by the cut-out (its `model` param), and that run is measured.
     const photo = path.join(dir, 'car.jpg');
     await sharp(fixturePhoto('car-1')).resize(320).jpeg().toFile(photo);
+    mkdirSync(path.join(dir, 'out')); // the API creates only the Settings output folder
     const started = await client.call('batch.start', {
       operation: 'cutout',
       params: { model: 'tiny' },
