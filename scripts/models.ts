@@ -5,16 +5,14 @@
  * (non-commercial) ones that tests use; ids pick models explicitly.
  */
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { createWriteStream, existsSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { modelFileProblem } from '../electron/engine/models/checksum';
+import { installModel } from '../electron/engine/models/install';
 import { ModelRegistry, defaultModelsDir } from '../electron/engine/models/registry';
 import type { ModelEntry } from '../electron/engine/models/manifest';
 import { AtelierError } from '../electron/engine/errors';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,27 +51,25 @@ async function fetchOne(entry: ModelEntry): Promise<void> {
     console.log(`✓ ${entry.id} already installed`);
     return;
   }
-  const temp = `${target}.part`;
-  await mkdir(path.dirname(target), { recursive: true });
   if (values.from) {
+    const temp = `${target}.part`;
+    await mkdir(path.dirname(target), { recursive: true });
     const source = path.resolve(values.from, entry.mirrorPath ?? entry.file);
     if (!existsSync(source)) throw new Error(`${entry.id}: not in the mirror (${source})`);
     await copyFile(source, temp);
+    const problem = await verify(temp, entry);
+    if (problem) {
+      await rm(temp, { force: true });
+      throw new Error(
+        `${entry.id}: ${entry.file} ${problem} — the source is corrupt or a different file; nothing was installed`,
+      );
+    }
+    await rename(temp, target);
   } else {
+    // From the upstream URL: the app's own installer (resumable, verified, nothing left on a mismatch).
     if (!entry.url) throw new Error(`${entry.id}: has no download URL; use --from MIRROR_DIR`);
-    const response = await fetch(entry.url);
-    if (!response.ok || !response.body)
-      throw new Error(`${entry.id}: download failed (HTTP ${response.status}) from ${entry.url}`);
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(temp));
+    await installModel(registry, entry.id);
   }
-  const problem = await verify(temp, entry);
-  if (problem) {
-    await rm(temp, { force: true });
-    throw new Error(
-      `${entry.id}: ${entry.file} ${problem} — the source is corrupt or a different file; nothing was installed`,
-    );
-  }
-  await rename(temp, target);
   console.log(
     `✓ ${entry.id} → models/${entry.file} (${((entry.bytes ?? 0) / 1e6).toFixed(1)} MB, ${entry.sha256 ? 'sha256' : 'md5'} verified)`,
   );
@@ -85,7 +81,9 @@ for (const entry of wanted) {
     await fetchOne(entry);
   } catch (error) {
     failed++;
-    console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `✗ ${error instanceof AtelierError ? error.userMessage : error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 process.exit(failed ? 2 : 0);

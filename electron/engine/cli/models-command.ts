@@ -10,6 +10,7 @@ import { installModel, mirrorFromEnv, removeModel } from '../models/install';
 import { ModelRegistry, defaultModelsDir } from '../models/registry';
 import { openProfile, resolveProfileDir } from '../profile';
 import type { CommandModule } from './command';
+import { renderBar } from './progress-bar';
 
 const USAGE = `Usage:
   atelier models [list] [--json] [--dev]      every model: task, size, licence, installed or not
@@ -23,10 +24,8 @@ const megabytes = (bytes: number | null) =>
 
 function drawProgress(id: string, received: number, total: number): void {
   if (!process.stderr.isTTY || total <= 0) return;
-  const width = 24;
-  const filled = Math.round((received / total) * width);
   process.stderr.write(
-    `\r\x1b[2K${id} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${megabytes(received)} / ${megabytes(total)}`,
+    `\r\x1b[2K${id} ${renderBar(received / total)} ${megabytes(received)} / ${megabytes(total)}`,
   );
 }
 

@@ -12,9 +12,14 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/** The bar itself, `width` cells filled to `fraction` (0..1). */
+export function renderBar(fraction: number, width = 24): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
 export function renderProgressLine(p: BatchProgress, width = 24): string {
-  const filled = Math.round(p.fraction * width);
-  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const bar = renderBar(p.fraction, width);
   const finished = p.done + p.failed + p.skipped + p.cancelled;
   const parts = [`${bar} ${finished}/${p.total}`];
   if (p.failed) parts.push(`${p.failed} failed`);
