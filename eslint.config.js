@@ -42,6 +42,31 @@ export default tseslint.config(
     files: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
+  // The compositing core runs in the engine, in worker threads and in the renderer's Web Worker: it
+  // imports nothing outside its folder (no Node, no sharp, no engine modules), except erased types.
+  {
+    files: ['electron/engine/compose/core/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              allowTypeImports: true,
+              message: 'The compositing core is pure: import only from inside electron/engine/compose/core.',
+            },
+            {
+              regex: '^\\./.*\\.\\.',
+              allowTypeImports: true,
+              message: 'The compositing core is pure: import only from inside electron/engine/compose/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // CommonJS on purpose: the stand-in for `electron` is loaded with `node --require` (main-smoke.test.ts).
   {
     files: ['**/*.cjs'],
@@ -63,8 +88,11 @@ export default tseslint.config(
               message: 'The renderer is a browser app: use the API client.',
             },
             {
-              regex: '^(\\.\\./)+electron/(?!engine/api/contract$)',
-              message: 'The renderer reaches the engine only through the API contract.',
+              // The wall, drawn on purpose: the API contract, and the pure compositing core the live
+              // preview shares with the engine (electron/engine/compose/core). Nothing else.
+              regex: '^(\\.\\./)+electron/(?!engine/api/contract$|engine/compose/core(/[\\w.-]+)?$)',
+              message:
+                'The renderer reaches the engine only through the API contract and the compositing core (electron/engine/compose/core).',
             },
           ],
         },

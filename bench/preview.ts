@@ -6,14 +6,18 @@
  */
 import sharp from 'sharp';
 import { loadFixtureSubject } from '../electron/engine/testing/compose-subject';
-import { composePreview, type PreviewSource, type SubjectCache } from '../renderer/src/editor/compose';
-import type { Recipe } from '../renderer/src/editor/recipe';
+import {
+  composeRecipe,
+  type ComposeCache,
+  type ComposeSource,
+  type Recipe,
+} from '../electron/engine/compose/core';
 
 async function source(
   width: number,
   height: number,
   full: { width: number; height: number },
-): Promise<PreviewSource> {
+): Promise<ComposeSource> {
   const f = await loadFixtureSubject('plants-1');
   const raw = (img: { data: Uint8Array | Buffer; width: number; height: number }, channels: 1 | 3) =>
     sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels } }).resize(
@@ -24,7 +28,7 @@ async function source(
   const o = await raw(f.original, 3).ensureAlpha().raw().toBuffer();
   const m = await raw(f.mask, 1).extractChannel(0).raw().toBuffer();
   return {
-    original: { data: new Uint8ClampedArray(o), width, height },
+    photo: { data: new Uint8ClampedArray(o), width, height, channels: 4 },
     mask: { data: new Uint8Array(m), width, height },
     fullWidth: full.width,
     fullHeight: full.height,
@@ -64,16 +68,16 @@ export async function benchPreview(): Promise<void> {
     ['24 MP', { width: 1600, height: 1067 }, { width: 6000, height: 4000 }],
   ] as const) {
     const src = await source(display.width, display.height, full);
-    const cache: SubjectCache = {};
+    const cache: ComposeCache = {};
     let t = performance.now();
-    composePreview(src, base, { withBefore: true }, cache);
+    composeRecipe(src, base, { withBefore: true }, cache);
     const first = performance.now() - t;
     console.log(`${label} (${display.width}×${display.height} display): first open ${first.toFixed(0)} ms`);
     for (const [name, recipe] of Object.entries(changes)) {
       const runs: number[] = [];
       for (let i = 0; i < 5; i++) {
         t = performance.now();
-        composePreview(src, recipe, { withBefore: true }, cache);
+        composeRecipe(src, recipe, { withBefore: true }, cache);
         runs.push(performance.now() - t);
       }
       runs.sort((a, b) => a - b);

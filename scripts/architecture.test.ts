@@ -5,17 +5,39 @@ import { repoRoot } from '../electron/engine/testing/fixtures';
 
 // The walls of ../shared/DESIGN.md that lint cannot see: no runtime import cycle among production
 // modules (the server's app ↔ routes and the engine's jobs ↔ operations were two), and production code
-// never reaches into the test-support tree (electron/engine/testing/).
+// never reaches into the test-support tree (electron/engine/testing/). Also checked here as well as by
+// lint: the renderer reaches the engine only through the API contract and the compositing core, and
+// the compositing core (electron/engine/compose/core) loads nothing from outside its folder.
 
 const isTest = (file: string) =>
   file.endsWith('.test.ts') || /[\\/]test[\\/]/.test(file) || file.includes(`${path.sep}testing${path.sep}`);
 
-function sources(dir: string): string[] {
+function sources(dir: string, ext = /\.ts$/): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : sources(full);
-    return full.endsWith('.ts') && !isTest(full) ? [full] : [];
+    if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : sources(full, ext);
+    return ext.test(full) && !isTest(full) ? [full] : [];
   });
+}
+
+/** Every module a file names in an import or re-export, and whether only types come from it. */
+function importedModules(file: string): { spec: string; typeOnly: boolean }[] {
+  const text = readFileSync(file, 'utf8');
+  const pattern =
+    /^\s*(?:import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|new URL\(\s*'([^']+)'/gm;
+  return [...text.matchAll(pattern)].map((m) => ({
+    spec: (m[2] ?? m[3] ?? m[4] ?? m[5])!,
+    typeOnly: m[1] !== undefined,
+  }));
+}
+
+/** Where a relative import lands, relative to the repository (bare specifiers stay as they are). */
+function landing(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  return path
+    .relative(repoRoot, path.resolve(path.dirname(file), spec))
+    .split(path.sep)
+    .join('/');
 }
 
 /** Relative imports that load code at run time (`import type` and `export type` are erased). */
@@ -83,5 +105,31 @@ describe('module architecture', () => {
       /from\s+'[^']*(^|\/)testing\//m.test(readFileSync(f, 'utf8')),
     );
     expect(offenders.map((f) => path.relative(repoRoot, f))).toEqual([]);
+  });
+
+  it('lets the renderer import, of the engine, only the API contract and the compositing core', () => {
+    const renderer = sources(path.join(repoRoot, 'renderer', 'src'), /\.tsx?$/);
+    const allowed = /^electron\/engine\/(api\/contract|compose\/core(\/[\w.-]+)?)$/;
+    const offenders = renderer.flatMap((f) =>
+      importedModules(f)
+        .map(({ spec }) => landing(f, spec))
+        .filter((target) => target.startsWith('electron/') && !allowed.test(target))
+        .map((target) => `${path.relative(repoRoot, f)} → ${target}`),
+    );
+    expect(renderer.length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the compositing core free of anything outside its folder (types excepted)', () => {
+    const core = sources(path.join(repoRoot, 'electron', 'engine', 'compose', 'core'));
+    const offenders = core.flatMap((f) =>
+      importedModules(f)
+        .filter(({ typeOnly }) => !typeOnly)
+        .map(({ spec }) => landing(f, spec))
+        .filter((target) => !target.startsWith('electron/engine/compose/core/'))
+        .map((target) => `${path.relative(repoRoot, f)} → ${target}`),
+    );
+    expect(core.length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask, RawImage } from '../imaging/raw';
-import { subjectBounds } from './bounds';
+import { subjectBounds } from './core/bounds';
 import { CANVAS_PRESETS, fitToCanvas, placeOnCanvas, type CanvasSpec } from './canvas';
-import { WHITE } from './color';
+import { WHITE } from './core/color';
 import { loadFixtureSubject } from '../testing/compose-subject';
 import { defaultShadow } from './shadow';
 

@@ -4,22 +4,18 @@
  */
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
-import { composeOver, renderBackground, type BackgroundSpec } from './background';
-import { subjectBounds, type Box } from './bounds';
-import { WHITE } from './color';
-import { applyShadow, renderShadow, type ShadowSpec } from './shadow';
-import { alignWithSubject } from './photo-align';
-import { rawFromSharp, sharpFromRaw, toRgba } from './sharp-raw';
+import type { BackgroundSpec } from './background';
+import { coreRgba, rawFromCore } from './core-raw';
+import { subjectBounds, type Box } from './core/bounds';
+import { WHITE } from './core/color';
+import { composeRecipe } from './core/compose';
+import { fitToCanvas } from './core/geometry';
+import { alphaPlane, resampleRgba } from './core/raster';
+import type { CanvasSpec, ShadowSpec } from './core/specs';
+import { readPicture } from './image-file';
+import { toRgba } from './sharp-raw';
 
-export interface CanvasSpec {
-  width: number;
-  height: number;
-  /** Fraction of the canvas (inside the margin) the subject's bounding box fills on its limiting side. */
-  fill: number;
-  align: 'center' | 'bottom';
-  /** Pixels kept clear on every side before `fill` applies. */
-  margin?: number;
-}
+export { fitToCanvas, type CanvasSpec };
 
 export interface CanvasPreset {
   canvas: CanvasSpec;
@@ -72,30 +68,6 @@ export const CANVAS_PRESETS = {
 
 export type CanvasPresetName = keyof typeof CANVAS_PRESETS;
 
-export interface Placement {
-  /** Where the subject's bounding box landed on the canvas. */
-  box: Box;
-  /** Source-to-canvas scale factor. */
-  scale: number;
-}
-
-/** Where a subject of `bounds` goes on `canvas` (pure geometry, shared with reference placement). */
-export function fitToCanvas(bounds: { width: number; height: number }, canvas: CanvasSpec): Placement {
-  const margin = canvas.margin ?? 0;
-  const availW = Math.max(1, canvas.width - 2 * margin);
-  const availH = Math.max(1, canvas.height - 2 * margin);
-  const scale = canvas.fill * Math.min(availW / bounds.width, availH / bounds.height);
-  const width = Math.max(1, Math.round(bounds.width * scale));
-  const height = Math.max(1, Math.round(bounds.height * scale));
-  const x = Math.round((canvas.width - width) / 2);
-  // Bottom alignment keeps the same gap under the subject that a height-limited subject would get.
-  const y =
-    canvas.align === 'bottom'
-      ? Math.round(canvas.height - margin - (availH * (1 - canvas.fill)) / 2 - height)
-      : Math.round((canvas.height - height) / 2);
-  return { box: { x, y, width, height }, scale };
-}
-
 export interface PlacedSubject {
   /** The subject on a transparent canvas-size layer (RGBA). */
   layer: RawImage;
@@ -112,30 +84,21 @@ export async function placeSubject(
   width: number,
   height: number,
 ): Promise<PlacedSubject> {
-  const rgba = withAlpha(subject, mask);
-  const scaled = await rawFromSharp(
-    sharpFromRaw(rgba)
-      .extract({ left: bounds.x, top: bounds.y, width: bounds.width, height: bounds.height })
-      .resize(box.width, box.height, { fit: 'fill', kernel: 'lanczos3' }),
+  const scale = box.width / bounds.width;
+  const layer = resampleRgba(
+    coreRgba(withAlpha(subject, mask)),
+    { scale, dx: box.x - bounds.x * scale, dy: box.y - bounds.y * scale },
+    width,
+    height,
+    'clear',
   );
-  const layer = Buffer.alloc(width * height * 4);
-  const placedMask = new Uint8Array(width * height);
-  // Row by row, clipped to the canvas (a box may hang over an edge).
-  const x0 = Math.max(0, box.x);
-  const x1 = Math.min(width, box.x + box.width);
-  for (let y = 0; y < box.height && x1 > x0; y++) {
-    const cy = box.y + y;
-    if (cy < 0 || cy >= height) continue;
-    const s = (y * box.width + (x0 - box.x)) * 4;
-    scaled.data.copy(layer, (cy * width + x0) * 4, s, s + (x1 - x0) * 4);
-    for (let x = x0; x < x1; x++) placedMask[cy * width + x] = scaled.data[s + (x - x0) * 4 + 3] ?? 0;
-  }
-  return { layer: { data: layer, width, height, channels: 4 }, mask: { data: placedMask, width, height } };
+  return { layer: rawFromCore(layer), mask: alphaPlane(layer) };
 }
 
 /**
  * The subject on a canvas: crop to its bounds, scale to `canvas.fill`, place, optional contact
- * shadow, then the background. `original` is needed only for a 'blur' background.
+ * shadow, then the background, composed by the compositing core as a cut-out's canvas is.
+ * `original` is needed only for a 'blur' background (without it, the subject's own pixels are blurred).
  */
 export async function placeOnCanvas(
   subject: RawImage,
@@ -145,27 +108,28 @@ export async function placeOnCanvas(
   shadow?: ShadowSpec,
   original?: RawImage,
 ): Promise<RawImage> {
-  const bounds = requireBounds(mask);
-  const { box, scale } = fitToCanvas(bounds, canvas);
-  const placed = await placeSubject(subject, mask, bounds, box, canvas.width, canvas.height);
-  // A blurred photo is moved and scaled with the subject, so the subject covers its own spot and the
-  // blur keeps the photo's perspective, instead of a reframed copy with a ghost of the subject.
-  // The mask goes through the same transform, so the subject's own pixels are left out of the blur.
-  const aligned = background.type === 'blur' && original;
-  const align = (img: RawImage) => alignWithSubject(img, bounds, box, scale, canvas.width, canvas.height);
-  const photo = aligned ? await align(original) : original;
-  const photoMask = aligned
-    ? await align({ data: Buffer.from(mask.data), width: mask.width, height: mask.height, channels: 1 })
-    : null;
-  let backdrop = await renderBackground(
-    background,
-    canvas.width,
-    canvas.height,
-    photo,
-    photoMask ? { data: photoMask.data, width: photoMask.width, height: photoMask.height } : mask,
+  requireBounds(mask);
+  if (background.type === 'blur' && !original) {
+    throw new AtelierError('USAGE', 'background blur needs the original photo', {
+      hint: 'use blur only when the input photo is available, or pick a colour background',
+    });
+  }
+  // The mask becomes the alpha: colours go in opaque so a cut-out's own alpha is not applied twice.
+  // A blurred background needs the photo around the subject, so then the colours are the original's.
+  const opaque = withAlpha(original ?? subject, {
+    ...mask,
+    data: new Uint8Array(mask.data.length).fill(255),
+  });
+  const picture =
+    background.type === 'image'
+      ? coreRgba(await readPicture(background.path, 'background image'))
+      : undefined;
+  const { image } = composeRecipe(
+    { photo: opaque, mask, fullWidth: mask.width, fullHeight: mask.height },
+    { canvas, background, shadow, edges: 'soft', feather: 0, decontaminate: false },
+    { backgroundPicture: picture },
   );
-  if (shadow) backdrop = applyShadow(backdrop, await renderShadow(placed.mask, shadow));
-  return composeOver(placed.layer, backdrop);
+  return rawFromCore(image);
 }
 
 export function requireBounds(mask: Mask): Box {

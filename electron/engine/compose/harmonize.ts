@@ -6,7 +6,7 @@
  */
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
-import { linearToOklab, linearToSrgbFast, oklabToLinear, SRGB_TO_LINEAR, type Lab } from './color';
+import { linearToOklab, linearToSrgbFast, oklabToLinear, SRGB_TO_LINEAR, type Lab } from './core/color';
 
 export interface LabStats {
   mean: Lab;

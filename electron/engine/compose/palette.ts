@@ -12,8 +12,9 @@ import {
   srgbToOklab,
   type Lab,
   type Rgba,
-} from './color';
-import { clamp01, renderLinear } from './gradient';
+} from './core/color';
+import { rawFromCore } from './core-raw';
+import { clamp01, renderLinear } from './core/gradient';
 import { rawFromSharp, sharpFromRaw } from './sharp-raw';
 
 export interface PaletteColor {
@@ -133,7 +134,9 @@ export function renderBackdrop(
   const main = palette[0]?.color ?? { r: 235, g: 235, b: 235, a: 255 };
   const second = palette[1]?.color ?? main;
   if (style === 'gradient') {
-    return renderLinear(width, height, [studioTone(main, 0.9, 0.6), studioTone(second, 0.8, 0.6)], 180);
+    return rawFromCore(
+      renderLinear(width, height, [studioTone(main, 0.9, 0.6), studioTone(second, 0.8, 0.6)], 180),
+    );
   }
   const wall = studioTone(main, 0.9, 0.5);
   const floor = studioTone(main, 0.8, 0.55);

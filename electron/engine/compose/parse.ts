@@ -6,7 +6,7 @@
 import { AtelierError } from '../errors';
 import type { BackgroundSpec } from './background';
 import { CANVAS_PRESETS, type CanvasPresetName, type CanvasSpec } from './canvas';
-import type { Rgba } from './color';
+import type { Rgba } from './core/color';
 import { CanvasSpecSchema, MAX_CANVAS_SIDE, ShadowSpecSchema } from './schemas';
 import { defaultShadow, type ShadowSpec } from './shadow';
 

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Mask, RawImage } from '../imaging/raw';
 import { tempDir } from '../testing/fixtures';
-import { subjectBounds } from './bounds';
+import { subjectBounds } from './core/bounds';
 import { loadFixtureSubject } from '../testing/compose-subject';
 import { placeOnReference, placeOnReferenceFile } from './reference';
 

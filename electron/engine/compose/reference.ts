@@ -6,7 +6,7 @@
  */
 import type { Mask, RawImage } from '../imaging/raw';
 import { composeOver, coverFit } from './background';
-import type { Box } from './bounds';
+import type { Box } from './core/bounds';
 import { placeSubject, requireBounds } from './canvas';
 import { harmonizeColors } from './harmonize';
 import { checkPictureSize, readPicture } from './image-file';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BackgroundSpec } from './background';
 import type { CanvasSpec } from './canvas';
-import type { Rgba } from './color';
+import type { Rgba } from './core/color';
 import type { ShadowSpec } from './shadow';
 
 const channel = z.number().int().min(0).max(255);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask } from '../imaging/raw';
 import { renderBackground } from './background';
-import { subjectBounds } from './bounds';
-import { WHITE } from './color';
+import { subjectBounds } from './core/bounds';
+import { WHITE } from './core/color';
 import { loadFixtureSubject } from '../testing/compose-subject';
 import { applyShadow, defaultShadow, renderShadow } from './shadow';
 

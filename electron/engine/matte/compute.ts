@@ -1,13 +1,16 @@
 import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ModelSessions } from '../models/sessions';
-import { gaussianLikeBlurU8 } from './box-filter';
+import { shapeEdges } from '../compose/core/edges';
 import { steepenEdges } from './edge-contrast';
 import { refineMaskEdges } from './guided-refine';
 import { removeSmallIslands } from './islands';
 import { inferMatte, preprocessForMatte } from './model-stages';
 import { ISLAND_FRACTION, type MatteOptions, type MatteResult } from './options';
 import { resizeMask } from './upscale';
+
+/** Hard edges and feathering: a composition choice, made by the compositing core. */
+export { shapeEdges };
 
 /**
  * decode → preprocess → infer → refine, with the time of each model stage. The stages are also
@@ -58,16 +61,5 @@ export async function baseMatte(
   const data = mask === cleaned ? new Uint8Array(mask.data) : mask.data;
   // The edge stage: guided-filter refinement, then the model's excess blur taken out of the ramp.
   if (options.refine) steepenEdges(data);
-  return { data, width: mask.width, height: mask.height };
-}
-
-/** Hard edges (a crisp cut at 50 %) and feathering, on a copy of `mask` (a composition choice). */
-export function shapeEdges(mask: Mask, options: Pick<MatteOptions, 'edges' | 'feather'>): Mask {
-  if (options.edges !== 'hard' && options.feather <= 0) return mask;
-  const data = new Uint8Array(mask.data);
-  if (options.edges === 'hard') {
-    for (let i = 0; i < data.length; i++) data[i] = data[i]! >= 128 ? 255 : 0;
-  }
-  if (options.feather > 0) gaussianLikeBlurU8(data, mask.width, mask.height, options.feather);
   return { data, width: mask.width, height: mask.height };
 }

@@ -1,4 +1,4 @@
-import { boxMean } from './box-filter';
+import { boxMean } from '../compose/core/box-filter';
 
 /**
  * Measures for the edge stage (benchmarks and the teacher test; not used by the cut-out itself).

@@ -1,6 +1,6 @@
 import { resizeRaw } from '../imaging/encode';
 import type { Mask, RawImage } from '../imaging/raw';
-import { boxMean } from './box-filter';
+import { boxMean } from '../compose/core/box-filter';
 import { resizeMask } from './upscale';
 
 /**

@@ -2,13 +2,16 @@
  * The compose-from-mask half of a cut-out: from the original photo and a full-resolution mask (the
  * model's, or the hand-edited one) to the final picture, following the composition params (edges,
  * feather, trim, background, shadow, canvas, mask-only). Shared by the cutout operation and by
- * re-rendering a stored item (operations/edit.ts): the one place compositing of a cut-out is written.
+ * re-rendering a stored item (operations/edit.ts). The composition itself is the compositing core's
+ * (compose/core/compose.ts), the same code the editor's live preview runs at display size; this adds
+ * only what needs the file system (an image background's picture) and the engine's image types.
  */
-import { placeOnCanvas } from '../compose/canvas';
-import { composeOver, renderBackground } from '../compose/background';
-import { applyShadow, renderShadow } from '../compose/shadow';
+import { coreRgba, maskToImage, rawFromCore } from '../compose/core-raw';
+import { composeRecipe } from '../compose/core/compose';
+import { shapeEdges } from '../compose/core/edges';
+import { readPicture } from '../compose/image-file';
+import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
-import { cutoutRgba, maskToImage, shapeEdges, trimToSubject } from '../matte';
 import type { CutoutParams } from './cutout';
 
 export type CompositionParams = Pick<
@@ -21,35 +24,21 @@ export async function composeCutout(
   baseMask: Mask,
   p: CompositionParams,
 ): Promise<RawImage> {
-  let mask = shapeEdges(baseMask, p);
-  if (p.maskOnly) return maskToImage(mask);
-  if (p.canvas) {
-    const subject = cutoutRgba(photo, mask, { decontaminate: p.decontaminate });
-    return placeOnCanvas(
-      subject,
-      mask,
-      p.canvas,
-      p.background ?? { type: 'color', color: { r: 255, g: 255, b: 255, a: 255 } },
-      p.shadow,
-      photo,
+  if (photo.width !== baseMask.width || photo.height !== baseMask.height) {
+    throw new AtelierError(
+      'INTERNAL',
+      `Mask is ${baseMask.width}×${baseMask.height} but the image is ${photo.width}×${photo.height}`,
     );
   }
-  let image = cutoutRgba(photo, mask, { decontaminate: p.decontaminate });
-  if (p.trim !== undefined) {
-    const trimmed = trimToSubject(image, mask, p.trim);
-    image = trimmed.image;
-    mask = trimmed.mask;
-  }
-  if (p.background || p.shadow) {
-    let backdrop = await renderBackground(
-      p.background ?? { type: 'transparent' },
-      image.width,
-      image.height,
-      p.trim === undefined ? photo : undefined,
-      mask,
-    );
-    if (p.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, p.shadow));
-    image = composeOver(image, backdrop);
-  }
-  return image;
+  if (p.maskOnly) return maskToImage(shapeEdges(baseMask, p));
+  const picture =
+    p.background?.type === 'image'
+      ? coreRgba(await readPicture(p.background.path, 'background image'))
+      : undefined;
+  const { image } = composeRecipe(
+    { photo, mask: baseMask, fullWidth: photo.width, fullHeight: photo.height },
+    p,
+    { backgroundPicture: picture },
+  );
+  return rawFromCore(image);
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryItem } from '../../../electron/engine/api/contract';
 import { imageUrl } from '../api/client';
 import { useStudio } from '../store';
-import type { Preview } from '../editor/compose';
+import type { Preview } from '../editor/session';
 import { useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
 import { recipeFromParams } from '../editor/recipe';
@@ -43,24 +43,27 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
     if (refine.current !== null) clearTimeout(refine.current);
     // The brush works on the whole photo: canvas and trim come back when the move tool does.
     const shown = brushMode ? { ...recipe, canvas: undefined, trim: undefined } : recipe;
-    const full = () => {
+    // Composed in the preview worker; a request replaced by a newer one resolves with null.
+    const show = (draft: boolean) => {
       const t = performance.now();
-      const p = session.compose(shown, { withBefore: true });
-      const ms = performance.now() - t;
-      lastFullMs.current = ms;
-      setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+      session.compose(shown, { withBefore: true, draft }).then(
+        (p) => {
+          if (!p) return;
+          const ms = performance.now() - t;
+          if (!draft) lastFullMs.current = ms;
+          setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+        },
+        (error: unknown) => console.error('preview failed', error),
+      );
     };
     frameRequest.current = requestAnimationFrame(() => {
       frameRequest.current = null;
       // Slow recipes (> 60 ms at display size) show a half-size draft first, the full one when idle.
-      if (brushMode || lastFullMs.current <= 60) return full();
-      const t = performance.now();
-      const p = session.composeDraft(shown, { withBefore: true });
-      const ms = performance.now() - t;
-      setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
+      if (brushMode || lastFullMs.current <= 60) return show(false);
+      show(true);
       refine.current = setTimeout(() => {
         refine.current = null;
-        full();
+        show(false);
       }, 150);
     });
   }, [session, recipe, brushMode]);

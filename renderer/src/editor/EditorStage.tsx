@@ -13,10 +13,9 @@ import {
   useState,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
-import type { Preview } from './compose';
 import { useEditor } from './editor-store';
-import type { EditorSession } from './session';
-import type { Box } from './raster';
+import type { EditorSession, Preview } from './session';
+import type { Box } from '../../../electron/engine/compose/core';
 import {
   actualSize,
   fitView,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyStrokes, dabCoverage, StrokePainter, type Stroke } from './brush';
 import { allStrokes, emptyHistory, push, redo, undo } from './history';
-import { newPlane, newRgba } from './raster';
+import { newPlane, newRgba } from '../../../electron/engine/compose/core';
 
 const full = (w: number, h: number, v: number) => {
   const p = newPlane(w, h);
@@ -124,6 +124,37 @@ describe('undo stack', () => {
   });
 });
 
+describe('preview session', () => {
+  it('answers only the newest of several queued requests, and composes it from the latest mask', async () => {
+    const { EditorSession } = await import('./session');
+    const photo = newRgba(40, 20);
+    photo.data.fill(255);
+    const mask = newPlane(40, 20);
+    const session = new EditorSession(photo, mask, 40, 20);
+    const recipe = { feather: 0, edges: 'soft' as const, decontaminate: false };
+    const first = session.compose(recipe);
+    const replaced = session.compose({
+      ...recipe,
+      background: { type: 'color', color: { r: 1, g: 2, b: 3, a: 255 } },
+    });
+    mask.data.fill(255);
+    session.setStrokes([]);
+    // setStrokes rebuilds from the base mask (empty): paint the live mask again after it.
+    mask.data.fill(255);
+    const newest = session.compose({
+      ...recipe,
+      background: { type: 'color', color: { r: 9, g: 8, b: 7, a: 255 } },
+    });
+    const [a, b, c] = await Promise.all([first, replaced, newest]);
+    session.close();
+    expect(a).not.toBeNull();
+    expect(b).toBeNull();
+    expect(c).not.toBeNull();
+    // The newest request saw the painted mask: the subject (white photo) covers the colour.
+    expect(Array.from(c!.image.data.subarray(0, 4))).toEqual([255, 255, 255, 255]);
+  });
+});
+
 describe('draft preview', () => {
   it('a half-size draft stands for the same full-resolution render', async () => {
     const { EditorSession } = await import('./session');
@@ -138,8 +169,9 @@ describe('draft preview', () => {
       decontaminate: true,
       background: { type: 'blur' as const, radius: 40 },
     };
-    const full = session.compose(recipe);
-    const draft = session.composeDraft(recipe);
+    const full = (await session.compose(recipe))!;
+    const draft = (await session.compose(recipe, { draft: true }))!;
+    session.close();
     expect([draft.image.width, draft.image.height]).toEqual([100, 50]);
     expect([draft.outputWidth, draft.outputHeight]).toEqual([full.outputWidth, full.outputHeight]);
     expect(draft.image.data[(25 * 100 + 50) * 4 + 3]).toBe(255);

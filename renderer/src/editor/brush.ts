@@ -6,7 +6,7 @@
  * image pixels, the form edit.setStrokes takes; painting maps them down by the display scale.
  * Within one stroke dabs do not compound: each pixel takes the strongest coverage any dab gave it.
  */
-import { clonePlane, type Box, type Plane8, type Rgba8 } from './raster';
+import { clonePlane, type Box, type Plane8, type Rgba8 } from '../../../electron/engine/compose/core';
 
 export interface Stroke {
   mode: 'erase' | 'restore';

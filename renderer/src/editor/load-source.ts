@@ -4,7 +4,7 @@
  * colour conversion (a mask's grey levels are alpha values, not colours).
  */
 import { imageUrl } from '../api/client';
-import type { Plane8, Rgba8 } from './raster';
+import type { Plane8, Rgba8 } from '../../../electron/engine/compose/core';
 
 /** Longest side of the display-size copies (and so of the live preview). */
 export const PREVIEW_MAX_SIDE = 1600;

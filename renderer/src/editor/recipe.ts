@@ -1,48 +1,18 @@
 /**
- * The composition part of a cut-out's parameters (the "recipe"), as the preview reads it: the same
- * keys and shapes as the engine's cutout params (electron/engine/operations/cutout.ts), which the
- * renderer may not import, so they are restated here and read defensively from an item's params.
+ * The composition part of a cut-out's parameters (the "recipe"), read defensively from an item's
+ * params (the engine validates them; the renderer sees them as plain JSON). The types are the
+ * compositing core's (electron/engine/compose/core/specs.ts), which the renderer may import.
  */
 
-export interface Rgba {
-  r: number;
-  g: number;
-  b: number;
-  a: number;
-}
+import type { BackgroundSpec, Recipe, Rgba } from '../../../electron/engine/compose/core';
 
-export type BackgroundSpec =
-  | { type: 'transparent' }
-  | { type: 'color'; color: Rgba }
-  | { type: 'linear'; stops: [Rgba, Rgba]; angle: number }
-  | { type: 'radial'; inner: Rgba; outer: Rgba }
-  | { type: 'blur'; radius: number }
-  | { type: 'image'; path: string };
-
-export interface ShadowSpec {
-  opacity: number;
-  blur: number;
-  offsetY: number;
-  spread: number;
-}
-
-export interface CanvasSpec {
-  width: number;
-  height: number;
-  fill: number;
-  align: 'center' | 'bottom';
-  margin?: number;
-}
-
-export interface Recipe {
-  background?: BackgroundSpec;
-  shadow?: ShadowSpec;
-  canvas?: CanvasSpec;
-  trim?: number;
-  feather: number;
-  edges: 'soft' | 'hard';
-  decontaminate: boolean;
-}
+export type {
+  BackgroundSpec,
+  CanvasSpec,
+  Recipe,
+  Rgba,
+  ShadowSpec,
+} from '../../../electron/engine/compose/core';
 
 export const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 255 };
 

@@ -1,70 +1,149 @@
 /**
  * One item open in the editor, without the DOM: its display-size original and mask, the mask as the
- * editor opened it (the base undo rebuilds from), the brush, and the last preview. While a stroke is
- * painted only the touched rectangle is recomposed (over the backdrop cached at the stroke's start),
- * so painting stays smooth; the full recomposition (decontamination, shadow) runs when it ends.
+ * editor opened it (the base undo rebuilds from), the brush, and the last preview. Compositing runs
+ * in the preview worker (preview-worker.ts, the engine's compositing core at display size); the
+ * newest request wins, older queued ones are answered with null. While a stroke is painted only the
+ * touched rectangle is recomposed here (over the backdrop cached at the stroke's start), so painting
+ * stays smooth; the full recomposition (decontamination, shadow) runs in the worker when it ends.
  */
 import { applyStrokes, StrokePainter, type Stroke } from './brush';
 import {
-  composePreview,
-  invalidate,
-  type Preview,
-  type PreviewOptions,
-  type PreviewSource,
-  type SubjectCache,
-} from './compose';
-import { clonePlane, halvePlane, halveRgba, type Box, type Plane8, type Rgba8 } from './raster';
-import type { Recipe } from './recipe';
+  clonePlane,
+  type Box,
+  type Composition as Preview,
+  type Plane8,
+  type Recipe,
+  type Rgba8,
+} from '../../../electron/engine/compose/core';
+import type { FromWorker } from './preview-job';
+import { openPreviewPort, type PreviewPort } from './preview-port';
+
+export type { Preview };
+
+export interface ComposeRequest {
+  withBefore?: boolean;
+  /** Half the display size: a quick first look for slow recipes (never while painting). */
+  draft?: boolean;
+}
+
+interface Waiting {
+  recipe: Recipe;
+  request: ComposeRequest;
+  resolve: (preview: Preview | null) => void;
+  reject: (error: Error) => void;
+}
 
 export class EditorSession {
-  readonly source: PreviewSource;
+  readonly original: Rgba8;
+  readonly mask: Plane8;
+  readonly fullWidth: number;
+  readonly fullHeight: number;
   private readonly baseMask: Plane8;
-  private readonly cache: SubjectCache = {};
+  private readonly port: PreviewPort;
   private painter: StrokePainter | null = null;
   private backdrop: Uint8ClampedArray | null = null;
+  private maskSent = true;
+  private next = 1;
+  private inFlight: (Waiting & { id: number }) | null = null;
+  private queued: Waiting | null = null;
   preview: Preview | null = null;
 
-  constructor(original: Rgba8, mask: Plane8, fullWidth: number, fullHeight: number) {
+  constructor(
+    original: Rgba8,
+    mask: Plane8,
+    fullWidth: number,
+    fullHeight: number,
+    port = openPreviewPort(),
+  ) {
+    this.original = original;
+    this.mask = mask;
+    this.fullWidth = fullWidth;
+    this.fullHeight = fullHeight;
     this.baseMask = clonePlane(mask);
-    this.source = { original, mask, fullWidth, fullHeight };
+    this.port = port;
+    this.port.onReply = (reply) => this.onReply(reply);
+    // The worker gets its own copies: this thread keeps the photo and mask for the brush.
+    const photo = {
+      data: new Uint8ClampedArray(original.data),
+      width: original.width,
+      height: original.height,
+    };
+    const ownMask = clonePlane(mask);
+    this.port.post({ type: 'source', photo, mask: ownMask, fullWidth, fullHeight }, [
+      photo.data.buffer,
+      ownMask.data.buffer,
+    ]);
   }
 
   /** Display pixels per full-resolution pixel. */
   get scale(): number {
-    return this.source.original.width / this.source.fullWidth;
+    return this.original.width / this.fullWidth;
   }
-
-  compose(recipe: Recipe, options: PreviewOptions = {}): Preview {
-    this.preview = composePreview(this.source, recipe, options, this.cache);
-    return this.preview;
-  }
-
-  private draft: { source: PreviewSource; cache: SubjectCache; mask: Uint8Array } | null = null;
 
   /**
-   * A quick first look at half the display size (a quarter of the pixels), for changes that take
-   * long at full display size (a wide blur, a canvas with shadow): shown at once, replaced by the
-   * full compose a moment later. Never used while painting (strokes need display-size pixels).
+   * Composes `recipe` in the worker. Resolves with the preview, or null when a newer request
+   * replaced this one before it started (or a stroke began meanwhile).
    */
-  composeDraft(recipe: Recipe, options: PreviewOptions = {}): Preview {
-    if (!this.draft || this.draft.mask !== this.source.mask.data || this.cache.key === undefined) {
-      const { original, mask, fullWidth, fullHeight } = this.source;
-      this.draft = {
-        source: { original: halveRgba(original), mask: halvePlane(mask), fullWidth, fullHeight },
-        cache: {},
-        mask: mask.data,
-      };
+  compose(recipe: Recipe, request: ComposeRequest = {}): Promise<Preview | null> {
+    return new Promise((resolve, reject) => {
+      this.queued?.resolve(null);
+      this.queued = { recipe, request, resolve, reject };
+      this.pump();
+    });
+  }
+
+  /** The pixels of the recipe's image background (null: not available, a stand-in is shown). */
+  setBackgroundPicture(picture: Rgba8 | null): void {
+    const copy = picture && { ...picture, data: new Uint8ClampedArray(picture.data) };
+    this.port.post({ type: 'picture', picture: copy }, copy ? [copy.data.buffer] : []);
+  }
+
+  /** Stops the worker; pending requests are answered with null. */
+  close(): void {
+    this.queued?.resolve(null);
+    this.inFlight?.resolve(null);
+    this.queued = this.inFlight = null;
+    this.port.close();
+  }
+
+  private pump(): void {
+    if (this.inFlight || !this.queued) return;
+    const waiting = { ...this.queued, id: this.next++ };
+    this.queued = null;
+    this.inFlight = waiting;
+    if (!this.maskSent) {
+      const mask = clonePlane(this.mask);
+      this.port.post({ type: 'mask', mask }, [mask.data.buffer]);
+      this.maskSent = true;
     }
-    this.preview = composePreview(this.draft.source, recipe, options, this.draft.cache);
-    return this.preview;
+    this.port.post({
+      type: 'compose',
+      id: waiting.id,
+      recipe: waiting.recipe,
+      withBefore: waiting.request.withBefore ?? false,
+      draft: waiting.request.draft ?? false,
+    });
+  }
+
+  private onReply(reply: FromWorker): void {
+    const waiting = this.inFlight;
+    if (!waiting || (reply.id !== waiting.id && reply.id !== -1)) return;
+    this.inFlight = null;
+    if (reply.type === 'failed') waiting.reject(new Error(reply.message));
+    // A preview composed from the mask as it was before a stroke began would hide the stroke.
+    else if (this.painter) waiting.resolve(null);
+    else {
+      this.preview = reply.preview;
+      waiting.resolve(reply.preview);
+    }
+    this.pump();
   }
 
   /** Rebuilds the mask from the base with `strokes` (after undo or redo). */
   setStrokes(strokes: readonly Stroke[]): void {
-    const rebuilt = applyStrokes(this.baseMask, strokes, this.scale, this.source.original);
-    this.source.mask.data.set(rebuilt.data);
-    invalidate(this.cache);
-    this.draft = null;
+    const rebuilt = applyStrokes(this.baseMask, strokes, this.scale, this.original);
+    this.mask.data.set(rebuilt.data);
+    this.maskSent = false;
   }
 
   /**
@@ -73,9 +152,8 @@ export class EditorSession {
    */
   beginStroke(stroke: Stroke): Box | null {
     const p = this.preview;
-    if (!p || p.image.width !== this.source.mask.width || p.image.height !== this.source.mask.height)
-      return null;
-    this.painter = new StrokePainter(this.source.mask, this.scale, this.source.original);
+    if (!p || p.image.width !== this.mask.width || p.image.height !== this.mask.height) return null;
+    this.painter = new StrokePainter(this.mask, this.scale, this.original);
     // The backdrop as composed (background + shadow, as of the stroke's start), or transparency.
     this.backdrop = p.backdrop?.data ?? new Uint8ClampedArray(p.image.data.length);
     return this.refresh(this.painter.begin(stroke));
@@ -89,8 +167,7 @@ export class EditorSession {
     const stroke = this.painter?.end() ?? null;
     this.painter = null;
     this.backdrop = null;
-    invalidate(this.cache);
-    this.draft = null;
+    this.maskSent = false;
     return stroke;
   }
 
@@ -100,8 +177,8 @@ export class EditorSession {
     if (!box || !p || !this.backdrop) return box;
     const { width } = p.image;
     const out = p.image.data;
-    const photo = this.source.original.data;
-    const mask = this.source.mask.data;
+    const photo = this.original.data;
+    const mask = this.mask.data;
     const bg = this.backdrop;
     for (let y = box.y; y < box.y + box.height; y++) {
       for (let x = box.x; x < box.x + box.width; x++) {

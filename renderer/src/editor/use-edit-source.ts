@@ -23,6 +23,7 @@ export function useEditSource(item: HistoryItem | null, enabled: boolean): EditS
   useEffect(() => {
     if (id === null) return;
     const abort = new AbortController();
+    let session: EditorSession | null = null;
     const setState = (state: EditState) => setLoaded({ id, state });
     void (async () => {
       try {
@@ -48,11 +49,8 @@ export function useEditSource(item: HistoryItem | null, enabled: boolean): EditS
         const { original, mask } = await loadSource(source.originalImageId, source.maskImageId, abort.signal);
         if (abort.signal.aborted) return;
         useEditor.getState().open(source.id, source.strokes, source.revision);
-        setState({
-          kind: 'ready',
-          source,
-          session: new EditorSession(original, mask, source.width, source.height),
-        });
+        session = new EditorSession(original, mask, source.width, source.height);
+        setState({ kind: 'ready', source, session });
       } catch (error) {
         if (abort.signal.aborted) return;
         setState({ kind: 'blocked', reason: `Editing is unavailable: ${errorText(error)}` });
@@ -60,6 +58,8 @@ export function useEditSource(item: HistoryItem | null, enabled: boolean): EditS
     })();
     return () => {
       abort.abort();
+      // Stops the item's preview worker.
+      session?.close();
       useEditor.getState().close();
     };
   }, [id]);

@@ -2,20 +2,15 @@
  * Where the subject is: the bounding box of a mask, ignoring the faint alpha noise models leave in
  * the background (which would otherwise make every box the whole image).
  */
-import type { Mask } from '../imaging/raw';
+import type { Box, Plane8 } from './types';
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box };
 
 /** Alpha at or above this counts as subject when measuring bounds (about 10 %). */
 export const SUBJECT_ALPHA_THRESHOLD = 24;
 
 /** The subject's bounding box, or null when the mask is empty. */
-export function subjectBounds(mask: Mask, threshold = SUBJECT_ALPHA_THRESHOLD): Box | null {
+export function subjectBounds(mask: Plane8, threshold = SUBJECT_ALPHA_THRESHOLD): Box | null {
   const { width, height, data } = mask;
   let minX = width;
   let minY = height;

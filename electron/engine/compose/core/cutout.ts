@@ -1,13 +1,18 @@
-import { AtelierError } from '../errors';
-import type { Mask, RawImage } from '../imaging/raw';
+/**
+ * The subject as a layer: the photo's colours with the mask as alpha (edge colours optionally
+ * decontaminated), and trimming it to the subject's bounds.
+ */
 import { decontaminateInto } from './decontaminate';
+import type { Pixels, Plane8, Rgba8 } from './types';
 
 /** The subject on transparency: RGBA with the mask as alpha, edge colours optionally decontaminated. */
-export function cutoutRgba(image: RawImage, mask: Mask, opts: { decontaminate: boolean }): RawImage {
+export function cutoutRgba(image: Pixels, mask: Plane8, opts: { decontaminate: boolean }): Rgba8 {
   assertSameSize(image, mask);
   const { width, height, channels: ch, data } = image;
   const n = width * height;
-  const out = Buffer.allocUnsafe(n * 4);
+  const layer = new Uint8ClampedArray(n * 4);
+  // Written through a plain byte view: the arithmetic below rounds by truncating (+ 0.5).
+  const out = new Uint8Array(layer.buffer);
   for (let i = 0, s = 0, d = 0; i < n; i++, s += ch, d += 4) {
     // An input's own transparency is kept: the cut-out can only remove more.
     const a = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
@@ -25,17 +30,7 @@ export function cutoutRgba(image: RawImage, mask: Mask, opts: { decontaminate: b
     }
   }
   if (opts.decontaminate && ch >= 3) decontaminateInto(out, image, mask);
-  return { data: out, width, height, channels: 4 };
-}
-
-/** The mask as a greyscale image (white subject on black), for mask-only output. */
-export function maskToImage(mask: Mask): RawImage {
-  return {
-    data: Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength),
-    width: mask.width,
-    height: mask.height,
-    channels: 1,
-  };
+  return { data: layer, width, height };
 }
 
 /** Alpha below this is invisible and does not count as subject when trimming. */
@@ -45,7 +40,7 @@ const TRIM_THRESHOLD = 8;
  * Crops to the subject's bounding box plus `padding` pixels on every side; padding that reaches past
  * the photo's edge is transparent. An empty mask leaves the image as it is.
  */
-export function trimToSubject(rgba: RawImage, mask: Mask, padding: number): { image: RawImage; mask: Mask } {
+export function trimToSubject(rgba: Rgba8, mask: Plane8, padding: number): { image: Rgba8; mask: Plane8 } {
   assertSameSize(rgba, mask);
   const { width, height } = mask;
   let left = width;
@@ -74,8 +69,7 @@ export function trimToSubject(rgba: RawImage, mask: Mask, padding: number): { im
   const y0 = top - pad;
   const w = right - left + 1 + 2 * pad;
   const h = bottom - top + 1 + 2 * pad;
-  const ch = rgba.channels;
-  const data = Buffer.alloc(w * h * ch); // zero = transparent (or black for a mask)
+  const data = new Uint8ClampedArray(w * h * 4); // zero = transparent
   const maskOut = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const sy = y0 + y;
@@ -83,17 +77,15 @@ export function trimToSubject(rgba: RawImage, mask: Mask, padding: number): { im
     const sx0 = Math.max(0, x0);
     const sx1 = Math.min(width, x0 + w);
     const dx = sx0 - x0;
-    rgba.data.copy(data, (y * w + dx) * ch, (sy * width + sx0) * ch, (sy * width + sx1) * ch);
+    data.set(rgba.data.subarray((sy * width + sx0) * 4, (sy * width + sx1) * 4), (y * w + dx) * 4);
     maskOut.set(mask.data.subarray(sy * width + sx0, sy * width + sx1), y * w + dx);
   }
-  return { image: { data, width: w, height: h, channels: ch }, mask: { data: maskOut, width: w, height: h } };
+  return { image: { data, width: w, height: h }, mask: { data: maskOut, width: w, height: h } };
 }
 
-function assertSameSize(image: RawImage, mask: Mask): void {
+/** A programming error, not a user's: the engine reports it as INTERNAL. */
+function assertSameSize(image: { width: number; height: number }, mask: Plane8): void {
   if (image.width !== mask.width || image.height !== mask.height) {
-    throw new AtelierError(
-      'INTERNAL',
-      `Mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`,
-    );
+    throw new Error(`Mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
   }
 }

@@ -1,5 +1,5 @@
-import type { Mask, RawImage } from '../imaging/raw';
 import { localColours, sampleColours } from './local-colours';
+import type { Pixels, Plane8 } from './types';
 
 /** Largest side of the grid on which the smooth foreground/background colour fields are estimated. */
 const FIELD_SIDE = 256;
@@ -15,7 +15,7 @@ const FIELD_RADIUS = 4;
  * solved from the compositing equation where α is large enough to be stable, and leans on the
  * fallback where α is small (thin hair, soft edges), so no halo of the old background remains.
  */
-export function decontaminateInto(rgba: Buffer, image: RawImage, mask: Mask): void {
+export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8): void {
   const { width, height, channels: ch, data } = image;
   const cell = Math.max(1, Math.ceil(Math.max(width, height) / FIELD_SIDE));
   const field = localColours(image, mask.data, cell, FIELD_RADIUS);

@@ -3,8 +3,7 @@
  * profile), the floor line under it in perspective (the profile's lower convex hull), and bands
  * drawn along such a line.
  */
-import type { Mask } from '../imaging/raw';
-import type { Box } from './bounds';
+import type { Box, Plane8 } from './types';
 import { clamp01 } from './gradient';
 
 /** Fraction of the subject's width at each side left out of the floor contact. */
@@ -14,13 +13,13 @@ const MAX_FLOOR_SLOPE = 0.5;
 
 /** A single-channel patch of shadow placed at (left, top) on the canvas. */
 export interface Patch {
-  mask: Mask;
+  mask: Plane8;
   left: number;
   top: number;
 }
 
 /** For each column of the subject's box, the lowest row that is clearly subject (−1 if none). */
-export function bottomProfile(mask: Mask, box: Box): Float32Array {
+export function bottomProfile(mask: Plane8, box: Box): Float32Array {
   const profile = new Float32Array(box.width).fill(-1);
   for (let x = 0; x < box.width; x++) {
     for (let y = box.y + box.height - 1; y >= box.y; y--) {

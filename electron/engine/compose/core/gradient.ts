@@ -2,8 +2,8 @@
  * Smooth fills rendered in JS with per-pixel dithering, so a subtle studio gradient does not show
  * 8-bit bands. Colours are interpolated in sRGB (what design tools and CSS do), endpoints exact.
  */
-import type { RawImage } from '../imaging/raw';
 import { ditherNoise, type Rgba } from './color';
+import type { Rgba8 } from './types';
 
 /** Fills an RGBA image where `t(x, y)` (0..1) picks the colour between `from` and `to`. */
 export function renderRamp(
@@ -12,9 +12,9 @@ export function renderRamp(
   from: Rgba,
   to: Rgba,
   t: (x: number, y: number) => number,
-): RawImage {
+): Rgba8 {
   if (from.a !== 255 || to.a !== 255) return renderRampPremultiplied(width, height, from, to, t);
-  const data = Buffer.alloc(width * height * 4);
+  const data = new Uint8ClampedArray(width * height * 4);
   const dr = to.r - from.r;
   const dg = to.g - from.g;
   const db = to.b - from.b;
@@ -30,7 +30,7 @@ export function renderRamp(
       data[i++] = quantize(from.a + da * k + n);
     }
   }
-  return { data, width, height, channels: 4 };
+  return { data, width, height };
 }
 
 /**
@@ -43,8 +43,8 @@ function renderRampPremultiplied(
   from: Rgba,
   to: Rgba,
   t: (x: number, y: number) => number,
-): RawImage {
-  const data = Buffer.alloc(width * height * 4);
+): Rgba8 {
+  const data = new Uint8ClampedArray(width * height * 4);
   const fa = from.a / 255;
   const ta = to.a / 255;
   let i = 0;
@@ -60,14 +60,27 @@ function renderRampPremultiplied(
       data[i++] = quantize(a * 255 + n);
     }
   }
-  return { data, width, height, channels: 4 };
+  return { data, width, height };
+}
+
+/** A flat fill. */
+export function solid(width: number, height: number, c: Rgba): Rgba8 {
+  const data = new Uint8ClampedArray(width * height * 4);
+  if (data.length === 0) return { data, width, height };
+  data[0] = c.r;
+  data[1] = c.g;
+  data[2] = c.b;
+  data[3] = c.a;
+  // Doubling copies: a 24 MP fill in a few dozen memcpy calls instead of 100 M stores.
+  for (let filled = 4; filled < data.length; filled *= 2) data.copyWithin(filled, 0, filled);
+  return { data, width, height };
 }
 
 /**
  * CSS-style linear gradient: angle in degrees, 0 = upwards (first stop at the bottom), 90 = to the
  * right, 180 = downwards; the gradient line is long enough that the corners get the exact stops.
  */
-export function renderLinear(width: number, height: number, stops: [Rgba, Rgba], angle: number): RawImage {
+export function renderLinear(width: number, height: number, stops: [Rgba, Rgba], angle: number): Rgba8 {
   const rad = (angle * Math.PI) / 180;
   const dx = Math.sin(rad);
   const dy = -Math.cos(rad);
@@ -84,7 +97,7 @@ export function renderLinear(width: number, height: number, stops: [Rgba, Rgba],
 }
 
 /** Circular gradient from the centre (`inner`) to the farthest corner (`outer`), like CSS's default. */
-export function renderRadial(width: number, height: number, inner: Rgba, outer: Rgba): RawImage {
+export function renderRadial(width: number, height: number, inner: Rgba, outer: Rgba): Rgba8 {
   const cx = width / 2;
   const cy = height / 2;
   const radius = Math.hypot(cx, cy) || 1;

@@ -1,5 +1,5 @@
-import type { RawImage } from '../imaging/raw';
 import { boxMean } from './box-filter';
+import type { Pixels } from './types';
 
 /** Alpha at or above this counts as known subject; at or below LOW as known background. */
 export const KNOWN_HIGH = 250;
@@ -29,7 +29,7 @@ export interface LocalColours {
  * Builds the field from the full-resolution photo and alpha in one pass: each `cell`×`cell` block's
  * known subject and background pixels are summed, then box means over the grid give the local means.
  */
-export function localColours(image: RawImage, alpha: Uint8Array, cell: number, radius: number): LocalColours {
+export function localColours(image: Pixels, alpha: Uint8Array, cell: number, radius: number): LocalColours {
   const { width, height, channels: ch, data } = image;
   const w = Math.ceil(width / cell);
   const h = Math.ceil(height / cell);

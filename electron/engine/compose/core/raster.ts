@@ -1,29 +1,11 @@
 /**
- * Display-size pixel buffers for the live preview, and the few operations the compositor needs on
- * them (blur, resample, bounds). Pure typed-array code with no DOM, so it runs the same in the
- * browser, in a worker and in the Node unit tests. Sizes here are preview pixels, never full-res.
+ * The few raster operations the compositor needs (Gaussian blur as box passes, resampling under a
+ * scale + shift, halving, RGBA/plane conversions). Pure typed-array code with no DOM and no Node, so
+ * it runs the same at full resolution in the engine and at display size in the preview worker.
  */
+import type { Pixels, Plane8, Rgba8 } from './types';
 
-/** Straight-alpha RGBA, 4 bytes a pixel (the layout of ImageData). */
-export interface Rgba8 {
-  data: Uint8ClampedArray;
-  width: number;
-  height: number;
-}
-
-/** One 8-bit channel: a mask (0 = background, 255 = subject) or a shadow's alpha. */
-export interface Plane8 {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box, Plane8, Rgba8 } from './types';
 
 export function newRgba(width: number, height: number): Rgba8 {
   return { data: new Uint8ClampedArray(width * height * 4), width, height };
@@ -92,8 +74,9 @@ function boxBlurPass(
 }
 
 /**
- * sharp's blur(sigma) truncates its Gaussian where it falls below 0.2 of the peak (libvips'
- * min_ampl), which narrows it to an effective standard deviation of about 0.83 σ.
+ * Blur sizes of backgrounds and shadows were tuned under sharp's blur(sigma), which truncates its
+ * Gaussian where it falls below 0.2 of the peak (libvips' min_ampl): an effective standard deviation
+ * of about 0.83 σ. The core's box passes use that effective σ, so the looks stay as tuned.
  */
 export const SHARP_BLUR_SIGMA = 0.83;
 
@@ -111,6 +94,18 @@ export function blurFloat(
   const f = Math.floor(sigma / 3);
   if (f >= 2 && width >= 2 * f && height >= 2 * f)
     return blurReduced(data, width, height, channels, sigma, f);
+  gaussianBoxes(data, width, height, channels, sigma);
+}
+
+/** Three box passes at full size (no reduction): the Gaussian of `sigma` on interleaved floats. */
+export function gaussianBoxes(
+  data: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  sigma: number,
+): void {
+  if (sigma < 0.3 || width === 0 || height === 0) return;
   const r = boxRadiusForSigma(sigma);
   const tmp = new Float32Array(data.length);
   for (let pass = 0; pass < 3; pass++) boxBlurPass(data, width, height, channels, r, tmp);
@@ -171,33 +166,6 @@ export function blurPlane(plane: Plane8, sigma: number): void {
   const f = Float32Array.from(plane.data);
   blurFloat(f, plane.width, plane.height, 1, sigma);
   for (let i = 0; i < f.length; i++) plane.data[i] = f[i]! + 0.5;
-}
-
-/** Bounding box of the pixels at or above `threshold`, or null when there are none. */
-export function planeBounds(plane: Plane8, threshold: number): Box | null {
-  const { width, height, data } = plane;
-  let minX = width;
-  let minY = height;
-  let maxX = -1;
-  let maxY = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (data[row + x]! >= threshold) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
-    if (minY > y) minY = y;
-    maxY = y;
-    if (first < minX) minX = first;
-    if (last > maxX) maxX = last;
-  }
-  if (maxX < 0) return null;
-  return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
 
 /**
@@ -277,6 +245,31 @@ export function resampleRgba(
     }
   }
   return out;
+}
+
+/**
+ * Any input photo as RGBA (opaque alpha added when it has none). An RGBA input is viewed, not copied:
+ * callers never write into the result.
+ */
+export function toRgba(img: Pixels): Rgba8 {
+  const { width, height, channels, data } = img;
+  if (channels === 4) {
+    const view =
+      data instanceof Uint8ClampedArray
+        ? data
+        : new Uint8ClampedArray(data.buffer, data.byteOffset, data.length);
+    return { data: view, width, height };
+  }
+  const n = width * height;
+  const out = new Uint8ClampedArray(n * 4);
+  for (let i = 0, s = 0, d = 0; i < n; i++, s += channels, d += 4) {
+    const r = data[s]!;
+    out[d] = r;
+    out[d + 1] = channels === 3 ? data[s + 1]! : r;
+    out[d + 2] = channels === 3 ? data[s + 2]! : r;
+    out[d + 3] = 255;
+  }
+  return { data: out, width, height };
 }
 
 /** A plane as the alpha of a white RGBA image, and back: lets masks reuse the RGBA resampler. */

@@ -1,103 +1,18 @@
 /**
- * The engine's soft contact shadow (electron/engine/compose/shadow.ts and floor-line.ts) at preview
- * size: contact line, footprint along the floor line, ambient squashed silhouette, each blurred and
- * screened together. Its sizes scale with the subject's height, so the same spec gives the same
- * look at display size; only the blur differs slightly (three box passes instead of libvips' Gaussian).
+ * A soft contact shadow like a product photographed on a sweep: a dark, tight line where the
+ * subject touches the floor, a squashed, blurred footprint of its base around it, and a faint
+ * ambient drop of the whole silhouette, each blurred and screened together. All sizes scale with
+ * the subject's height, so a preset looks the same on a 1080 px story, a 2700 px Etsy canvas and
+ * the display-size preview.
  */
-import { blurFloat, newPlane, planeBounds, SHARP_BLUR_SIGMA, type Box, type Plane8 } from './raster';
-import type { ShadowSpec } from './recipe';
+import { subjectBounds } from './bounds';
+import { bottomProfile, EDGE_TRIM, groundLine, profileBand, type Patch } from './floor-line';
+import { clamp01 } from './gradient';
+import { blurFloat, newPlane, SHARP_BLUR_SIGMA } from './raster';
+import type { ShadowSpec } from './specs';
+import type { Box, Plane8 } from './types';
 
-const EDGE_TRIM = 0.04;
-const MAX_FLOOR_SLOPE = 0.5;
-const SUBJECT_ALPHA_THRESHOLD = 24;
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-interface Patch {
-  mask: Plane8;
-  left: number;
-  top: number;
-}
-
-function bottomProfile(mask: Plane8, box: Box): Float32Array {
-  const profile = new Float32Array(box.width).fill(-1);
-  for (let x = 0; x < box.width; x++) {
-    for (let y = box.y + box.height - 1; y >= box.y; y--) {
-      if (mask.data[y * mask.width + box.x + x]! >= 128) {
-        profile[x] = y;
-        break;
-      }
-    }
-  }
-  return profile;
-}
-
-/** Lower convex hull of the bottom profile, kept only while the floor stays gentle. */
-function groundLine(profile: Float32Array): Float32Array {
-  const hull: number[] = [];
-  const p = (i: number) => profile[i] ?? 0;
-  const cross = (o: number, a: number, b: number) => (a - o) * (p(b) - p(o)) - (p(a) - p(o)) * (b - o);
-  const trim = Math.floor(profile.length * EDGE_TRIM);
-  for (let x = trim; x < profile.length - trim; x++) {
-    if (p(x) < 0) continue;
-    while (hull.length >= 2 && cross(hull[hull.length - 2]!, hull[hull.length - 1]!, x) >= 0) hull.pop();
-    hull.push(x);
-  }
-  const line = new Float32Array(profile.length).fill(-1);
-  if (hull.length === 0) return line;
-  const y = (h: number) => p(hull[h] ?? 0);
-  const gentle = (h: number) =>
-    Math.abs(y(h + 1) - y(h)) <= MAX_FLOOR_SLOPE * ((hull[h + 1] ?? 0) - (hull[h] ?? 0));
-  let lowest = 0;
-  for (let h = 1; h < hull.length; h++) if (y(h) > y(lowest)) lowest = h;
-  let from = lowest;
-  while (from > 0 && gentle(from - 1)) from--;
-  let to = lowest;
-  while (to < hull.length - 1 && gentle(to)) to++;
-  hull.splice(to + 1);
-  hull.splice(0, from);
-  const first = hull[0]!;
-  const last = hull[hull.length - 1]!;
-  line.fill(p(first), 0, first);
-  line.fill(p(last), last + 1);
-  for (let h = 0; h < hull.length; h++) {
-    const a = hull[h]!;
-    const b = hull[h + 1] ?? a;
-    for (let x = a; x <= b; x++) line[x] = p(a) + (p(b) - p(a)) * (b === a ? 0 : (x - a) / (b - a));
-  }
-  return line;
-}
-
-function profileBand(
-  line: Float32Array,
-  weight: Float32Array,
-  box: Box,
-  above: number,
-  below: number,
-  offset: number,
-  spread = 1,
-  taper = 0,
-): Patch {
-  const up = Math.max(2, Math.round(above));
-  const down = Math.max(2, Math.round(below));
-  const width = Math.max(1, Math.round(box.width * spread));
-  const left = Math.round(box.x + box.width / 2 - width / 2);
-  let highest = box.y + box.height;
-  for (const y of line) if (y >= 0 && y < highest) highest = Math.floor(y);
-  const top = highest - up + Math.round(offset);
-  const height = box.y + box.height - highest + up + down + 1;
-  const mask = newPlane(width, height);
-  for (let x = 0; x < width; x++) {
-    const source = Math.min(box.width - 1, Math.max(0, Math.floor((x / width) * box.width)));
-    const y0 = line[source] ?? -1;
-    const end = taper > 0 ? clamp01(Math.min(x + 0.5, width - x - 0.5) / (taper * width)) : 1;
-    const value = Math.round(255 * (weight[source] ?? 0) * end * end * (3 - 2 * end));
-    if (y0 < 0 || value === 0) continue;
-    const centre = Math.round(y0 + offset) - top;
-    for (let y = Math.max(0, centre - up); y <= Math.min(height - 1, centre + down); y++)
-      mask.data[y * width + x] = value;
-  }
-  return { mask, left, top };
-}
+export const defaultShadow: ShadowSpec = { opacity: 0.5, blur: 18, offsetY: 4, spread: 1.05 };
 
 /** Area-averaging resize of a region of a plane to `w`×`h` (independent x and y scales). */
 export function resizePlaneRegion(src: Plane8, box: Box, w: number, h: number): Plane8 {
@@ -160,11 +75,14 @@ function stamp(
   }
 }
 
-/** The shadow's alpha for a subject whose mask (already placed, output size) is `mask`. */
+/**
+ * The shadow as a mask (its alpha, 0..255) for a subject whose mask is `mask`, already placed on
+ * the output canvas (same size as the result).
+ */
 export function renderShadow(mask: Plane8, spec: ShadowSpec): Plane8 {
   const { width, height } = mask;
   const acc = new Float32Array(width * height);
-  const box = planeBounds(mask, SUBJECT_ALPHA_THRESHOLD);
+  const box = subjectBounds(mask);
   const out = newPlane(width, height);
   if (!box || spec.opacity <= 0) return out;
   const k = box.height / 1000;
@@ -206,7 +124,11 @@ export function renderShadow(mask: Plane8, spec: ShadowSpec): Plane8 {
   return out;
 }
 
-/** Darkens `bg` (RGBA, in place) by the shadow: black at the shadow's alpha, composited over it. */
+/**
+ * Darkens `bg` (RGBA, in place) by the shadow: black at the shadow's alpha composited "over" it,
+ * touching only the pixels the shadow covers. Over an opaque pixel black simply scales the colour;
+ * over a see-through one the result gains alpha and its colour keeps the background's share.
+ */
 export function applyShadow(bg: Uint8ClampedArray, shadow: Plane8): void {
   for (let i = 0; i < shadow.data.length; i++) {
     const s = shadow.data[i]!;

@@ -1,0 +1,58 @@
+/**
+ * The channel to the preview worker: a module Web Worker in the browser (Vite bundles
+ * preview-worker.ts). Where there is no Worker (the Node unit tests), the same PreviewJob answers
+ * on a later task of this thread, so callers see the same asynchronous replies.
+ */
+import { PreviewJob, type FromWorker, type ToWorker } from './preview-job';
+
+export interface PreviewPort {
+  post(message: ToWorker, transfer?: Transferable[]): void;
+  onReply: ((reply: FromWorker) => void) | null;
+  close(): void;
+}
+
+export function openPreviewPort(): PreviewPort {
+  if (typeof Worker === 'undefined') return inThreadPort();
+  const worker = new Worker(new URL('./preview-worker.ts', import.meta.url), { type: 'module' });
+  const port: PreviewPort = {
+    post: (message, transfer = []) => worker.postMessage(message, transfer),
+    onReply: null,
+    close: () => worker.terminate(),
+  };
+  worker.onmessage = (event: MessageEvent<FromWorker>) => port.onReply?.(event.data);
+  worker.onerror = (event) => {
+    // A worker that failed to load or crashed: every waiting compose is answered with the reason.
+    event.preventDefault();
+    port.onReply?.({ type: 'failed', id: -1, message: event.message || 'the preview worker stopped' });
+  };
+  return port;
+}
+
+function inThreadPort(): PreviewPort {
+  const job = new PreviewJob();
+  let closed = false;
+  const port: PreviewPort = {
+    post: (message) => {
+      setTimeout(() => {
+        if (closed) return;
+        const id = message.type === 'compose' ? message.id : -1;
+        try {
+          const t = performance.now();
+          const preview = job.handle(message);
+          if (preview) port.onReply?.({ type: 'composed', id, preview, ms: performance.now() - t });
+        } catch (error) {
+          port.onReply?.({
+            type: 'failed',
+            id,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }, 0);
+    },
+    onReply: null,
+    close: () => {
+      closed = true;
+    },
+  };
+  return port;
+}
