@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import type { E2EState } from './global-setup';
+import type { E2EState } from './fixtures';
 
 export interface TestUser {
   email: string;
@@ -53,6 +53,27 @@ export async function payCheckout(
     body,
   });
   expect(res.status).toBe(200);
+}
+
+/** A fresh user who bought the starter pack (100 tokens) before ever opening the app. */
+export async function registerPaidUser(state: E2EState): Promise<TestUser> {
+  const user = await registerUser(state);
+  const login = await fetch(`${state.serverUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  // The server creates the checkout for the account; the provider's webhook reports it paid.
+  const checkout = await fetch(`${state.serverUrl}/v1/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ packId: 'starter' }),
+  });
+  expect(checkout.status).toBe(200);
+  const { checkoutUrl } = (await checkout.json()) as { checkoutUrl: string };
+  await payCheckout(state, user.accountId, checkoutUrl.split('/').pop()!);
+  return user;
 }
 
 /** The next URL the engine asked the host to open (sign-in, checkout) after `from` bytes of the log. */

@@ -9,11 +9,10 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
-import { expect, test, type Page } from '@playwright/test';
-import type { E2EState } from './global-setup';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { logLength, nextOpenedUrl, payCheckout, registerUser, signIn, signOut } from './account-helpers';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -33,7 +32,8 @@ async function balance(page: Page): Promise<number> {
 
 async function historyCount(page: Page): Promise<number> {
   await page.getByRole('button', { name: 'History' }).click();
-  await expect(page.getByTestId('history-count')).toContainText('item');
+  // The count reads "0 items" until the list has loaded: wait for the loaded state, not the text.
+  await expect(page.getByTestId('history-count')).toHaveAttribute('aria-busy', 'false');
   return Number(/(\d+)/.exec((await page.getByTestId('history-count').textContent()) ?? '')?.[1]);
 }
 
@@ -44,6 +44,7 @@ test.describe.configure({ mode: 'serial' });
 test('cut out, recolour, Save a download with that colour: one History item, one token', async ({
   page,
   context,
+  state,
 }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   const user = await registerUser(state);
@@ -113,7 +114,8 @@ test('cut out, recolour, Save a download with that colour: one History item, one
   await tile.click();
   await expect(page.getByTestId('version')).toHaveCount(2);
   await screenshot(page, '24-flow-history-versions');
-  expect(await balance(page)).toBe(tokensBefore - 1);
+  // The balance refreshes after the run: poll it rather than read it once.
+  await expect.poll(() => balance(page)).toBe(tokensBefore - 1);
 
   // Regenerate… opens the item's own settings in the Studio, with what a change would cost.
   await page.getByRole('button', { name: 'History' }).click();
@@ -129,6 +131,7 @@ test('cut out, recolour, Save a download with that colour: one History item, one
 test('a batch the account cannot pay for says so first; Out of tokens, buy, Resume', async ({
   page,
   context,
+  state,
 }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   const user = await registerUser(state);

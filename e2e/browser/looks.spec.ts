@@ -3,10 +3,9 @@
  * development-only model unless the developer setting asks for it; then one look applied to a photo.
  */
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import type { E2EState } from './global-setup';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const SHIPPED = ['Painted portrait', 'Candy', 'Mosaic', 'Pointillism', 'Rain princess', 'Udnie'];
 
@@ -19,7 +18,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('the look picker shows the shipped looks with previews, and only those', async ({ page }) => {
+test('the look picker shows the shipped looks with previews, and only those', async ({ page, state }) => {
   await page.goto(state.appUrl);
   await page.getByRole('tab', { name: 'Stylize' }).click();
   const picker = page.getByRole('radiogroup', { name: 'Look' });

@@ -5,7 +5,7 @@
  * Install shows progress and ends installed, the cut-out's model picker offers it, Cancel stops a
  * download, a file the mirror lacks fails in plain words, and Remove takes it away. Never the internet.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -17,17 +17,16 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { root, startServe, stop } from './processes';
 import {
   mirrorEntry,
   paddedMatteModel,
   startModelMirror,
   type ModelMirror,
 } from '../../electron/engine/testing/model-mirror';
-import type { E2EState } from './global-setup';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
-const root = path.resolve(import.meta.dirname, '..', '..');
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -43,6 +42,7 @@ const row = (page: Page, id: string) => page.locator(`[data-testid="model-row"][
 
 test('Settings ▸ Models lists the shipped and catalog models with size, licence and use', async ({
   page,
+  state,
 }) => {
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -96,56 +96,21 @@ test.describe('installing from a studio mirror', () => {
       'studio-matte.onnx': { body: weights, delayMs: 60 },
       'studio-slow.onnx': { body: weights, stallAfter: 512 * 1024 },
     });
-    serve = spawn(
-      process.execPath,
-      [
-        'bin/atelier.js',
-        'serve',
-        '--port',
-        '0',
-        '--profile',
-        path.join(work, 'profile'),
-        '--provider',
-        'cpu',
-      ],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          ATELIER_MODELS_DIR: modelsDir,
-          ATELIER_MODELS_MIRROR: mirror.url,
-          ATELIER_OUTPUT_DIR: path.join(work, 'out'),
-          ATELIER_NO_BROWSER: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let seen = '';
-    appUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${seen}`)), 60_000);
-      const read = (c: Buffer) => {
-        seen += c.toString();
-        const match = /serving at (http:\/\/\S+)/.exec(seen);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      serve.stdout?.on('data', read);
-      serve.stderr?.on('data', read);
-      serve.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
-    });
+    ({ appUrl, child: serve } = await startServe(work, {
+      ATELIER_MODELS_DIR: modelsDir,
+      ATELIER_MODELS_MIRROR: mirror.url,
+    }));
   });
 
   test.afterAll(async () => {
-    serve?.kill('SIGTERM');
+    await stop(serve);
     await mirror?.close();
-    await new Promise((r) => setTimeout(r, 300));
     rmSync(work, { recursive: true, force: true });
   });
 
   test('Install shows progress, the cut-out picker offers it; Cancel, a failure, Remove', async ({
     page,
+    state,
   }) => {
     await page.goto(appUrl);
     await page.getByRole('button', { name: 'Settings' }).click();

@@ -3,15 +3,14 @@
  * sent (the statements of privacy-text.ts), exports, and deletes the account after a confirmation.
  */
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { PRIVACY_SECTIONS } from '../../renderer/src/components/privacy-text';
-import type { E2EState } from './global-setup';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 test('the Privacy page shows every statement, exports, and deletes the account after confirming', async ({
   page,
+  state,
 }) => {
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Privacy' }).click();

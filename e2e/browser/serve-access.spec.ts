@@ -3,14 +3,12 @@
  * address bar after the first load, kept across a reload, and an old or wrong key shows a friendly page
  * that the new link replaces.
  */
-import { expect, test } from '@playwright/test';
-import type { E2EState } from './global-setup';
-
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
+import { expect, test } from './fixtures';
 
 test('finding 2: the access key stays in the page, never in a cookie or the address bar', async ({
   page,
   context,
+  state,
 }) => {
   expect(state.appUrl).toContain('#token=');
   await page.goto(state.appUrl);
@@ -31,7 +29,7 @@ test('finding 2: the access key stays in the page, never in a cookie or the addr
   expect(old.url()).not.toContain('token');
 });
 
-test('finding 11: the UI opened on localhost works like 127.0.0.1', async ({ page }) => {
+test('finding 11: the UI opened on localhost works like 127.0.0.1', async ({ page, state }) => {
   await page.goto(state.appUrl.replace('//127.0.0.1:', '//localhost:'));
   await expect(page.getByText('Drop photos or folders')).toBeVisible();
   expect(new URL(page.url()).hostname).toBe('127.0.0.1');

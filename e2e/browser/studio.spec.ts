@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import type { E2EState } from './global-setup';
+import { type Page } from '@playwright/test';
+import { registerPaidUser } from './account-helpers';
+import { expect, test } from './fixtures';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -22,7 +22,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 test.describe.configure({ mode: 'serial' });
 
-test('drop three photos, compare, then regenerate and delete in history', async ({ page }) => {
+test('drop three photos, compare, then regenerate and delete in history', async ({ page, state }) => {
   await page.goto(state.appUrl);
   await expect(page.getByText('Drop photos or folders')).toBeVisible();
   await screenshot(page, '01-studio-empty');
@@ -50,11 +50,11 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await expect(page.getByTestId('viewer-before')).toBeVisible();
   await screenshot(page, '02-studio-results');
 
-  // Other specs share this serve's profile: count relative to what History held before.
   await page.keyboard.press('Control+2');
+  // This spec file's profile is its own: History holds exactly the three photos.
+  const stored = 3;
+  await expect(page.getByTestId('history-count')).toHaveText(`${stored} items`);
   await expect(page.getByTestId('history-tile').nth(2)).toBeVisible();
-  const stored = Number(/\d+/.exec((await page.getByTestId('history-count').textContent()) ?? '')?.[0]);
-  expect(stored).toBeGreaterThanOrEqual(3);
   await page.getByTestId('history-tile').first().click();
   await expect(page.getByRole('button', { name: 'Regenerate…' })).toBeEnabled();
   await screenshot(page, '03-history');
@@ -75,7 +75,7 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await expect(page.getByTestId('history-count')).toHaveText(`${stored - 1} items`);
 });
 
-test('a bad file in the drop shows its error while the others finish', async ({ page }) => {
+test('a bad file in the drop shows its error while the others finish', async ({ page, state }) => {
   await page.goto(state.appUrl);
   await page.getByTestId('file-input').setInputFiles([state.photos[0]!, state.badFile]);
   await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
@@ -88,7 +88,7 @@ test('a bad file in the drop shows its error while the others finish', async ({ 
   await screenshot(page, '04-studio-error');
 });
 
-test('settings show the providers and why the GPU is not used', async ({ page }) => {
+test('settings show the providers and why the GPU is not used', async ({ page, state }) => {
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByTestId('providers')).toContainText('CPU');
@@ -96,7 +96,12 @@ test('settings show the providers and why the GPU is not used', async ({ page })
   await screenshot(page, '05-settings');
 });
 
-test('sign in through the browser, then the balance drops after a batch', async ({ page, context }) => {
+test('sign in through the browser, then the balance drops after a batch', async ({
+  page,
+  context,
+  state,
+}) => {
+  const user = await registerPaidUser(state);
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Account' }).click();
   await expect(page.getByTestId('quota')).toBeVisible();
@@ -116,8 +121,8 @@ test('sign in through the browser, then the balance drops after a batch', async 
     .toBeTruthy();
   const browser = await context.newPage();
   await browser.goto(authorizeUrl!);
-  await browser.getByLabel('Email').fill(state.email);
-  await browser.getByLabel('Password').fill(state.password);
+  await browser.getByLabel('Email').fill(user.email);
+  await browser.getByLabel('Password').fill(user.password);
   await browser.getByRole('button', { name: 'Sign in' }).click();
   // Close the tab only once the app's loopback listener has answered, as a person would.
   await expect(browser.getByRole('heading', { name: 'Signed in to Atelier' })).toBeVisible();

@@ -27,32 +27,36 @@ export function adoptAnonymousHistory(db: Db, accountId: string): AdoptionResult
     );
   }
   const from = ANONYMOUS_ACCOUNT_ID;
-  return db.transaction((): AdoptionResult => {
-    const duplicates = db
-      .prepare(
-        `SELECT a.id AS fromId, t.id AS toId FROM images a
+  return db
+    .transaction((): AdoptionResult => {
+      const duplicates = db
+        .prepare(
+          `SELECT a.id AS fromId, t.id AS toId FROM images a
          JOIN images t ON t.account_id = ? AND t.sha256 = a.sha256 WHERE a.account_id = ?`,
-      )
-      .all(accountId, from) as Array<{ fromId: number; toId: number }>;
-    const repointInput = db.prepare('UPDATE generations SET input_image_id = ? WHERE input_image_id = ?');
-    const repointOutput = db.prepare('UPDATE generations SET output_image_id = ? WHERE output_image_id = ?');
-    const dropImage = db.prepare('DELETE FROM images WHERE id = ?');
-    for (const d of duplicates) {
-      repointInput.run(d.toId, d.fromId);
-      repointOutput.run(d.toId, d.fromId);
-      dropImage.run(d.fromId);
-    }
-    const images = db
-      .prepare('UPDATE images SET account_id = ? WHERE account_id = ?')
-      .run(accountId, from).changes;
-    const batches = db
-      .prepare('UPDATE batches SET account_id = ? WHERE account_id = ?')
-      .run(accountId, from).changes;
-    const generations = db
-      .prepare('UPDATE generations SET account_id = ? WHERE account_id = ?')
-      .run(accountId, from).changes;
-    return { generations, images: images + duplicates.length, batches };
-  })();
+        )
+        .all(accountId, from) as Array<{ fromId: number; toId: number }>;
+      const repointInput = db.prepare('UPDATE generations SET input_image_id = ? WHERE input_image_id = ?');
+      const repointOutput = db.prepare(
+        'UPDATE generations SET output_image_id = ? WHERE output_image_id = ?',
+      );
+      const dropImage = db.prepare('DELETE FROM images WHERE id = ?');
+      for (const d of duplicates) {
+        repointInput.run(d.toId, d.fromId);
+        repointOutput.run(d.toId, d.fromId);
+        dropImage.run(d.fromId);
+      }
+      const images = db
+        .prepare('UPDATE images SET account_id = ? WHERE account_id = ?')
+        .run(accountId, from).changes;
+      const batches = db
+        .prepare('UPDATE batches SET account_id = ? WHERE account_id = ?')
+        .run(accountId, from).changes;
+      const generations = db
+        .prepare('UPDATE generations SET account_id = ? WHERE account_id = ?')
+        .run(accountId, from).changes;
+      return { generations, images: images + duplicates.length, batches };
+    })
+    .immediate();
 }
 
 /** How many generations the anonymous account holds (what sign-in offers to move). */

@@ -50,7 +50,7 @@ export function storeLedger(db: Db): LedgerPort {
           }
           for (const [error, ids] of byError) ledger.markDebits(ids, state, error);
         }
-      })();
+      }).immediate();
     },
     saveStatement: save,
     latestStatement: (accountId) => {

@@ -8,7 +8,15 @@
  * the registry could load. `<file>.lock` keeps two installs of one model (two windows, app and CLI)
  * from writing the same file.
  */
-import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  type WriteStream,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AtelierError } from '../errors';
@@ -173,6 +181,15 @@ function writeError(error: unknown, id: string, file: string): AtelierError {
 
 class Stalled extends Error {}
 
+/** Destroys `out` if it is still open and resolves once its file is closed (or was never opened). */
+function closed(out: WriteStream): Promise<void> {
+  if (out.closed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    out.once('close', () => resolve());
+    out.destroy();
+  });
+}
+
 /** Fetches `url` into `partial`, resuming what is there, retrying stalls and dropped connections. */
 async function download(entry: ModelEntry, url: string, partial: string, options: InstallOptions) {
   const retries = options.retries ?? 3;
@@ -313,8 +330,11 @@ async function writeBody(
       options.onProgress?.(received, expected ?? 0);
     }
     await Promise.race([new Promise<void>((r) => out.end(r)), failed]);
+    await closed(out);
   } catch (error) {
-    out.destroy();
+    // The stream opens and writes on libuv's thread pool: until it has closed, its open could still
+    // create the partial file after a cancel removed it (left behind under load).
+    await closed(out);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS') {
       await rm(partial, { force: true });

@@ -120,22 +120,27 @@ export class Batches {
       `INSERT INTO batch_items (batch_id, seq, input_path, output_path, status, attempts, updated_at)
        VALUES (?, ?, ?, ?, 'pending', 0, ?)`,
     );
-    return this.db.transaction(() => {
-      const last = this.db
-        .prepare('SELECT max(seq) FROM batch_items WHERE batch_id = ?')
-        .pluck()
-        .get(batchId) as number | null;
-      const ids: number[] = [];
-      items.forEach((item, i) => {
-        ids.push(
-          Number(
-            insert.run(batchId, (last ?? -1) + 1 + i, item.inputPath, item.outputPath ?? null, now)
-              .lastInsertRowid,
-          ),
-        );
-      });
-      return ids.map((id) => this.getItem(id));
-    })();
+    // IMMEDIATE: a deferred transaction that reads max(seq) and then writes fails at once with
+    // SQLITE_BUSY when another process (the CLI and the app on one profile) committed in between;
+    // taking the write lock up front lets busy_timeout wait for it instead.
+    return this.db
+      .transaction(() => {
+        const last = this.db
+          .prepare('SELECT max(seq) FROM batch_items WHERE batch_id = ?')
+          .pluck()
+          .get(batchId) as number | null;
+        const ids: number[] = [];
+        items.forEach((item, i) => {
+          ids.push(
+            Number(
+              insert.run(batchId, (last ?? -1) + 1 + i, item.inputPath, item.outputPath ?? null, now)
+                .lastInsertRowid,
+            ),
+          );
+        });
+        return ids.map((id) => this.getItem(id));
+      })
+      .immediate();
   }
 
   pendingItems(batchId: string, limit = 1_000_000): BatchItemRow[] {

@@ -106,6 +106,9 @@ function migrate(db: Db, list: readonly Migration[], target: number): void {
   for (const m of list) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
+      // Two processes opening a new profile at once both saw the old version: the one that waited for
+      // the write lock finds this migration already applied by the other.
+      if (Number(db.pragma('user_version', { simple: true })) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${m.version}`);

@@ -197,11 +197,13 @@ export class Ledger {
     const stmt = this.db.prepare(
       'UPDATE token_debits SET state = ?, confirmed_at = ?, error = ? WHERE id = ?',
     );
-    return this.db.transaction(() => {
-      let changed = 0;
-      for (const id of ids) changed += stmt.run(state, state === 'pending' ? null : now, error, id).changes;
-      return changed;
-    })();
+    return this.db
+      .transaction(() => {
+        let changed = 0;
+        for (const id of ids) changed += stmt.run(state, state === 'pending' ? null : now, error, id).changes;
+        return changed;
+      })
+      .immediate();
   }
 
   /**

@@ -22,7 +22,7 @@ export function setSetting(db: Db, accountId: string | null, key: string, value:
         JSON.stringify(value),
       );
     }
-  })();
+  }).immediate();
 }
 
 export const DEFAULT_RETENTION_DAYS = 7;

@@ -139,11 +139,13 @@ export class Store {
   /** Finds or creates the signed-in user's local account and makes it current. */
   signIn(serverUserId: string, email: string | null): AccountRow {
     return this.guard(() =>
-      this.db.transaction(() => {
-        const account = upsertSignedInAccount(this.db, serverUserId, email);
-        setCurrentAccountId(this.db, account.id);
-        return account;
-      })(),
+      this.db
+        .transaction(() => {
+          const account = upsertSignedInAccount(this.db, serverUserId, email);
+          setCurrentAccountId(this.db, account.id);
+          return account;
+        })
+        .immediate(),
     );
   }
 

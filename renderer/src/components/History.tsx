@@ -139,7 +139,8 @@ export function History() {
           <option value="done">Done</option>
           <option value="failed">Failed</option>
         </select>
-        <span className="toolbar-count" data-testid="history-count">
+        {/* Busy until the list has loaded: "0 items" before the first page is not a count. */}
+        <span className="toolbar-count" data-testid="history-count" aria-busy={loading}>
           {total} {total === 1 ? 'item' : 'items'}
         </span>
         <button
