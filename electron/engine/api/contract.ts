@@ -414,6 +414,8 @@ export const methods = {
         suggestedName: z.string().min(1).max(255),
         to: z.enum(['outputDir', 'dialog']).default('outputDir'),
         path: z.string().min(1).max(4096).optional(),
+        /** Replace a file already at `path` (else OUTPUT_EXISTS); the native save dialog asks itself. */
+        overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((p) => p.imageId !== undefined || p.generationId !== undefined, {
@@ -437,6 +439,8 @@ export const methods = {
         ids: z.array(id).min(1).max(100_000).optional(),
         query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
         path: z.string().min(1).max(4096).optional(),
+        /** Replace a file already at `path` (else OUTPUT_EXISTS); the native save dialog asks itself. */
+        overwrite: z.boolean().default(false),
       })
       .strict(),
     z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
