@@ -164,6 +164,7 @@ export class Editor {
       } else {
         const t = performance.now();
         mask = await this.loadMask(edit.maskImageId, root.id);
+        newEdit.renderedMaskImageId = edit.maskImageId;
         timings.mask = ms(t);
       }
       const row = await this.composeAndRecord(root, decoded, mask, params, {
