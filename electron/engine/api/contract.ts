@@ -137,6 +137,11 @@ export const strokeSchema = z
   .strict();
 export type Stroke = z.infer<typeof strokeSchema>;
 
+/** Points one edit.setStrokes may carry in all (each stroke may have 100,000; their sum is bounded too). */
+export const MAX_POINTS_PER_SAVE = 1_000_000;
+const totalPoints = (strokes: readonly { points: readonly unknown[] }[]) =>
+  strokes.reduce((n, s) => n + s.points.length, 0);
+
 /**
  * How a cut-out is composed: the cutout operation's composition params (background, shadow, canvas,
  * trim, feather, edges, format, quality…) with the same keys and spec strings. Validated by the cutout
@@ -331,7 +336,13 @@ export const methods = {
     z
       .object({
         id,
-        strokes: z.array(strokeSchema).max(10_000),
+        /** Brush work is bounded too (points × brush area on the photo, matte/strokes.ts): USAGE past it. */
+        strokes: z
+          .array(strokeSchema)
+          .max(10_000)
+          .refine((strokes) => totalPoints(strokes) <= MAX_POINTS_PER_SAVE, {
+            message: `at most ${MAX_POINTS_PER_SAVE} points in all strokes together`,
+          }),
         /** The revision the UI started from: a later save by another window is refused (CONFLICT). */
         baseRevision: z.number().int().min(0).optional(),
       })

@@ -240,6 +240,33 @@ describe('mask once, compose many', () => {
     ).toBe('CONFLICT');
   }, 60_000);
 
+  it('round 3 finding 1: a crafted stroke (100,000 points, size 10,000) is refused before any pixel work, naming it', async () => {
+    const before = await call<{ maskImageId: number; revision: number; strokes: Stroke[] }>('edit.source', {
+      id: root,
+    });
+    // Far-apart points under a photo-sized brush: every segment covers the whole photo (minutes of work).
+    const points: [number, number][] = Array.from({ length: 100_000 }, (_, i) =>
+      i % 2 ? [1300, 0] : [0, 400],
+    );
+    const crafted: Stroke = { mode: 'erase', edgeAware: false, size: 10_000, hardness: 1, points };
+    const small: Stroke = { mode: 'erase', edgeAware: false, size: 20, hardness: 1, points: [[10, 10]] };
+    const refused = await dispatch(api, 'edit.setStrokes', { id: root, strokes: [small, crafted] });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('USAGE');
+    expect(refused.error.message).toMatch(/^strokes\[1\] takes the brush work past what one save allows/);
+    expect(refused.error.hint).toMatch(/smaller brush/);
+    // Nothing changed, and the engine answers the next request.
+    const after = await call<{ maskImageId: number; revision: number; strokes: Stroke[] }>('edit.source', {
+      id: root,
+    });
+    expect(after).toEqual(before);
+    // The contract bounds the points of one save in all, whatever the brush.
+    const many = Array.from({ length: 11 }, () => ({ ...small, points: points.slice(0, 100_000) }));
+    const tooMany = await dispatch(api, 'edit.setStrokes', { id: root, strokes: many });
+    expect(tooMany.ok ? '' : tooMany.error.message).toMatch(/strokes: at most 1000000 points/);
+  }, 60_000);
+
   it('round 3 finding 5: a version records the mask it was rendered from, even when strokes are saved meanwhile', async () => {
     const before = await call<{ maskImageId: number }>('edit.source', { id: root });
     const oldMask = await maskOf(engine, before.maskImageId);
