@@ -10,6 +10,7 @@
  * image grant derived from it (see serve-auth.ts).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -24,6 +25,7 @@ import { SettingsFacade } from './api/settings-facade';
 import { Staging } from './api/staging';
 import { API_SUBPROTOCOL, imageGrant, imageGrantValid, presentedToken, sameSecret } from './serve-auth';
 import { isUnexpected } from './log/error-sink';
+import { loggedTarget, requestUrl } from './request-target';
 
 export interface ServeOptions {
   engine: Engine;
@@ -88,16 +90,17 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (isUnexpected(error)) engine.log.unexpected(error, `serve ${req.method ?? ''} ${req.url ?? ''}`);
+      if (isUnexpected(error)) engine.log.unexpected(error, `serve ${loggedTarget(req.method, req.url)}`);
       sendError(res, error);
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res, origin);
-    const url = new URL(req.url ?? '/', origin);
     if (!hostOk(req))
       return sendJson(res, 421, { error: { code: 'USAGE', message: 'Unexpected Host header' } });
+    const url = requestUrl(req.url, origin);
+    if (!url) return sendJson(res, 400, { error: { code: 'USAGE', message: 'Malformed request URL' } });
     // localhost:PORT is the same server: send it to the one origin the page, its Origin check and its
     // sessionStorage use (the #token fragment survives a redirect).
     if (req.headers.host !== new URL(origin).host) {
@@ -153,8 +156,9 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/api' || !hostOk(req) || !originOk(req) || !authorized(req)) {
+    // Runs outside any handler's catch: a throw here would take the whole server down.
+    const url = requestUrl(req.url, origin);
+    if (url?.pathname !== '/api' || !hostOk(req) || !originOk(req) || !authorized(req)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -180,6 +184,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         wss.close();
+        files.discardPending();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -223,7 +228,7 @@ function serveStatic(res: ServerResponse, root: string, pathname: string): void 
     'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
   });
-  createReadStream(file).pipe(res);
+  pipeline(createReadStream(file), res, () => {}); // a client that hangs up early closes the file too
 }
 
 function sendBytes(res: ServerResponse, mime: string, bytes: Buffer): void {
@@ -260,9 +265,15 @@ function sendDownload(res: ServerResponse, engine: Engine, files: FilesFacade, i
     'Content-Disposition': disposition,
     'Cache-Control': 'no-store',
   });
+  // pipeline() destroys the file stream when the client hangs up first (pipe() left it paused, open and
+  // in temp forever); the folder goes once the file is closed (Windows cannot remove an open file).
   const stream = createReadStream(download.file);
-  stream.pipe(res);
-  stream.on('close', () => FilesFacade.discard(download));
+  stream.once('close', () => FilesFacade.discard(download));
+  res.once('close', () => stream.destroy());
+  pipeline(stream, res, (error) => {
+    if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+      engine.log.warn(`serve: sending download ${download.name} failed`, error);
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -296,7 +307,10 @@ function readBody(req: IncomingMessage, limit: number, name: string): Promise<Bu
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A client that hangs up mid-upload is not a bug: no stack in the log for it.
+    req.on('error', (cause) =>
+      reject(new AtelierError('CANCELLED', `Upload of ${name} was interrupted`, { cause })),
+    );
   });
 }
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
 import { startLoopbackListener } from './loopback';
@@ -23,6 +24,30 @@ describe('loopback redirect listener', () => {
       expect(forged.status).toBe(400);
       expect((await fetch(`${l.redirectUri.replace('/callback', '/other')}`)).status).toBe(404);
       await fetch(`${l.redirectUri}?code=good&state=right`);
+      await expect(l.code).resolves.toBe('good');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('round 3, same shape as finding 6: a malformed request target is answered, and the listener keeps waiting', async () => {
+    const l = await startLoopbackListener({ state: 's' });
+    try {
+      const { port } = new URL(l.redirectUri);
+      // What a web page can make a browser send (`//[bad`), and what a local client can (absolute form).
+      for (const target of ['//[bad/callback?code=x&state=s', 'http://[bad/x']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () =>
+            socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+          );
+          let text = '';
+          socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+          socket.on('close', () => resolve(text));
+          socket.on('error', reject);
+        });
+        expect(answer, target).toMatch(/^HTTP\/1\.1 404/);
+      }
+      await fetch(`${l.redirectUri}?code=good&state=s`);
       await expect(l.code).resolves.toBe('good');
     } finally {
       await l.close();

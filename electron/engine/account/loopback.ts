@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AtelierError } from '../errors';
+import { requestUrl } from '../request-target';
 
 export interface LoopbackListener {
   /** `http://127.0.0.1:<port>/callback`, to send as redirect_uri. */
@@ -38,8 +39,9 @@ export async function startLoopbackListener(options: {
   };
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== '/callback') {
+    // Any web page can send this server a malformed target (`//[x`): a 404, never a throw in the host.
+    const url = requestUrl(req.url, 'http://127.0.0.1');
+    if (req.method !== 'GET' || url?.pathname !== '/callback') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }

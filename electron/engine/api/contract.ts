@@ -137,6 +137,11 @@ export const strokeSchema = z
   .strict();
 export type Stroke = z.infer<typeof strokeSchema>;
 
+/** Points one edit.setStrokes may carry in all (each stroke may have 100,000; their sum is bounded too). */
+export const MAX_POINTS_PER_SAVE = 1_000_000;
+const totalPoints = (strokes: readonly { points: readonly unknown[] }[]) =>
+  strokes.reduce((n, s) => n + s.points.length, 0);
+
 /**
  * How a cut-out is composed: the cutout operation's composition params (background, shadow, canvas,
  * trim, feather, edges, format, quality…) with the same keys and spec strings. Validated by the cutout
@@ -331,7 +336,13 @@ export const methods = {
     z
       .object({
         id,
-        strokes: z.array(strokeSchema).max(10_000),
+        /** Brush work is bounded too (points × brush area on the photo, matte/strokes.ts): USAGE past it. */
+        strokes: z
+          .array(strokeSchema)
+          .max(10_000)
+          .refine((strokes) => totalPoints(strokes) <= MAX_POINTS_PER_SAVE, {
+            message: `at most ${MAX_POINTS_PER_SAVE} points in all strokes together`,
+          }),
         /** The revision the UI started from: a later save by another window is refused (CONFLICT). */
         baseRevision: z.number().int().min(0).optional(),
       })
@@ -414,6 +425,8 @@ export const methods = {
         suggestedName: z.string().min(1).max(255),
         to: z.enum(['outputDir', 'dialog']).default('outputDir'),
         path: z.string().min(1).max(4096).optional(),
+        /** Replace a file already at `path` (else OUTPUT_EXISTS); the native save dialog asks itself. */
+        overwrite: z.boolean().default(false),
       })
       .strict()
       .refine((p) => p.imageId !== undefined || p.generationId !== undefined, {
@@ -437,6 +450,8 @@ export const methods = {
         ids: z.array(id).min(1).max(100_000).optional(),
         query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
         path: z.string().min(1).max(4096).optional(),
+        /** Replace a file already at `path` (else OUTPUT_EXISTS); the native save dialog asks itself. */
+        overwrite: z.boolean().default(false),
       })
       .strict(),
     z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),

@@ -27,13 +27,20 @@ export interface SaveRequest {
   to: 'outputDir' | 'dialog';
   /** An explicit destination (automation, tests); wins over `to`. */
   path?: string | undefined;
+  /** Replace a file already at `path` (the native save dialog asks the user itself). */
+  overwrite?: boolean | undefined;
 }
 
 export interface ExportRequest {
   ids?: number[] | undefined;
   query?: HistoryFilter | undefined;
   path?: string | undefined;
+  /** Replace a file already at `path`. */
+  overwrite?: boolean | undefined;
 }
+
+/** How long a written file (an export's zip) waits in temp for its one download. */
+const FILE_DOWNLOAD_TTL_MS = 15 * 60 * 1000;
 
 const EXT_BY_MIME: Record<string, string> = {
   'image/png': 'png',
@@ -68,6 +75,8 @@ export class FilesFacade {
     const image = this.engine.store.image(imageId);
     const name = fileNameFor(request.suggestedName, image.mime);
     let target = request.path;
+    // Never overwriting, unless asked: by the caller, or by the native save dialog (which asks itself).
+    let replace = request.overwrite === true;
     if (!target && request.to === 'dialog') {
       const chosen = await this.engine.host.saveFileDialog?.(name, [imageFilter(image.mime)]);
       if (chosen === undefined || chosen === null) {
@@ -75,6 +84,7 @@ export class FilesFacade {
         return { download: this.offer({ kind: 'image', imageId, name }) };
       }
       target = chosen;
+      replace = true;
     }
     if (!target) {
       if (this.engine.host.kind !== 'electron')
@@ -82,12 +92,13 @@ export class FilesFacade {
       const dir = this.outputDir();
       ensureWritableDir(dir);
       target = freePath(path.join(dir, name));
+      replace = false;
     } else {
       target = path.resolve(target);
       assertFolderExists(target);
     }
     assertOutsideProfile(target, this.engine.paths.root, 'image');
-    await writeKeepingWork(target, image.bytes);
+    await writeKeepingWork(target, image.bytes, replace);
     this.remember(target);
     return { saved: target };
   }
@@ -119,7 +130,7 @@ export class FilesFacade {
     const name = `atelier-${stamp}.zip`;
     let target = request.path;
     // The native save dialog has asked the user before replacing a file; a path sent by a caller has not.
-    let confirmedReplace = false;
+    let confirmedReplace = request.overwrite === true;
     if (!target) {
       const chosen = await this.engine.host.saveFileDialog?.(name, [
         { name: 'Zip archive', extensions: ['zip'] },
@@ -142,8 +153,21 @@ export class FilesFacade {
     }
     // A browser: write to a private temporary folder (the export refuses the profile), send it once.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-export-'));
-    const result = await this.engine.store.exportHistory(path.join(dir, name), undefined, selection);
-    return { download: this.offer({ kind: 'file', file: result.file, name, mime: 'application/zip' }) };
+    try {
+      const result = await this.engine.store.exportHistory(path.join(dir, name), undefined, selection);
+      return { download: this.offer({ kind: 'file', file: result.file, name, mime: 'application/zip' }) };
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true }); // the private originals never stay in temp
+      throw error;
+    }
+  }
+
+  /** Removes every file download not fetched yet (the host is closing: nobody can fetch them now). */
+  discardPending(): void {
+    for (const [id, download] of this.downloads) {
+      this.downloads.delete(id);
+      FilesFacade.discard(download);
+    }
   }
 
   /** The download registered under `id`; a file download is handed out once. */
@@ -164,7 +188,17 @@ export class FilesFacade {
     // Image downloads stay valid for the session; cap the map so a long session cannot grow it forever.
     if (this.downloads.size > 500) {
       const oldest = this.downloads.keys().next().value;
-      if (oldest) this.downloads.delete(oldest);
+      const evicted = oldest === undefined ? undefined : this.downloads.get(oldest);
+      if (oldest !== undefined) this.downloads.delete(oldest);
+      if (evicted) FilesFacade.discard(evicted);
+    }
+    // A file nobody fetches (the tab closed first) leaves temp after a while, not at the next reboot.
+    if (download.kind === 'file') {
+      setTimeout(() => {
+        if (this.downloads.get(id) !== download) return;
+        this.downloads.delete(id);
+        FilesFacade.discard(download);
+      }, FILE_DOWNLOAD_TTL_MS).unref();
     }
     return `/download/${id}/${encodeURIComponent(download.name)}`;
   }
@@ -208,10 +242,11 @@ function freePath(file: string): string {
 }
 
 /** Any failure to write is OUTPUT_NOT_WRITABLE saying the work is safe (it is in the history). */
-async function writeKeepingWork(target: string, bytes: Buffer): Promise<void> {
+async function writeKeepingWork(target: string, bytes: Buffer, replace: boolean): Promise<void> {
   try {
-    await writeFileAtomic(target, bytes);
+    await writeFileAtomic(target, bytes, { replace });
   } catch (cause) {
+    if (cause instanceof AtelierError && cause.code === 'OUTPUT_EXISTS') throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     const why =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'

@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { AtelierError } from '../errors';
 import { isImageName } from '../jobs/inputs';
 
 export class Staging {
@@ -23,6 +24,12 @@ export class Staging {
       [...path.basename(name)]
         .map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c))
         .join('') || 'image';
+    // `.` and `..` name the folder itself or its parent, never a file (and Windows drops trailing dots).
+    if (/^\.+$/.test(safe)) {
+      throw new AtelierError('USAGE', `Upload name "${safe}" is not a file name`, {
+        hint: 'name the upload after its file, e.g. photo.jpg',
+      });
+    }
     const folder = path.join(this.dir, randomUUID());
     mkdirSync(folder, { recursive: true });
     const file = path.join(folder, isImageName(safe) || safe.includes('.') ? safe : `${safe}.png`);

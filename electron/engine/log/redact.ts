@@ -23,6 +23,8 @@ export const SECRET_KEYS = [
   'secret',
   'atelier_token',
   'set-cookie',
+  // serve's read-only image grant (serve-auth.ts) rides in image URLs' query strings.
+  'grant',
 ] as const;
 
 const keySet = new Set<string>(SECRET_KEYS);
@@ -36,6 +38,8 @@ const TEXT_RULES: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
   // "key": "value" in JSON text
   [new RegExp(`("(?:${keys})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`],
+  // user:password@ in URLs (a mirror or proxy URL with credentials)
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, `$1${REDACTED}@`],
   // key=value in query strings, form bodies and cookies
   [new RegExp(`\\b(${queryKeys})=[^&\\s;,"']+`, 'gi'), `$1=${REDACTED}`],
   // Header lines: "Authorization: …", "Cookie: …"

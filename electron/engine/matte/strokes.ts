@@ -9,6 +9,7 @@
  * that area snaps the resulting edge to the photo's colour edges.
  */
 import type { Stroke } from '../api/contract';
+import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
 import { guidedFilter } from './guided-refine';
 
@@ -16,6 +17,17 @@ import { guidedFilter } from './guided-refine';
 const COLOR_TOLERANCE = 40;
 /** Colours sampled along the centre line of an edge-aware stroke. */
 const MAX_COLOR_SAMPLES = 48;
+
+/**
+ * Pixel steps one save may spend applying its strokes (each kept segment's box, plus the passes over
+ * each stroke's box): about what a dozen photo-wide strokes on a 24 MP photo cost, so no brush a designer
+ * can paint is refused, while a crafted stroke (thousands of far-apart points under a photo-sized brush:
+ * every segment then covers the whole photo) is refused before any pixel work.
+ */
+export const MAX_BRUSH_WORK = 2_000_000_000;
+/** Passes over a stroke's box besides its segments (wanted values, applying them; edge-aware: more). */
+const BOX_PASSES = 2;
+const EDGE_AWARE_BOX_PASSES = 8;
 
 interface Box {
   x0: number;
@@ -34,13 +46,59 @@ export function applyStrokes(mask: Mask, strokes: readonly Stroke[], photo?: Raw
   return out;
 }
 
+/**
+ * Refuses strokes whose brush work (points × brush area, as the brush really visits them on a
+ * width×height mask) is past MAX_BRUSH_WORK, naming the stroke that crosses it. O(points), no pixel work.
+ */
+export function assertStrokeBudget(
+  strokes: readonly Pick<Stroke, 'size' | 'points' | 'edgeAware'>[],
+  width: number,
+  height: number,
+): void {
+  let work = 0;
+  for (const [i, stroke] of strokes.entries()) {
+    work += strokeWork(stroke, width, height);
+    if (work > MAX_BRUSH_WORK) {
+      throw new AtelierError(
+        'USAGE',
+        `strokes[${i}] takes the brush work past what one save allows (${stroke.points.length} points of a ${Math.round(stroke.size)} px brush on a ${width}×${height} photo: over ${MAX_BRUSH_WORK / 1e9} billion pixel steps)`,
+        {
+          hint: 'use fewer points or a smaller brush for that stroke (a brush as big as the photo needs only a few points)',
+        },
+      );
+    }
+  }
+}
+
+/** Pixel steps applying `stroke` to a width×height mask costs: what strokeCoverage and the box passes visit. */
+export function strokeWork(
+  stroke: Pick<Stroke, 'size' | 'points' | 'edgeAware'>,
+  width: number,
+  height: number,
+): number {
+  const box = strokeBox(stroke, width, height);
+  if (!box) return 0;
+  const r = stroke.size / 2;
+  let work = (box.x1 - box.x0) * (box.y1 - box.y0) * (stroke.edgeAware ? EDGE_AWARE_BOX_PASSES : BOX_PASSES);
+  for (const segment of segmentsOf(stroke)) {
+    const s = segmentBox(segment, r, box);
+    work += Math.max(0, s.x1 - s.x0) * Math.max(0, s.y1 - s.y0);
+  }
+  return work;
+}
+
 /** Whether any stroke needs the original's pixels (so a plain brush never decodes the photo). */
 export function needsPhoto(strokes: readonly Stroke[]): boolean {
   return strokes.some((s) => s.edgeAware);
 }
 
 /** Pixel box a stroke can touch, clamped to the image (null when entirely outside). */
-export function strokeBox(stroke: Stroke, width: number, height: number, pad = 0): Box | null {
+export function strokeBox(
+  stroke: Pick<Stroke, 'size' | 'points'>,
+  width: number,
+  height: number,
+  pad = 0,
+): Box | null {
   const r = stroke.size / 2 + 1 + pad;
   let x0 = Infinity;
   let y0 = Infinity;
@@ -105,13 +163,10 @@ function strokeCoverage(stroke: Stroke, box: Box): Float32Array {
     const t = (r - d) / (r - inner);
     return t * t * (3 - 2 * t);
   };
-  const points = decimate(stroke.points, Math.max(1, r / 4));
-  const segments: [Point, Point][] = points.length === 1 ? [[points[0]!, points[0]!]] : pairs(points);
-  for (const [[ax, ay], [bx, by]] of segments) {
-    const sx0 = Math.max(box.x0, Math.floor(Math.min(ax, bx) - r - 1));
-    const sx1 = Math.min(box.x1, Math.ceil(Math.max(ax, bx) + r + 1));
-    const sy0 = Math.max(box.y0, Math.floor(Math.min(ay, by) - r - 1));
-    const sy1 = Math.min(box.y1, Math.ceil(Math.max(ay, by) + r + 1));
+  for (const segment of segmentsOf(stroke)) {
+    const [[ax, ay], [bx, by]] = segment;
+    // Only the segment's own box (within the stroke's): the cost assertStrokeBudget counts.
+    const { x0: sx0, x1: sx1, y0: sy0, y1: sy1 } = segmentBox(segment, r, box);
     const dx = bx - ax;
     const dy = by - ay;
     const len2 = dx * dx + dy * dy;
@@ -132,6 +187,22 @@ function strokeCoverage(stroke: Stroke, box: Box): Float32Array {
 }
 
 type Point = readonly [number, number];
+
+/** The capsules the brush is swept along: the polyline's segments after dropping near-repeat points. */
+function segmentsOf(stroke: Pick<Stroke, 'size' | 'points'>): [Point, Point][] {
+  const points = decimate(stroke.points, Math.max(1, stroke.size / 8));
+  return points.length === 1 ? [[points[0]!, points[0]!]] : pairs(points);
+}
+
+/** The pixels a segment's capsule of radius `r` can reach, within the stroke's box. */
+function segmentBox([[ax, ay], [bx, by]]: [Point, Point], r: number, box: Box): Box {
+  return {
+    x0: Math.max(box.x0, Math.floor(Math.min(ax, bx) - r - 1)),
+    x1: Math.min(box.x1, Math.ceil(Math.max(ax, bx) + r + 1)),
+    y0: Math.max(box.y0, Math.floor(Math.min(ay, by) - r - 1)),
+    y1: Math.min(box.y1, Math.ceil(Math.max(ay, by) + r + 1)),
+  };
+}
 
 /** Drops points closer than `spacing` to the last kept one (the capsules between them cover the gap). */
 function decimate(points: readonly Point[], spacing: number): Point[] {

@@ -11,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
-import { installModel, removeModel, sourceUrl } from './install';
+import { installModel, mirrorFromEnv, removeModel, sourceUrl } from './install';
+import { readManifest } from './manifest';
+import { repoRoot } from '../testing/fixtures';
 import { ModelRegistry } from './registry';
 
 const BYTES = 256 * 1024;
@@ -85,7 +87,11 @@ beforeEach(() => {
     'busy',
     'slow',
   ].map((id) => entry(id));
-  models.push(entry('md5-only', { sha256: null, md5 }), entry('no-url'));
+  models.push(
+    entry('md5-only', { sha256: null, md5 }),
+    entry('no-url'),
+    entry('unknown-size', { sha256: null, md5, bytes: null, maxBytes: 2 * BYTES }),
+  );
   writeFileSync(path.join(appModels, 'manifest.json'), JSON.stringify({ version: 1, models }));
   registry = new ModelRegistry(appModels, profileModels);
   requests.length = 0;
@@ -163,6 +169,61 @@ describe('installModel', () => {
       /"wrong-hash".*wrong-hash\.onnx fails its sha256 check .*; nothing was installed/,
     );
     nothingLeft('wrong-hash');
+  });
+
+  it('round 3 finding 4: a model of unknown size from a mirror that never stops is cut off at its catalog bound', async () => {
+    let sent = 0;
+    let hungUp = false;
+    routes.set('/mirror/unknown-size.onnx', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked, no length, no end
+      const chunk = randomBytes(64 * 1024);
+      const more = () => {
+        while (!hungUp && sent < 100 * BYTES) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      res.on('close', () => (hungUp = true));
+      more();
+    });
+    const error = await failure(installModel(registry, 'unknown-size', { mirror: base, retries: 0 }));
+    expect(error.code).toBe('MODEL_CORRUPT');
+    expect(error.message).toMatch(
+      /"unknown-size".*passed \d+ bytes, more than this model can be \(at most 524288\)/,
+    );
+    nothingLeft('unknown-size');
+    await expect.poll(() => hungUp).toBe(true);
+    expect(sent).toBeLessThan(20 * BYTES); // stopped near the bound, not at the server's end
+    // A length past the bound is refused before a byte is written.
+    routes.set('/mirror/unknown-size.onnx', serveFile(randomBytes(3 * BYTES)));
+    const offered = await failure(installModel(registry, 'unknown-size', { mirror: base, retries: 0 }));
+    expect(offered.message).toMatch(/offers 786432 bytes, more than this model can be/);
+    nothingLeft('unknown-size');
+    // Every catalog model of unknown size has such a bound.
+    const catalog = readManifest(path.join(repoRoot, 'models', 'manifest.json')).models;
+    const unbounded = catalog.filter((m) => m.bytes === null && m.maxBytes === undefined).map((m) => m.id);
+    expect(unbounded).toEqual([]);
+  });
+
+  it('round 3 finding 8: a mirror URL with a user name and password is refused at once, the password never shown', async () => {
+    routes.set('/mirror/good.onnx', serveFile(weights));
+    const withCredentials = base.replace('http://', 'http://user:s3cret-pw@');
+    for (const mirror of [
+      withCredentials,
+      mirrorFromEnv({ ATELIER_MODELS_MIRROR: ` ${withCredentials} ` }),
+    ]) {
+      const error = await failure(installModel(registry, 'good', { mirror }));
+      expect(error.code).toBe('USAGE');
+      expect(error.message).toMatch(/has a user name or password in its URL/);
+      expect(`${error.message} ${error.hint}`).not.toContain('s3cret-pw');
+      expect(error.message).not.toMatch(/interrupted/);
+    }
+    // Not even a mistyped one (which is no URL at all) is echoed with its password.
+    const typo = await failure(installModel(registry, 'good', { mirror: 'http://user:s3cret pw@[::1/' }));
+    expect(typo.message).not.toContain('s3cret');
+    expect(requests).toEqual([]); // nothing was tried, let alone retried
+    nothingLeft('good');
   });
 
   it('a 404: names the model, the status and the URL', async () => {

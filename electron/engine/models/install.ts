@@ -24,6 +24,12 @@ import { modelFileProblem } from './checksum';
 import type { ModelEntry } from './manifest';
 import type { ModelLocation, ModelRegistry } from './registry';
 
+/**
+ * The most a model of unknown size may download when its manifest entry gives no `maxBytes` either
+ * (the largest catalog model is ~220 MB): past it the mirror is sending something else, or never ends.
+ */
+export const MAX_UNKNOWN_MODEL_BYTES = 2 * 1024 ** 3;
+
 export interface InstallOptions {
   /** Base URL of a mirror holding the files as laid out by `mirrorPath` (else the upstream URL). */
   mirror?: string | undefined;
@@ -43,18 +49,31 @@ export function mirrorFromEnv(env = process.env): string | undefined {
 
 export function sourceUrl(entry: ModelEntry, mirror: string | undefined): string {
   if (mirror) {
+    // The mirror as it may be shown: a user:password@ part is never printed (mistyped ones included).
+    const shown = mirror.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1[redacted]@');
     let base: URL;
     try {
       base = new URL(mirror.endsWith('/') ? mirror : `${mirror}/`);
     } catch {
-      throw new AtelierError('USAGE', `Mirror "${mirror}" is not a URL`, {
+      throw new AtelierError('USAGE', `Mirror "${shown}" is not a URL`, {
         hint: 'give an http(s) URL, e.g. https://models.example.com/atelier/',
       });
     }
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-      throw new AtelierError('USAGE', `Mirror "${mirror}" is not an http(s) URL`, {
+      throw new AtelierError('USAGE', `Mirror "${shown}" is not an http(s) URL`, {
         hint: 'give an http(s) URL, e.g. https://models.example.com/atelier/',
       });
+    }
+    // fetch() refuses such URLs anyway (which used to be retried and reported as "interrupted"); saying so
+    // up front also keeps the password out of every message and log line that names the URL.
+    if (base.username || base.password) {
+      throw new AtelierError(
+        'USAGE',
+        `Mirror "${base.protocol}//${base.host}${base.pathname}" has a user name or password in its URL`,
+        {
+          hint: 'give the mirror URL without user:password@ (a mirror that needs a sign-in is not supported)',
+        },
+      );
     }
     return new URL(entry.mirrorPath ?? entry.file, base).href;
   }
@@ -226,7 +245,8 @@ async function download(entry: ModelEntry, url: string, partial: string, options
 
 async function downloadOnce(entry: ModelEntry, url: string, partial: string, options: InstallOptions) {
   let offset = existsSync(partial) ? statSync(partial).size : 0;
-  if (entry.bytes !== null && offset > entry.bytes) {
+  const limit = sizeLimit(entry);
+  if (offset > limit) {
     await rm(partial, { force: true });
     offset = 0;
   }
@@ -281,6 +301,10 @@ async function downloadOnce(entry: ModelEntry, url: string, partial: string, opt
     const length = Number(response.headers.get('content-length') ?? NaN);
     // Where the manifest does not know the size, the server's word is the limit (the digest still decides).
     const expected = entry.bytes ?? (Number.isFinite(length) ? start + length : null);
+    if (Number.isFinite(length) && entry.bytes === null && start + length > limit) {
+      await response.body.cancel();
+      throw tooLarge(entry, url, `offers ${start + length} bytes`, limit);
+    }
     if (Number.isFinite(length) && start + length !== expected) {
       await response.body.cancel();
       throw new AtelierError(
@@ -289,7 +313,7 @@ async function downloadOnce(entry: ModelEntry, url: string, partial: string, opt
         { hint: 'the source holds a different or truncated file: check the mirror, or try the upstream URL' },
       );
     }
-    await writeBody(response.body, partial, resumed, start, expected, entry, url, options, touch);
+    await writeBody(response.body, partial, resumed, start, expected, limit, entry, url, options, touch);
   } finally {
     clearTimeout(timer);
   }
@@ -301,6 +325,7 @@ async function writeBody(
   append: boolean,
   start: number,
   expected: number | null,
+  limit: number,
   entry: ModelEntry,
   url: string,
   options: InstallOptions,
@@ -317,6 +342,10 @@ async function writeBody(
       if (done) break;
       touch();
       received += value.byteLength;
+      if (expected === null && received > limit) {
+        await reader.cancel();
+        throw tooLarge(entry, url, `passed ${received} bytes`, limit);
+      }
       if (expected !== null && received > expected) {
         await reader.cancel();
         throw new AtelierError(
@@ -344,4 +373,17 @@ async function writeBody(
   }
   if (expected !== null && received < expected)
     throw new Error(`connection closed at ${received} of ${expected} bytes`);
+}
+
+/** The most bytes a download of `entry` may take: its exact size, its catalog bound, or the global cap. */
+function sizeLimit(entry: ModelEntry): number {
+  return entry.bytes ?? entry.maxBytes ?? MAX_UNKNOWN_MODEL_BYTES;
+}
+
+function tooLarge(entry: ModelEntry, url: string, what: string, limit: number): AtelierError {
+  return new AtelierError(
+    'MODEL_CORRUPT',
+    `Download of model "${entry.id}" from ${url} ${what}, more than this model can be (at most ${limit}); nothing was installed`,
+    { hint: 'the source holds a different file, or never stops sending: check the mirror' },
+  );
 }

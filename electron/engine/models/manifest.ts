@@ -57,6 +57,11 @@ export const modelEntrySchema = z
       .optional(),
     /** Exact file size; null only where the upstream does not publish it (BiRefNet: the md5 still pins it). */
     bytes: z.number().int().positive().nullable(),
+    /**
+     * Where `bytes` is unknown: the most the file can be (the catalog's upper bound), so a broken or
+     * hostile mirror streaming without end is stopped there, not when the disk is full.
+     */
+    maxBytes: z.number().int().positive().optional(),
     license: z.string().min(1),
     commercialUse: z.boolean(),
     bundle: z.boolean().default(false),

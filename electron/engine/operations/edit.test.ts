@@ -240,6 +240,85 @@ describe('mask once, compose many', () => {
     ).toBe('CONFLICT');
   }, 60_000);
 
+  it('round 3 finding 1: a crafted stroke (100,000 points, size 10,000) is refused before any pixel work, naming it', async () => {
+    const before = await call<{ maskImageId: number; revision: number; strokes: Stroke[] }>('edit.source', {
+      id: root,
+    });
+    // Far-apart points under a photo-sized brush: every segment covers the whole photo (minutes of work).
+    const points: [number, number][] = Array.from({ length: 100_000 }, (_, i) =>
+      i % 2 ? [1300, 0] : [0, 400],
+    );
+    const crafted: Stroke = { mode: 'erase', edgeAware: false, size: 10_000, hardness: 1, points };
+    const small: Stroke = { mode: 'erase', edgeAware: false, size: 20, hardness: 1, points: [[10, 10]] };
+    const refused = await dispatch(api, 'edit.setStrokes', { id: root, strokes: [small, crafted] });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('USAGE');
+    expect(refused.error.message).toMatch(/^strokes\[1\] takes the brush work past what one save allows/);
+    expect(refused.error.hint).toMatch(/smaller brush/);
+    // Nothing changed, and the engine answers the next request.
+    const after = await call<{ maskImageId: number; revision: number; strokes: Stroke[] }>('edit.source', {
+      id: root,
+    });
+    expect(after).toEqual(before);
+    // The contract bounds the points of one save in all, whatever the brush.
+    const many = Array.from({ length: 11 }, () => ({ ...small, points: points.slice(0, 100_000) }));
+    const tooMany = await dispatch(api, 'edit.setStrokes', { id: root, strokes: many });
+    expect(tooMany.ok ? '' : tooMany.error.message).toMatch(/strokes: at most 1000000 points/);
+  }, 60_000);
+
+  it('round 3 finding 5: a version records the mask it was rendered from, even when strokes are saved meanwhile', async () => {
+    const before = await call<{ maskImageId: number }>('edit.source', { id: root });
+    const oldMask = await maskOf(engine, before.maskImageId);
+    const { width, height } = oldMask;
+    const eraseAll: Stroke = {
+      mode: 'erase',
+      edgeAware: false,
+      size: Math.max(width, height) * 3,
+      hardness: 1,
+      points: [[width / 2, height / 2]],
+    };
+    // The render reads its mask first; the strokes land before the render writes its row (held until then:
+    // on a busy machine either order happens, this pins the one the review caught).
+    const record = engine.store.recordGeneration.bind(engine.store);
+    let strokesSaved: Promise<unknown> = Promise.resolve();
+    engine.store.recordGeneration = async (...args) => {
+      await strokesSaved;
+      return record(...args);
+    };
+    let rendered: { item: { id: number; maskImageId: number | null } };
+    try {
+      const render = call<{ item: { id: number; maskImageId: number | null } }>('edit.render', {
+        id: root,
+        recipe: { background: 'transparent', feather: 0 },
+      });
+      strokesSaved = call('edit.setStrokes', { id: root, strokes: [eraseAll] });
+      await strokesSaved;
+      rendered = await render;
+    } finally {
+      engine.store.recordGeneration = record;
+    }
+    const now = await call<{ maskImageId: number }>('edit.source', { id: root });
+    expect(now.maskImageId).not.toBe(before.maskImageId); // the erase-all is the root's mask now
+    // The version says it was made from the old mask, and its pixels agree.
+    expect(rendered.item.maskImageId).toBe(before.maskImageId);
+    const version = (
+      await call<{ items: { id: number; maskImageId: number | null }[] }>('history.versions', {
+        id: root,
+      })
+    ).items.find((i) => i.id === rendered.item.id);
+    expect(version?.maskImageId).toBe(before.maskImageId);
+    const out = await pixelsOf(engine, engine.store.getGeneration(rendered.item.id).outputImageId!);
+    const alphaMean = (data: Uint8Array, step: number, offset: number) => {
+      let sum = 0;
+      for (let i = offset; i < data.length; i += step) sum += data[i]!;
+      return sum / (data.length / step);
+    };
+    expect(alphaMean(out.data, 4, 3)).toBeCloseTo(alphaMean(oldMask.data, 1, 0), 0);
+    expect(alphaMean(out.data, 4, 3)).toBeGreaterThan(5);
+    await call('edit.setStrokes', { id: root, strokes: [] });
+  }, 60_000);
+
   it('blocks re-rendering and brushing a privacy-mode item with a clear error, changing nothing', async () => {
     engine.store.setPrivacyMode(true);
     let privateId: number;

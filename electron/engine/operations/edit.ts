@@ -12,7 +12,7 @@ import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
-import { applyStrokes, needsPhoto } from '../matte/strokes';
+import { applyStrokes, assertStrokeBudget, needsPhoto } from '../matte/strokes';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -108,7 +108,11 @@ export class Editor {
         hint: 'render it once first (edit.render computes its mask with one model run)',
       });
     }
+    // Before any pixel work (the original's size is in its row): one request never buys minutes of brushing.
+    const original = this.deps.store.getGeneration(root.id).input;
+    if (original) assertStrokeBudget(strokes, original.width, original.height);
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
+    if (!original) assertStrokeBudget(strokes, model.width, model.height);
     const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
     const effective = strokes.length > 0 ? applyStrokes(model, strokes, photo) : model;
     const saved = await this.records.saveStrokes(
@@ -164,6 +168,7 @@ export class Editor {
       } else {
         const t = performance.now();
         mask = await this.loadMask(edit.maskImageId, root.id);
+        newEdit.renderedMaskImageId = edit.maskImageId;
         timings.mask = ms(t);
       }
       const row = await this.composeAndRecord(root, decoded, mask, params, {

@@ -103,7 +103,7 @@ export function writeEdit(
     db.prepare('INSERT INTO item_versions (generation_id, root_id, mask_image_id) VALUES (?, ?, ?)').run(
       generationId,
       rootId,
-      maskId ?? current?.maskImageId ?? null,
+      maskId ?? edit.renderedMaskImageId ?? current?.maskImageId ?? null,
     );
   }
   if (modelMaskId === null && edit.strokes === undefined && edit.mask === null && current) {

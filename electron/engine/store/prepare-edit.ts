@@ -7,6 +7,7 @@ export async function prepareEdit(edit: NewEdit): Promise<PreparedEdit> {
     versionOf: edit.versionOf,
     modelMask: edit.modelMask ? await prepareImage(edit.modelMask, 'model mask') : null,
     mask: edit.mask ? await prepareImage(edit.mask, 'mask') : null,
+    renderedMaskImageId: edit.renderedMaskImageId,
     strokes: edit.strokes,
     baseRevision: edit.baseRevision,
   };

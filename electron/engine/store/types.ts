@@ -44,6 +44,11 @@ export interface NewEdit {
   modelMask?: ImageInput;
   /** The effective mask this output was rendered with (model mask + strokes), when it differs. */
   mask?: ImageInput;
+  /**
+   * The stored mask this version was rendered from, when it was loaded rather than computed: the version
+   * records it, not whatever the root's mask is by the time the row is written (strokes saved meanwhile).
+   */
+  renderedMaskImageId?: number;
   /** The root's hand edits after this write (absent: unchanged). */
   strokes?: Stroke[];
   /** The root's revision this write started from: CONFLICT when another save moved it on. */
@@ -54,6 +59,7 @@ export interface PreparedEdit {
   versionOf: number | undefined;
   modelMask: PreparedImage | null;
   mask: PreparedImage | null;
+  renderedMaskImageId: number | undefined;
   strokes: Stroke[] | undefined;
   baseRevision: number | undefined;
 }

@@ -4,7 +4,7 @@
  * error, the item kept), downloads in a browser, zip export of chosen items, images at display size,
  * reveal limited to files Atelier wrote, and the batch estimate.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { unzipSync } from 'fflate';
@@ -113,6 +113,41 @@ describe('files out: save, save as, downloads, export, display size', () => {
       cancelled: true,
     });
     expect(await call('files.pickFolder', {})).toEqual({ path: null });
+  });
+
+  it('round 3 finding 3: files.saveAs and history.exportItems never replace a file unless asked', async () => {
+    const victim = path.join(dir, 'victim.txt');
+    writeFileSync(victim, 'the user’s notes');
+    await expect(
+      call('files.saveAs', { imageId: outputImageId, suggestedName: 'x.png', path: victim }),
+    ).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining(victim) });
+    expect(readFileSync(victim, 'utf8')).toBe('the user’s notes');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // Asked: by the caller's flag, or by the native save dialog (it asks before returning a path).
+    await call('files.saveAs', {
+      imageId: outputImageId,
+      suggestedName: 'x.png',
+      path: victim,
+      overwrite: true,
+    });
+    expect(readFileSync(victim)).toEqual(engine.store.image(outputImageId).bytes);
+    const chosen = path.join(dir, 'chosen-by-dialog.png');
+    writeFileSync(chosen, 'old');
+    dialogAnswer = chosen;
+    expect(await call('files.saveAs', { imageId: outputImageId, suggestedName: 'x', to: 'dialog' })).toEqual({
+      saved: chosen,
+    });
+    dialogAnswer = null;
+    expect(readFileSync(chosen)).toEqual(engine.store.image(outputImageId).bytes);
+    // The zip export of chosen items: the same rule.
+    const zip = path.join(dir, 'keep.zip');
+    writeFileSync(zip, 'not ours');
+    await expect(call('history.exportItems', { ids: [itemId], path: zip })).rejects.toMatchObject({
+      code: 'OUTPUT_EXISTS',
+    });
+    expect(readFileSync(zip, 'utf8')).toBe('not ours');
+    await call('history.exportItems', { ids: [itemId], path: zip, overwrite: true });
+    expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('a vanished or read-only folder is a clear error and the item stays', async () => {

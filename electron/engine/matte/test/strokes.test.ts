@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Stroke } from '../../api/contract';
 import type { Mask, RawImage } from '../../imaging/raw';
 import { fixturePhoto } from '../../testing/fixtures';
-import { applyStrokes, strokeBox } from '../strokes';
+import { applyStrokes, assertStrokeBudget, MAX_BRUSH_WORK, strokeBox, strokeWork } from '../strokes';
 
 function solidMask(width: number, height: number, value: number): Mask {
   return { data: new Uint8Array(width * height).fill(value), width, height };
@@ -22,6 +22,34 @@ const stroke = (s: Partial<Stroke> & Pick<Stroke, 'points'>): Stroke => ({
 });
 
 describe('brush strokes', () => {
+  it("round 3: the brush budget admits a designer's heaviest save and refuses a crafted stroke, naming it", () => {
+    // A dozen photo-wide strokes of the largest brush the UI paints (400 screen px zoomed out to fit a
+    // 24 MP photo ≈ 2,700 px), each with a point per screen pixel of a 1,500 px drag.
+    const heavy = Array.from({ length: 12 }, (_, k) =>
+      stroke({
+        size: 2700,
+        hardness: 0.5,
+        points: Array.from({ length: 1500 }, (_, i): [number, number] => [i * 4, 300 + k * 300 + (i % 50)]),
+      }),
+    );
+    expect(() => assertStrokeBudget(heavy, 6000, 4000)).not.toThrow();
+    // Ordinary strokes cost about their swept area, not their point count.
+    const fine = stroke({
+      size: 40,
+      points: Array.from({ length: 5000 }, (_, i): [number, number] => [i / 10, 50]),
+    });
+    expect(strokeWork(fine, 1000, 1000)).toBeLessThan(1_000_000);
+    // Far-apart points under a brush bigger than the photo: each segment visits the whole photo.
+    const crafted = stroke({
+      size: 10_000,
+      points: Array.from({ length: 100_000 }, (_, i): [number, number] => (i % 2 ? [1300, 0] : [0, 400])),
+    });
+    expect(strokeWork(crafted, 600, 400)).toBeGreaterThan(10 * MAX_BRUSH_WORK);
+    expect(() => assertStrokeBudget([fine, crafted], 600, 400)).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/^strokes\[1\] /) }),
+    );
+  });
+
   it('erases a hard disc and leaves everything outside it', () => {
     const mask = solidMask(100, 100, 255);
     const out = applyStrokes(mask, [stroke({ points: [[50, 50]] })]);
