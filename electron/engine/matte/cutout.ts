@@ -1,4 +1,5 @@
 import { AtelierError } from '../errors';
+import { DEFAULT_MAX_PIXELS } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import { decontaminateInto } from './decontaminate';
 
@@ -74,6 +75,15 @@ export function trimToSubject(rgba: RawImage, mask: Mask, padding: number): { im
   const y0 = top - pad;
   const w = right - left + 1 + 2 * pad;
   const h = bottom - top + 1 + 2 * pad;
+  // `trim` allows 10,000 px of padding: around a photo-sized subject that is gigapixels to allocate and
+  // compose. The result is held to the largest image Atelier decodes.
+  if (w * h > DEFAULT_MAX_PIXELS) {
+    throw new AtelierError(
+      'USAGE',
+      `trim: ${pad} px of padding makes the result ${w}×${h} px, more than ${DEFAULT_MAX_PIXELS / 1e6} megapixels`,
+      { hint: 'use less padding around the subject' },
+    );
+  }
   const ch = rgba.channels;
   const data = Buffer.alloc(w * h * ch); // zero = transparent (or black for a mask)
   const maskOut = new Uint8Array(w * h);

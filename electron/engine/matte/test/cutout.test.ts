@@ -28,6 +28,18 @@ function redDiscOnGreen(size = 200): { image: RawImage; mask: Mask } {
 }
 
 describe('cut-out pixels', () => {
+  it('round 3, same shape as finding 1: trim padding that would make gigapixels is a usage error before allocating', () => {
+    const mask: Mask = { data: new Uint8Array(100 * 100).fill(255), width: 100, height: 100 };
+    const rgba: RawImage = { data: Buffer.alloc(100 * 100 * 4, 255), width: 100, height: 100, channels: 4 };
+    expect(() => trimToSubject(rgba, mask, 10_000)).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        message: expect.stringMatching(/^trim: 10000 px of padding makes the result 20100×20100/),
+      }),
+    );
+    expect(trimToSubject(rgba, mask, 100).image.width).toBe(300);
+  });
+
   it('decontaminates edge colours: no green halo in the semi-transparent band', () => {
     const { image, mask } = redDiscOnGreen();
     const raw = cutoutRgba(image, mask, { decontaminate: false });
