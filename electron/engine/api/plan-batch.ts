@@ -37,9 +37,15 @@ function screenInputs(paths: readonly string[]): { usable: string[]; refused: At
   return { usable, refused };
 }
 
+/**
+ * Files and folders one API call may walk through when expanding dropped folders: a drop of `/` or a home
+ * folder is a clear error in a second or two, not minutes of the engine reading the disk.
+ */
+export const API_MAX_FOLDER_ENTRIES = 100_000;
+
 export function expandForApi(paths: readonly string[], recursive: boolean) {
   const { usable, refused } = screenInputs(paths);
-  const { files, missing } = expandInputs(usable, { recursive });
+  const { files, missing } = expandInputs(usable, { recursive, maxEntries: API_MAX_FOLDER_ENTRIES });
   return {
     files: files.map((f) => f.file),
     rejected: [...refused, ...missing.map((m) => m.error)].map((e) => ({
@@ -69,6 +75,7 @@ export function planApiBatch(
     template: request.template,
     onConflict: 'suffix',
     recursive: true,
+    maxEntries: API_MAX_FOLDER_ENTRIES,
     outputDirPolicy: {
       profileRoot: engine.paths.root,
       create: path.resolve(request.outputDir) === path.resolve(request.settingsOutputDir),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AtelierError } from '../errors';
 import { openProfile, resolveProfileDir } from '../profile';
+import { assertFreeTarget } from '../store/export';
 import type { GenerationRow, HistoryFilter, Store } from '../store';
 import type { CommandModule } from './command';
 
@@ -19,7 +20,8 @@ const HELP = `Usage: atelier history <subcommand> [options]
       --search TEXT         part of the original file name
       --pinned              only pinned items
       --limit N             items per page (default 30); --cursor C for the next page
-  show ID [--save-input FILE] [--save-output FILE]
+  show ID [--save-input FILE] [--save-output FILE] [--force]
+                            an existing FILE is replaced only with --force
   export FILE.zip [--force] images + history.json of the current account (outside the profile folder);
                             an existing file is replaced only with --force
   delete ID…                delete items (and their images when nothing else uses them)
@@ -141,8 +143,9 @@ const subcommands: Record<string, Handler> = {
 
   async show(store, args, v) {
     const item = store.getGeneration(parseId(args[0]));
-    if (v['save-input']) saveImage(store, item.inputImageId, v['save-input'], 'input', item);
-    if (v['save-output']) saveImage(store, item.outputImageId, v['save-output'], 'output', item);
+    const force = v.force === true;
+    if (v['save-input']) saveImage(store, item.inputImageId, v['save-input'], 'input', item, force);
+    if (v['save-output']) saveImage(store, item.outputImageId, v['save-output'], 'output', item, force);
     if (v.json) {
       console.log(JSON.stringify(item));
       return 0;
@@ -322,6 +325,7 @@ function saveImage(
   file: string,
   which: string,
   item: GenerationRow,
+  force: boolean,
 ): void {
   if (imageId === null) {
     const why =
@@ -334,7 +338,9 @@ function saveImage(
       hint: 'nothing to save',
     });
   }
-  writeFileSync(file, store.image(imageId).bytes);
+  assertFreeTarget(file, force, `${which} image`);
+  // 'wx': a file that appeared since the check is not replaced either.
+  writeFileSync(file, store.image(imageId).bytes, { flag: force ? 'w' : 'wx' });
 }
 
 function describeImage(i: { width: number; height: number; mime: string; byteSize: number }): string {

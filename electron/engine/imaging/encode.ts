@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -52,13 +52,23 @@ export function isRgbIccProfile(icc: Buffer): boolean {
 }
 
 const iccFiles = new Map<string, string>();
-/** sharp takes an output profile by path, so each distinct profile is written once to the temp folder. */
+let iccDir: string | undefined;
+/**
+ * sharp takes an output profile by path, so each distinct profile is written once, into this process's
+ * own private temp folder: a fixed name in the shared temp folder could be planted by another user
+ * (a profile of their choosing in our outputs, or a link to a file of ours to overwrite).
+ */
 function iccProfileFile(icc: Buffer): string {
   const digest = createHash('sha256').update(icc).digest('hex').slice(0, 24);
   let file = iccFiles.get(digest);
   if (!file || !existsSync(file)) {
-    file = path.join(os.tmpdir(), `atelier-icc-${digest}.icc`);
-    if (!existsSync(file)) writeFileSync(file, icc);
+    if (!iccDir || !existsSync(iccDir)) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-icc-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      iccDir = dir;
+    }
+    file = path.join(iccDir, `${digest}.icc`);
+    writeFileSync(file, icc, { flag: 'w', mode: 0o600 });
     iccFiles.set(digest, file);
   }
   return file;

@@ -18,6 +18,17 @@ function tree(): string {
 }
 
 describe('expandInputs', () => {
+  it('round 3, same shape as finding 1: a tree past the walk budget is one clear error, not minutes of reading', () => {
+    const dir = tree(); // 5 files and 2 folders, 9 entries in all (hidden ones count: they are read)
+    const refused = expandInputs([dir], { recursive: true, maxEntries: 6 });
+    expect(refused.files).toEqual([]);
+    expect(refused.missing.map((m) => [m.file, m.error.code])).toEqual([[dir, 'USAGE']]);
+    expect(refused.missing[0]!.error.message).toBe(
+      `The folder ${dir} holds more than 6 files and folders to look through`,
+    );
+    expect(expandInputs([dir], { recursive: true, maxEntries: 9 }).files).toHaveLength(3);
+  });
+
   it('lists a folder’s images, recursively only when asked, with their folder relative to the root', () => {
     const dir = tree();
     expect(expandInputs([dir], { recursive: false }).files.map((f) => path.relative(dir, f.file))).toEqual([

@@ -41,7 +41,15 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase());
 }
 
-export function expandInputs(args: readonly string[], options: { recursive: boolean }): ExpandedInputs {
+export function expandInputs(
+  args: readonly string[],
+  options: {
+    recursive: boolean;
+    /** Files and folders one call may look through (the API's bound; the CLI walks any tree). */
+    maxEntries?: number | undefined;
+  },
+): ExpandedInputs {
+  const budget = { left: options.maxEntries ?? Infinity };
   const files: InputFile[] = [];
   const missing: ExpandedInputs['missing'] = [];
   const seen = new Map<string, { entry: InputFile; count: number }>();
@@ -79,8 +87,22 @@ export function expandInputs(args: readonly string[], options: { recursive: bool
     if (statSync(abs).isDirectory()) {
       let found: string[];
       try {
-        found = listImages(abs, options.recursive);
+        found = listImages(abs, options.recursive, budget);
       } catch (cause) {
+        if (cause instanceof TooManyEntries) {
+          missing.push({
+            file: abs,
+            error: new AtelierError(
+              'USAGE',
+              `The folder ${abs} holds more than ${options.maxEntries} files and folders to look through`,
+              {
+                hint: 'choose a smaller folder (the command line `atelier batch` takes folders of any size)',
+                file: abs,
+              },
+            ),
+          });
+          continue;
+        }
         missing.push({
           file: abs,
           error: new AtelierError('NOT_READABLE', `Cannot read the folder ${abs}: permission denied`, {
@@ -100,14 +122,23 @@ export function expandInputs(args: readonly string[], options: { recursive: bool
 }
 
 /** Images in a folder, sorted for a stable order; hidden files and our own temp files are ignored. */
-export function listImages(dir: string, recursive: boolean): string[] {
+/** The walk budget of expandInputs ran out (reported there, naming the folder the user gave). */
+class TooManyEntries extends Error {}
+
+export function listImages(
+  dir: string,
+  recursive: boolean,
+  budget: { left: number } = { left: Infinity },
+): string[] {
   const out: string[] = [];
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  budget.left -= entries.length;
+  if (budget.left < 0) throw new TooManyEntries();
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (recursive) out.push(...listImages(full, true));
+      if (recursive) out.push(...listImages(full, true, budget));
     } else if (entry.isFile() && isImageName(entry.name)) {
       out.push(full);
     }

@@ -18,6 +18,8 @@ export interface BatchRequest {
   template: string;
   onConflict: ConflictPolicy;
   recursive: boolean;
+  /** Files and folders the expansion may look through (the API bounds it; absent: any tree). */
+  maxEntries?: number | undefined;
   /** How the output folder is checked (the profile is always refused; the API creates less). */
   outputDirPolicy: OutputDirPolicy & { profileRoot: string };
 }
@@ -25,7 +27,10 @@ export interface BatchRequest {
 export function planBatch(op: BoundOperation, request: BatchRequest): BatchSpec {
   const outDir = path.resolve(request.outputDir);
   ensureWritableDir(outDir, request.outputDirPolicy);
-  const { files, missing } = expandInputs(request.inputs, { recursive: request.recursive });
+  const { files, missing } = expandInputs(request.inputs, {
+    recursive: request.recursive,
+    maxEntries: request.maxEntries,
+  });
   const planned = planOutputs(files, {
     outDir,
     template: request.template,

@@ -12,6 +12,7 @@ import { shapeEdges } from '../compose/core/edges';
 import { readPicture } from '../compose/image-file';
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
+import { assertTrimFits } from '../matte/subject-layer';
 import type { CutoutParams } from './cutout';
 
 export type CompositionParams = Pick<
@@ -31,6 +32,7 @@ export async function composeCutout(
     );
   }
   if (p.maskOnly) return maskToImage(shapeEdges(baseMask, p));
+  if (p.trim !== undefined) assertTrimFits(baseMask, p.trim);
   const picture =
     p.background?.type === 'image'
       ? coreRgba(await readPicture(p.background.path, 'background image'))

@@ -34,7 +34,7 @@ export function cutoutRgba(image: Pixels, mask: Plane8, opts: { decontaminate: b
 }
 
 /** Alpha below this is invisible and does not count as subject when trimming. */
-const TRIM_THRESHOLD = 8;
+export const TRIM_THRESHOLD = 8;
 
 /**
  * Crops to the subject's bounding box plus `padding` pixels on every side; padding that reaches past

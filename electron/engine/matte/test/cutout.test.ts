@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImageBuffer } from '../../imaging/decode';
@@ -28,6 +32,18 @@ function redDiscOnGreen(size = 200): { image: RawImage; mask: Mask } {
 }
 
 describe('cut-out pixels', () => {
+  it('round 3, same shape as finding 1: trim padding that would make gigapixels is a usage error before allocating', () => {
+    const mask: Mask = { data: new Uint8Array(100 * 100).fill(255), width: 100, height: 100 };
+    const rgba: RawImage = { data: Buffer.alloc(100 * 100 * 4, 255), width: 100, height: 100, channels: 4 };
+    expect(() => trimToSubject(rgba, mask, 10_000)).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        message: expect.stringMatching(/^trim: 10000 px of padding makes the result 20100×20100/),
+      }),
+    );
+    expect(trimToSubject(rgba, mask, 100).image.width).toBe(300);
+  });
+
   it('decontaminates edge colours: no green halo in the semi-transparent band', () => {
     const { image, mask } = redDiscOnGreen();
     const raw = cutoutRgba(image, mask, { decontaminate: false });
@@ -102,5 +118,31 @@ describe('cut-out pixels', () => {
     expect(meta.exif?.toString('latin1')).toContain('Atelier test');
     expect(meta.orientation ?? 1).toBe(1);
     expect([meta.width, meta.height]).toEqual([40, 60]);
+  });
+
+  it('round 3, same shape as finding 2: an ICC profile planted under a guessable temp name is never used', async () => {
+    const photo = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#3c3' } })
+      .withIccProfile('p3')
+      .jpeg()
+      .toBuffer();
+    const decoded = await decodeImageBuffer(photo, 'p3.jpg');
+    const digest = createHash('sha256').update(decoded.icc!).digest('hex').slice(0, 24);
+    // What another user of a shared temp folder could leave where older versions looked first.
+    const planted = path.join(os.tmpdir(), `atelier-icc-${digest}.icc`);
+    const sRgb = (
+      await sharp(
+        await sharp({ create: { width: 2, height: 2, channels: 3, background: '#fff' } })
+          .withIccProfile('srgb')
+          .png()
+          .toBuffer(),
+      ).metadata()
+    ).icc!;
+    writeFileSync(planted, sRgb);
+    try {
+      const out = await encodeImage({ ...decoded.image }, { format: 'png', icc: decoded.icc });
+      expect((await sharp(out).metadata()).icc?.equals(decoded.icc!)).toBe(true);
+    } finally {
+      rmSync(planted, { force: true });
+    }
   });
 });

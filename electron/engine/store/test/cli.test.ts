@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,6 +105,24 @@ describe('atelier history', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/operation\s+stylize/);
     expect(show.stdout).toMatch(/input\s+40×\d+ image\/png/);
+    expect(readFileSync(saved).subarray(1, 4).toString()).toBe('PNG');
+    // Round 3, same shape as finding 3: a file already there is replaced only with --force.
+    writeFileSync(saved, 'the user’s file');
+    const again = atelier('history', 'show', String(ids[1]), '--save-input', saved, '--profile', profile);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/Refusing to replace an existing file/);
+    expect(readFileSync(saved, 'utf8')).toBe('the user’s file');
+    const forced = atelier(
+      'history',
+      'show',
+      String(ids[1]),
+      '--save-input',
+      saved,
+      '--force',
+      '--profile',
+      profile,
+    );
+    expect(forced.code).toBe(0);
     expect(readFileSync(saved).subarray(1, 4).toString()).toBe('PNG');
 
     const zip = path.join(out, 'h.zip');
