@@ -12,7 +12,8 @@ import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
-import { applyStrokes, needsPhoto } from '../matte/strokes';
+import { needsPhoto } from '../matte/strokes';
+import { composeInPool, strokesInPool } from '../workers/pixel-work';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -20,7 +21,6 @@ import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
-import { composeCutout } from './cutout-compose';
 import type { CutoutParams } from './cutout';
 import { modelMaskOf } from './matte-stages';
 import { changesMask, mergeRecipe } from './recipe';
@@ -37,7 +37,15 @@ export interface EditorDeps {
   maxPixels: number;
 }
 
-export interface RenderOptions {
+/** How a long edit reports its progress and is cancelled (its pixel work runs in the worker pool). */
+export interface WorkOptions {
+  /** Aborting stops the work: a queued job is dropped, a running one's thread is stopped (CANCELLED). */
+  signal?: AbortSignal;
+  /** Fractions (0..1) of the pixel work done. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface RenderOptions extends WorkOptions {
   /** The revision the caller started from; CONFLICT when another save moved it on. */
   baseRevision?: number;
   /** Also write the result to this file (the CLI); the UI saves from the store instead. */
@@ -99,6 +107,7 @@ export class Editor {
     id: number,
     strokes: Stroke[],
     baseRevision?: number,
+    work: WorkOptions = {},
   ): Promise<{ maskImageId: number; revision: number }> {
     const root = this.editableRoot(id);
     const edit = this.records.edit(root.id);
@@ -110,7 +119,10 @@ export class Editor {
     }
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
-    const effective = strokes.length > 0 ? applyStrokes(model, strokes, photo) : model;
+    const effective =
+      strokes.length > 0
+        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...work })).mask
+        : model;
     const saved = await this.records.saveStrokes(
       root.id,
       strokes,
@@ -158,9 +170,10 @@ export class Editor {
         timings.mask = ms(t);
         provider = computed.provider.used;
         const strokes = edit?.strokes ?? [];
-        mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
-        newEdit.modelMask = maskImage(await encodeMaskPng(computed.mask));
-        if (mask !== computed.mask) newEdit.mask = maskImage(await encodeMaskPng(mask));
+        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, options);
+        mask = edited.mask;
+        newEdit.modelMask = maskImage(await encodeMaskPng(edited.base));
+        if (strokes.length > 0) newEdit.mask = maskImage(await encodeMaskPng(mask));
       } else {
         const t = performance.now();
         mask = await this.loadMask(edit.maskImageId, root.id);
@@ -174,6 +187,7 @@ export class Editor {
         started,
         output: options.output,
         sourceGenerationId: id,
+        work: options,
       });
       return { row, charged: charge !== undefined, revision: this.records.edit(root.id)?.revision ?? 0 };
     } finally {
@@ -211,11 +225,11 @@ export class Editor {
       const t = performance.now();
       const computed = await modelMaskOf(decoded, params, this.deps);
       timings.mask = ms(t);
-      const mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
+      const { mask, base } = await this.withStrokes(computed.mask, strokes, decoded, source, {});
       return await this.composeAndRecord(source, decoded, mask, params, {
         edit: {
-          modelMask: maskImage(await encodeMaskPng(computed.mask)),
-          ...(mask !== computed.mask ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
+          modelMask: maskImage(await encodeMaskPng(base)),
+          ...(strokes.length > 0 ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
           strokes,
         },
         charge,
@@ -264,6 +278,21 @@ export class Editor {
     });
   }
 
+  /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */
+  private async withStrokes(
+    model: Mask,
+    strokes: Stroke[],
+    decoded: DecodedImage,
+    root: GenerationRow,
+    work: WorkOptions,
+  ): Promise<{ mask: Mask; base: Mask }> {
+    if (strokes.length === 0) return { mask: model, base: model };
+    const photo = needsPhoto(strokes) ? decoded.image : undefined;
+    const out = await strokesInPool(model, strokes, photo, { file: itemName(root), ...work });
+    if (out.photo) decoded.image = out.photo;
+    return { mask: out.mask, base: out.base };
+  }
+
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
     return decodeMaskPng(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
   }
@@ -281,6 +310,7 @@ export class Editor {
       started: number;
       output: string | undefined;
       sourceGenerationId: number | null;
+      work?: WorkOptions;
     },
   ): Promise<GenerationRow> {
     if (mask.width !== decoded.image.width || mask.height !== decoded.image.height) {
@@ -291,7 +321,9 @@ export class Editor {
       );
     }
     let t = performance.now();
-    const image = await composeCutout(decoded.image, mask, params);
+    const composed = await composeInPool(decoded.image, mask, params, { file: itemName(root), ...r.work });
+    decoded.image = composed.photo;
+    const image = composed.image;
     r.timings.compose = ms(t);
     t = performance.now();
     const bytes = await encodeOutput(image, params, decoded);
@@ -354,6 +386,11 @@ function thumbnailOf(image: RawImage): Promise<Buffer> {
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
     .toBuffer();
+}
+
+/** How an item is named in errors: the photo's file name, else its id. */
+function itemName(root: GenerationRow): string {
+  return root.inputName ?? `item ${root.id}`;
 }
 
 function ms(since: number): number {
