@@ -50,21 +50,21 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
 
   process: (ready) => inferLowMask(ready),
 
-  async encode(low, p, output) {
+  async encode(low, p, output, work) {
     const { decoded } = low;
     // The model's mask before edge styling is kept with the item, so any later change of composition
     // (and hand edits) re-renders from it without running the model again. Both the mask and the
     // composition are worked out in the pool, off the engine's thread.
-    const work = await cutoutInPool(
+    const pixels = await cutoutInPool(
       decoded.image,
       low.low,
       { refine: p.refine, removeIslands: defaultMatteOptions.removeIslands, composition: p },
-      { file: decoded.file },
+      { file: decoded.file, ...(work?.signal ? { signal: work.signal } : {}) },
     );
-    decoded.image = work.photo;
+    decoded.image = pixels.photo;
     const [bytes, mask] = await Promise.all([
-      encodeAndWrite(work.image, p, decoded, output),
-      encodeMaskPng(work.mask),
+      encodeAndWrite(pixels.image, p, decoded, output),
+      encodeMaskPng(pixels.mask),
     ]);
     return { bytes, mask };
   },
