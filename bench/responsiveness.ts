@@ -117,7 +117,7 @@ function modelMirror(dir: string): { appModels: string; bytes: Buffer; entry: Re
     input: { name: null, size: { width: 8, height: 8 }, layout: 'NCHW', range: [0, 1] },
     output: { name: null, meaning: 'alpha', layout: 'NCHW', range: [0, 1] },
   };
-  writeFileSync(path.join(appModels, 'manifest.json'), JSON.stringify({ models: [entry] }));
+  writeFileSync(path.join(appModels, 'manifest.json'), JSON.stringify({ version: 1, models: [entry] }));
   return { appModels, bytes, entry };
 }
 

@@ -44,6 +44,7 @@ export function workerEntry(moduleUrl = import.meta.url): { filename: string } {
 export class PixelPool {
   private readonly piscina: Piscina;
   private closing: Promise<void> | undefined;
+  private readonly outstanding = new Set<Promise<unknown>>();
 
   /** Where a thread's failure outside any task goes (the engine sends it to its log). */
   onUnexpectedError: (error: unknown) => void = (error) =>
@@ -71,11 +72,26 @@ export class PixelPool {
    * Runs `name` in a worker. The ArrayBuffers in `transfer` move there (detached here) and the task's
    * result brings its buffers back by transfer.
    */
-  async run<N extends TaskName>(
+  run<N extends TaskName>(
     name: N,
     input: TaskInput<N>,
     transfer: ArrayBuffer[],
     options: PoolRunOptions = {},
+  ): Promise<TaskOutput<N>> {
+    const task = this.runNow(name, input, transfer, options);
+    // Outstanding tasks are what close() waits for (piscina's own close may miss a task whose thread
+    // is still starting).
+    this.outstanding.add(task);
+    const forget = () => this.outstanding.delete(task);
+    task.then(forget, forget);
+    return task;
+  }
+
+  private async runNow<N extends TaskName>(
+    name: N,
+    input: TaskInput<N>,
+    transfer: ArrayBuffer[],
+    options: PoolRunOptions,
   ): Promise<TaskOutput<N>> {
     if (this.closing) {
       throw new AtelierError(
@@ -119,7 +135,10 @@ export class PixelPool {
 
   /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */
   close(): Promise<void> {
-    this.closing ??= this.piscina.close();
+    this.closing ??= (async () => {
+      while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
+      await this.piscina.destroy();
+    })();
     return this.closing;
   }
 }
