@@ -81,7 +81,7 @@ describe('the pixel worker pool', () => {
         file: 'photo.jpg',
         message: expect.stringContaining('photo.jpg'),
       });
-      const error = await bug.catch((e: unknown) => e as AtelierError);
+      const error = (await bug.catch((e: unknown) => e)) as AtelierError;
       expect((error.cause as Error).stack).toContain('applyStrokes');
     } finally {
       cleanup();

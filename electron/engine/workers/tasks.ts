@@ -77,9 +77,11 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return { mask, image, photo };
   },
 
-  async compose(input) {
+  async compose(input, progress) {
     const photo = arrivedImage(input.photo);
+    progress(0);
     const image = await composeCutout(photo, input.mask, input.composition);
+    progress(1);
     return { image, photo, mask: input.mask };
   },
 
