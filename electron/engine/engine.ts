@@ -245,8 +245,8 @@ export class Engine {
 
   /** Closes the engine: the pool's outstanding pixel jobs finish (drained) before the store closes. */
   async close(): Promise<void> {
-    await this.poolLease.release();
     await this.sessions.dispose();
+    await this.poolLease.release();
     this.store.close();
   }
 }

@@ -8,12 +8,12 @@
 import sharp from 'sharp';
 import { AtelierError, serializeError, type SerializedError } from '../errors';
 import type { EditSource, Stroke } from '../api/contract';
-import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
-import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
+import type { DecodedImage } from '../imaging/decode';
+import { encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
 import { needsPhoto } from '../matte/strokes';
-import { composeInPool, strokesInPool } from '../workers/pixel-work';
+import { composeInPool, decodeInPool, decodeMaskInPool, strokesInPool } from '../workers/pixel-work';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -273,9 +273,11 @@ export class Editor {
 
   private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
     const original = this.deps.store.image(root.inputImageId!);
-    return decodeImageBuffer(original.bytes, root.inputName ?? `item ${root.id}`, {
-      maxPixels: this.deps.maxPixels,
-    });
+    const { decoded } = await decodeInPool(
+      { bytes: original.bytes, name: itemName(root) },
+      this.deps.maxPixels,
+    );
+    return decoded;
   }
 
   /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */
@@ -294,7 +296,7 @@ export class Editor {
   }
 
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
-    return decodeMaskPng(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
+    return decodeMaskInPool(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
   }
 
   private async composeAndRecord(

@@ -4,9 +4,9 @@
  * is in the serial inference stage, and the full-resolution refinement rides with encoding, so it
  * overlaps the next photo's inference instead of holding the model idle.
  */
-import { decodeImage, type DecodedImage } from '../imaging/decode';
+import type { DecodedImage } from '../imaging/decode';
 import type { Mask } from '../imaging/raw';
-import { modelMaskInPool } from '../workers/pixel-work';
+import { decodeInPool, modelMaskInPool } from '../workers/pixel-work';
 import {
   defaultMatteOptions,
   inferMatte,
@@ -35,9 +35,10 @@ export async function decodeForMatte(
   provider: ProviderRequest,
   ctx: OperationContext,
 ): Promise<MatteReady> {
-  const decoded = await decodeImage(file, { maxPixels: ctx.maxPixels });
   const loaded = await ctx.sessions.load(model, provider);
-  return { decoded, input: await preprocessForMatte(decoded.image, loaded.entry), model: loaded };
+  // Decoding and the resize for the model run in the pool (libvips, then Pillow's Lanczos in JS).
+  const { decoded, matteInput } = await decodeInPool({ file }, ctx.maxPixels, loaded.entry);
+  return { decoded, input: matteInput!, model: loaded };
 }
 
 export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {

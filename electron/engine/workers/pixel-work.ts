@@ -4,7 +4,10 @@
  * callers carry on with the returned objects, never with the ones they passed in.
  */
 import type { Stroke } from '../api/contract';
+import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
+import type { MatteInput } from '../matte/model-stages';
+import type { ModelEntry } from '../models/manifest';
 import type { CompositionParams } from '../operations/cutout-compose';
 import type { PoolRunOptions } from './pool';
 import { pixelPool } from './shared-pool';
@@ -15,6 +18,34 @@ export interface MaskOptions {
   removeIslands: boolean;
   /** Hard edges and feathering applied after (a finished mask rather than the model's). */
   shape?: { edges: 'soft' | 'hard'; feather: number };
+}
+
+/**
+ * Decodes a photo in the pool (a file, or history bytes named `name`) and, given a model, makes its
+ * model input there too; the pixels arrive here by transfer.
+ */
+export async function decodeInPool(
+  source: { file: string } | { bytes: Buffer; name: string },
+  maxPixels: number,
+  model?: ModelEntry,
+): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+  const file = 'file' in source ? source.file : source.name;
+  const out = await pixelPool().run('decode', { ...source, maxPixels, ...(model ? { model } : {}) }, [], {
+    file,
+  });
+  const d = out.decoded;
+  const decoded: DecodedImage = {
+    ...d,
+    image: arrivedImage(d.image),
+    ...(d.icc ? { icc: asBuffer(d.icc) } : {}),
+    ...(d.exif ? { exif: asBuffer(d.exif) } : {}),
+  };
+  return { decoded, ...(out.matteInput ? { matteInput: out.matteInput } : {}) };
+}
+
+/** A stored mask PNG decoded in the pool (its pixels arrive by transfer). */
+export async function decodeMaskInPool(bytes: Buffer, name: string): Promise<Mask> {
+  return (await pixelPool().run('decodeMask', { bytes, name }, [], { file: name })).mask;
 }
 
 /** The model's full-resolution mask from its low-resolution one, refined on `photo`. */

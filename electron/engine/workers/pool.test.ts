@@ -73,7 +73,10 @@ describe('the pixel worker pool', () => {
         { file: 'photo.jpg' },
       );
       await expect(failure).rejects.toBeInstanceOf(AtelierError);
-      await expect(failure).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(missing) });
+      await expect(failure).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringContaining(missing),
+      });
       // A plain Error thrown by a task (a bug) comes back as INTERNAL, with the file the task was given.
       const bug = strokesInPool(halfMask(64, 48), wideStroke(1, 10), undefined, { file: 'photo.jpg' });
       await expect(bug).rejects.toMatchObject({

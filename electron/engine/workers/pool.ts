@@ -23,9 +23,12 @@ export interface PoolRunOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Threads when nothing is configured: one per core beside the host's own thread (at least one). */
+/**
+ * Threads when nothing is configured: one per core beside the host's own thread, and at least two, so
+ * a photo's decoding or a history record's hashing never queues behind a 24 MP composite.
+ */
 export function defaultPoolSize(cores = os.availableParallelism()): number {
-  return Math.max(1, Math.min(8, cores - 1));
+  return Math.max(2, Math.min(8, cores - 1));
 }
 
 /**
@@ -50,14 +53,17 @@ export class PixelPool {
   onUnexpectedError: (error: unknown) => void = (error) =>
     process.emitWarning(`Atelier pixel worker failed: ${(error as Error).message}`);
 
-  constructor(readonly size: number = defaultPoolSize()) {
+  constructor(
+    readonly size: number = defaultPoolSize(),
+    options: { idleTimeout?: number } = {},
+  ) {
     const entry = workerEntry();
     this.piscina = new Piscina({
       filename: entry.filename,
       minThreads: 0,
       maxThreads: size,
       // Idle threads stay a while (starting one costs a module load) and never keep a process alive.
-      idleTimeout: 60_000,
+      idleTimeout: options.idleTimeout ?? 60_000,
     });
     // A thread that dies fails its task (reported to the caller); this is what piscina says besides.
     this.piscina.on('error', (error: unknown) => this.onUnexpectedError(error));

@@ -1,9 +1,10 @@
 /**
  * One pool per process, whichever host runs the engine (Electron main, serve, the CLI): engines lease
  * it when they open and give it back when they close; the last one out drains it (queued and running
- * tasks finish) and ends its threads. Its size comes from the first lease: the ATELIER_WORKERS
+ * tasks finish) and ends its threads, the inference thread's too (workers/inference.ts). Its size comes from the first lease: the ATELIER_WORKERS
  * environment variable, else the profile's "worker threads" setting, else the machine's cores.
  */
+import { closeInferenceThread } from './inference';
 import { PixelPool, defaultPoolSize } from './pool';
 
 let shared: PixelPool | undefined;
@@ -40,7 +41,7 @@ export function leasePixelPool(setting?: number): PoolLease {
       released = true;
       if (--leases > 0) return;
       if (shared === pool) shared = undefined;
-      await pool.close();
+      await Promise.all([pool.close(), closeInferenceThread()]);
     },
   };
 }

@@ -15,6 +15,13 @@ export function owned<T extends Uint8Array>(bytes: T): T {
   return (Buffer.isBuffer(bytes) ? Buffer.from(copy.buffer) : copy) as T;
 }
 
+/** A copy of `bytes` in memory of its own, which can be transferred (unlike sharp's external buffers). */
+export function transferableCopy(bytes: Buffer): Buffer {
+  const copy = Buffer.from(new ArrayBuffer(bytes.byteLength));
+  bytes.copy(copy);
+  return copy;
+}
+
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -65,6 +65,11 @@ describe('a 24 MP re-render', () => {
     await answered;
     expect(result.row.status).toBe('done');
     expect(engine.store.image(result.row.outputImageId!).width).toBeGreaterThan(5000);
-    expect(events).toEqual(['compose started', 'settings.get answered', 'compose finished', 'render finished']);
+    expect(events).toEqual([
+      'compose started',
+      'settings.get answered',
+      'compose finished',
+      'render finished',
+    ]);
   }, 120_000);
 });
