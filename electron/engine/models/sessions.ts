@@ -1,4 +1,3 @@
-import type * as Ort from 'onnxruntime-node';
 import { AtelierError } from '../errors';
 import { createRemoteSession, type ModelSession } from '../workers/inference';
 import { loadOrt } from './ort';
