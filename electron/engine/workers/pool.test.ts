@@ -102,7 +102,7 @@ describe('the pixel worker pool', () => {
 
     const abort = new AbortController();
     let reported = 0;
-    const long = strokesInPool(halfMask(1600, 1000), wideStroke(400, 200), photo(1600, 1000), {
+    const long = strokesInPool(halfMask(800, 500), wideStroke(400, 60), photo(800, 500), {
       file: 'big.jpg',
       signal: abort.signal,
       // Cancel once the work is under way in its thread.
