@@ -15,6 +15,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: 'style', file: 'style.ts', fn: 'benchStyle' },
   { name: 'history', file: 'history.ts', fn: 'benchHistory' },
   { name: 'batch', file: 'batch.ts', fn: 'benchBatch' },
+  { name: 'responsiveness', file: 'responsiveness.ts', fn: 'benchResponsiveness' },
   { name: 'server', file: '../server/bench/load.ts', fn: 'benchServer' },
 ];
 

@@ -51,6 +51,18 @@ const entries = [
     format: 'cjs',
     external: ['electron'],
   },
+  // The pixel worker pool's thread entry (electron/engine/workers/pool.ts looks for it beside the
+  // bundle that started the pool: dist/ for the CLI and serve, dist/electron/ for the Electron main).
+  {
+    entryPoints: ['electron/engine/workers/pixel-worker.ts'],
+    outfile: 'dist/pixel-worker.mjs',
+    format: 'esm',
+  },
+  {
+    entryPoints: ['electron/engine/workers/pixel-worker.ts'],
+    outfile: 'dist/electron/pixel-worker.mjs',
+    format: 'esm',
+  },
 ];
 
 // The engine locates its models folder with import.meta.url; in a CommonJS bundle (Electron) that is

@@ -38,7 +38,8 @@ import {
 import { openProfile, type ProfilePaths } from './profile';
 import { Store, type GenerationRow } from './store';
 import { regenerateGeneration } from './operations/regenerate';
-import { storedThreads } from './api/settings-facade';
+import { storedThreads, storedWorkerThreads } from './api/settings-facade';
+import { leasePixelPool, type PoolLease } from './workers/shared-pool';
 
 /** The token ledger on the profile's database, with SQLite failures (a full disk) as clear errors. */
 const ledgerOf = (store: Store) => withSqliteErrorsMapped(storeLedger(store.db), store.file);
@@ -68,6 +69,8 @@ export interface EngineOptions {
   threads?: number;
   /** Where unexpected errors go (default: the profile's log file). Hosts pass the sink they made at start-up. */
   log?: ErrorSink;
+  /** Threads of the pixel worker pool (default: the Worker threads setting, else from the cores). */
+  workers?: number;
 }
 
 export class Engine {
@@ -79,6 +82,8 @@ export class Engine {
   private readonly charges: ChargePort | undefined;
   private readonly locks: BatchLocks;
   readonly log: ErrorSink;
+  /** The process's pixel worker pool, leased for this engine's life (workers/shared-pool.ts). */
+  private readonly poolLease: PoolLease;
 
   private constructor(
     readonly paths: ProfilePaths,
@@ -91,6 +96,8 @@ export class Engine {
     options: EngineOptions,
   ) {
     this.log = options.log ?? errorSinkFor(paths.logs);
+    this.poolLease = leasePixelPool(options.workers ?? storedWorkerThreads(store));
+    this.poolLease.pool.onUnexpectedError = (error) => this.log.unexpected(error, 'pixel worker pool');
     this.journal = new StoreJournal(store.batches);
     this.locks = new BatchLocks(paths.cache);
     this.concurrency = options.concurrency;
@@ -231,8 +238,15 @@ export class Engine {
     return watcher;
   }
 
+  /** Threads in the pixel worker pool this engine uses. */
+  get workerThreads(): number {
+    return this.poolLease.pool.size;
+  }
+
+  /** Closes the engine: the pool's outstanding pixel jobs finish (drained) before the store closes. */
   async close(): Promise<void> {
     await this.sessions.dispose();
+    await this.poolLease.release();
     this.store.close();
   }
 }

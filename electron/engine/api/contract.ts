@@ -65,6 +65,8 @@ export const systemInfoSchema = z.object({
 export const settingsSchema = z.object({
   provider: z.enum(['auto', 'cpu', 'gpu']),
   threads: z.number().int().min(0).max(256),
+  /** Threads for the engine's pixel work (refinement, compositing, strokes); 0 = from the cores. Read at start-up. */
+  workerThreads: z.number().int().min(0).max(64),
   retentionDays: z.number().int().min(1).max(3650).nullable(),
   privacyMode: z.boolean(),
   analytics: z.boolean(),

@@ -17,6 +17,12 @@ export function storedThreads(store: Store): number | undefined {
   return typeof threads === 'number' && threads > 0 ? threads : undefined;
 }
 
+/** The Worker threads setting (0 or unset: sized from the machine's cores), read when an engine opens. */
+export function storedWorkerThreads(store: Store): number | undefined {
+  const threads = ((store.getSetting(KEY) ?? {}) as Partial<Settings>).workerThreads;
+  return typeof threads === 'number' && threads > 0 ? threads : undefined;
+}
+
 export function defaultOutputDir(env = process.env): string {
   return env.ATELIER_OUTPUT_DIR
     ? path.resolve(env.ATELIER_OUTPUT_DIR)
@@ -31,6 +37,7 @@ export class SettingsFacade {
     return {
       provider: stored.provider ?? this.engine.provider,
       threads: stored.threads ?? 0,
+      workerThreads: stored.workerThreads ?? 0,
       analytics: stored.analytics ?? false,
       outputDir: stored.outputDir ?? defaultOutputDir(),
       naming: stored.naming ?? '{name}.{ext}',

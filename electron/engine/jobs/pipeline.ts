@@ -2,15 +2,20 @@
  * Runs items through an operation's three stages with the stages of neighbouring items overlapping:
  * while item N is in inference, N+1 is being decoded and N−1 encoded. Inference gets its own lane(s)
  * (one on a CPU, where onnxruntime already uses every core); decode and encode share I/O lanes.
- * At most `maxInFlight` items are between "decode started" and "encode finished", which bounds the
- * decoded pixels held in memory whatever the batch size (back-pressure).
+ * At most `maxInFlight` items are between "decode started" and "encode finished", and together they
+ * hold at most `memoryBudget` bytes of pixels (estimated from each photo's header): back-pressure that
+ * bounds memory whatever the batch size and the photos' sizes. The pixel work of the encode stage runs
+ * in the engine's worker pool, so photo N−1's refinement, compositing and history record overlap photo
+ * N's inference on separate cores.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { AtelierError, serializeError, toAtelierError } from '../errors';
 import type { BoundOperation, Encoded, OperationResult, StageTimings } from '../operations/types';
 import { Gate } from './gate';
 import { Semaphore } from './semaphore';
+import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget, defaultMemoryBudget } from './memory-budget';
 
 export interface PipelineItem {
   /** Stable id (the store's batch item id when persisted). */
@@ -31,6 +36,11 @@ export interface PipelineOptions {
   maxInFlight: number;
   /** `skip`: an item whose output already exists is not redone (re-runs, resumes, watch). */
   skipExisting: boolean;
+  /**
+   * Bytes of pixels the items in flight may hold together (estimated from each photo's size before it
+   * is decoded): what bounds a batch of 24 MP photos. Absent: only `maxInFlight` bounds it.
+   */
+  memoryBudget?: number;
 }
 
 export interface PipelineHooks {
@@ -49,12 +59,16 @@ export function defaultPipelineOptions(
 ): PipelineOptions {
   const inferenceLanes = providerUsed === 'gpu' ? 2 : 1;
   const ioLanes = Math.max(1, Math.min(4, cores));
-  const maxInFlight = concurrency ?? inferenceLanes + ioLanes + 1;
+  // The pixel work of finished inferences runs in the worker pool (a thread per spare core): room for
+  // one item per pool thread besides the lanes. Memory, not this count, bounds big photos.
+  const poolThreads = Math.max(1, cores - 1);
+  const maxInFlight = concurrency ?? inferenceLanes + ioLanes + poolThreads + 1;
   return {
     inferenceLanes,
     ioLanes: Math.max(1, Math.min(ioLanes, maxInFlight - inferenceLanes)),
     maxInFlight,
     skipExisting: false,
+    memoryBudget: defaultMemoryBudget(),
   };
 }
 
@@ -63,6 +77,7 @@ export class Pipeline {
   private readonly slots: Semaphore;
   private readonly io: Semaphore;
   private readonly inference: Semaphore;
+  private readonly memory: MemoryBudget | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -73,6 +88,7 @@ export class Pipeline {
     this.slots = new Semaphore(options.maxInFlight);
     this.io = new Semaphore(options.ioLanes);
     this.inference = new Semaphore(options.inferenceLanes);
+    this.memory = options.memoryBudget ? new MemoryBudget(options.memoryBudget) : undefined;
   }
 
   get cancelled(): boolean {
@@ -131,11 +147,14 @@ export class Pipeline {
     const started = performance.now();
     const base = { input: item.input, output: item.output, model: this.op.model };
     let note = item.note ? { note: item.note } : {};
+    let releaseMemory: (() => void) | undefined;
     try {
       if (this.options.skipExisting && existsSync(item.output)) {
         return { result: { ...base, status: 'skipped', timings, note: 'output already exists' } };
       }
       await this.hooks.admit?.(item);
+      if (this.memory) releaseMemory = await this.memory.acquire(await footprintOf(item.input));
+      if (this.cancelled) return { result: this.cancelledResult(item, timings) };
       this.hooks.onStage?.(item, 'decode');
       const decoded = await this.timed(timings, 'decode', () =>
         this.io.with(() => this.op.decode(item.input)),
@@ -151,7 +170,7 @@ export class Pipeline {
       if (this.cancelled) return { result: this.cancelledResult(item, timings) };
       this.hooks.onStage?.(item, 'encode');
       const encoded = await this.timed(timings, 'encode', () =>
-        this.io.with(() => this.op.encode(processed.value, item.output)),
+        this.io.with(() => this.op.encode(processed.value, item.output, { signal: this.abort.signal })),
       );
       timings.total = Math.round(performance.now() - started);
       const provider = processed.provider ? { provider: processed.provider } : {};
@@ -159,10 +178,14 @@ export class Pipeline {
     } catch (error) {
       timings.total = Math.round(performance.now() - started);
       const e = toAtelierError(error, item.input);
+      // The batch's cancel stops an item's pixel work in the pool: it is cancelled, not failed.
+      if (e.code === 'CANCELLED' && this.cancelled) return { result: this.cancelledResult(item, timings) };
       const failure = serializeError(e);
       // A database failure (a full disk while reserving tokens, say) names the database: say which photo.
       if (e.code === 'DATABASE') failure.message = `${path.basename(item.input)}: ${failure.message}`;
       return { result: { ...base, status: 'failed', timings, error: failure, ...note } };
+    } finally {
+      releaseMemory?.();
     }
   }
 
@@ -188,6 +211,19 @@ export class Pipeline {
       timings,
       error: serializeError(e),
     };
+  }
+}
+
+/**
+ * What a photo will hold in memory, from its header (no decoding). Unreadable: 0, and decoding then
+ * reports the file's problem.
+ */
+async function footprintOf(file: string): Promise<number> {
+  try {
+    const meta = await sharp(file, { limitInputPixels: false }).metadata();
+    return (meta.width ?? 0) * (meta.height ?? 0) * BYTES_PER_PIXEL_IN_FLIGHT;
+  } catch {
+    return 0;
   }
 }
 

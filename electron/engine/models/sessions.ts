@@ -1,5 +1,6 @@
-import type * as Ort from 'onnxruntime-node';
 import { AtelierError } from '../errors';
+import { createRemoteSession, type ModelSession } from '../workers/inference';
+import { loadOrt } from './ort';
 import type { ModelEntry } from './manifest';
 import {
   PROVIDER_LABELS,
@@ -12,21 +13,15 @@ import {
 } from './providers';
 import type { ModelRegistry } from './registry';
 
+export { loadOrt };
+
 export interface LoadedModel {
   entry: ModelEntry;
-  session: Ort.InferenceSession;
+  /** Runs in the engine's inference thread (workers/inference.ts), never on the engine's own thread. */
+  session: ModelSession;
   inputName: string;
   outputName: string;
   provider: ProviderReport;
-}
-
-let ortModule: Promise<typeof Ort> | undefined;
-/** onnxruntime is loaded on first use so that `atelier --help` and non-model commands start fast. */
-export function loadOrt(): Promise<typeof Ort> {
-  ortModule ??= import('onnxruntime-node').then(
-    (m) => ((m as unknown as { default?: typeof Ort }).default ?? m) as typeof Ort,
-  );
-  return ortModule;
 }
 
 export interface SessionOptions {
@@ -70,7 +65,6 @@ export class ModelSessions {
 
   private async create(id: string, request: ProviderRequest): Promise<LoadedModel> {
     const loc = await this.registry.locateVerified(id);
-    const ort = await loadOrt();
     const plan = providerPlan(request);
     const attempts: ProviderAttempt[] = [];
     if (plan.length === 0) {
@@ -88,9 +82,9 @@ export class ModelSessions {
         attempts.push({ provider, ok: false, reason: unavailable });
         continue;
       }
-      let session: Ort.InferenceSession;
+      let session: ModelSession;
       try {
-        session = await ort.InferenceSession.create(loc.path, {
+        session = await createRemoteSession(loc.path, {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
           ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),

@@ -7,9 +7,10 @@
 import { z } from 'zod';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
 import { encodeMaskPng } from '../imaging/mask-png';
-import { composeCutout } from './cutout-compose';
+import { defaultMatteOptions } from '../matte';
+import { cutoutInPool } from '../workers/pixel-work';
 import { encodeAndWrite } from './write-output';
-import { decodeForMatte, inferLowMask, modelMask, type LowMask, type MatteReady } from './matte-stages';
+import { decodeForMatte, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
 
@@ -49,13 +50,22 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
 
   process: (ready) => inferLowMask(ready),
 
-  async encode(low, p, output) {
+  async encode(low, p, output, work) {
     const { decoded } = low;
     // The model's mask before edge styling is kept with the item, so any later change of composition
-    // (and hand edits) re-renders from it without running the model again.
-    const base = await modelMask(low, p.refine);
-    const image = await composeCutout(decoded.image, base, p);
-    const [bytes, mask] = await Promise.all([encodeAndWrite(image, p, decoded, output), encodeMaskPng(base)]);
+    // (and hand edits) re-renders from it without running the model again. Both the mask and the
+    // composition are worked out in the pool, off the engine's thread.
+    const pixels = await cutoutInPool(
+      decoded.image,
+      low.low,
+      { refine: p.refine, removeIslands: defaultMatteOptions.removeIslands, composition: p },
+      { file: decoded.file, ...(work?.signal ? { signal: work.signal } : {}) },
+    );
+    decoded.image = pixels.photo;
+    const [bytes, mask] = await Promise.all([
+      encodeAndWrite(pixels.image, p, decoded, output),
+      encodeMaskPng(pixels.mask),
+    ]);
     return { bytes, mask };
   },
 };

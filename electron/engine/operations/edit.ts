@@ -8,11 +8,12 @@
 import sharp from 'sharp';
 import { AtelierError, serializeError, type SerializedError } from '../errors';
 import type { EditSource, Stroke } from '../api/contract';
-import { decodeImageBuffer, type DecodedImage } from '../imaging/decode';
-import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
+import type { DecodedImage } from '../imaging/decode';
+import { encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
-import { applyStrokes, assertStrokeBudget, needsPhoto } from '../matte/strokes';
+import { assertStrokeBudget, needsPhoto } from '../matte/strokes';
+import { composeInPool, decodeInPool, decodeMaskInPool, strokesInPool } from '../workers/pixel-work';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -20,7 +21,6 @@ import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
-import { composeCutout } from './cutout-compose';
 import type { CutoutParams } from './cutout';
 import { modelMaskOf } from './matte-stages';
 import { changesMask, mergeRecipe } from './recipe';
@@ -37,7 +37,15 @@ export interface EditorDeps {
   maxPixels: number;
 }
 
-export interface RenderOptions {
+/** How a long edit reports its progress and is cancelled (its pixel work runs in the worker pool). */
+export interface WorkOptions {
+  /** Aborting stops the work: a queued job is dropped, a running one's thread is stopped (CANCELLED). */
+  signal?: AbortSignal;
+  /** Fractions (0..1) of the pixel work done. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface RenderOptions extends WorkOptions {
   /** The revision the caller started from; CONFLICT when another save moved it on. */
   baseRevision?: number;
   /** Also write the result to this file (the CLI); the UI saves from the store instead. */
@@ -99,6 +107,7 @@ export class Editor {
     id: number,
     strokes: Stroke[],
     baseRevision?: number,
+    work: WorkOptions = {},
   ): Promise<{ maskImageId: number; revision: number }> {
     const root = this.editableRoot(id);
     const edit = this.records.edit(root.id);
@@ -114,7 +123,10 @@ export class Editor {
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     if (!original) assertStrokeBudget(strokes, model.width, model.height);
     const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
-    const effective = strokes.length > 0 ? applyStrokes(model, strokes, photo) : model;
+    const effective =
+      strokes.length > 0
+        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...work })).mask
+        : model;
     const saved = await this.records.saveStrokes(
       root.id,
       strokes,
@@ -162,9 +174,10 @@ export class Editor {
         timings.mask = ms(t);
         provider = computed.provider.used;
         const strokes = edit?.strokes ?? [];
-        mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
-        newEdit.modelMask = maskImage(await encodeMaskPng(computed.mask));
-        if (mask !== computed.mask) newEdit.mask = maskImage(await encodeMaskPng(mask));
+        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, options);
+        mask = edited.mask;
+        newEdit.modelMask = maskImage(await encodeMaskPng(edited.base));
+        if (strokes.length > 0) newEdit.mask = maskImage(await encodeMaskPng(mask));
       } else {
         const t = performance.now();
         mask = await this.loadMask(edit.maskImageId, root.id);
@@ -179,6 +192,7 @@ export class Editor {
         started,
         output: options.output,
         sourceGenerationId: id,
+        work: options,
       });
       return { row, charged: charge !== undefined, revision: this.records.edit(root.id)?.revision ?? 0 };
     } finally {
@@ -216,11 +230,11 @@ export class Editor {
       const t = performance.now();
       const computed = await modelMaskOf(decoded, params, this.deps);
       timings.mask = ms(t);
-      const mask = strokes.length > 0 ? applyStrokes(computed.mask, strokes, decoded.image) : computed.mask;
+      const { mask, base } = await this.withStrokes(computed.mask, strokes, decoded, source, {});
       return await this.composeAndRecord(source, decoded, mask, params, {
         edit: {
-          modelMask: maskImage(await encodeMaskPng(computed.mask)),
-          ...(mask !== computed.mask ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
+          modelMask: maskImage(await encodeMaskPng(base)),
+          ...(strokes.length > 0 ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
           strokes,
         },
         charge,
@@ -264,13 +278,30 @@ export class Editor {
 
   private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
     const original = this.deps.store.image(root.inputImageId!);
-    return decodeImageBuffer(original.bytes, root.inputName ?? `item ${root.id}`, {
-      maxPixels: this.deps.maxPixels,
-    });
+    const { decoded } = await decodeInPool(
+      { bytes: original.bytes, name: itemName(root) },
+      this.deps.maxPixels,
+    );
+    return decoded;
+  }
+
+  /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */
+  private async withStrokes(
+    model: Mask,
+    strokes: Stroke[],
+    decoded: DecodedImage,
+    root: GenerationRow,
+    work: WorkOptions,
+  ): Promise<{ mask: Mask; base: Mask }> {
+    if (strokes.length === 0) return { mask: model, base: model };
+    const photo = needsPhoto(strokes) ? decoded.image : undefined;
+    const out = await strokesInPool(model, strokes, photo, { file: itemName(root), ...work });
+    if (out.photo) decoded.image = out.photo;
+    return { mask: out.mask, base: out.base };
   }
 
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
-    return decodeMaskPng(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
+    return decodeMaskInPool(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
   }
 
   private async composeAndRecord(
@@ -286,6 +317,7 @@ export class Editor {
       started: number;
       output: string | undefined;
       sourceGenerationId: number | null;
+      work?: WorkOptions;
     },
   ): Promise<GenerationRow> {
     if (mask.width !== decoded.image.width || mask.height !== decoded.image.height) {
@@ -296,7 +328,9 @@ export class Editor {
       );
     }
     let t = performance.now();
-    const image = await composeCutout(decoded.image, mask, params);
+    const composed = await composeInPool(decoded.image, mask, params, { file: itemName(root), ...r.work });
+    decoded.image = composed.photo;
+    const image = composed.image;
     r.timings.compose = ms(t);
     t = performance.now();
     const bytes = await encodeOutput(image, params, decoded);
@@ -359,6 +393,11 @@ function thumbnailOf(image: RawImage): Promise<Buffer> {
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
     .toBuffer();
+}
+
+/** How an item is named in errors: the photo's file name, else its id. */
+function itemName(root: GenerationRow): string {
+  return root.inputName ?? `item ${root.id}`;
 }
 
 function ms(since: number): number {

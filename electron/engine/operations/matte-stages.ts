@@ -4,12 +4,11 @@
  * is in the serial inference stage, and the full-resolution refinement rides with encoding, so it
  * overlaps the next photo's inference instead of holding the model idle.
  */
-import { decodeImage, type DecodedImage } from '../imaging/decode';
+import type { DecodedImage } from '../imaging/decode';
 import type { Mask } from '../imaging/raw';
+import { decodeInPool, modelMaskInPool } from '../workers/pixel-work';
 import {
-  baseMatte,
   defaultMatteOptions,
-  finishMatte,
   inferMatte,
   preprocessForMatte,
   type MatteInput,
@@ -36,9 +35,10 @@ export async function decodeForMatte(
   provider: ProviderRequest,
   ctx: OperationContext,
 ): Promise<MatteReady> {
-  const decoded = await decodeImage(file, { maxPixels: ctx.maxPixels });
   const loaded = await ctx.sessions.load(model, provider);
-  return { decoded, input: await preprocessForMatte(decoded.image, loaded.entry), model: loaded };
+  // Decoding and the resize for the model run in the pool (libvips, then Pillow's Lanczos in JS).
+  const { decoded, matteInput } = await decodeInPool({ file }, ctx.maxPixels, loaded.entry);
+  return { decoded, input: matteInput!, model: loaded };
 }
 
 export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {
@@ -46,20 +46,34 @@ export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask
   return { value: { decoded: ready.decoded, low }, provider: ready.model.provider };
 }
 
-/** The full-resolution mask from the model's low-resolution one (refine, edges, feather). */
-export function fullMask(
+/**
+ * The full-resolution mask from the model's low-resolution one (refine, edges, feather), worked out in
+ * the pixel pool; the photo's buffer travels there and back (`value.decoded.image` is the returned one).
+ */
+export async function fullMask(
   value: LowMask,
   options: Pick<MatteOptions, 'refine' | 'edges' | 'removeIslands' | 'feather'>,
 ): Promise<Mask> {
-  return finishMatte(value.decoded.image, value.low, options);
+  const out = await modelMaskInPool(
+    value.decoded.image,
+    value.low,
+    { ...options, shape: { edges: options.edges, feather: options.feather } },
+    { file: value.decoded.file },
+  );
+  value.decoded.image = out.photo;
+  return out.mask;
 }
 
-/** The model's full-resolution mask before edge styling (what a cut-out keeps with its item). */
-export function modelMask(value: LowMask, refine: boolean): Promise<Mask> {
-  return baseMatte(value.decoded.image, value.low, {
-    refine,
-    removeIslands: defaultMatteOptions.removeIslands,
-  });
+/** The model's full-resolution mask before edge styling (what a cut-out keeps with its item), in the pool. */
+export async function modelMask(value: LowMask, refine: boolean): Promise<Mask> {
+  const out = await modelMaskInPool(
+    value.decoded.image,
+    value.low,
+    { refine, removeIslands: defaultMatteOptions.removeIslands },
+    { file: value.decoded.file },
+  );
+  value.decoded.image = out.photo;
+  return out.mask;
 }
 
 /** The whole model half for one decoded photo (no pipeline): load, infer, full-resolution mask. */

@@ -57,6 +57,11 @@ export function encodedParts(encoded: Encoded): EncodedOutput {
   return Buffer.isBuffer(encoded) ? { bytes: encoded } : encoded;
 }
 
+/** What the pipeline gives an encode stage besides its data. */
+export interface EncodeWork {
+  signal?: AbortSignal;
+}
+
 export interface Processed<X> {
   value: X;
   /** Absent for operations that run no model. */
@@ -71,8 +76,11 @@ export interface Operation<P, D, X> {
   outputFormat(params: P): ImageFormat;
   decode(input: string, params: P, ctx: OperationContext): Promise<D>;
   process(decoded: D, params: P, ctx: OperationContext): Promise<Processed<X>>;
-  /** Encodes and writes `output` atomically; returns the encoded bytes (for the history). */
-  encode(processed: X, params: P, output: string): Promise<Encoded>;
+  /**
+   * Encodes and writes `output` atomically; returns the encoded bytes (for the history). Aborting
+   * `work.signal` cancels pixel work still in the worker pool (a CANCELLED error).
+   */
+  encode(processed: X, params: P, output: string, work?: EncodeWork): Promise<Encoded>;
   /** What decoding had to tell the user about the input (e.g. only an animation's first frame used). */
   noteOf?(decoded: D): string | undefined;
 }
@@ -85,7 +93,7 @@ export interface BoundOperation {
   readonly format: ImageFormat;
   decode(input: string): Promise<unknown>;
   process(decoded: unknown): Promise<Processed<unknown>>;
-  encode(processed: unknown, output: string): Promise<Encoded>;
+  encode(processed: unknown, output: string, work?: EncodeWork): Promise<Encoded>;
   noteOf?(decoded: unknown): string | undefined;
 }
 
@@ -102,7 +110,7 @@ export function bindOperation<P, D, X>(
     format: op.outputFormat(params),
     decode: (input) => op.decode(input, params, ctx),
     process: (decoded) => op.process(decoded as D, params, ctx),
-    encode: (processed, output) => op.encode(processed as X, params, output),
+    encode: (processed, output, work) => op.encode(processed as X, params, output, work),
     noteOf: (decoded) => op.noteOf?.(decoded as D),
   };
 }

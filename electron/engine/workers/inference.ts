@@ -1,0 +1,70 @@
+/**
+ * onnxruntime sessions held by one inference thread. onnxruntime-node's `session.run` is synchronous
+ * on the thread that calls it (its backend only defers it with setImmediate): on the engine's thread a
+ * model run held the UI for the whole inference (seconds on a loaded CPU). Here each session lives in a
+ * pool thread of its own (one thread, so sessions are created once and every run of a model goes to
+ * the thread that holds it) and the engine's thread sees a `ModelSession` that forwards to it, tensors
+ * moved by transfer. onnxruntime's intra-op threads still do the arithmetic in parallel.
+ */
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort';
+import { PixelPool } from './pool';
+import type { WireTensor } from './tasks';
+
+/** What the engine uses of an onnxruntime session (the real one, or one in the inference thread). */
+export type ModelSession = Pick<
+  Ort.InferenceSession,
+  'run' | 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata' | 'release'
+>;
+
+let thread: PixelPool | undefined;
+let nextKey = 0;
+
+/** The inference thread (started on first use; idle, it never keeps the process alive). */
+function inferenceThread(): PixelPool {
+  thread ??= new PixelPool(1, { idleTimeout: Infinity });
+  return thread;
+}
+
+/** Closes the inference thread after its outstanding runs (the engine's last lease does it). */
+export async function closeInferenceThread(): Promise<void> {
+  const closing = thread;
+  thread = undefined;
+  await closing?.close();
+}
+
+/** Creates a session for the model file in the inference thread. Errors are onnxruntime's (message kept). */
+export async function createRemoteSession(
+  file: string,
+  options: Ort.InferenceSession.SessionOptions,
+): Promise<ModelSession> {
+  const key = `${process.pid}:${++nextKey}`;
+  const pool = inferenceThread();
+  const info = await pool.run('ortCreate', { key, file, options }, []);
+  const ort = await loadOrt();
+  const run = async (feeds: Record<string, Ort.Tensor>, fetches?: unknown) => {
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      wire[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+    }
+    const names = Array.isArray(fetches) ? (fetches as string[]) : undefined;
+    // Feeds are copied (a model input is a few MB at most, and a caller may run it twice); the
+    // outputs come back by transfer.
+    const out = await pool.run('ortRun', { key, feeds: wire, ...(names ? { fetches: names } : {}) }, []);
+    const results: Record<string, Ort.Tensor> = {};
+    for (const [name, t] of Object.entries(out)) {
+      results[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    }
+    return results;
+  };
+  return {
+    inputNames: info.inputNames,
+    outputNames: info.outputNames,
+    inputMetadata: info.inputMetadata as Ort.InferenceSession['inputMetadata'],
+    outputMetadata: info.outputMetadata as Ort.InferenceSession['outputMetadata'],
+    run: run as ModelSession['run'],
+    release: async () => {
+      await pool.run('ortRelease', { key }, []).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The engine thread's side of the pool: each pixel job as one typed call. Inputs are transferred to the
+ * worker (the caller's buffers are detached meanwhile) and every image comes back in the result, so
+ * callers carry on with the returned objects, never with the ones they passed in.
+ */
+import type { Stroke } from '../api/contract';
+import type { DecodedImage } from '../imaging/decode';
+import type { Mask, RawImage } from '../imaging/raw';
+import type { MatteInput } from '../matte/model-stages';
+import type { ModelEntry } from '../models/manifest';
+import type { CompositionParams } from '../operations/cutout-compose';
+import type { PoolRunOptions } from './pool';
+import { pixelPool } from './shared-pool';
+import { arrivedImage, asBuffer, buffersOf, ownedImage, ownedMask } from './transfer';
+
+export interface MaskOptions {
+  refine: boolean;
+  removeIslands: boolean;
+  /** Hard edges and feathering applied after (a finished mask rather than the model's). */
+  shape?: { edges: 'soft' | 'hard'; feather: number };
+}
+
+/**
+ * Decodes a photo in the pool (a file, or history bytes named `name`) and, given a model, makes its
+ * model input there too; the pixels arrive here by transfer.
+ */
+export async function decodeInPool(
+  source: { file: string } | { bytes: Buffer; name: string },
+  maxPixels: number,
+  model?: ModelEntry,
+): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+  const file = 'file' in source ? source.file : source.name;
+  const out = await pixelPool().run('decode', { ...source, maxPixels, ...(model ? { model } : {}) }, [], {
+    file,
+  });
+  const d = out.decoded;
+  const decoded: DecodedImage = {
+    ...d,
+    image: arrivedImage(d.image),
+    ...(d.icc ? { icc: asBuffer(d.icc) } : {}),
+    ...(d.exif ? { exif: asBuffer(d.exif) } : {}),
+  };
+  return { decoded, ...(out.matteInput ? { matteInput: out.matteInput } : {}) };
+}
+
+/** A stored mask PNG decoded in the pool (its pixels arrive by transfer). */
+export async function decodeMaskInPool(bytes: Buffer, name: string): Promise<Mask> {
+  return (await pixelPool().run('decodeMask', { bytes, name }, [], { file: name })).mask;
+}
+
+/** The model's full-resolution mask from its low-resolution one, refined on `photo`. */
+export async function modelMaskInPool(
+  photo: RawImage,
+  low: Mask,
+  options: MaskOptions,
+  run: PoolRunOptions = {},
+): Promise<{ mask: Mask; photo: RawImage }> {
+  const input = { photo: ownedImage(photo), low: ownedMask(low), ...options };
+  const out = await pixelPool().run('modelMask', input, buffersOf(input.photo.data, input.low.data), run);
+  return { mask: out.mask, photo: arrivedImage(out.photo) };
+}
+
+/** A whole cut-out's pixel work: the model's mask at full resolution, then the composition on it. */
+export async function cutoutInPool(
+  photo: RawImage,
+  low: Mask,
+  options: MaskOptions & { composition: CompositionParams },
+  run: PoolRunOptions = {},
+): Promise<{ mask: Mask; image: RawImage; photo: RawImage }> {
+  const input = { photo: ownedImage(photo), low: ownedMask(low), ...options };
+  const out = await pixelPool().run('cutout', input, buffersOf(input.photo.data, input.low.data), run);
+  return { mask: out.mask, image: arrivedImage(out.image), photo: arrivedImage(out.photo) };
+}
+
+/** A stored item's picture from its photo and effective mask. */
+export async function composeInPool(
+  photo: RawImage,
+  mask: Mask,
+  composition: CompositionParams,
+  run: PoolRunOptions = {},
+): Promise<{ image: RawImage; photo: RawImage; mask: Mask }> {
+  const input = { photo: ownedImage(photo), mask: ownedMask(mask), composition };
+  const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
+  return { image: arrivedImage(out.image), photo: arrivedImage(out.photo), mask: out.mask };
+}
+
+/** `mask` with the hand edits applied (`base` is the mask as given, handed back). */
+export async function strokesInPool(
+  mask: Mask,
+  strokes: Stroke[],
+  photo: RawImage | undefined,
+  run: PoolRunOptions = {},
+): Promise<{ mask: Mask; base: Mask; photo?: RawImage }> {
+  const input = { mask: ownedMask(mask), strokes, ...(photo ? { photo: ownedImage(photo) } : {}) };
+  const out = await pixelPool().run('strokes', input, buffersOf(input.mask.data, input.photo?.data), run);
+  return { mask: out.mask, base: out.base, ...(out.photo ? { photo: arrivedImage(out.photo) } : {}) };
+}
+
+/**
+ * What the history stores of an image's bytes: its sha256 and Base64 text (as ASCII bytes, which
+ * SQLite takes without a JS string being built on this thread). `bytes` is copied, not moved: the
+ * caller still writes it to disk.
+ */
+export async function storedFormInPool(
+  bytes: Buffer,
+  run: PoolRunOptions = {},
+): Promise<{ sha256: string; base64: Buffer }> {
+  const out = await pixelPool().run('storeImage', { bytes }, [], run);
+  return { sha256: out.sha256, base64: asBuffer(out.base64) };
+}

@@ -1,0 +1,173 @@
+/**
+ * The engine's worker pool: every CPU-heavy pixel loop (refinement, decontamination, compositing,
+ * strokes, the history's hashing and Base64) runs on these threads so the thread that hosts the engine
+ * (the Electron main process, serve's, the CLI's) only orchestrates and stays free to answer the UI.
+ *
+ * Piscina (MIT, maintained by Node.js core contributors) runs the threads: a queue, abort signals that
+ * cancel queued tasks and terminate running ones, transfer lists, and a draining close. Buffers move by
+ * transfer; a task's error comes back as an AtelierError naming the file it was working on.
+ */
+import os from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { AtelierError, DEFAULT_HINTS, type ErrorCode, type LoggedError } from '../errors';
+import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
+import type { TaskInput, TaskName, TaskOutput } from './tasks';
+
+export interface PoolRunOptions {
+  /** The file (or item) the task works on, named by any error it raises. */
+  file?: string;
+  /** Aborting cancels the task: removed from the queue, or its thread stopped (a CANCELLED error). */
+  signal?: AbortSignal;
+  /** Fractions (0..1) of the task done, as the worker reports them. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Threads when nothing is configured: one per core beside the host's own thread, and at least two, so
+ * a photo's decoding or a history record's hashing never queues behind a 24 MP composite.
+ */
+export function defaultPoolSize(cores = os.availableParallelism()): number {
+  return Math.max(2, Math.min(8, cores - 1));
+}
+
+/**
+ * The worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
+ * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
+ * and loads pixel-worker.ts; from a bundle, the bundled `pixel-worker.mjs` that
+ * scripts/build-engine.js writes beside each bundle (dist/ for the CLI and serve, dist/electron/).
+ */
+export function workerEntry(moduleUrl = import.meta.url): { filename: string } {
+  if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
+    return { filename: new URL('./pixel-worker.dev.mjs', moduleUrl).href };
+  }
+  return { filename: new URL('./pixel-worker.mjs', moduleUrl).href };
+}
+
+export class PixelPool {
+  private readonly piscina: Piscina;
+  private closing: Promise<void> | undefined;
+  private readonly outstanding = new Set<Promise<unknown>>();
+
+  /** Where a thread's failure outside any task goes (the engine sends it to its log). */
+  onUnexpectedError: (error: unknown) => void = (error) =>
+    process.emitWarning(`Atelier pixel worker failed: ${(error as Error).message}`);
+
+  constructor(
+    readonly size: number = defaultPoolSize(),
+    options: { idleTimeout?: number } = {},
+  ) {
+    const entry = workerEntry();
+    this.piscina = new Piscina({
+      filename: entry.filename,
+      minThreads: 0,
+      maxThreads: size,
+      // Idle threads stay a while (starting one costs a module load) and never keep a process alive.
+      idleTimeout: options.idleTimeout ?? 60_000,
+    });
+    // A thread that dies fails its task (reported to the caller); this is what piscina says besides.
+    this.piscina.on('error', (error: unknown) => this.onUnexpectedError(error));
+  }
+
+  /** Tasks queued or running. */
+  get pending(): number {
+    return this.piscina.queueSize + this.piscina.threads.length - this.piscina.idleThreads;
+  }
+
+  /**
+   * Runs `name` in a worker. The ArrayBuffers in `transfer` move there (detached here) and the task's
+   * result brings its buffers back by transfer.
+   */
+  run<N extends TaskName>(
+    name: N,
+    input: TaskInput<N>,
+    transfer: ArrayBuffer[],
+    options: PoolRunOptions = {},
+  ): Promise<TaskOutput<N>> {
+    const task = this.runNow(name, input, transfer, options);
+    // Outstanding tasks are what close() waits for (piscina's own close may miss a task whose thread
+    // is still starting).
+    this.outstanding.add(task);
+    const forget = () => this.outstanding.delete(task);
+    task.then(forget, forget);
+    return task;
+  }
+
+  private async runNow<N extends TaskName>(
+    name: N,
+    input: TaskInput<N>,
+    transfer: ArrayBuffer[],
+    options: PoolRunOptions,
+  ): Promise<TaskOutput<N>> {
+    if (this.closing) {
+      throw new AtelierError(
+        'CANCELLED',
+        `The engine is shutting down: ${options.file ?? name} was not processed`,
+      );
+    }
+    if (options.signal?.aborted) throw cancelled(name, options.file);
+    const channel = options.onProgress ? new MessageChannel() : undefined;
+    // The worker's last message on the channel is PROGRESS_END: every report has arrived after it (the
+    // reply comes on another port, so it can overtake them).
+    let ended: () => void = () => {};
+    const reported = new Promise<void>((resolve) => (ended = resolve));
+    channel?.port1.on('message', (fraction: number) => {
+      if (fraction === PROGRESS_END) ended();
+      else options.onProgress?.(fraction);
+    });
+    const message: TaskMessage<N> = { name, input, ...(channel ? { progress: channel.port2 } : {}) };
+    let reply: TaskReply;
+    try {
+      reply = (await this.piscina.run(message, {
+        transferList: channel ? [...transfer, channel.port2] : transfer,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })) as TaskReply;
+    } catch (error) {
+      channel?.port1.close();
+      if ((error as Error).name === 'AbortError') throw cancelled(name, options.file, error);
+      throw new AtelierError(
+        'INTERNAL',
+        `A worker thread failed while processing ${options.file ?? name}: ${(error as Error).message}`,
+        { cause: error, ...(options.file ? { file: options.file } : {}) },
+      );
+    }
+    if (channel) {
+      await reported;
+      channel.port1.close();
+    }
+    if (!reply.ok) throw fromWorker(reply.error, options.file);
+    return reply.value as TaskOutput<N>;
+  }
+
+  /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
+      await this.piscina.destroy();
+    })();
+    return this.closing;
+  }
+}
+
+function cancelled(name: string, file: string | undefined, cause?: unknown): AtelierError {
+  return new AtelierError('CANCELLED', `Cancelled: ${file ?? name}`, {
+    ...(file ? { file } : {}),
+    ...(cause ? { cause } : {}),
+  });
+}
+
+/** A worker's error as the AtelierError it was (its stack kept as the cause), the file named. */
+function fromWorker(error: LoggedError, file: string | undefined): AtelierError {
+  const code: ErrorCode = error.code && error.code in DEFAULT_HINTS ? (error.code as ErrorCode) : 'INTERNAL';
+  const cause = Object.assign(new Error(error.message), { name: error.name, stack: error.stack });
+  const named = error.file ?? file;
+  const message =
+    code === 'INTERNAL' && named && !error.message.includes(named)
+      ? `${error.message}: ${named}`
+      : error.message;
+  return new AtelierError(code, message, {
+    cause,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(named ? { file: named } : {}),
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * The pixel work the engine hands to its worker pool, as the workers run it: typed arrays in, typed
+ * arrays out, each task a thin wrapper over the engine's own functions (matte/, the cut-out compositor,
+ * the store's image preparation), never a second copy of them. Every image a task receives comes back
+ * in its result, so the caller's buffers, transferred here, are usable again afterwards.
+ */
+import { createHash } from 'node:crypto';
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort';
+import type { Stroke } from '../api/contract';
+import type { Mask, RawImage } from '../imaging/raw';
+import { baseMatte, shapeEdges } from '../matte';
+import { applyStrokes } from '../matte/strokes';
+import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
+import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
+import { decodeMaskPng } from '../imaging/mask-png';
+import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
+import type { ModelEntry } from '../models/manifest';
+import { arrivedImage, asBuffer, ownsBuffer, transferableCopy } from './transfer';
+
+/** Reports a fraction (0..1) of the task done to whoever asked for progress. */
+export type Progress = (fraction: number) => void;
+
+export interface MaskTaskInput {
+  photo: RawImage;
+  /** The model's low-resolution mask. */
+  low: Mask;
+  refine: boolean;
+  removeIslands: boolean;
+  /** Hard edges and feathering applied after (a finished mask rather than the model's). */
+  shape?: { edges: 'soft' | 'hard'; feather: number };
+}
+
+export interface ComposeTaskInput {
+  photo: RawImage;
+  mask: Mask;
+  composition: CompositionParams;
+}
+
+export interface StrokesTaskInput {
+  mask: Mask;
+  strokes: Stroke[];
+  photo?: RawImage;
+}
+
+/** A tensor as it crosses threads (an onnxruntime Tensor's fields; rebuilt on arrival). */
+export interface WireTensor {
+  type: string;
+  dims: number[];
+  data:
+    | Float32Array
+    | Uint8Array
+    | Int32Array
+    | BigInt64Array
+    | Float64Array
+    | Int8Array
+    | Uint16Array
+    | Int16Array;
+}
+
+export interface DecodeTaskInput {
+  /** The file to read, or the bytes of an image (from the history) named `name`. */
+  file?: string;
+  bytes?: Uint8Array;
+  name?: string;
+  maxPixels: number;
+  /** Also resize for this model and make its input tensor (decodeForMatte). */
+  model?: ModelEntry;
+}
+
+export interface TaskTypes {
+  /** A photo decoded (and, with `model`, its model input made), its pixels in memory that can move. */
+  decode: { input: DecodeTaskInput; output: { decoded: DecodedImage; matteInput?: MatteInput } };
+  /** A stored mask PNG decoded, its pixels in memory that can move. */
+  decodeMask: { input: { bytes: Uint8Array; name: string }; output: { mask: Mask } };
+  /** The model's mask at full resolution, refined on the photo (what a cut-out keeps). */
+  modelMask: { input: MaskTaskInput; output: { mask: Mask; photo: RawImage } };
+  /** modelMask, then the composition on it: a whole cut-out's pixel work in one trip. */
+  cutout: {
+    input: MaskTaskInput & { composition: CompositionParams };
+    output: { mask: Mask; image: RawImage; photo: RawImage };
+  };
+  /** A stored item re-rendered from its photo and mask. */
+  compose: { input: ComposeTaskInput; output: { image: RawImage; photo: RawImage; mask: Mask } };
+  /** Hand edits applied to a mask (edge-aware ones follow the photo). */
+  strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
+  /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
+  storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  /** An onnxruntime session created in the inference thread, kept there under `key`. */
+  ortCreate: {
+    input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
+    output: { inputNames: string[]; outputNames: string[]; inputMetadata: unknown; outputMetadata: unknown };
+  };
+  ortRun: {
+    input: { key: string; feeds: Record<string, WireTensor>; fetches?: string[] };
+    output: Record<string, WireTensor>;
+  };
+  ortRelease: { input: { key: string }; output: Record<string, never> };
+}
+
+export type TaskName = keyof TaskTypes;
+export type TaskInput<N extends TaskName> = TaskTypes[N]['input'];
+export type TaskOutput<N extends TaskName> = TaskTypes[N]['output'];
+
+type Implementation<N extends TaskName> = (input: TaskInput<N>, progress: Progress) => Promise<TaskOutput<N>>;
+
+/** The inference thread's sessions (ortCreate / ortRun / ortRelease), by the key the engine gave. */
+const sessions = new Map<string, Ort.InferenceSession>();
+
+/** Session metadata as plain data (it crosses threads by structured clone). */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+}
+
+/** Edge-aware strokes are reported in about this many steps (each a few strokes). */
+const STROKE_PROGRESS_STEPS = 20;
+
+export const implementations: { [N in TaskName]: Implementation<N> } = {
+  async decode(input) {
+    const decoded = input.file
+      ? await decodeImage(input.file, { maxPixels: input.maxPixels })
+      : await decodeImageBuffer(asBuffer(input.bytes ?? new Uint8Array()), input.name ?? 'image', {
+          maxPixels: input.maxPixels,
+        });
+    const matteInput = input.model ? await preprocessForMatte(decoded.image, input.model) : undefined;
+    // sharp's buffers live outside V8's heap and cannot be transferred (a send would copy 72 MB at
+    // 24 MP on the engine's thread): one copy here, then they move freely.
+    decoded.image = { ...decoded.image, data: transferableCopy(decoded.image.data) };
+    return { decoded, ...(matteInput ? { matteInput } : {}) };
+  },
+
+  async decodeMask({ bytes, name }) {
+    const mask = await decodeMaskPng(asBuffer(bytes), name);
+    return { mask: { ...mask, data: transferableCopy(asBuffer(mask.data)) } };
+  },
+
+  async modelMask(input) {
+    const photo = arrivedImage(input.photo);
+    const mask = await baseMatte(photo, input.low, input);
+    return { mask: input.shape ? shapeEdges(mask, input.shape) : mask, photo };
+  },
+
+  async cutout(input, progress) {
+    const photo = arrivedImage(input.photo);
+    const mask = await baseMatte(photo, input.low, input);
+    progress(0.5);
+    const image = await composeCutout(photo, mask, input.composition);
+    return { mask, image, photo };
+  },
+
+  async compose(input, progress) {
+    const photo = arrivedImage(input.photo);
+    progress(0);
+    const image = await composeCutout(photo, input.mask, input.composition);
+    progress(1);
+    return { image, photo, mask: input.mask };
+  },
+
+  async strokes(input, progress) {
+    const photo = input.photo ? arrivedImage(input.photo) : undefined;
+    const step = Math.max(1, Math.ceil(input.strokes.length / STROKE_PROGRESS_STEPS));
+    let mask = input.mask;
+    for (let i = 0; i < input.strokes.length; i += step) {
+      mask = applyStrokes(mask, input.strokes.slice(i, i + step), photo);
+      progress(Math.min(1, (i + step) / input.strokes.length));
+    }
+    // No stroke: the same mask, returned as a copy so `mask` and `base` never share a transferred buffer.
+    if (mask === input.mask) mask = { ...mask, data: new Uint8Array(mask.data) };
+    return { mask, base: input.mask, ...(photo ? { photo } : {}) };
+  },
+
+  async ortCreate({ key, file, options }) {
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(file, options);
+    sessions.set(key, session);
+    return {
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      inputMetadata: plain(session.inputMetadata),
+      outputMetadata: plain(session.outputMetadata),
+    };
+  },
+
+  async ortRun({ key, feeds, fetches }) {
+    const ort = await loadOrt();
+    const session = sessions.get(key);
+    if (!session) throw new Error(`No onnxruntime session ${key} in this thread`);
+    const tensors: Record<string, Ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds))
+      tensors[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    const results = fetches ? await session.run(tensors, fetches) : await session.run(tensors);
+    const out: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(results)) {
+      out[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+    }
+    return out;
+  },
+
+  async ortRelease({ key }) {
+    const session = sessions.get(key);
+    sessions.delete(key);
+    await session?.release();
+    return {};
+  },
+
+  async storeImage(input) {
+    const bytes = asBuffer(input.bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
+  },
+};
+
+/** The typed arrays of a result's field: itself, its `data`, or its members' (two levels deep). */
+function viewsIn(value: unknown, depth = 0): ArrayBufferView[] {
+  if (ArrayBuffer.isView(value)) return [value];
+  if (!value || typeof value !== 'object' || depth > 1) return [];
+  return Object.values(value).flatMap((v) => viewsIn(v, depth + 1));
+}
+
+/** The buffers a task's result hands back (moved, not copied). */
+export function resultBuffers(output: Record<string, unknown>): ArrayBuffer[] {
+  const list = new Set<ArrayBuffer>();
+  for (const value of Object.values(output)) {
+    for (const data of viewsIn(value)) {
+      // Only views that own their whole buffer move; a slice of a shared one is copied by the clone.
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (ownsBuffer(bytes)) list.add(data.buffer as ArrayBuffer);
+    }
+  }
+  return [...list];
+}

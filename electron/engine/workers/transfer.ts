@@ -1,0 +1,58 @@
+/**
+ * Moving pixel buffers between the engine's thread and the pool's workers by transfer, not copy. A
+ * transferred ArrayBuffer is detached on the sending side, so a buffer must own its ArrayBuffer
+ * whole (a slice of Node's small-buffer pool would take its neighbours along, and the pool is marked
+ * untransferable): those few are copied first. After the structured clone a Buffer arrives as a plain
+ * Uint8Array; `asBuffer` gives it its Buffer methods back without copying.
+ */
+import type { Mask, RawImage } from '../imaging/raw';
+
+/** `bytes` as a view that owns its whole ArrayBuffer (copied only when it shares one). */
+export function owned<T extends Uint8Array>(bytes: T): T {
+  if (ownsBuffer(bytes)) return bytes;
+  const copy = new Uint8Array(new ArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return (Buffer.isBuffer(bytes) ? Buffer.from(copy.buffer) : copy) as T;
+}
+
+/** A copy of `bytes` in memory of its own, which can be transferred (unlike sharp's external buffers). */
+export function transferableCopy(bytes: Buffer): Buffer {
+  const copy = Buffer.from(new ArrayBuffer(bytes.byteLength));
+  bytes.copy(copy);
+  return copy;
+}
+
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A copy of the image's header around a buffer that owns its memory (ready to be transferred). */
+export function ownedImage(image: RawImage): RawImage {
+  return { ...image, data: owned(image.data) };
+}
+
+export function ownedMask(mask: Mask): Mask {
+  return { ...mask, data: owned(mask.data) };
+}
+
+/** An image that crossed a thread boundary, with its Buffer back. */
+export function arrivedImage(image: RawImage): RawImage {
+  return { ...image, data: asBuffer(image.data) };
+}
+
+/** Whether the view spans its whole (non-shared, non-empty) ArrayBuffer, so it can be transferred. */
+export function ownsBuffer(view: Uint8Array): boolean {
+  return (
+    view.buffer instanceof ArrayBuffer &&
+    view.byteLength > 0 &&
+    view.byteOffset === 0 &&
+    view.byteLength === view.buffer.byteLength
+  );
+}
+
+/** The ArrayBuffers of these views, once each (two views of one buffer transfer it once). */
+export function buffersOf(...views: (Uint8Array | undefined)[]): ArrayBuffer[] {
+  const list = new Set<ArrayBuffer>();
+  for (const v of views) if (v && ownsBuffer(v)) list.add(v.buffer as ArrayBuffer);
+  return [...list];
+}
