@@ -83,6 +83,13 @@ interface State {
   /** The id of the history item in the viewer/editor (its root item when a version is shown), or null. */
   selectedItemId: number | null;
   /**
+   * The queue row the person just dropped or opened (the first of a batch): the viewer shows it (its
+   * progress until its result arrives, then the result), so the panel never acts on an older photo.
+   */
+  openingKey: string | null;
+  /** Batches this window started: another window's batch never takes over this window's viewer. */
+  ownBatches: string[];
+  /**
    * The cut-out composition being edited (background, shadow, canvas, trim, feather, edges, format…):
    * the same object as params.cutout, kept in step by setParam('cutout', …) and setRecipe.
    */
@@ -102,7 +109,10 @@ interface State {
   savePreset(name: string): void;
   applyPreset(preset: Preset): void;
   deletePreset(name: string): void;
+  /** Shows `item` in the viewer; a cut-out's own recipe comes into the panel (it is what Save writes). */
   select(item: HistoryItem | null): void;
+  /** ↑/↓ through the queue's finished rows. */
+  selectNext(step: 1 | -1): void;
   /** Opens a history item in the Studio with its own settings in the panel (regenerate / re-render). */
   openItem(item: HistoryItem): void;
   notify(kind: 'error' | 'info', text: string, file?: string): void;
@@ -183,6 +193,8 @@ export const useStore = create<State>((set, get) => {
     tokenCheck: null,
     selected: null,
     selectedItemId: null,
+    openingKey: null,
+    ownBatches: [],
     recipe: structuredClone(DEFAULT_PARAMS.cutout),
     info: null,
     settings: null,
@@ -229,7 +241,22 @@ export const useStore = create<State>((set, get) => {
       set({ presets: get().presets.filter((p) => p.name !== name) });
       persist();
     },
-    select: (selected) => set({ selected, selectedItemId: selected ? rootOf(selected) : null }),
+    select(selected) {
+      set((s) => ({
+        selected,
+        selectedItemId: selected ? rootOf(selected) : null,
+        openingKey: null,
+        ...(selected ? recipeOf(selected, s.params) : {}),
+      }));
+    },
+    selectNext(step) {
+      const { queue, selectedItemId } = get();
+      const rows = queue.filter((q) => q.item && q.item.status === 'done');
+      if (rows.length === 0) return;
+      const at = rows.findIndex((q) => rootOf(q.item!) === selectedItemId);
+      const next = rows[at === -1 ? 0 : Math.min(rows.length - 1, Math.max(0, at + step))];
+      if (next?.item && rootOf(next.item) !== selectedItemId) get().select(next.item);
+    },
     openItem(item) {
       const operation = (
         PANEL_OPERATIONS.includes(item.operation as OperationName) ? item.operation : 'cutout'
@@ -242,6 +269,7 @@ export const useStore = create<State>((set, get) => {
         ...(operation === 'cutout' ? { recipe: params } : {}),
         selected: item,
         selectedItemId: rootOf(item),
+        openingKey: null,
         queue: s.queue.some((q) => q.item && rootOf(q.item) === rootOf(item))
           ? s.queue
           : [
@@ -329,11 +357,16 @@ export const useStore = create<State>((set, get) => {
           ...labelOf(input),
           status: 'queued',
         }));
+        // The newest drop is what the person looks at now: its first photo opens as soon as it is done.
         set((s) => ({
           batchId: started.batchId,
           progress: null,
           queue: [...queued, ...s.queue],
           checked: [],
+          ownBatches: [...s.ownBatches, started.batchId],
+          openingKey: queued[0]?.key ?? null,
+          selected: null,
+          selectedItemId: null,
         }));
       } catch (error) {
         get().notify('error', errorText(error));
@@ -413,15 +446,16 @@ export const useStore = create<State>((set, get) => {
             ],
       }));
       if (stoppedByGate) markStopped(e.batchId, 'out-of-tokens');
+      // The photo being opened failed: the viewer says so (its row's error) instead of waiting forever.
+      if (e.status === 'failed' && get().openingKey === key) set({ openingKey: null });
       if (e.status === 'done' && e.generationId) {
         void api['history.get']({ id: e.generationId }).then(
           (item) => {
             set((s) => ({
               queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
-              selected: s.selected ?? item,
-              selectedItemId: s.selectedItemId ?? rootOf(item),
               historyVersion: s.historyVersion + 1,
             }));
+            if (opensNow(get(), key, e.batchId)) get().select(item);
           },
           (error: unknown) => get().notify('error', errorText(error)),
         );
@@ -476,6 +510,25 @@ export const useStore = create<State>((set, get) => {
     },
   };
 });
+
+/**
+ * Whether a finished row opens in the viewer: the row the person just dropped, or — with nothing shown
+ * and nothing being opened — any row of a batch this window started. Never another window's batch.
+ */
+function opensNow(s: State, key: string, batchId: string): boolean {
+  if (s.openingKey !== null) return s.openingKey === key;
+  return s.selected === null && s.ownBatches.includes(batchId);
+}
+
+/** A cut-out's own recipe for the panel (the panel shows what the item was made with). */
+function recipeOf(
+  item: HistoryItem,
+  params: Record<OperationName, Record<string, unknown>>,
+): Pick<State, 'recipe' | 'params'> | Record<string, never> {
+  if (item.operation !== 'cutout' || item.status !== 'done') return {};
+  const recipe = { ...DEFAULT_PARAMS.cutout, ...withoutRunParams(item.params) };
+  return { recipe, params: { ...params, cutout: recipe } };
+}
 
 /** The editor contract's name for the same store (EDITOR-CONTRACT.md). */
 export const useStudio = useStore;
