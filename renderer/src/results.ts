@@ -8,6 +8,7 @@ import type { HistoryItem } from '../../electron/engine/api/contract';
 import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { renderEdited } from './editor/apply';
+import { useEditor } from './editor/editor-store';
 import { outputFileName } from './naming';
 import { useStore } from './store';
 
@@ -65,6 +66,17 @@ export function suggestedName(item: HistoryItem): string {
   );
 }
 
+/**
+ * Whether the shown cut-out differs from what the panel and the brush say (a new version is due):
+ * a composition change, or hand edits since it was rendered. Saving never makes a version by itself.
+ */
+export function hasUnrenderedChanges(item: HistoryItem, recipe: Record<string, unknown>): boolean {
+  if (!canRerender(item)) return false;
+  const editor = useEditor.getState();
+  const brushed = editor.itemId === (item.versionOf ?? item.id) && editor.maskChanged;
+  return brushed || changesFrom(item, recipe).composition.length > 0;
+}
+
 /** Re-renders the selected cut-out with the panel's recipe: a new version, no model run, no token. */
 export async function applyRecipe(): Promise<HistoryItem | null> {
   const { selected, recipe } = state();
@@ -73,6 +85,7 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
     const rootId = selected.versionOf ?? selected.id;
     // The editor first sends the strokes the user sees (and the revision it started from).
     const { item, charged } = await renderEdited(rootId, recipe);
+    if (useEditor.getState().itemId === rootId) useEditor.getState().markRendered();
     state().replaceItem(rootId, item);
     if (charged) void state().refreshAccount();
     state().notify(
@@ -86,11 +99,14 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
   }
 }
 
-/** Save (to: outputDir) or Save as… (to: dialog): renders the current settings first, then writes. */
+/**
+ * Save (to: outputDir) or Save as… (to: dialog): writes the version shown; only unapplied changes
+ * (recipe or hand edits) make a new version first.
+ */
 export async function saveResult(to: 'outputDir' | 'dialog'): Promise<void> {
-  const { selected } = state();
+  const { selected, recipe } = state();
   if (!selected) return;
-  const item = canRerender(selected) ? await applyRecipe() : selected;
+  const item = hasUnrenderedChanges(selected, recipe) ? await applyRecipe() : selected;
   if (!item) return;
   const name = suggestedName(item);
   try {
@@ -138,11 +154,7 @@ export async function applyToMany(ids: number[]): Promise<void> {
         'error',
         `Applied to ${items.length} of ${ids.length}; ${failed.length} could not be re-rendered: ${uiErrorText(first)}`,
       );
-    else
-      state().notify(
-        'info',
-        `Applied to ${items.length} ${items.length === 1 ? 'photo' : 'photos'} — free, no model run`,
-      );
+    else state().notify('info', `${items.length} updated — free, no model run`);
   } catch (error) {
     fail(error);
   }

@@ -48,6 +48,7 @@ function cutout(id: number, name: string, color: { r: number; g: number; b: numb
     maskImageId: id * 10 + 2,
     versionOf: null,
     versions: 0,
+    latestOutputImageId: null,
     canRerender: true,
     rerenderBlockedReason: null,
   } satisfies HistoryItem;

@@ -17,6 +17,7 @@ import type {
 } from '../../electron/engine/api/contract';
 import { api, errorText, pathForFile } from './api/client';
 import { uiErrorText } from './api/ui-errors';
+import { settingsProblem } from './labels';
 
 export type View = 'studio' | 'history' | 'account' | 'settings' | 'privacy';
 
@@ -39,6 +40,8 @@ export interface QueueItem {
   /** Where the file came from, to tell identical names apart (its folder, or the dropped folder path). */
   folder: string | null;
   status: QueueStatus;
+  /** What this row makes when it is not the photo's first operation ("Candy look" after a cut-out). */
+  kind?: string;
   stage?: string;
   error?: string;
   item?: HistoryItem;
@@ -121,6 +124,11 @@ interface State {
   startBatch(inputs: string[], options?: { force?: boolean }): Promise<void>;
   resumeBatch(batchId: string, options?: { force?: boolean }): Promise<void>;
   recheckTokens(): Promise<void>;
+  /**
+   * Runs the panel's operation on `item`'s result (cut out → stylize, stylize → cut out, cut out →
+   * reference) with that operation's own settings; the new result opens when it is done.
+   */
+  chain(item: HistoryItem, kind: string): Promise<void>;
   onItem(e: BatchItemEvent): void;
   onProgress(p: BatchProgressEvent): void;
   setQueueFilter(filter: 'all' | 'failed'): void;
@@ -412,6 +420,49 @@ export const useStore = create<State>((set, get) => {
         set({ tokenCheck: { ...check, estimate } });
       } catch {
         // the banner keeps the last figures
+      }
+    },
+
+    async chain(item, kind) {
+      const { operation, params } = get();
+      const own = params[operation];
+      const problem = settingsProblem(operation, own);
+      if (problem) return get().notify('error', problem);
+      try {
+        const estimate = await api['batch.estimate']({ operation, params: own, count: 1 });
+        if (!estimate.enough) {
+          set({ lastEstimate: estimate });
+          return get().notify(
+            'error',
+            estimate.balance === null
+              ? 'No free generations left today — sign in or buy tokens from Account'
+              : 'Not enough tokens for this — buy tokens from Account',
+          );
+        }
+        const started = await api['history.chain']({ id: item.id, operation, params: own });
+        const name = item.inputName ?? `#${item.id}`;
+        uploads.set(started.input, { name, folder: null });
+        const row: QueueItem = {
+          key: `${started.batchId}:${started.input}`,
+          batchId: started.batchId,
+          input: started.input,
+          name,
+          folder: null,
+          kind,
+          status: 'queued',
+        };
+        set((s) => ({
+          batchId: started.batchId,
+          progress: null,
+          lastEstimate: estimate,
+          queue: [row, ...s.queue],
+          ownBatches: [...s.ownBatches, started.batchId],
+          openingKey: row.key,
+          selected: null,
+          selectedItemId: null,
+        }));
+      } catch (error) {
+        get().notify('error', errorText(error));
       }
     },
 

@@ -112,6 +112,8 @@ export const historyItemSchema = z.object({
   versionOf: z.number().int().nullable(),
   /** How many re-render versions the root has (0 for none; the same figure on every version). */
   versions: z.number().int(),
+  /** The newest version's output (null without versions): the family's tile shows what was last made. */
+  latestOutputImageId: z.number().int().nullable(),
   /** Whether edit.render / edit.setStrokes can work on this item (its original is stored). */
   canRerender: z.boolean(),
   /** Why not, in plain words (privacy mode kept no original, the original expired…). */
@@ -320,6 +322,21 @@ export const methods = {
     z.object({ id, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
     /** The new history item, linked to its source by sourceGenerationId. */
     historyItemSchema,
+  ),
+  /**
+   * Runs `operation` on item `id`'s result (a chain: cut out → stylize, stylize → cut out, cut out →
+   * reference) as a batch of one; batch.item / batch.progress follow. `input` is the staged result.
+   */
+  'history.chain': method(
+    z
+      .object({
+        id,
+        operation: operationNameSchema,
+        /** Validated by the operation's own schema in the engine, like batch.start's. */
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    z.object({ batchId: z.string(), total: z.number().int(), outputDir: z.string(), input: z.string() }),
   ),
   'history.versions': method(
     z.object({ id }).strict(),

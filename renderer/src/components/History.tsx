@@ -6,6 +6,7 @@ import { exportZip } from '../results';
 import { useStore } from '../store';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
+import { versionLabel } from '../labels';
 
 const TILE = 180;
 
@@ -197,8 +198,12 @@ export function History() {
                         aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
                       >
                         <span className="tile-image checker">
-                          {item.outputImageId ? (
-                            <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" />
+                          {(item.latestOutputImageId ?? item.outputImageId) ? (
+                            <img
+                              loading="lazy"
+                              src={thumbUrl((item.latestOutputImageId ?? item.outputImageId)!)}
+                              alt=""
+                            />
                           ) : (
                             <Icon name="alert" />
                           )}
@@ -257,18 +262,30 @@ export function History() {
               </dl>
               {versions.length > 1 && (
                 <div className="versions" data-testid="versions" aria-label="Versions">
+                  {versions[0]?.inputImageId ? (
+                    <span
+                      className="version photo"
+                      title="The photo as it was dropped"
+                      data-testid="version-photo"
+                    >
+                      <span className="checker">
+                        <img src={thumbUrl(versions[0].inputImageId)} alt="" />
+                      </span>
+                      {versionLabel(0)}
+                    </span>
+                  ) : null}
                   {versions.map((v, i) => (
                     <button
                       key={v.id}
                       className={`version ${v.id === selected.id ? 'selected' : ''}`}
                       onClick={() => setSelected(v)}
-                      title={`${i === 0 ? 'Original cut-out' : `Version ${i + 1}`} · ${new Date(v.createdAt).toLocaleString()} · ${v.tokensSpent ? `${v.tokensSpent} token` : 'free'}`}
+                      title={`${versionLabel(i + 1)} · ${new Date(v.createdAt).toLocaleString()} · ${v.tokensSpent ? `${v.tokensSpent} token` : 'free'}`}
                       data-testid="version"
                     >
                       <span className="checker">
                         {v.outputImageId ? <img src={thumbUrl(v.outputImageId)} alt="" /> : null}
                       </span>
-                      {i === 0 ? 'Original' : `v${i + 1}`}
+                      {versionLabel(i + 1)}
                     </button>
                   ))}
                 </div>
