@@ -121,6 +121,18 @@ export const historyItemSchema = z.object({
 });
 export type HistoryItem = z.infer<typeof historyItemSchema>;
 
+/** A picture kept for backgrounds and references (pictures.add): its kept copy, name and display image. */
+export const pictureSchema = z.object({
+  /** The copy in the profile, the path a recipe's `{ type: 'image', path }` names. */
+  path: z.string(),
+  name: z.string(),
+  /** Shown through the image route (imageUrl), at display size with ?max. */
+  imageId: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type Picture = z.infer<typeof pictureSchema>;
+
 /** One hand edit of a mask, in full-resolution image pixels. */
 export const strokeSchema = z
   .object({
@@ -338,6 +350,15 @@ export const methods = {
       .strict(),
     z.object({ batchId: z.string(), total: z.number().int(), outputDir: z.string(), input: z.string() }),
   ),
+  /**
+   * Keeps a picture for a background or a reference: checked (an image, within the pixel limit),
+   * copied into the profile, offered again by pictures.recent. A staged browser upload is released.
+   */
+  'pictures.add': method(
+    z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(255).optional() }).strict(),
+    pictureSchema,
+  ),
+  'pictures.recent': method(empty, z.object({ pictures: z.array(pictureSchema) })),
   'history.versions': method(
     z.object({ id }).strict(),
     /** The root first, then its versions, newest last (any member's id gives the whole family). */

@@ -22,6 +22,7 @@ import { FilesFacade } from './files-facade';
 import { estimateBatch } from './estimate';
 import { Staging } from './staging';
 import { stageChainInput } from './chain';
+import { Pictures } from './pictures';
 import { isUnexpected, type ErrorSink } from '../log/error-sink';
 
 type Handler<M extends MethodName> = (
@@ -128,6 +129,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     return run;
   };
 
+  const pictures = new Pictures(engine);
   const startBatch = (p: MethodResultParams<'batch.start'>): MethodResult<'batch.start'> => {
     // Each item is authorized by the account's token gate as it runs (jobs/): a batch that runs out
     // of tokens stops there and keeps its remaining items pending, so it can be resumed after a purchase.
@@ -186,6 +188,15 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'files.expand': (p) => expandForApi(p.paths, p.recursive),
 
     'batch.start': (p) => startBatch(p),
+    'pictures.add': async (p) => {
+      try {
+        return await pictures.add(p.path, p.name);
+      } finally {
+        // A browser upload has served once its picture is kept (or refused); a user's file is untouched.
+        staging.release(p.path);
+      }
+    },
+    'pictures.recent': () => ({ pictures: pictures.recent() }),
     'history.chain': (p) => {
       const input = stageChainInput(engine, staging, p.id);
       try {
