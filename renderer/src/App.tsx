@@ -12,6 +12,7 @@ import { Settings } from './components/Settings';
 import { Sidebar } from './components/Sidebar';
 import { TokenCheck } from './components/TokenCheck';
 import { Viewer } from './components/Viewer';
+import { usePictures } from './pictures/pictures-store';
 import { useQueueKeys } from './queue-keys';
 import { revealFile } from './results';
 import { useStore, type View } from './store';
@@ -82,6 +83,7 @@ export function App() {
   useEffect(() => {
     const store = useStore.getState();
     void store.load();
+    void usePictures.getState().load();
     const offs = [
       api.on('batch.item', (e) => useStore.getState().onItem(e)),
       api.on('batch.progress', (p) => useStore.getState().onProgress(p)),

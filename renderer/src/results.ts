@@ -9,6 +9,7 @@ import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { renderEdited } from './editor/apply';
 import { useEditor } from './editor/editor-store';
+import { settingsProblem } from './labels';
 import { outputFileName } from './naming';
 import { useStore } from './store';
 
@@ -81,6 +82,11 @@ export function hasUnrenderedChanges(item: HistoryItem, recipe: Record<string, u
 export async function applyRecipe(): Promise<HistoryItem | null> {
   const { selected, recipe } = state();
   if (!canRerender(selected)) return selected;
+  const problem = settingsProblem('cutout', recipe);
+  if (problem) {
+    state().notify('error', problem);
+    return null;
+  }
   try {
     const rootId = selected.versionOf ?? selected.id;
     // The editor first sends the strokes the user sees (and the revision it started from).
@@ -145,6 +151,8 @@ export async function revealFile(file: string): Promise<void> {
 export async function applyToMany(ids: number[]): Promise<void> {
   const { recipe } = state();
   if (ids.length === 0) return;
+  const problem = settingsProblem('cutout', recipe);
+  if (problem) return state().notify('error', problem);
   try {
     const { items, failed } = await api['edit.applyToMany']({ ids, recipe });
     for (const item of items) state().replaceItem(item.versionOf ?? item.id, item);

@@ -9,6 +9,7 @@ import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
 import { ViewerToolbar } from '../editor/ViewerToolbar';
 import { percent, type View } from '../editor/viewport';
+import { useBackgroundPicture } from '../pictures/use-background-picture';
 import '../editor/editor.css';
 
 /**
@@ -34,6 +35,8 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const session = edit.kind === 'ready' ? edit.session : null;
   const brushMode = tool !== 'move';
   const recipe = useMemo(() => recipeFromParams(recipeParams), [recipeParams]);
+  // An image background's pixels (display size) for the compositor's `backgroundPicture` input.
+  const backgroundPicture = useBackgroundPicture(recipeParams.background);
 
   const lastFullMs = useRef(0);
   const refine = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -45,7 +48,10 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
     const shown = brushMode ? { ...recipe, canvas: undefined, trim: undefined } : recipe;
     const full = () => {
       const t = performance.now();
-      const p = session.compose(shown, { withBefore: true });
+      const p = session.compose(shown, {
+        withBefore: true,
+        ...(backgroundPicture ? { backgroundPicture } : {}),
+      });
       const ms = performance.now() - t;
       lastFullMs.current = ms;
       setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
@@ -55,7 +61,10 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
       // Slow recipes (> 60 ms at display size) show a half-size draft first, the full one when idle.
       if (brushMode || lastFullMs.current <= 60) return full();
       const t = performance.now();
-      const p = session.composeDraft(shown, { withBefore: true });
+      const p = session.composeDraft(shown, {
+        withBefore: true,
+        ...(backgroundPicture ? { backgroundPicture } : {}),
+      });
       const ms = performance.now() - t;
       setPreview((old) => ({ preview: p, version: (old?.version ?? 0) + 1, ms }));
       refine.current = setTimeout(() => {
@@ -63,7 +72,7 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         full();
       }, 150);
     });
-  }, [session, recipe, brushMode]);
+  }, [session, recipe, brushMode, backgroundPicture]);
 
   // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
   useEffect(() => {
