@@ -98,6 +98,18 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
     compose();
   }, [compose]);
 
+  const [hint, setHint] = useState<string | null>(null);
+  useEffect(() => {
+    if (!hint) return;
+    const timer = setTimeout(() => setHint(null), 5000);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  const onPaintRefused = useCallback(() => {
+    useEditor.getState().setShowBefore(false);
+    setSplit(0);
+    setHint('The original was shown, so nothing was painted. The result is back — paint again.');
+  }, []);
+
   const onView = useCallback(
     (v: View, dpr: number) => setZoom({ percent: percent(v, dpr), fitted: v.mode === 'fit' }),
     [],
@@ -189,7 +201,19 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         onActual={() => stage.current?.actual()}
         brush={brush}
       />
-      <EditorStage content={content} split={split} onView={onView} handle={stage} onStroke={onStroke} />
+      <EditorStage
+        content={content}
+        split={split}
+        onView={onView}
+        handle={stage}
+        onStroke={onStroke}
+        onPaintRefused={onPaintRefused}
+      />
+      {hint && (
+        <p className="editor-message" role="status" data-testid="paint-refused">
+          {hint}
+        </p>
+      )}
       {edit.kind === 'blocked' && (
         <p className="editor-message" role="status" data-testid="editor-blocked">
           {edit.reason}
