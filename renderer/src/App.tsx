@@ -17,6 +17,7 @@ import { useQueueKeys } from './queue-keys';
 import { revealFile } from './results';
 import { useStore, type View } from './store';
 import './flow.css';
+import './studio-layout.css';
 
 function Studio() {
   const queue = useStore((s) => s.queue);

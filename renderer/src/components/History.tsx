@@ -209,7 +209,8 @@ export function History() {
                           )}
                         </span>
                         <span className="tile-caption">
-                          {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
+                          {item.pinned && <Icon name="pin" size={12} />}{' '}
+                          <span className="tile-name">{item.inputName ?? `#${item.id}`}</span>
                           {item.versions > 0 && (
                             <span className="tile-versions" data-testid="tile-versions">
                               {item.versions + 1} versions

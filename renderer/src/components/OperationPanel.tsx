@@ -85,7 +85,11 @@ function BackgroundFields({ op }: { op: OperationName }) {
                 inner: { r: 255, g: 255, b: 255, a: 255 },
                 outer: { r: 220, g: 222, b: 228, a: 255 },
               });
-            if (t === 'blur') setBg({ type: 'blur', radius: 24 });
+            if (t === 'blur') {
+              setBg({ type: 'blur', radius: 24 });
+              // The photo's own shadows are under the subject already: a contact shadow cannot show.
+              setParam(op, 'shadow', undefined);
+            }
             // The last picture used, or none yet: the picker below asks for one.
             if (t === 'image') setBg({ type: 'image', path: usePictures.getState().recent[0]?.path ?? '' });
           }}
@@ -149,11 +153,14 @@ function BackgroundFields({ op }: { op: OperationName }) {
       <label className="check">
         <input
           type="checkbox"
-          checked={!!params.shadow}
+          data-testid="shadow"
+          checked={!!params.shadow && kind !== 'blur'}
+          disabled={kind === 'blur'}
           onChange={(e) => setParam(op, 'shadow', e.target.checked ? SOFT_SHADOW : undefined)}
         />
         Soft contact shadow
       </label>
+      {kind === 'blur' && <p className="shadow-note">A shadow does not show over the blurred photo.</p>}
       <Field label="Canvas">
         <select
           value={presetId}

@@ -220,31 +220,36 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         </p>
       )}
       {notes.length > 0 && <p className="editor-message">{notes.join(' ')}</p>}
-      {(content.kind === 'image' ? !!content.before : true) && (
-        <input
-          className="split-handle"
-          type="range"
-          min={0}
-          max={100}
-          value={split}
-          aria-label="Compare original and result"
-          onChange={(e) => setSplit(Number(e.target.value))}
-          data-testid="compare-slider"
-        />
-      )}
-      <div className="viewer-badges">
-        <span className="badge">
-          {split > 0 ? 'Original | Result' : content.kind === 'preview' ? 'Live preview' : 'Result'}
-        </span>
-        {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
-        {content.kind === 'preview' &&
-          zoom &&
-          zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
-            <span className="badge" data-testid="preview-resolution">
-              Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
-              resolution
-            </span>
-          )}
+      <div className="compare-row">
+        {(content.kind === 'image' ? !!content.before : true) && (
+          <>
+            <span className={`compare-label ${split > 0 ? 'on' : ''}`}>Original</span>
+            <input
+              className="split-handle"
+              type="range"
+              min={0}
+              max={100}
+              value={split}
+              aria-label="Compare original and result"
+              title="Drag to show the original on the left"
+              onChange={(e) => setSplit(Number(e.target.value))}
+              data-testid="compare-slider"
+            />
+            <span className="compare-label on">Result</span>
+          </>
+        )}
+        <div className="viewer-badges below">
+          {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
+          {content.kind === 'preview' &&
+            zoom &&
+            content.preview.image.width < content.preview.outputWidth &&
+            zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
+              <span className="badge" data-testid="preview-resolution">
+                Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
+                resolution
+              </span>
+            )}
+        </div>
       </div>
     </div>
   );
