@@ -11,6 +11,7 @@ import { renderEdited } from './editor/apply';
 import { useEditor } from './editor/editor-store';
 import { settingsProblem } from './labels';
 import { outputFileName } from './naming';
+import { saveDownloadAs } from './save-as-browser';
 import { useStore } from './store';
 
 /** Params whose change needs a new model run (a token); everything else is composition (free). */
@@ -117,7 +118,10 @@ export async function saveResult(to: 'outputDir' | 'dialog'): Promise<void> {
   const name = suggestedName(item);
   try {
     const result = await api['files.saveAs']({ generationId: item.id, suggestedName: name, to });
-    if ('download' in result) {
+    if ('download' in result && to === 'dialog') {
+      const saved = await saveDownloadAs(result.download, name);
+      if (saved) state().notify('info', `Saved ${saved}`);
+    } else if ('download' in result) {
       await downloadUrl(result.download, name);
       state().notify('info', `Downloaded ${name}`);
     } else if ('saved' in result) {
