@@ -25,6 +25,11 @@ export function stageChainInput(engine: Engine, staging: Staging, id: number): s
     );
   }
   const result = engine.store.image(source.outputImageId);
+  // The photo's own name, so the next result is listed and saved under it (images are read by their
+  // content, not their extension); a name without an image extension gets the result's.
   const ext = EXT_BY_MIME[result.mime] ?? 'png';
-  return staging.stage(`${path.parse(name).name}.${ext}`, result.bytes);
+  return staging.stage(
+    /\.[a-z0-9]{2,5}$/i.test(name) ? name : `${path.parse(name).name}.${ext}`,
+    result.bytes,
+  );
 }

@@ -72,7 +72,7 @@ describe('history.chain: any operation after any other', () => {
     const styleItem = await finished(styled.batchId as string);
     expect(styleItem.operation).toBe('stylize');
     expect(styleItem.model).toBe('fns-candy');
-    expect(styleItem.inputName).toBe('car-1.png');
+    expect(styleItem.inputName).toBe('car-1.jpg');
     expect(styleItem.outputImageId).not.toBeNull();
 
     const again = await call('history.chain', { id: styleItem.id, operation: 'cutout', params: {} });
