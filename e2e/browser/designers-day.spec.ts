@@ -76,6 +76,12 @@ test("a designer's day: two photos, a chain, a picked background, an honest brus
   expect(savedA.name).toBe(nameA.replace(/\.jpg$/, '.png'));
   expect(near(await filePixel(savedA.file, 0.02, 0.02), [32, 64, 192, 255])).toBe(true);
   await screenshot(page, '40-day-a-saved');
+  // The compare slider sits below the image, not over it; the viewer's height is noted to compare
+  // once the queue is longer.
+  const frame = (await page.locator('.viewer-frame').boundingBox())!;
+  const slider = (await page.getByTestId('compare-slider').boundingBox())!;
+  expect(slider.y).toBeGreaterThanOrEqual(frame.y + frame.height - 1);
+  const viewerHeight = frame.height;
 
   // B: drop — B opens at once (its progress, then its result), never A.
   await page.getByTestId('file-input').setInputFiles([photoB]);
@@ -117,6 +123,10 @@ test("a designer's day: two photos, a chain, a picked background, an honest brus
   await expect(page.getByTestId('queue-kind').first()).toContainText(`${lookName} look`);
   await expect(page.getByTestId('notice')).toHaveCount(0);
   await screenshot(page, '42-day-stylized-chain');
+  // Three rows in the queue now: the viewer kept its size (the queue scrolls instead).
+  expect(Math.abs((await page.locator('.viewer-frame').boundingBox())!.height - viewerHeight)).toBeLessThan(
+    2,
+  );
 
   // An image background picked with the file chooser: the live preview shows the real picture.
   const pictures = mkdtempSync(path.join(os.tmpdir(), 'atelier-pictures-'));
