@@ -40,7 +40,8 @@ export function withoutPaths(text: string): string {
 
 /** A hint written for the command line: flags, backticks, "atelier <command>". */
 function isCliHint(hint: string): boolean {
-  return /`|--[a-z]|\batelier\s+[a-z]/i.test(hint);
+  // "check the path and spelling" speaks to someone who typed a path; in the app the photo was dropped.
+  return /`|--[a-z]|\batelier\s+[a-z]|check the path/i.test(hint);
 }
 
 /**

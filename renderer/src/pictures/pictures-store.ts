@@ -36,7 +36,8 @@ export const usePictures = create<PicturesState>((set, get) => ({
       set({ recent: [picture, ...get().recent.filter((p) => p.path !== picture.path)].slice(0, 8) });
       return picture;
     } catch (error) {
-      useStore.getState().notify('error', `${file.name}: ${errorText(error)}`);
+      // The engine names the file in its message.
+      useStore.getState().notify('error', errorText(error));
       return null;
     } finally {
       set({ adding: null });
