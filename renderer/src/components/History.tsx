@@ -6,7 +6,7 @@ import { exportZip } from '../results';
 import { useStore } from '../store';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
-import { versionLabel } from '../labels';
+import { resultKind, versionLabel } from '../labels';
 
 const TILE = 180;
 
@@ -25,6 +25,7 @@ export function History() {
   const [versions, setVersions] = useState<HistoryItem[]>([]);
   const notify = useStore((s) => s.notify);
   const openItem = useStore((s) => s.openItem);
+  const info = useStore((s) => s.info);
   const version = useStore((s) => s.historyVersion);
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(4);
@@ -195,7 +196,8 @@ export function History() {
                         className={`tile ${selected?.id === item.id ? 'selected' : ''} status-${item.status}`}
                         onClick={() => setSelected(item)}
                         data-testid="history-tile"
-                        aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
+                        aria-label={`${item.inputName ?? 'image'}, ${resultKind(item, info?.models)}`}
+                        title={`${item.inputName ?? 'image'} · ${resultKind(item, info?.models)}`}
                       >
                         <span className="tile-image checker">
                           {(item.latestOutputImageId ?? item.outputImageId) ? (
@@ -230,8 +232,8 @@ export function History() {
             <>
               <Viewer key={selected.id} item={selected} />
               <dl className="meta">
-                <dt>Operation</dt>
-                <dd>{selected.operation}</dd>
+                <dt>Result</dt>
+                <dd data-testid="history-kind">{resultKind(selected, info?.models)}</dd>
                 <dt>Model</dt>
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
