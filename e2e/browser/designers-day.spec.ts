@@ -164,4 +164,16 @@ test("a designer's day: two photos, a chain, a picked background, an honest brus
   await expect(page.getByTestId('paint-refused')).toBeVisible();
   await expect(page.getByTestId('apply')).toBeDisabled();
   await screenshot(page, '44-day-paint-refused');
+
+  // Settings and Privacy are full-width pages: their scroll bar is at the window's edge, not mid-screen.
+  for (const [view, shot] of [
+    ['Settings', '45-day-settings'],
+    ['Privacy', '46-day-privacy'],
+  ] as const) {
+    await page.getByRole('button', { name: view, exact: true }).click();
+    const pageBox = (await page.locator('.content > .page').boundingBox())!;
+    const content = (await page.locator('.content').boundingBox())!;
+    expect(pageBox.width).toBeGreaterThan(content.width - 2);
+    await screenshot(page, shot);
+  }
 });
