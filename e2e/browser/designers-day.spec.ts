@@ -81,7 +81,7 @@ test("a designer's day: two photos, a chain, a picked background, an honest brus
   const frame = (await page.locator('.viewer-frame').boundingBox())!;
   const slider = (await page.getByTestId('compare-slider').boundingBox())!;
   expect(slider.y).toBeGreaterThanOrEqual(frame.y + frame.height - 1);
-  const viewerHeight = frame.height;
+  const viewerHeight = (await page.getByTestId('viewer').boundingBox())!.height;
 
   // B: drop — B opens at once (its progress, then its result), never A.
   await page.getByTestId('file-input').setInputFiles([photoB]);
