@@ -174,7 +174,7 @@ test('a batch the account cannot pay for says so first; Out of tokens, buy, Resu
   await page.getByTestId('background-kind').selectOption('color');
   await page.getByTestId('background-color').fill('#ffd000');
   await page.getByTestId('apply-all').click();
-  await expect(page.getByTestId('notice')).toContainText('Applied to 2 photos');
+  await expect(page.getByTestId('notice')).toContainText('2 updated');
   await expect(page.getByTestId('queue-item').getByText('2 versions')).toHaveCount(2);
   await screenshot(page, '28-flow-applied-to-all');
   expect(await balance(page)).toBe(tokens);

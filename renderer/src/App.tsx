@@ -12,20 +12,32 @@ import { Settings } from './components/Settings';
 import { Sidebar } from './components/Sidebar';
 import { TokenCheck } from './components/TokenCheck';
 import { Viewer } from './components/Viewer';
+import { usePictures } from './pictures/pictures-store';
+import { useQueueKeys } from './queue-keys';
 import { revealFile } from './results';
 import { useStore, type View } from './store';
 import './flow.css';
+import './studio-layout.css';
 
 function Studio() {
   const queue = useStore((s) => s.queue);
   const selected = useStore((s) => s.selected);
   const selectedItemId = useStore((s) => s.selectedItemId);
+  const opening = useStore((s) => s.queue.find((q) => q.key === s.openingKey) ?? null);
+  useQueueKeys();
   return (
     <div className="studio">
       <div className="studio-main">
         <DropZone compact={queue.length > 0 || !!selected} />
         <TokenCheck />
-        {queue.length > 0 || selected ? (
+        {opening && !selected ? (
+          <div className="viewer empty" data-testid="viewer" data-opening={opening.name}>
+            <p>
+              Opening <strong>{opening.name}</strong>
+              {opening.stage ? ` — ${opening.stage}…` : '…'}
+            </p>
+          </div>
+        ) : queue.length > 0 || selected ? (
           <Viewer key={selectedItemId ?? 'none'} item={selected} />
         ) : (
           <Welcome />
@@ -72,6 +84,7 @@ export function App() {
   useEffect(() => {
     const store = useStore.getState();
     void store.load();
+    void usePictures.getState().load();
     const offs = [
       api.on('batch.item', (e) => useStore.getState().onItem(e)),
       api.on('batch.progress', (p) => useStore.getState().onProgress(p)),

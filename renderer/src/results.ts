@@ -8,7 +8,10 @@ import type { HistoryItem } from '../../electron/engine/api/contract';
 import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { renderEdited } from './editor/apply';
+import { useEditor } from './editor/editor-store';
+import { settingsProblem } from './labels';
 import { outputFileName } from './naming';
+import { saveDownloadAs } from './save-as-browser';
 import { useStore } from './store';
 
 /** Params whose change needs a new model run (a token); everything else is composition (free). */
@@ -65,14 +68,31 @@ export function suggestedName(item: HistoryItem): string {
   );
 }
 
+/**
+ * Whether the shown cut-out differs from what the panel and the brush say (a new version is due):
+ * a composition change, or hand edits since it was rendered. Saving never makes a version by itself.
+ */
+export function hasUnrenderedChanges(item: HistoryItem, recipe: Record<string, unknown>): boolean {
+  if (!canRerender(item)) return false;
+  const editor = useEditor.getState();
+  const brushed = editor.itemId === (item.versionOf ?? item.id) && editor.maskChanged;
+  return brushed || changesFrom(item, recipe).composition.length > 0;
+}
+
 /** Re-renders the selected cut-out with the panel's recipe: a new version, no model run, no token. */
 export async function applyRecipe(): Promise<HistoryItem | null> {
   const { selected, recipe } = state();
   if (!canRerender(selected)) return selected;
+  const problem = settingsProblem('cutout', recipe);
+  if (problem) {
+    state().notify('error', problem);
+    return null;
+  }
   try {
     const rootId = selected.versionOf ?? selected.id;
     // The editor first sends the strokes the user sees (and the revision it started from).
     const { item, charged } = await renderEdited(rootId, recipe);
+    if (useEditor.getState().itemId === rootId) useEditor.getState().markRendered();
     state().replaceItem(rootId, item);
     if (charged) void state().refreshAccount();
     state().notify(
@@ -86,16 +106,22 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
   }
 }
 
-/** Save (to: outputDir) or Save as… (to: dialog): renders the current settings first, then writes. */
+/**
+ * Save (to: outputDir) or Save as… (to: dialog): writes the version shown; only unapplied changes
+ * (recipe or hand edits) make a new version first.
+ */
 export async function saveResult(to: 'outputDir' | 'dialog'): Promise<void> {
-  const { selected } = state();
+  const { selected, recipe } = state();
   if (!selected) return;
-  const item = canRerender(selected) ? await applyRecipe() : selected;
+  const item = hasUnrenderedChanges(selected, recipe) ? await applyRecipe() : selected;
   if (!item) return;
   const name = suggestedName(item);
   try {
     const result = await api['files.saveAs']({ generationId: item.id, suggestedName: name, to });
-    if ('download' in result) {
+    if ('download' in result && to === 'dialog') {
+      const saved = await saveDownloadAs(result.download, name);
+      if (saved) state().notify('info', `Saved ${saved}`);
+    } else if ('download' in result) {
       await downloadUrl(result.download, name);
       state().notify('info', `Downloaded ${name}`);
     } else if ('saved' in result) {
@@ -129,6 +155,8 @@ export async function revealFile(file: string): Promise<void> {
 export async function applyToMany(ids: number[]): Promise<void> {
   const { recipe } = state();
   if (ids.length === 0) return;
+  const problem = settingsProblem('cutout', recipe);
+  if (problem) return state().notify('error', problem);
   try {
     const { items, failed } = await api['edit.applyToMany']({ ids, recipe });
     for (const item of items) state().replaceItem(item.versionOf ?? item.id, item);
@@ -138,11 +166,7 @@ export async function applyToMany(ids: number[]): Promise<void> {
         'error',
         `Applied to ${items.length} of ${ids.length}; ${failed.length} could not be re-rendered: ${uiErrorText(first)}`,
       );
-    else
-      state().notify(
-        'info',
-        `Applied to ${items.length} ${items.length === 1 ? 'photo' : 'photos'} — free, no model run`,
-      );
+    else state().notify('info', `${items.length} updated — free, no model run`);
   } catch (error) {
     fail(error);
   }

@@ -17,6 +17,7 @@ import type {
 } from '../../electron/engine/api/contract';
 import { api, errorText, pathForFile } from './api/client';
 import { uiErrorText } from './api/ui-errors';
+import { settingsProblem } from './labels';
 
 export type View = 'studio' | 'history' | 'account' | 'settings' | 'privacy';
 
@@ -39,6 +40,8 @@ export interface QueueItem {
   /** Where the file came from, to tell identical names apart (its folder, or the dropped folder path). */
   folder: string | null;
   status: QueueStatus;
+  /** What this row makes when it is not the photo's first operation ("Candy look" after a cut-out). */
+  kind?: string;
   stage?: string;
   error?: string;
   item?: HistoryItem;
@@ -83,6 +86,13 @@ interface State {
   /** The id of the history item in the viewer/editor (its root item when a version is shown), or null. */
   selectedItemId: number | null;
   /**
+   * The queue row the person just dropped or opened (the first of a batch): the viewer shows it (its
+   * progress until its result arrives, then the result), so the panel never acts on an older photo.
+   */
+  openingKey: string | null;
+  /** Batches this window started: another window's batch never takes over this window's viewer. */
+  ownBatches: string[];
+  /**
    * The cut-out composition being edited (background, shadow, canvas, trim, feather, edges, format…):
    * the same object as params.cutout, kept in step by setParam('cutout', …) and setRecipe.
    */
@@ -102,7 +112,10 @@ interface State {
   savePreset(name: string): void;
   applyPreset(preset: Preset): void;
   deletePreset(name: string): void;
+  /** Shows `item` in the viewer; a cut-out's own recipe comes into the panel (it is what Save writes). */
   select(item: HistoryItem | null): void;
+  /** ↑/↓ through the queue's finished rows. */
+  selectNext(step: 1 | -1): void;
   /** Opens a history item in the Studio with its own settings in the panel (regenerate / re-render). */
   openItem(item: HistoryItem): void;
   notify(kind: 'error' | 'info', text: string, file?: string): void;
@@ -111,6 +124,11 @@ interface State {
   startBatch(inputs: string[], options?: { force?: boolean }): Promise<void>;
   resumeBatch(batchId: string, options?: { force?: boolean }): Promise<void>;
   recheckTokens(): Promise<void>;
+  /**
+   * Runs the panel's operation on `item`'s result (cut out → stylize, stylize → cut out, cut out →
+   * reference) with that operation's own settings; the new result opens when it is done.
+   */
+  chain(item: HistoryItem, kind: string): Promise<void>;
   onItem(e: BatchItemEvent): void;
   onProgress(p: BatchProgressEvent): void;
   setQueueFilter(filter: 'all' | 'failed'): void;
@@ -183,6 +201,8 @@ export const useStore = create<State>((set, get) => {
     tokenCheck: null,
     selected: null,
     selectedItemId: null,
+    openingKey: null,
+    ownBatches: [],
     recipe: structuredClone(DEFAULT_PARAMS.cutout),
     info: null,
     settings: null,
@@ -229,7 +249,22 @@ export const useStore = create<State>((set, get) => {
       set({ presets: get().presets.filter((p) => p.name !== name) });
       persist();
     },
-    select: (selected) => set({ selected, selectedItemId: selected ? rootOf(selected) : null }),
+    select(selected) {
+      set((s) => ({
+        selected,
+        selectedItemId: selected ? rootOf(selected) : null,
+        openingKey: null,
+        ...(selected ? recipeOf(selected, s.params) : {}),
+      }));
+    },
+    selectNext(step) {
+      const { queue, selectedItemId } = get();
+      const rows = queue.filter((q) => q.item && q.item.status === 'done');
+      if (rows.length === 0) return;
+      const at = rows.findIndex((q) => rootOf(q.item!) === selectedItemId);
+      const next = rows[at === -1 ? 0 : Math.min(rows.length - 1, Math.max(0, at + step))];
+      if (next?.item && rootOf(next.item) !== selectedItemId) get().select(next.item);
+    },
     openItem(item) {
       const operation = (
         PANEL_OPERATIONS.includes(item.operation as OperationName) ? item.operation : 'cutout'
@@ -242,6 +277,7 @@ export const useStore = create<State>((set, get) => {
         ...(operation === 'cutout' ? { recipe: params } : {}),
         selected: item,
         selectedItemId: rootOf(item),
+        openingKey: null,
         queue: s.queue.some((q) => q.item && rootOf(q.item) === rootOf(item))
           ? s.queue
           : [
@@ -329,11 +365,16 @@ export const useStore = create<State>((set, get) => {
           ...labelOf(input),
           status: 'queued',
         }));
+        // The newest drop is what the person looks at now: its first photo opens as soon as it is done.
         set((s) => ({
           batchId: started.batchId,
           progress: null,
           queue: [...queued, ...s.queue],
           checked: [],
+          ownBatches: [...s.ownBatches, started.batchId],
+          openingKey: queued[0]?.key ?? null,
+          selected: null,
+          selectedItemId: null,
         }));
       } catch (error) {
         get().notify('error', errorText(error));
@@ -382,6 +423,49 @@ export const useStore = create<State>((set, get) => {
       }
     },
 
+    async chain(item, kind) {
+      const { operation, params } = get();
+      const own = params[operation];
+      const problem = settingsProblem(operation, own);
+      if (problem) return get().notify('error', problem);
+      try {
+        const estimate = await api['batch.estimate']({ operation, params: own, count: 1 });
+        if (!estimate.enough) {
+          set({ lastEstimate: estimate });
+          return get().notify(
+            'error',
+            estimate.balance === null
+              ? 'No free generations left today — sign in or buy tokens from Account'
+              : 'Not enough tokens for this — buy tokens from Account',
+          );
+        }
+        const started = await api['history.chain']({ id: item.id, operation, params: own });
+        const name = item.inputName ?? `#${item.id}`;
+        uploads.set(started.input, { name, folder: null });
+        const row: QueueItem = {
+          key: `${started.batchId}:${started.input}`,
+          batchId: started.batchId,
+          input: started.input,
+          name,
+          folder: null,
+          kind,
+          status: 'queued',
+        };
+        set((s) => ({
+          batchId: started.batchId,
+          progress: null,
+          lastEstimate: estimate,
+          queue: [row, ...s.queue],
+          ownBatches: [...s.ownBatches, started.batchId],
+          openingKey: row.key,
+          selected: null,
+          selectedItemId: null,
+        }));
+      } catch (error) {
+        get().notify('error', errorText(error));
+      }
+    },
+
     onItem(e) {
       const key = `${e.batchId}:${e.input}`;
       const stoppedByGate = e.status === 'cancelled' && e.error?.code === 'INSUFFICIENT_TOKENS';
@@ -413,15 +497,16 @@ export const useStore = create<State>((set, get) => {
             ],
       }));
       if (stoppedByGate) markStopped(e.batchId, 'out-of-tokens');
+      // The photo being opened failed: the viewer says so (its row's error) instead of waiting forever.
+      if (e.status === 'failed' && get().openingKey === key) set({ openingKey: null });
       if (e.status === 'done' && e.generationId) {
         void api['history.get']({ id: e.generationId }).then(
           (item) => {
             set((s) => ({
               queue: s.queue.map((q) => (q.key === key ? { ...q, item } : q)),
-              selected: s.selected ?? item,
-              selectedItemId: s.selectedItemId ?? rootOf(item),
               historyVersion: s.historyVersion + 1,
             }));
+            if (opensNow(get(), key, e.batchId)) get().select(item);
           },
           (error: unknown) => get().notify('error', errorText(error)),
         );
@@ -476,6 +561,25 @@ export const useStore = create<State>((set, get) => {
     },
   };
 });
+
+/**
+ * Whether a finished row opens in the viewer: the row the person just dropped, or — with nothing shown
+ * and nothing being opened — any row of a batch this window started. Never another window's batch.
+ */
+function opensNow(s: State, key: string, batchId: string): boolean {
+  if (s.openingKey !== null) return s.openingKey === key;
+  return s.selected === null && s.ownBatches.includes(batchId);
+}
+
+/** A cut-out's own recipe for the panel (the panel shows what the item was made with). */
+function recipeOf(
+  item: HistoryItem,
+  params: Record<OperationName, Record<string, unknown>>,
+): Pick<State, 'recipe' | 'params'> | Record<string, never> {
+  if (item.operation !== 'cutout' || item.status !== 'done') return {};
+  const recipe = { ...DEFAULT_PARAMS.cutout, ...withoutRunParams(item.params) };
+  return { recipe, params: { ...params, cutout: recipe } };
+}
 
 /** The editor contract's name for the same store (EDITOR-CONTRACT.md). */
 export const useStudio = useStore;

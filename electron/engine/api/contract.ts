@@ -114,12 +114,26 @@ export const historyItemSchema = z.object({
   versionOf: z.number().int().nullable(),
   /** How many re-render versions the root has (0 for none; the same figure on every version). */
   versions: z.number().int(),
+  /** The newest version's output (null without versions): the family's tile shows what was last made. */
+  latestOutputImageId: z.number().int().nullable(),
   /** Whether edit.render / edit.setStrokes can work on this item (its original is stored). */
   canRerender: z.boolean(),
   /** Why not, in plain words (privacy mode kept no original, the original expired…). */
   rerenderBlockedReason: z.string().nullable(),
 });
 export type HistoryItem = z.infer<typeof historyItemSchema>;
+
+/** A picture kept for backgrounds and references (pictures.add): its kept copy, name and display image. */
+export const pictureSchema = z.object({
+  /** The copy in the profile, the path a recipe's `{ type: 'image', path }` names. */
+  path: z.string(),
+  name: z.string(),
+  /** Shown through the image route (imageUrl), at display size with ?max. */
+  imageId: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type Picture = z.infer<typeof pictureSchema>;
 
 /** One hand edit of a mask, in full-resolution image pixels. */
 export const strokeSchema = z
@@ -328,6 +342,30 @@ export const methods = {
     /** The new history item, linked to its source by sourceGenerationId. */
     historyItemSchema,
   ),
+  /**
+   * Runs `operation` on item `id`'s result (a chain: cut out → stylize, stylize → cut out, cut out →
+   * reference) as a batch of one; batch.item / batch.progress follow. `input` is the staged result.
+   */
+  'history.chain': method(
+    z
+      .object({
+        id,
+        operation: operationNameSchema,
+        /** Validated by the operation's own schema in the engine, like batch.start's. */
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    z.object({ batchId: z.string(), total: z.number().int(), outputDir: z.string(), input: z.string() }),
+  ),
+  /**
+   * Keeps a picture for a background or a reference: checked (an image, within the pixel limit),
+   * copied into the profile, offered again by pictures.recent. A staged browser upload is released.
+   */
+  'pictures.add': method(
+    z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(255).optional() }).strict(),
+    pictureSchema,
+  ),
+  'pictures.recent': method(empty, z.object({ pictures: z.array(pictureSchema) })),
   'history.versions': method(
     z.object({ id }).strict(),
     /** The root first, then its versions, newest last (any member's id gives the whole family). */

@@ -21,6 +21,8 @@ import { ModelsFacade } from './models-facade';
 import { FilesFacade } from './files-facade';
 import { estimateBatch } from './estimate';
 import { Staging } from './staging';
+import { stageChainInput } from './chain';
+import { Pictures } from './pictures';
 import { isUnexpected, type ErrorSink } from '../log/error-sink';
 
 type Handler<M extends MethodName> = (
@@ -127,6 +129,24 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     return run;
   };
 
+  const pictures = new Pictures(engine);
+  const startBatch = (p: MethodResultParams<'batch.start'>): MethodResult<'batch.start'> => {
+    // Each item is authorized by the account's token gate as it runs (jobs/): a batch that runs out
+    // of tokens stops there and keeps its remaining items pending, so it can be resumed after a purchase.
+    const outputDir = p.outputDir ?? settings.get().outputDir;
+    const spec = planApiBatch(engine, {
+      operation: p.operation,
+      params: { ...settings.operationDefaults(), ...p.params },
+      inputs: p.inputs,
+      outputDir,
+      settingsOutputDir: settings.get().outputDir,
+      template: settings.get().naming,
+    });
+    const run = engine.jobs.start(spec);
+    follow(run);
+    return { batchId: run.batch.id, total: spec.items.length, outputDir: spec.outputDir };
+  };
+
   const table: HandlerTable = {
     'system.info': () => ({
       version: ctx.version,
@@ -167,21 +187,24 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
 
     'files.expand': (p) => expandForApi(p.paths, p.recursive),
 
-    'batch.start': (p) => {
-      // Each item is authorized by the account's token gate as it runs (jobs/): a batch that runs out
-      // of tokens stops there and keeps its remaining items pending, so it can be resumed after a purchase.
-      const outputDir = p.outputDir ?? settings.get().outputDir;
-      const spec = planApiBatch(engine, {
-        operation: p.operation,
-        params: { ...settings.operationDefaults(), ...p.params },
-        inputs: p.inputs,
-        outputDir,
-        settingsOutputDir: settings.get().outputDir,
-        template: settings.get().naming,
-      });
-      const run = engine.jobs.start(spec);
-      follow(run);
-      return { batchId: run.batch.id, total: spec.items.length, outputDir: spec.outputDir };
+    'batch.start': (p) => startBatch(p),
+    'pictures.add': async (p) => {
+      try {
+        return await pictures.add(p.path, p.name);
+      } finally {
+        // A browser upload has served once its picture is kept (or refused); a user's file is untouched.
+        staging.release(p.path);
+      }
+    },
+    'pictures.recent': () => ({ pictures: pictures.recent() }),
+    'history.chain': (p) => {
+      const input = stageChainInput(engine, staging, p.id);
+      try {
+        return { ...startBatch({ operation: p.operation, params: p.params, inputs: [input] }), input };
+      } catch (error) {
+        staging.release(input);
+        throw error;
+      }
     },
     'batch.pause': (p) => {
       runOf(p.batchId).pause();
@@ -320,7 +343,10 @@ export async function dispatch(
   } catch (error) {
     const log = logs.get(table);
     if (log && isUnexpected(error)) return { ok: false, error: log.unexpected(error, `API ${method}`) };
-    return { ok: false, error: serializeError(error) };
+    const serialized = serializeError(error);
+    // A refused setting is shown to people as one plain sentence; its technical text is kept here.
+    if (serialized.code === 'USAGE') log?.warn(`API ${method} refused its params`, error);
+    return { ok: false, error: serialized };
   }
 }
 

@@ -7,6 +7,7 @@ export interface EditInfo {
   maskImageId: number | null;
   versionOf: number | null;
   versions: number;
+  latestOutputImageId?: number | null;
   rerenderBlockedReason: string | null;
 }
 
@@ -19,6 +20,7 @@ export function toHistoryItems(engine: Engine, rows: readonly GenerationRow[]): 
       maskImageId: s?.maskImageId ?? null,
       versionOf: s && s.rootId !== row.id ? s.rootId : null,
       versions: s?.versions ?? 0,
+      latestOutputImageId: s?.latestOutputImageId ?? null,
       rerenderBlockedReason: engine.editor.blockedReason(row),
     });
   });
@@ -54,6 +56,7 @@ export function toHistoryItem(row: GenerationRow, edit: EditInfo): HistoryItem {
     maskImageId: edit.maskImageId,
     versionOf: edit.versionOf,
     versions: edit.versions,
+    latestOutputImageId: edit.latestOutputImageId ?? null,
     canRerender: edit.rerenderBlockedReason === null,
     rerenderBlockedReason: edit.rerenderBlockedReason,
   };

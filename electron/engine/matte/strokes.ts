@@ -125,7 +125,7 @@ function applyStroke(mask: Mask, stroke: Stroke, photo: RawImage | undefined): v
   const coverage = strokeCoverage(stroke, box);
   const bw = box.x1 - box.x0;
   const target = stroke.mode === 'erase' ? 0 : 255;
-  const weight = photo ? colourWeights(photo, stroke, box, coverage) : undefined;
+  const weight = photo ? colourWeights(photo, stroke, box, coverage, mask) : undefined;
   // The brush's intended values over its box: plain strokes set them directly, edge-aware ones snap
   // them to the photo's edges first.
   const wanted = new Uint8Array(coverage.length);
@@ -225,8 +225,14 @@ function pairs(points: readonly Point[]): [Point, Point][] {
  * 0..1 per pixel of the box the brush covers: how close its colour is to the colours under the
  * stroke's centre line (pixels the brush does not reach are left at 0: they do not change anyway).
  */
-function colourWeights(photo: RawImage, stroke: Stroke, box: Box, coverage: Float32Array): Float32Array {
-  const samples = sampleColours(photo, stroke);
+function colourWeights(
+  photo: RawImage,
+  stroke: Stroke,
+  box: Box,
+  coverage: Float32Array,
+  mask: Mask,
+): Float32Array {
+  const samples = sampleColours(photo, stroke, mask);
   const bw = box.x1 - box.x0;
   const out = new Float32Array(bw * (box.y1 - box.y0));
   const ch = photo.channels;
@@ -252,8 +258,13 @@ function colourWeights(photo: RawImage, stroke: Stroke, box: Box, coverage: Floa
   return out;
 }
 
-/** Mean 3×3 colours at evenly spaced points of the centre line, as r,g,b triples (near-repeats dropped). */
-function sampleColours(photo: RawImage, stroke: Stroke): number[] {
+/**
+ * Mean 3×3 colours at evenly spaced points of the centre line, as r,g,b triples (near-repeats dropped).
+ * A restore stroke whose centre line strays onto the background (a wall beside the subject) does not
+ * mean that background: a point whose colour looks like the background just outside the brush, more
+ * than like the subject there, is not sampled — so "snap to edges" restores the subject's side only.
+ */
+function sampleColours(photo: RawImage, stroke: Stroke, mask: Mask): number[] {
   const pts = stroke.points;
   const step = Math.max(1, Math.floor(pts.length / MAX_COLOR_SAMPLES));
   const out: number[] = [];
@@ -274,9 +285,51 @@ function sampleColours(photo: RawImage, stroke: Stroke): number[] {
         n++;
       }
     }
-    if (!hasNear(out, r / n, g / n, b / n)) out.push(r / n, g / n, b / n);
+    const colour: [number, number, number] = [r / n, g / n, b / n];
+    if (stroke.mode === 'restore' && looksLikeBackground(photo, mask, px, py, stroke.size / 2, colour))
+      continue;
+    if (!hasNear(out, ...colour)) out.push(...colour);
   }
   return out;
+}
+
+/** Ring radii (× the brush radius) and directions where the surroundings of a stroke point are read. */
+const RING_RADII = [1.25, 1.6, 2];
+const RING_DIRECTIONS = 24;
+
+/**
+ * Whether `colour` at (px, py) is closer to the background just outside a brush of radius `r` (mask
+ * ≤ 10 %) than to the subject there (mask ≥ 90 %), and within the colour tolerance of it. The same
+ * rule as the preview's brush (renderer/src/editor/brush.ts), so what is painted is what is saved.
+ */
+export function looksLikeBackground(
+  photo: RawImage,
+  mask: Mask,
+  px: number,
+  py: number,
+  r: number,
+  colour: readonly [number, number, number],
+): boolean {
+  let background = Infinity;
+  let subject = Infinity;
+  for (const k of RING_RADII) {
+    for (let a = 0; a < RING_DIRECTIONS; a++) {
+      const angle = (a / RING_DIRECTIONS) * 2 * Math.PI;
+      const x = Math.round(px + Math.cos(angle) * r * k);
+      const y = Math.round(py + Math.sin(angle) * r * k);
+      if (x < 0 || y < 0 || x >= mask.width || y >= mask.height) continue;
+      const m = mask.data[y * mask.width + x]!;
+      if (m > 25 && m < 230) continue;
+      const s = (y * photo.width + x) * photo.channels;
+      const d2 =
+        (photo.data[s]! - colour[0]) ** 2 +
+        (photo.data[s + 1]! - colour[1]) ** 2 +
+        (photo.data[s + 2]! - colour[2]) ** 2;
+      if (m <= 25) background = Math.min(background, d2);
+      else subject = Math.min(subject, d2);
+    }
+  }
+  return background < COLOR_TOLERANCE * COLOR_TOLERANCE && background < subject;
 }
 
 /** Whether a colour within a tenth of the tolerance is already among the samples. */

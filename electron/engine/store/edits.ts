@@ -52,18 +52,18 @@ export function versionIds(db: Db, rootId: number): number[] {
     .all(rootId) as number[];
 }
 
-/** For a page of items: root id, version count and effective mask of each (one query per page). */
-export function editSummaries(
-  db: Db,
-  ids: readonly number[],
-): Map<number, { rootId: number; versions: number; maskImageId: number | null }> {
-  const out = new Map<number, { rootId: number; versions: number; maskImageId: number | null }>();
+/** Each id's root, version count, mask and newest version's output, in one query for a page. */
+export function editSummaries(db: Db, ids: readonly number[]): Map<number, EditSummary> {
+  const out = new Map<number, EditSummary>();
   if (ids.length === 0) return out;
   const rows = db
     .prepare(
       `SELECT g.value AS id, coalesce(v.root_id, g.value) AS root_id,
          (SELECT count(*) FROM item_versions c WHERE c.root_id = coalesce(v.root_id, g.value)) AS versions,
-         coalesce(v.mask_image_id, e.mask_image_id) AS mask_image_id
+         coalesce(v.mask_image_id, e.mask_image_id) AS mask_image_id,
+         (SELECT gen.output_image_id FROM item_versions c JOIN generations gen ON gen.id = c.generation_id
+           WHERE c.root_id = coalesce(v.root_id, g.value) ORDER BY c.generation_id DESC LIMIT 1)
+           AS latest_output_image_id
        FROM json_each(?) g
        LEFT JOIN item_versions v ON v.generation_id = g.value
        LEFT JOIN item_edits e ON e.generation_id = g.value`,
@@ -73,10 +73,24 @@ export function editSummaries(
     root_id: number;
     versions: number;
     mask_image_id: number | null;
+    latest_output_image_id: number | null;
   }[];
   for (const r of rows)
-    out.set(r.id, { rootId: r.root_id, versions: r.versions, maskImageId: r.mask_image_id });
+    out.set(r.id, {
+      rootId: r.root_id,
+      versions: r.versions,
+      maskImageId: r.mask_image_id,
+      latestOutputImageId: r.latest_output_image_id,
+    });
   return out;
+}
+
+export interface EditSummary {
+  rootId: number;
+  versions: number;
+  maskImageId: number | null;
+  /** The newest version's output (null for an item with no versions): what History's tile shows. */
+  latestOutputImageId: number | null;
 }
 
 /**

@@ -1,7 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { uiErrorText, withoutPaths } from './ui-errors';
+import { SETTINGS_REFUSED_TEXT, uiErrorText, withoutPaths } from './ui-errors';
 
 describe('engine errors as UI text', () => {
+  it("a refused setting is one plain sentence, never the engine's list of keys", () => {
+    const raw = {
+      code: 'USAGE',
+      message: 'Unknown cut-out setting "strength"',
+      hint: 'use one of model, provider, format, quality, background',
+    };
+    expect(uiErrorText(raw)).toBe(SETTINGS_REFUSED_TEXT);
+    expect(uiErrorText({ code: 'USAGE', message: 'history.chain: params.model: Required' })).toBe(
+      SETTINGS_REFUSED_TEXT,
+    );
+    expect(SETTINGS_REFUSED_TEXT).not.toMatch(/strength|provider|cut-out setting/);
+  });
+
+  it('a photo removed from disk after it was dropped: its name and what happened, no path advice', () => {
+    expect(
+      uiErrorText({
+        code: 'NOT_FOUND',
+        message: 'Image not found: /home/me/Pictures/shoot/a.jpg',
+        hint: 'check the path and spelling',
+      }),
+    ).toBe('Image not found: a.jpg — it may have been moved or deleted');
+  });
+
   it('names files by their base name, never the staging folder', () => {
     const message =
       '/home/me/.config/Atelier/staging/0b6f3c1e-8a2d-4e0f-9c55-3d1f0a9b7e21/bad.png is not an image (despite its .png name)';

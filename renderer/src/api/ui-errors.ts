@@ -40,10 +40,21 @@ export function withoutPaths(text: string): string {
 
 /** A hint written for the command line: flags, backticks, "atelier <command>". */
 function isCliHint(hint: string): boolean {
-  return /`|--[a-z]|\batelier\s+[a-z]/i.test(hint);
+  // "check the path and spelling" speaks to someone who typed a path; in the app the photo was dropped.
+  return /`|--[a-z]|\batelier\s+[a-z]|check the path/i.test(hint);
 }
 
+/**
+ * A refused setting ("Unknown cut-out setting "strength" — use one of model, provider…", or the
+ * contract's "method: field: message") is the app's mistake, not the person's: they read one plain
+ * sentence; the engine logs the technical text (api/handlers.ts).
+ */
+const SETTING_REFUSED = /\bsetting\b|^[a-z]+\.[a-zA-Z]+: [\w.]+: /i;
+export const SETTINGS_REFUSED_TEXT =
+  'Atelier could not use these settings for this photo — choose the operation again on the right and retry (the details are in the log)';
+
 export function uiErrorText(error: Pick<ApiError, 'code' | 'message' | 'hint'>): string {
+  if (error.code === 'USAGE' && SETTING_REFUSED.test(error.message)) return SETTINGS_REFUSED_TEXT;
   const message = withoutPaths(error.message);
   const hint = error.hint && !isCliHint(error.hint) ? withoutPaths(error.hint) : (UI_HINTS[error.code] ?? '');
   return hint ? `${message} — ${hint}` : message;

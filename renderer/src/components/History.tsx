@@ -6,6 +6,7 @@ import { exportZip } from '../results';
 import { useStore } from '../store';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
+import { resultKind, versionLabel } from '../labels';
 
 const TILE = 180;
 
@@ -24,6 +25,7 @@ export function History() {
   const [versions, setVersions] = useState<HistoryItem[]>([]);
   const notify = useStore((s) => s.notify);
   const openItem = useStore((s) => s.openItem);
+  const info = useStore((s) => s.info);
   const version = useStore((s) => s.historyVersion);
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(4);
@@ -195,17 +197,23 @@ export function History() {
                         className={`tile ${selected?.id === item.id ? 'selected' : ''} status-${item.status}`}
                         onClick={() => setSelected(item)}
                         data-testid="history-tile"
-                        aria-label={`${item.inputName ?? 'image'}, ${item.operation}`}
+                        aria-label={`${item.inputName ?? 'image'}, ${resultKind(item, info?.models)}`}
+                        title={`${item.inputName ?? 'image'} · ${resultKind(item, info?.models)}`}
                       >
                         <span className="tile-image checker">
-                          {item.outputImageId ? (
-                            <img loading="lazy" src={thumbUrl(item.outputImageId)} alt="" />
+                          {(item.latestOutputImageId ?? item.outputImageId) ? (
+                            <img
+                              loading="lazy"
+                              src={thumbUrl((item.latestOutputImageId ?? item.outputImageId)!)}
+                              alt=""
+                            />
                           ) : (
                             <Icon name="alert" />
                           )}
                         </span>
                         <span className="tile-caption">
-                          {item.pinned && <Icon name="pin" size={12} />} {item.inputName ?? `#${item.id}`}
+                          {item.pinned && <Icon name="pin" size={12} />}{' '}
+                          <span className="tile-name">{item.inputName ?? `#${item.id}`}</span>
                           {item.versions > 0 && (
                             <span className="tile-versions" data-testid="tile-versions">
                               {item.versions + 1} versions
@@ -225,8 +233,8 @@ export function History() {
             <>
               <Viewer key={selected.id} item={selected} />
               <dl className="meta">
-                <dt>Operation</dt>
-                <dd>{selected.operation}</dd>
+                <dt>Result</dt>
+                <dd data-testid="history-kind">{resultKind(selected, info?.models)}</dd>
                 <dt>Model</dt>
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
@@ -258,18 +266,30 @@ export function History() {
               </dl>
               {versions.length > 1 && (
                 <div className="versions" data-testid="versions" aria-label="Versions">
+                  {versions[0]?.inputImageId ? (
+                    <span
+                      className="version photo"
+                      title="The photo as it was dropped"
+                      data-testid="version-photo"
+                    >
+                      <span className="checker">
+                        <img src={thumbUrl(versions[0].inputImageId)} alt="" />
+                      </span>
+                      {versionLabel(0)}
+                    </span>
+                  ) : null}
                   {versions.map((v, i) => (
                     <button
                       key={v.id}
                       className={`version ${v.id === selected.id ? 'selected' : ''}`}
                       onClick={() => setSelected(v)}
-                      title={`${i === 0 ? 'Original cut-out' : `Version ${i + 1}`} · ${new Date(v.createdAt).toLocaleString()} · ${v.tokensSpent ? `${v.tokensSpent} token` : 'free'}`}
+                      title={`${versionLabel(i + 1)} · ${new Date(v.createdAt).toLocaleString()} · ${v.tokensSpent ? `${v.tokensSpent} token` : 'free'}`}
                       data-testid="version"
                     >
                       <span className="checker">
                         {v.outputImageId ? <img src={thumbUrl(v.outputImageId)} alt="" /> : null}
                       </span>
-                      {i === 0 ? 'Original' : `v${i + 1}`}
+                      {versionLabel(i + 1)}
                     </button>
                   ))}
                 </div>

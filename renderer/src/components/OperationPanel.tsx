@@ -4,6 +4,8 @@ import { useStore } from '../store';
 import { ResultActions } from './ResultActions';
 import { StylePicker } from './StylePicker';
 import { MattePicker } from './MattePicker';
+import { PicturePicker } from '../pictures/PicturePicker';
+import { usePictures } from '../pictures/pictures-store';
 
 /**
  * One panel per operation. Cut out holds the whole look of a cut-out — subject edges, background,
@@ -83,7 +85,13 @@ function BackgroundFields({ op }: { op: OperationName }) {
                 inner: { r: 255, g: 255, b: 255, a: 255 },
                 outer: { r: 220, g: 222, b: 228, a: 255 },
               });
-            if (t === 'blur') setBg({ type: 'blur', radius: 24 });
+            if (t === 'blur') {
+              setBg({ type: 'blur', radius: 24 });
+              // The photo's own shadows are under the subject already: a contact shadow cannot show.
+              setParam(op, 'shadow', undefined);
+            }
+            // The last picture used, or none yet: the picker below asks for one.
+            if (t === 'image') setBg({ type: 'image', path: usePictures.getState().recent[0]?.path ?? '' });
           }}
         >
           <option value="transparent">Transparent</option>
@@ -91,8 +99,17 @@ function BackgroundFields({ op }: { op: OperationName }) {
           <option value="linear">Linear gradient</option>
           <option value="radial">Radial gradient</option>
           <option value="blur">Blurred original</option>
+          <option value="image">Image</option>
         </select>
       </Field>
+      {kind === 'image' && (
+        <PicturePicker
+          label="Picture"
+          testId="background-picture"
+          value={String((bg as { path?: string } | undefined)?.path ?? '')}
+          onChange={(picture) => setBg({ type: 'image', path: picture.path })}
+        />
+      )}
       {kind === 'color' && (
         <Field label="Colour">
           <input
@@ -136,11 +153,14 @@ function BackgroundFields({ op }: { op: OperationName }) {
       <label className="check">
         <input
           type="checkbox"
-          checked={!!params.shadow}
+          data-testid="shadow"
+          checked={!!params.shadow && kind !== 'blur'}
+          disabled={kind === 'blur'}
           onChange={(e) => setParam(op, 'shadow', e.target.checked ? SOFT_SHADOW : undefined)}
         />
         Soft contact shadow
       </label>
+      {kind === 'blur' && <p className="shadow-note">A shadow does not show over the blurred photo.</p>}
       <Field label="Canvas">
         <select
           value={presetId}
@@ -284,14 +304,12 @@ export function OperationPanel() {
         )}
         {operation === 'compose' && (
           <>
-            <Field label="Reference picture (path)">
-              <input
-                type="text"
-                placeholder="/path/to/reference.jpg"
-                value={String(params.reference ?? '')}
-                onChange={(e) => set('reference')(e.target.value)}
-              />
-            </Field>
+            <PicturePicker
+              label="Reference picture"
+              testId="reference-picture"
+              value={String(params.reference ?? '')}
+              onChange={(picture) => set('reference')(picture.path)}
+            />
             <Field label="Mode">
               <select value={String(params.mode)} onChange={(e) => set('mode')(e.target.value)}>
                 <option value="place">Place product on the reference</option>

@@ -22,11 +22,12 @@ const BADGES: Record<QueueStatus, string> = {
 
 /**
  * Two dropped files called "IMG_0001.jpg" are told apart by their folders, or — when the browser did
- * not say where a file came from — by their order ("IMG_0001.jpg · 2").
+ * not say where a file came from — by their order ("IMG_0001.jpg (2)"). A row that is a later step on
+ * the same photo ("Candy look") is told apart by that, not by a number.
  */
 function duplicateLabels(queue: QueueItem[]): Map<string, string> {
   const byName = new Map<string, QueueItem[]>();
-  for (const q of queue) byName.set(q.name, [...(byName.get(q.name) ?? []), q]);
+  for (const q of queue) if (!q.kind) byName.set(q.name, [...(byName.get(q.name) ?? []), q]);
   const labels = new Map<string, string>();
   for (const same of byName.values()) {
     if (same.length < 2) continue;
@@ -35,7 +36,7 @@ function duplicateLabels(queue: QueueItem[]): Map<string, string> {
     [...same]
       .reverse()
       .forEach((q, i) =>
-        labels.set(q.key, q.folder && folders.size === same.length ? q.folder : String(i + 1)),
+        labels.set(q.key, q.folder && folders.size === same.length ? `· ${q.folder}` : `(${i + 1})`),
       );
   }
   return labels;
@@ -207,7 +208,13 @@ export function Queue() {
                     {duplicates.has(q.key) && (
                       <span className="queue-folder" data-testid="queue-folder">
                         {' '}
-                        · {duplicates.get(q.key)}
+                        {duplicates.get(q.key)}
+                      </span>
+                    )}
+                    {q.kind && (
+                      <span className="queue-folder" data-testid="queue-kind">
+                        {' '}
+                        · {q.kind}
                       </span>
                     )}
                   </span>

@@ -5,10 +5,13 @@ import {
   canRerender,
   changesFrom,
   copyResult,
+  hasUnrenderedChanges,
   revealFile,
   saveResult,
   suggestedName,
 } from '../results';
+import { useEditor } from '../editor/editor-store';
+import { OPERATION_VERBS, resultKind } from '../labels';
 import { useStore } from '../store';
 import { Icon } from './icons';
 
@@ -43,6 +46,10 @@ export function ResultActions() {
   const checked = useStore((s) => s.checked);
   const notify = useStore((s) => s.notify);
   const saveSettings = useStore((s) => s.saveSettings);
+  const chain = useStore((s) => s.chain);
+  const info = useStore((s) => s.info);
+  // Re-rendered when the brush changes the mask, so Apply and the cost line follow the hand edits.
+  useEditor((s) => s.maskChanged);
   if (!selected || selected.status !== 'done') return null;
 
   const sameOperation = selected.operation === operation;
@@ -52,13 +59,21 @@ export function ResultActions() {
   const cost =
     account?.kind === 'signed_in' ? `${price} ${price === 1 ? 'token' : 'tokens'}` : '1 free generation';
   const needsRun = !editable || !!changes?.model.length;
+  // Every cut-out in the list, and the one shown (opened from History, it may not be in the list).
   const batchIds = [
-    ...new Set(
-      queue
+    ...new Set([
+      ...(editable ? [selected.versionOf ?? selected.id] : []),
+      ...queue
         .filter((q) => q.item && q.item.operation === 'cutout' && q.item.status === 'done')
         .map((q) => q.item!.versionOf ?? q.item!.id),
-    ),
+    ]),
   ];
+  const unapplied = editable && hasUnrenderedChanges(selected, recipe);
+  const kind = resultKind(selected, info?.models);
+  const nextKind = resultKind(
+    { operation, model: typeof params.model === 'string' ? params.model : null, params },
+    info?.models,
+  );
   const name = suggestedName({ ...selected, params: { ...selected.params, format: recipe.format } });
 
   const regenerate = async () => {
@@ -82,13 +97,18 @@ export function ResultActions() {
 
   return (
     <section className="result-actions" aria-label="Result" data-testid="result-actions">
-      <h3>
+      <h3 data-testid="result-title">
         {selected.inputName ?? `#${selected.id}`}
-        {selected.versions > 0 && <span className="muted"> · {selected.versions + 1} versions</span>}
+        <span className="muted" data-testid="result-kind">
+          {' '}
+          · {kind}
+          {selected.versions > 0 ? ` · ${selected.versions + 1} versions` : ''}
+        </span>
       </h3>
       {!sameOperation ? (
-        <p className="cost-line">
-          This photo was made with {selected.operation}. Running {operation} on it costs {cost}.
+        <p className="cost-line" data-testid="cost-line">
+          {OPERATION_VERBS[operation]} works on this {kind.toLowerCase()} as you see it and makes a new
+          result: {cost}.
         </p>
       ) : needsRun ? (
         <p className="cost-line" data-testid="cost-line">
@@ -104,18 +124,29 @@ export function ResultActions() {
         <p className="cost-line free" data-testid="cost-line">
           {changes?.composition.length
             ? `Changed: ${label(changes.composition)} — free, no model run.`
-            : 'Background, shadow, canvas and format changes are free.'}
+            : unapplied
+              ? 'Changed: touch-up — free, no model run.'
+              : 'Background, shadow, canvas and format changes are free.'}
         </p>
       )}
       <div className="action-row">
-        {needsRun || !sameOperation ? (
+        {!sameOperation ? (
+          <button
+            className="button"
+            onClick={() => void chain(selected, nextKind)}
+            data-testid="chain"
+            title="Runs on the result shown; the photo's earlier results stay as they are"
+          >
+            <Icon name="refresh" /> {OPERATION_VERBS[operation]} this result · {cost}
+          </button>
+        ) : needsRun ? (
           <button className="button" onClick={() => void regenerate()} data-testid="regenerate">
             <Icon name="refresh" /> Regenerate · {cost}
           </button>
         ) : (
           <button
             className="button"
-            disabled={!changes?.composition.length}
+            disabled={!unapplied}
             onClick={() => void applyRecipe()}
             data-testid="apply"
           >

@@ -9,6 +9,7 @@ import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
 import { ViewerToolbar } from '../editor/ViewerToolbar';
 import { percent, type View } from '../editor/viewport';
+import { useBackgroundPicture } from '../pictures/use-background-picture';
 import '../editor/editor.css';
 
 /**
@@ -34,9 +35,15 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const session = edit.kind === 'ready' ? edit.session : null;
   const brushMode = tool !== 'move';
   const recipe = useMemo(() => recipeFromParams(recipeParams), [recipeParams]);
+  // An image background's pixels (display size) for the compositor's `backgroundPicture` input.
+  const backgroundPicture = useBackgroundPicture(recipeParams.background);
 
   const lastFullMs = useRef(0);
   const refine = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The worker keeps the picture; it is sent again only when it changes.
+  useEffect(() => {
+    session?.setBackgroundPicture(backgroundPicture ?? null);
+  }, [session, backgroundPicture]);
   const compose = useCallback(() => {
     if (!session) return;
     if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
@@ -66,7 +73,7 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         show(false);
       }, 150);
     });
-  }, [session, recipe, brushMode]);
+  }, [session, recipe, brushMode, backgroundPicture]);
 
   // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
   useEffect(() => {
@@ -91,6 +98,18 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
     applied.current = useEditor.getState().history.done;
     compose();
   }, [compose]);
+
+  const [hint, setHint] = useState<string | null>(null);
+  useEffect(() => {
+    if (!hint) return;
+    const timer = setTimeout(() => setHint(null), 5000);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  const onPaintRefused = useCallback(() => {
+    useEditor.getState().setShowBefore(false);
+    setSplit(0);
+    setHint('The original was shown, so nothing was painted. The result is back — paint again.');
+  }, []);
 
   const onView = useCallback(
     (v: View, dpr: number) => setZoom({ percent: percent(v, dpr), fitted: v.mode === 'fit' }),
@@ -183,38 +202,55 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         onActual={() => stage.current?.actual()}
         brush={brush}
       />
-      <EditorStage content={content} split={split} onView={onView} handle={stage} onStroke={onStroke} />
+      <EditorStage
+        content={content}
+        split={split}
+        onView={onView}
+        handle={stage}
+        onStroke={onStroke}
+        onPaintRefused={onPaintRefused}
+      />
+      {hint && (
+        <p className="editor-message" role="status" data-testid="paint-refused">
+          {hint}
+        </p>
+      )}
       {edit.kind === 'blocked' && (
         <p className="editor-message" role="status" data-testid="editor-blocked">
           {edit.reason}
         </p>
       )}
       {notes.length > 0 && <p className="editor-message">{notes.join(' ')}</p>}
-      {(content.kind === 'image' ? !!content.before : true) && (
-        <input
-          className="split-handle"
-          type="range"
-          min={0}
-          max={100}
-          value={split}
-          aria-label="Compare original and result"
-          onChange={(e) => setSplit(Number(e.target.value))}
-          data-testid="compare-slider"
-        />
-      )}
-      <div className="viewer-badges">
-        <span className="badge">
-          {split > 0 ? 'Original | Result' : content.kind === 'preview' ? 'Live preview' : 'Result'}
-        </span>
-        {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
-        {content.kind === 'preview' &&
-          zoom &&
-          zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
-            <span className="badge" data-testid="preview-resolution">
-              Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
-              resolution
-            </span>
-          )}
+      <div className="compare-row">
+        {(content.kind === 'image' ? !!content.before : true) && (
+          <>
+            <span className={`compare-label ${split > 0 ? 'on' : ''}`}>Original</span>
+            <input
+              className="split-handle"
+              type="range"
+              min={0}
+              max={100}
+              value={split}
+              aria-label="Compare original and result"
+              title="Drag to show the original on the left"
+              onChange={(e) => setSplit(Number(e.target.value))}
+              data-testid="compare-slider"
+            />
+            <span className="compare-label on">Result</span>
+          </>
+        )}
+        <div className="viewer-badges below">
+          {brushMode && session && <span className="badge">Touch-up: whole photo</span>}
+          {content.kind === 'preview' &&
+            zoom &&
+            content.preview.image.width < content.preview.outputWidth &&
+            zoom.percent / 100 > (content.preview.image.width / content.preview.outputWidth) * 1.05 && (
+              <span className="badge" data-testid="preview-resolution">
+                Preview at {content.preview.image.width}×{content.preview.image.height} — Apply renders full
+                resolution
+              </span>
+            )}
+        </div>
       </div>
     </div>
   );

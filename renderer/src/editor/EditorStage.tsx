@@ -44,6 +44,11 @@ interface Props {
   onView(view: View, dpr: number): void;
   handle: React.Ref<StageHandle>;
   onStroke(): void;
+  /**
+   * A stroke was started while the original is shown ("Before", or the compare divider open): it is
+   * refused — painting on a picture you cannot see edits the mask blind — and the viewer switches back.
+   */
+  onPaintRefused?(): void;
 }
 
 const dprNow = () => window.devicePixelRatio || 1;
@@ -66,7 +71,7 @@ function draw(
   else ctx.putImageData(data, 0, 0);
 }
 
-export function EditorStage({ content, split, onView, handle, onStroke }: Props) {
+export function EditorStage({ content, split, onView, handle, onStroke, onPaintRefused }: Props) {
   const frame = useRef<HTMLDivElement>(null);
   const after = useRef<HTMLCanvasElement>(null);
   const before = useRef<HTMLCanvasElement>(null);
@@ -193,6 +198,11 @@ export function EditorStage({ content, split, onView, handle, onStroke }: Props)
     const p = local(e);
     const pan = e.button === 1 || spaceHeld || !painting;
     if (e.button !== 0 && e.button !== 1) return;
+    if (!pan && (showBefore || split > 0)) {
+      e.preventDefault();
+      onPaintRefused?.();
+      return;
+    }
     e.preventDefault();
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
     drag.current = { kind: pan ? 'pan' : 'paint', x: p.x, y: p.y, id: e.pointerId };

@@ -89,6 +89,41 @@ describe('touch-up brush at display resolution', () => {
     expect(plain.data[10 * 40 + 22]).toBe(0);
   });
 
+  it('edge-aware restore along an edge brings back the subject side, not the wall (as the engine)', () => {
+    const w = 120;
+    const h = 80;
+    const photo = newRgba(w, h);
+    const mask = full(w, h, 0);
+    for (let i = 0; i < w * h; i++) {
+      const x = i % w;
+      const y = Math.floor(i / w);
+      photo.data.set(x < 60 ? [128, 128, 124, 255] : [200, 30, 30, 255], i * 4);
+      const hole = x >= 70 && x < 90 && y >= 30 && y < 50;
+      mask.data[i] = x < 60 || hole ? 0 : 255;
+    }
+    const restore = (points: [number, number][], size: number) => ({
+      ...erase(points, { size, edgeAware: true }),
+      mode: 'restore' as const,
+    });
+    const edge = applyStrokes(
+      mask,
+      [
+        restore(
+          [
+            [54, 10],
+            [54, 70],
+          ],
+          24,
+        ),
+      ],
+      1,
+      photo,
+    );
+    for (const x of [44, 50, 54, 58]) expect(edge.data[40 * w + x]).toBeLessThan(10);
+    const hole = applyStrokes(mask, [restore([[80, 40]], 16)], 1, photo);
+    expect(hole.data[40 * w + 80]).toBeGreaterThan(245);
+  });
+
   it('painting incrementally gives the same mask as applying the finished stroke', () => {
     const mask = full(80, 40, 255);
     const painter = new StrokePainter(mask, 0.5, null);

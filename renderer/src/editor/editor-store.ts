@@ -25,6 +25,11 @@ interface EditorState {
   itemId: number | null;
   revision: number | undefined;
   history: StrokeHistory;
+  /**
+   * The hand edits changed since the item was opened or last rendered: Save makes a new version only
+   * then (or when the recipe changed); saving an unchanged item writes the version shown.
+   */
+  maskChanged: boolean;
   /** The engine's answer to the last edit.setStrokes: 'saving' until it lands. */
   sync: 'idle' | 'saving' | 'saved' | 'error';
   syncError: string | null;
@@ -35,6 +40,8 @@ interface EditorState {
   /** Opens an item for editing with the strokes it already has. */
   open(itemId: number, strokes: readonly Stroke[], revision: number | undefined): void;
   close(): void;
+  /** A render included the current hand edits. */
+  markRendered(): void;
   addStroke(stroke: Stroke): void;
   undo(): void;
   redo(): void;
@@ -82,6 +89,7 @@ export const useEditor = create<EditorState>((set, get) => {
     itemId: null,
     revision: undefined,
     history: emptyHistory(),
+    maskChanged: false,
     sync: 'idle',
     syncError: null,
     setTool: (tool) => set({ tool }),
@@ -95,28 +103,30 @@ export const useEditor = create<EditorState>((set, get) => {
         itemId,
         revision,
         history: emptyHistory(strokes),
+        maskChanged: false,
         sync: 'idle',
         syncError: null,
         showBefore: false,
       });
     },
     close() {
-      set({ itemId: null, history: emptyHistory(), tool: 'move' });
+      set({ itemId: null, history: emptyHistory(), tool: 'move', maskChanged: false });
     },
+    markRendered: () => set({ maskChanged: false }),
     addStroke(stroke) {
-      set({ history: push(get().history, stroke) });
+      set({ history: push(get().history, stroke), maskChanged: true });
       schedule();
     },
     undo() {
       const h = get().history;
       if (h.done.length === 0) return;
-      set({ history: undo(h) });
+      set({ history: undo(h), maskChanged: true });
       schedule();
     },
     redo() {
       const h = get().history;
       if (h.undone.length === 0) return;
-      set({ history: redo(h) });
+      set({ history: redo(h), maskChanged: true });
       schedule();
     },
     async flushStrokes() {

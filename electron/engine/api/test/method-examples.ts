@@ -41,6 +41,12 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'history.get': { params: (c) => ({ id: c.generationId }), expect: 'ok' },
   'history.pin': { params: (c) => ({ id: c.generationId, pinned: true }), expect: 'ok' },
   'history.regenerate': { params: (c) => ({ id: c.generationId, params: { edges: 'hard' } }), expect: 'ok' },
+  'pictures.add': { params: (c) => ({ path: c.photo }), expect: 'ok' },
+  'pictures.recent': { params: {}, expect: 'ok' },
+  'history.chain': {
+    params: (c) => ({ id: c.generationId, operation: 'stylize', params: { model: 'fns-candy' } }),
+    expect: 'ok',
+  },
   'history.versions': { params: (c) => ({ id: c.generationId }), expect: 'ok' },
   'edit.source': { params: (c) => ({ id: c.generationId }), expect: 'ok' },
   'edit.setStrokes': { params: (c) => ({ id: c.generationId, strokes: [] }), expect: 'ok' },

@@ -108,6 +108,42 @@ describe('brush strokes', () => {
     expect(plain.data[40 * w + 66]).toBe(0); // the plain brush erases it
   });
 
+  it('edge-aware restore brings back the subject side only, never the wall the stroke strayed onto', () => {
+    // Grey wall on the left (x < 60, background), red subject on the right, with a hole the model cut
+    // wrongly (red, mask 0) at x 70..90, y 30..50.
+    const w = 120;
+    const h = 80;
+    const data = Buffer.alloc(w * h * 3);
+    const mask = solidMask(w, h, 0);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        const wall = x < 60;
+        data.set(wall ? [128, 128, 124] : [200, 30, 30], i * 3);
+        const hole = x >= 70 && x < 90 && y >= 30 && y < 50;
+        mask.data[i] = wall || hole ? 0 : 255;
+      }
+    const photo: RawImage = { data, width: w, height: h, channels: 3 };
+    // Along the edge, its centre line 6 px out on the wall: the wall is not what it means.
+    const alongEdge = stroke({
+      mode: 'restore',
+      edgeAware: true,
+      size: 24,
+      points: [
+        [54, 10],
+        [54, 70],
+      ],
+    });
+    const out = applyStrokes(mask, [alongEdge], photo);
+    for (const x of [44, 50, 54, 58]) expect(out.data[40 * w + x]).toBeLessThan(10);
+    // Over the hole: the subject's colour, restored.
+    const overHole = stroke({ mode: 'restore', edgeAware: true, size: 16, points: [[80, 40]] });
+    const filled = applyStrokes(mask, [overHole], photo);
+    expect(filled.data[40 * w + 80]).toBeGreaterThan(245);
+    // Without edge awareness the brush does what it is told: the wall comes back.
+    expect(applyStrokes(mask, [{ ...alongEdge, edgeAware: false }]).data[40 * w + 50]).toBe(255);
+  });
+
   it('edge-aware strokes on a real photo change only the stroke area', async () => {
     const { data, info } = await sharp(fixturePhoto('cloth-1'))
       .resize({ width: 800 })

@@ -1,0 +1,115 @@
+/**
+ * Pictures for backgrounds and references through the real handler table (issue 19): a picked photo
+ * is kept in the profile and shown through the image store, offered again, and used by a cut-out's
+ * image background at full resolution; a file that is not an image, a 30000×30000 PNG and a file that
+ * vanished are refused with the file's name and what to do.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../engine';
+import { createHandlers, dispatch, type HandlerTable } from '../handlers';
+import type { BatchItemEvent } from '../contract';
+import { fixturePhoto, tempDir } from '../../testing/fixtures';
+
+/** A PNG whose header claims width×height, then a little real compressed data (a bomb's opening). */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc((width + 1) * 64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('pictures: picked, kept, offered again, used as a background', () => {
+  const { dir, cleanup } = tempDir('atelier-pictures-');
+  let engine: Engine;
+  let table: HandlerTable;
+  const events: BatchItemEvent[] = [];
+  const call = async (method: string, params: unknown) => {
+    const answer = await dispatch(table, method, params);
+    if (!answer.ok) throw Object.assign(new Error(answer.error.message), answer.error);
+    return answer.result as Record<string, unknown>;
+  };
+  const out = path.join(dir, 'out');
+
+  beforeAll(async () => {
+    mkdirSync(out, { recursive: true });
+    process.env.ATELIER_OUTPUT_DIR = out;
+    engine = await Engine.open({ profileDir: path.join(dir, 'profile'), provider: 'cpu', billing: 'none' });
+    table = createHandlers({
+      engine,
+      version: 'test',
+      emit: (event, payload) => {
+        if (event === 'batch.item') events.push(payload as BatchItemEvent);
+      },
+    });
+  });
+  afterAll(() => {
+    engine.close();
+    cleanup();
+  });
+
+  it('keeps a picked picture in the profile and offers it again; a cut-out renders on it', async () => {
+    const sky = path.join(dir, 'sky.png');
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 20, g: 200, b: 40 } } })
+      .png()
+      .toFile(sky);
+    const picture = await call('pictures.add', { path: sky });
+    expect(picture.name).toBe('sky.png');
+    expect(String(picture.path).startsWith(path.join(dir, 'profile'))).toBe(true);
+    expect(engine.store.image(picture.imageId as number).width).toBe(400);
+    expect((await call('pictures.recent', {})).pictures).toEqual([picture]);
+
+    await call('batch.start', { operation: 'cutout', params: {}, inputs: [fixturePhoto('car-1')] });
+    let done: BatchItemEvent | undefined;
+    for (let i = 0; i < 600 && !done; i++) {
+      done = events.find((e) => e.status === 'done');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rendered = await call('edit.render', {
+      id: done!.generationId,
+      recipe: { background: { type: 'image', path: picture.path } },
+    });
+    const item = rendered.item as { outputImageId: number };
+    const { data, info } = await sharp(engine.store.image(item.outputImageId).bytes)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    // The top-left corner is background: the picture's green, not transparency.
+    expect([data[0], data[1], data[2], info.channels === 4 ? data[3] : 255]).toEqual([20, 200, 40, 255]);
+  }, 120_000);
+
+  it('refuses a file that is not an image, a 30000² picture and a vanished file, by name', async () => {
+    const text = path.join(dir, 'notes.png');
+    writeFileSync(text, 'not a picture at all');
+    await expect(call('pictures.add', { path: text })).rejects.toMatchObject({
+      message: expect.stringContaining('notes.png'),
+    });
+    const huge = path.join(dir, 'huge.png');
+    writeFileSync(huge, pngHeaderOnly(30000, 30000));
+    await expect(call('pictures.add', { path: huge })).rejects.toMatchObject({
+      code: 'TOO_MANY_PIXELS',
+      message: expect.stringContaining('huge.png is 30000×30000'),
+    });
+    await expect(call('pictures.add', { path: path.join(dir, 'gone.jpg') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'gone.jpg could not be read',
+    });
+    expect((await call('pictures.recent', {})).pictures).toHaveLength(1);
+  });
+});
