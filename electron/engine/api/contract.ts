@@ -441,6 +441,34 @@ export const methods = {
       .strict(),
     z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
   ),
+  /**
+   * "Export results": the finished files of chosen items (ids: the latest version of each) or of what
+   * a filter shows, each named after its photo by the naming setting (clashes told apart), as a ZIP
+   * (to a path, the save dialog, or a browser download) or into a folder (a path or the folder picker).
+   * `written: 'none'` when the person closed the dialog. Items with no result are listed in `skipped`.
+   */
+  'files.exportResults': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
+        to: z.enum(['zip', 'folder']).default('zip'),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((p) => p.ids !== undefined || p.query !== undefined, {
+        message: 'give ids or query',
+        path: ['ids'],
+      }),
+    z.object({
+      written: z.enum(['zip', 'folder', 'download', 'none']),
+      path: z.string().nullable(),
+      download: z.string().nullable(),
+      /** The file names written (inside the ZIP, or in the folder). */
+      names: z.array(z.string()),
+      skipped: z.array(z.object({ id, name: z.string(), reason: z.string() })),
+    }),
+  ),
   /** What a batch of `count` photos will cost, and whether the account can pay for it now. */
   'batch.estimate': method(
     z

@@ -288,6 +288,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     },
     'files.pickFolder': async () => ({ path: await files.pickFolder() }),
     'history.exportItems': (p) => files.exportItems(p),
+    'files.exportResults': (p) => files.exportResults(p, settings.get().naming),
     'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
   logs.set(table, engine.log);

@@ -64,6 +64,10 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'files.reveal': { params: (c) => ({ path: `${c.dir}/saved.png` }), expect: 'ok' },
   'files.pickFolder': { params: {}, expect: 'ok' },
   'history.exportItems': { params: (c) => ({ ids: [c.generationId] }), expect: 'ok' },
+  'files.exportResults': {
+    params: (c) => ({ ids: [c.generationId], to: 'zip', path: `${c.dir}/results.zip` }),
+    expect: 'ok',
+  },
   'batch.estimate': { params: { operation: 'cutout', params: {}, count: 2 }, expect: 'ok' },
   'models.list': { params: {}, expect: 'ok' },
   'models.install': { params: { id: 'no-such-model' }, expect: 'NOT_FOUND' },
