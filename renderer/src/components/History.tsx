@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HistoryItem, OperationName } from '../../../electron/engine/api/contract';
 import { api, errorText, thumbUrl } from '../api/client';
-import { exportZip } from '../results';
 import { useStore } from '../store';
+import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
 
@@ -142,22 +142,14 @@ export function History() {
         <span className="toolbar-count" data-testid="history-count">
           {total} {total === 1 ? 'item' : 'items'}
         </span>
-        <button
-          className="button"
-          disabled={total === 0}
-          data-testid="export-zip"
-          title={ticked.length ? 'A zip of the ticked items' : 'A zip of what the filters show'}
-          onClick={() =>
-            void exportZip(
-              ticked.length
-                ? { ids: ticked }
-                : { query: { ...filters, ...(filters.text ? {} : { text: undefined }) } },
-            )
+        <ExportResults
+          count={ticked.length || total}
+          selection={() =>
+            ticked.length
+              ? { ids: ticked }
+              : { query: { ...filters, ...(filters.text ? {} : { text: undefined }) } }
           }
-        >
-          <Icon name="download" />{' '}
-          {ticked.length ? `Export ${ticked.length} selected` : `Export ${total} as ZIP`}
-        </button>
+        />
       </div>
       <div className="history-body">
         <div className="grid-scroller" ref={scroller} data-testid="history-grid">

@@ -1,6 +1,6 @@
 import { api, errorText, thumbUrl } from '../api/client';
-import { exportZip } from '../results';
 import { useStore, type QueueItem, type QueueStatus } from '../store';
+import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 
 function formatEta(ms: number | null): string {
@@ -62,6 +62,10 @@ export function Queue() {
   const failedCount = queue.filter((q) => q.status === 'failed').length;
   const shown = filter === 'failed' ? queue.filter((q) => q.status === 'failed') : queue;
   const duplicates = duplicateLabels(queue);
+  // "Export results" takes the ticked photos, or every finished one in the list.
+  const finishedIds = [
+    ...new Set(queue.flatMap((q) => (q.status === 'done' && q.item ? [q.item.versionOf ?? q.item.id] : []))),
+  ];
   const stopped = [
     ...new Set(
       queue
@@ -156,11 +160,10 @@ export function Queue() {
             Failed {failedCount}
           </button>
         </div>
-        {checked.length > 0 && (
-          <button className="button" onClick={() => void exportZip({ ids: checked })}>
-            <Icon name="download" /> ZIP of {checked.length}
-          </button>
-        )}
+        <ExportResults
+          count={checked.length || finishedIds.length}
+          selection={() => ({ ids: checked.length ? checked : finishedIds })}
+        />
         <button
           className="button"
           disabled={!!running}
