@@ -315,7 +315,30 @@ export const methods = {
   ),
   'history.get': method(z.object({ id }).strict(), historyItemSchema),
   'history.pin': method(z.object({ id, pinned: z.boolean() }).strict(), historyItemSchema),
-  'history.delete': method(z.object({ id }).strict(), ok),
+  /**
+   * Deletes an item (with its versions) or several. `undoable`: they go to the trash and
+   * history.undoDelete can put them back until `undo.until`; then, or at quit, they are deleted for
+   * good. Without it, or in privacy mode, they are deleted at once (no `undo`).
+   */
+  'history.delete': method(
+    z
+      .object({
+        id: id.optional(),
+        ids: z.array(id).min(1).max(10_000).optional(),
+        undoable: z.boolean().default(false),
+      })
+      .strict()
+      .refine((p) => p.id !== undefined || p.ids !== undefined, { message: 'give id or ids', path: ['id'] }),
+    z.object({
+      ok: z.literal(true),
+      undo: z.object({ deletionId: z.string(), until: z.string() }).optional(),
+    }),
+  ),
+  /** Puts an undoable deletion back (NOT_FOUND once its window has passed). */
+  'history.undoDelete': method(
+    z.object({ deletionId: z.string().min(1).max(100) }).strict(),
+    z.object({ restored: z.number().int() }),
+  ),
   'history.regenerate': method(
     z.object({ id, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
     /** The new history item, linked to its source by sourceGenerationId. */

@@ -48,6 +48,7 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'edit.applyToMany': { params: (c) => ({ ids: [c.generationId], recipe: { feather: 0 } }), expect: 'ok' },
   'history.export': { params: (c) => ({ path: `${c.dir}/history.zip` }), expect: 'ok' },
   'history.delete': { params: { id: 999_999 }, expect: 'NOT_FOUND' },
+  'history.undoDelete': { params: { deletionId: 'no-such-deletion' }, expect: 'NOT_FOUND' },
   'account.status': { params: {}, expect: 'ok' },
   // No license server is configured in the test profile: the account calls say so.
   'account.signIn': { params: { keepHistory: true }, expect: 'USAGE' },
