@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HistoryItem, OperationName } from '../../../electron/engine/api/contract';
 import { api, errorText, thumbUrl } from '../api/client';
 import { useStore } from '../store';
+import { deleteWithUndo } from '../undo';
 import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
@@ -297,11 +298,13 @@ export function History() {
                 </button>
                 <button
                   className="button danger"
+                  data-testid="history-delete"
                   onClick={() =>
                     act(async () => {
-                      await api['history.delete']({ id: selected.id });
-                      setSelected(null);
-                    }, 'Deleted')
+                      // With Undo: a toast puts it back (the list reloads either way).
+                      if (await deleteWithUndo([selected.id], selected.inputName ?? 'the item'))
+                        setSelected(null);
+                    })
                   }
                 >
                   <Icon name="trash" /> Delete

@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { api, errorText, thumbUrl } from '../api/client';
 import { useStore, type QueueItem, type QueueStatus } from '../store';
+import { clearQueueWithUndo, deleteFromQueue } from '../undo';
 import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 
@@ -41,6 +43,22 @@ function duplicateLabels(queue: QueueItem[]): Map<string, string> {
   return labels;
 }
 
+/** The Delete key while the focus is in the queue: Delete (with Undo) of the ticked photos or the one shown. */
+function useDeleteKey(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Delete' || e.defaultPrevented) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (!target?.closest('.queue')) return;
+      if (target instanceof HTMLInputElement && target.type !== 'checkbox') return;
+      e.preventDefault();
+      void deleteFromQueue();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function Queue() {
   const queue = useStore((s) => s.queue);
   const progress = useStore((s) => s.progress);
@@ -50,12 +68,12 @@ export function Queue() {
   const notify = useStore((s) => s.notify);
   const filter = useStore((s) => s.queueFilter);
   const setFilter = useStore((s) => s.setQueueFilter);
-  const clear = useStore((s) => s.clearQueue);
   const checked = useStore((s) => s.checked);
   const toggle = useStore((s) => s.toggleChecked);
   const fallbackReason = useStore((s) => s.fallbackReason);
   const estimate = useStore((s) => s.lastEstimate);
   const resume = useStore((s) => s.resumeBatch);
+  useDeleteKey();
   if (queue.length === 0) return null;
   const running = progress && !progress.finished;
   const call = (fn: () => Promise<unknown>) => fn().catch((e: unknown) => notify('error', errorText(e)));
@@ -166,9 +184,19 @@ export function Queue() {
         />
         <button
           className="button"
+          disabled={(checked.length === 0 && selectedId === null) || !!running}
+          onClick={() => void deleteFromQueue()}
+          title="Deletes the ticked photos (or the one shown) from History too; Undo brings them back"
+          data-testid="queue-delete"
+        >
+          <Icon name="trash" /> Delete{checked.length ? ` ${checked.length}` : ''}
+        </button>
+        <button
+          className="button"
           disabled={!!running}
-          onClick={clear}
+          onClick={clearQueueWithUndo}
           title="Remove finished photos from this list (History keeps them)"
+          data-testid="queue-clear"
         >
           Clear
         </button>
