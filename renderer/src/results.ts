@@ -9,6 +9,7 @@ import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { renderEdited } from './editor/apply';
 import { outputFileName } from './naming';
+import { FREE_WORDS, units } from './prices';
 import { useStore } from './store';
 
 /** Params whose change needs a new model run (a token); everything else is composition (free). */
@@ -77,7 +78,9 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
     if (charged) void state().refreshAccount();
     state().notify(
       'info',
-      charged ? 'Applied — the mask was computed once (1 generation)' : 'Applied — free, no model run',
+      charged
+        ? `Applied — the mask was computed once (${units(state().account, 1)})`
+        : `Applied — ${FREE_WORDS}`,
     );
     return item;
   } catch (error) {
@@ -141,7 +144,7 @@ export async function applyToMany(ids: number[]): Promise<void> {
     else
       state().notify(
         'info',
-        `Applied to ${items.length} ${items.length === 1 ? 'photo' : 'photos'} — free, no model run`,
+        `Applied to ${items.length} ${items.length === 1 ? 'photo' : 'photos'} — ${FREE_WORDS}`,
       );
   } catch (error) {
     fail(error);

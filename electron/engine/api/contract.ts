@@ -81,6 +81,8 @@ export const settingsSchema = z.object({
     .refine((v) => JSON.stringify(v).length <= 256 * 1024, { message: 'studio settings over 256 KB' }),
   /** Developer setting: list development-only (non-commercial) models in the pickers. */
   developerModels: z.boolean(),
+  /** Ask before a run that spends more than one token or free generation (shows the cost and what is left). */
+  confirmSpending: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -187,8 +189,22 @@ export const accountStatusSchema = z.object({
   balance: z.number().nullable(),
   validUntil: z.string().nullable(),
   pendingDebits: z.number().int(),
-  quota: z.object({ used: z.number().int(), limit: z.number().int() }).nullable(),
+  quota: z
+    .object({
+      used: z.number().int(),
+      limit: z.number().int(),
+      /** When today's free generations come back (the next local midnight), ISO time. */
+      resetsAt: z.string().optional(),
+    })
+    .nullable(),
   prices: z.record(z.string(), z.number()),
+  /**
+   * The one price table every screen shows (account/price-table.ts): each line's tokens per photo when
+   * signed in and free generations without an account; 0 and 0 for what is free.
+   */
+  priceTable: z
+    .array(z.object({ id: z.string(), label: z.string(), tokens: z.number(), freeGenerations: z.number() }))
+    .default([]),
   /** Why spending is blocked right now, if it is (expired statement, quota used up…). */
   blockedReason: z.string().nullable(),
 });

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { api, errorText, thumbUrl } from '../api/client';
 import { useStore, type QueueItem, type QueueStatus } from '../store';
+import { units } from '../prices';
 import { clearQueueWithUndo, deleteFromQueue } from '../undo';
 import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
@@ -113,14 +114,7 @@ export function Queue() {
         </span>
         {estimate && (
           <span className="queue-status" data-testid="queue-cost" title="What the last batch costs">
-            Cost: {estimate.tokens}{' '}
-            {estimate.balance !== null
-              ? estimate.tokens === 1
-                ? 'token'
-                : 'tokens'
-              : estimate.tokens === 1
-                ? 'free generation'
-                : 'free generations'}
+            Cost: {units(estimate.balance !== null ? { kind: 'signed_in' } : null, estimate.tokens)}
           </span>
         )}
         {running && batchId && (

@@ -9,6 +9,7 @@ import {
   saveResult,
   suggestedName,
 } from '../results';
+import { costOf, FREE_WORDS } from '../prices';
 import { useStore } from '../store';
 import { Icon } from './icons';
 
@@ -48,9 +49,7 @@ export function ResultActions() {
   const sameOperation = selected.operation === operation;
   const editable = canRerender(selected) && operation === 'cutout';
   const changes = sameOperation ? changesFrom(selected, operation === 'cutout' ? recipe : params) : null;
-  const price = account?.prices[operation] ?? 1;
-  const cost =
-    account?.kind === 'signed_in' ? `${price} ${price === 1 ? 'token' : 'tokens'}` : '1 free generation';
+  const cost = costOf(account, operation);
   const needsRun = !editable || !!changes?.model.length;
   const batchIds = [
     ...new Set(
@@ -103,8 +102,8 @@ export function ResultActions() {
       ) : (
         <p className="cost-line free" data-testid="cost-line">
           {changes?.composition.length
-            ? `Changed: ${label(changes.composition)} — free, no model run.`
-            : 'Background, shadow, canvas and format changes are free.'}
+            ? `Changed: ${label(changes.composition)}: ${FREE_WORDS}.`
+            : `Background, shadow, canvas, trim and format changes: ${FREE_WORDS}.`}
         </p>
       )}
       <div className="action-row">
@@ -145,7 +144,7 @@ export function ResultActions() {
             className="button"
             onClick={() => void applyToMany(batchIds)}
             data-testid="apply-all"
-            title="Re-renders every cut-out in the list from its mask: free"
+            title={`Re-renders every cut-out in the list from its mask: ${FREE_WORDS}`}
           >
             Apply to all {batchIds.length}
           </button>
