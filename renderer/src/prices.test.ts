@@ -29,7 +29,7 @@ const { FREE_WORDS, TOKEN_LEGEND } = await import('./prices');
  * React's server renderer reads a zustand store's initial state (its server snapshot), so the state
  * each screen renders with is written there too (the test's own copy of the store module).
  */
-const show = (partial: Parameters<typeof useStore.setState>[0] & object) => {
+const show = (partial: Partial<ReturnType<typeof useStore.getState>>) => {
   useStore.setState(partial);
   Object.assign(useStore.getInitialState(), partial);
 };

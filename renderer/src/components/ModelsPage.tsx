@@ -148,8 +148,10 @@ export function ModelsPage() {
             ) ?? list,
         );
         if (e.state === 'failed' && e.error) {
-          const text = e.error.hint ? `${e.error.message}. ${capital(e.error.hint)}.` : e.error.message;
-          setErrors((all) => ({ ...all, [e.id]: text }));
+          const error = e.error;
+          setErrors((all) => ({ ...all, [e.id]: modelErrorText(error) }));
+          // Offline: what was downloaded is kept, and the install starts again when the connection is back.
+          if (error.code === 'NETWORK') resumeWhenOnline.add(e.id);
         }
         if (e.state === 'installed' || e.state === 'failed' || e.state === 'cancelled') {
           void load();
@@ -158,6 +160,20 @@ export function ModelsPage() {
       }),
     [load],
   );
+
+  useEffect(() => {
+    const resume = () => {
+      for (const id of resumeWhenOnline) {
+        resumeWhenOnline.delete(id);
+        setErrors(({ [id]: _dropped, ...rest }) => rest);
+        void api['models.install']({ id }).catch((error: unknown) =>
+          setErrors((all) => ({ ...all, [id]: errorText(error) })),
+        );
+      }
+    };
+    window.addEventListener('online', resume);
+    return () => window.removeEventListener('online', resume);
+  }, []);
 
   const act = async (id: string, call: () => Promise<unknown>) => {
     setErrors(({ [id]: _dropped, ...rest }) => rest);
@@ -212,3 +228,17 @@ export function ModelsPage() {
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Installs stopped by a lost connection, started again by the browser's "online" event. */
+const resumeWhenOnline = new Set<string>();
+
+/**
+ * A failed install in plain words: offline is said as such (the download resumes), and addresses
+ * become the file's name (the full address is in the log).
+ */
+function modelErrorText(error: { code: string; message: string; hint?: string }): string {
+  if (error.code === 'NETWORK')
+    return 'This computer seems to be offline, so the download stopped. What was downloaded is kept: it resumes when the connection is back.';
+  const message = error.message.replace(/\bhttps?:\/\/\S*\/([^/\s]+)/g, '$1');
+  return error.hint ? `${message}. ${capital(error.hint)}.` : message;
+}

@@ -71,7 +71,6 @@ export function Queue() {
   const setFilter = useStore((s) => s.setQueueFilter);
   const checked = useStore((s) => s.checked);
   const toggle = useStore((s) => s.toggleChecked);
-  const fallbackReason = useStore((s) => s.fallbackReason);
   const estimate = useStore((s) => s.lastEstimate);
   const resume = useStore((s) => s.resumeBatch);
   useDeleteKey();
@@ -195,11 +194,6 @@ export function Queue() {
           Clear
         </button>
       </div>
-      {fallbackReason && (
-        <p className="queue-note" data-testid="fallback-notice" title={fallbackReason}>
-          <Icon name="alert" size={14} /> Running on the CPU: {fallbackReason}
-        </p>
-      )}
       <ul className="queue-list">
         {shown.map((q) => {
           const rootId = q.item ? (q.item.versionOf ?? q.item.id) : undefined;
