@@ -81,7 +81,11 @@ test.beforeAll(async () => {
     }
   }
   // Its own profile: the free generations counted here are this spec's alone. No license server.
-  const env = { ...process.env, ATELIER_OUTPUT_DIR: path.join(work, 'out'), ATELIER_NO_BROWSER: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ATELIER_OUTPUT_DIR: path.join(work, 'out'),
+    ATELIER_NO_BROWSER: '1',
+  };
   delete env.ATELIER_SERVER_URL;
   delete env.ATELIER_SERVER_PUBLIC_KEY;
   serve = spawn(
