@@ -81,7 +81,8 @@ export function writeGeneration(
   if (options.quotaDay) incrementQuotaIn(db, accountId, options.quotaDay);
   // The reservation becomes the debit / quota use in this same transaction: counted once, never zero times.
   if (options.reservationId) removeReservation(db, options.reservationId);
-  return findGeneration(db, accountId, id);
+  // Just inserted, so not in the trash: read back as it is.
+  return toGeneration(db.prepare('SELECT * FROM generations WHERE id = ?').get(id) as GenerationDbRow);
 }
 
 export interface GenerationDbRow {
