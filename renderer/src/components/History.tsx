@@ -222,7 +222,10 @@ export function History() {
                 <dt>Model</dt>
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
-                <dd>{selected.provider?.toUpperCase() ?? '—'}</dd>
+                <dd title={selected.provider ?? undefined}>
+                  {/* Plain words; the provider's technical name is the tooltip. */}
+                  {selected.provider === 'cpu' ? 'CPU' : selected.provider ? 'Graphics card' : '—'}
+                </dd>
                 <dt>Original</dt>
                 <dd data-testid="original-kept">
                   {selected.privacyMode
