@@ -74,7 +74,7 @@ export function shouldConfirm(
 /** Out of free generations or tokens: what to do now, in words ("Sign in to use tokens…"). */
 export function wayForward(account: AccountStatus | null): string {
   if (!account?.serverUrl)
-    return 'Buying tokens is not available in this build of Atelier, so you can keep going with the free generations when they come back.';
+    return 'Buying tokens is not available in this build of Atelier: you can go on when the free generations come back.';
   return account.kind === 'signed_in'
     ? 'Buy a token pack on the Account page; the balance updates here when the payment completes.'
     : 'Sign in on the Account page to use tokens (you can buy a pack there), or wait for the free generations to come back.';
