@@ -212,6 +212,13 @@ test('delete B, then Undo: B is back in the queue and in History', async ({ page
   await expect(page.getByTestId('queue-item')).toHaveCount(0);
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('queue-item')).toHaveCount(1);
+
+  // Clear empties the list (History keeps the items), with Undo as well.
+  await page.getByTestId('queue-clear').click();
+  await expect(page.getByTestId('undo-toast')).toContainText('Cleared 1 photo from the list');
+  await expect(page.getByTestId('queue-item')).toHaveCount(0);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('queue-item')).toHaveCount(1);
 });
 
 test('out of free generations: when they come back, and the way forward', async ({ page }) => {
