@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ModelInfo, ModelProgressEvent } from '../../../electron/engine/api/contract';
 import { api, errorText } from '../api/client';
+import { modelErrorText } from '../model-errors';
 import { useStore } from '../store';
 import './models.css';
 
@@ -227,18 +228,5 @@ export function ModelsPage() {
   );
 }
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 /** Installs stopped by a lost connection, started again by the browser's "online" event. */
 const resumeWhenOnline = new Set<string>();
-
-/**
- * A failed install in plain words: offline is said as such (the download resumes), and addresses
- * become the file's name (the full address is in the log).
- */
-function modelErrorText(error: { code: string; message: string; hint?: string }): string {
-  if (error.code === 'NETWORK')
-    return 'This computer seems to be offline, so the download stopped. What was downloaded is kept: it resumes when the connection is back.';
-  const message = error.message.replace(/\bhttps?:\/\/\S*\/([^/\s]+)/g, '$1');
-  return error.hint ? `${message}. ${capital(error.hint)}.` : message;
-}
