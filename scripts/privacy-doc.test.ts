@@ -12,6 +12,12 @@ describe('the Privacy page and PRIVACY.md', () => {
     expect(readFileSync(path.join(root, 'PRIVACY.md'), 'utf8')).toBe(privacyMarkdown());
   });
 
+  it('show the page in plain words (the technical detail is in PRIVACY.md only)', () => {
+    const technical = /base64|write-ahead|\bWAL\b|SQLite|SHA-256|\bURL\b|CUDA|onnxruntime/i;
+    const page = PRIVACY_SECTIONS.flatMap((s) => [s.title, ...s.statements.map((t) => t.text)]);
+    expect(page.filter((text) => technical.test(text))).toEqual([]);
+  });
+
   it('name, for every statement, test files that exist', () => {
     const missing = PRIVACY_SECTIONS.flatMap((s) => s.statements)
       .flatMap((s) => (s.proof.length === 0 ? [`(none) for: ${s.text}`] : s.proof))

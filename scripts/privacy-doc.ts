@@ -11,7 +11,8 @@ import { PRIVACY_SECTIONS } from '../renderer/src/components/privacy-text';
 const INTRO = `# Privacy
 
 Atelier is a local-first image studio. This page says what it stores, where, for how long, and what it
-sends. The app shows the same statements on its Privacy page; each names the tests that check it.
+sends. The app shows the same statements on its Privacy page in plain words (the technical detail that
+follows each is here only); each names the tests that check it.
 (Written by \`npx tsx scripts/privacy-doc.ts\` from \`renderer/src/components/privacy-text.ts\`.)
 `;
 
@@ -28,7 +29,8 @@ address, if you set one).
 - \`privacy-marker.test.ts\` uploads photos carrying 48 random bytes through \`atelier serve\` (real HTTP and
   WebSocket), processes them, and searches every file of the profile and of the temp folder for those bytes,
   raw and as Base64 and base64url at each of the three alignments, with the host still running: after a
-  privacy-mode generation, after deleting an item, after a retention expiry (the clock moved 8 days on) and
+  privacy-mode generation, after deleting an item (at once, and with Undo once its window has passed),
+  after a retention expiry (the clock moved 8 days on) and
   after deleting the account. It first checks that the same search does find a stored original.
 - \`network.test.ts\` runs \`atelier serve\` as its own process with a preload that records every outgoing
   connection, host-name lookup and byte written to an outgoing socket, through cut-out, a batch, history
@@ -50,7 +52,8 @@ export function privacyMarkdown(): string {
       `## ${section.title}`,
       '',
       ...section.statements.map(
-        (s) => `- ${s.text}\n  <sub>Checked by ${s.proof.map((p) => `\`${p}\``).join(', ')}.</sub>`,
+        (s) =>
+          `- ${s.text}${s.detail ? ` ${s.detail}` : ''}\n  <sub>Checked by ${s.proof.map((p) => `\`${p}\``).join(', ')}.</sub>`,
       ),
       '',
     ].join('\n'),

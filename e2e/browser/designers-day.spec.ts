@@ -11,10 +11,9 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { expect, test, type Page } from '@playwright/test';
-import type { E2EState } from './global-setup';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 
-const state = JSON.parse(process.env.E2E_STATE ?? '{}') as E2EState;
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -57,7 +56,10 @@ const done = (page: Page) => page.locator('[data-testid="queue-item"][data-statu
 
 test.describe.configure({ mode: 'serial' });
 
-test("a designer's day: two photos, a chain, a picked background, an honest brush", async ({ page }) => {
+test("a designer's day: two photos, a chain, a picked background, an honest brush", async ({
+  page,
+  state,
+}) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(state.appUrl);

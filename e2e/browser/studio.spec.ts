@@ -28,6 +28,9 @@ test('drop three photos, compare, then regenerate and delete in history', async 
   await screenshot(page, '01-studio-empty');
 
   await page.getByTestId('file-input').setInputFiles(state.photos);
+  // Three free generations: the cost and what is left are shown first.
+  await expect(page.getByTestId('token-check')).toContainText('3 photos will use 3 free generations');
+  await page.getByTestId('token-check-start').click();
   const items = page.getByTestId('queue-item');
   await expect(items).toHaveCount(3);
   await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(3, {
@@ -71,13 +74,14 @@ test('drop three photos, compare, then regenerate and delete in history', async 
 
   await page.getByTestId('history-tile').first().click();
   await page.getByRole('button', { name: 'Delete' }).click();
-  await expect(page.getByTestId('notice')).toContainText('Deleted');
+  await expect(page.getByTestId('undo-toast')).toContainText('Deleted');
   await expect(page.getByTestId('history-count')).toHaveText(`${stored - 1} items`);
 });
 
 test('a bad file in the drop shows its error while the others finish', async ({ page, state }) => {
   await page.goto(state.appUrl);
   await page.getByTestId('file-input').setInputFiles([state.photos[0]!, state.badFile]);
+  await page.getByTestId('token-check-start').click();
   await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
     timeout: 90_000,
   });
@@ -93,6 +97,9 @@ test('settings show the providers and why the GPU is not used', async ({ page, s
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByTestId('providers')).toContainText('CPU');
   await expect(page.getByTestId('providers')).toContainText('unavailable');
+  // One plain line; the technical list is under Details.
+  await expect(page.getByTestId('gpu-state')).toContainText('Running on the CPU');
+  await expect(page.getByTestId('providers')).toBeHidden();
   await screenshot(page, '05-settings');
 });
 

@@ -9,6 +9,7 @@ import { OperationPanel } from './components/OperationPanel';
 import { Privacy } from './components/Privacy';
 import { Queue } from './components/Queue';
 import { Settings } from './components/Settings';
+import { UndoToast } from './components/UndoToast';
 import { Sidebar } from './components/Sidebar';
 import { TokenCheck } from './components/TokenCheck';
 import { Viewer } from './components/Viewer';
@@ -159,6 +160,7 @@ export function App() {
         )}
         <Current />
       </main>
+      <UndoToast />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { inElectron } from './api/client';
 import { startServeSession, type SessionState } from './api/serve-session';
 import { AccessProblem } from './components/AccessProblem';
 import './styles.css';
+import './seams.css';
 
 const root = document.getElementById('root');
 if (root) {

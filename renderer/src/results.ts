@@ -1,8 +1,8 @@
 /**
  * Getting results out of the Studio: Apply (a free re-render of the cut-out from its stored mask),
  * Save / Save as… (Electron: the output folder or the native dialog; a browser: a download), copy
- * to the clipboard, show in folder, apply the settings to many photos, and zip export. Every failure
- * becomes one notice; nothing here discards work (a failed save leaves the new version in History).
+ * to the clipboard, show in folder, and apply the settings to many photos (exporting deliverables is
+ * deliverables.ts). Every failure becomes one notice; nothing here discards work (a failed save leaves the new version in History).
  */
 import type { HistoryItem } from '../../electron/engine/api/contract';
 import { api, copyImage, downloadUrl, errorText } from './api/client';
@@ -11,6 +11,7 @@ import { renderEdited } from './editor/apply';
 import { useEditor } from './editor/editor-store';
 import { settingsProblem } from './labels';
 import { outputFileName } from './naming';
+import { FREE_WORDS, units } from './prices';
 import { saveDownloadAs } from './save-as-browser';
 import { useStore } from './store';
 
@@ -97,7 +98,9 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
     if (charged) void state().refreshAccount();
     state().notify(
       'info',
-      charged ? 'Applied — the mask was computed once (1 generation)' : 'Applied — free, no model run',
+      charged
+        ? `Applied — the mask was computed once (${units(state().account, 1)})`
+        : `Applied — ${FREE_WORDS}`,
     );
     return item;
   } catch (error) {
@@ -166,30 +169,8 @@ export async function applyToMany(ids: number[]): Promise<void> {
         'error',
         `Applied to ${items.length} of ${ids.length}; ${failed.length} could not be re-rendered: ${uiErrorText(first)}`,
       );
-    else state().notify('info', `${items.length} updated — free, no model run`);
+    else state().notify('info', `${items.length} updated — ${FREE_WORDS}`);
   } catch (error) {
     fail(error);
-  }
-}
-
-/** Zip of chosen history items (ids) or of what a filter shows (query). */
-export async function exportZip(
-  selection: { ids: number[] } | { query: Parameters<(typeof api)['history.exportItems']>[0]['query'] },
-): Promise<void> {
-  try {
-    const result = await api['history.exportItems'](selection);
-    if ('download' in result) {
-      const name = `atelier-${new Date().toISOString().slice(0, 10)}.zip`;
-      await downloadUrl(result.download, name);
-      state().notify('info', `Downloaded ${name}`);
-    } else {
-      state().notify(
-        'info',
-        `Exported ${result.items} ${result.items === 1 ? 'item' : 'items'}`,
-        result.file,
-      );
-    }
-  } catch (error) {
-    if ((error as { error?: { code?: string } }).error?.code !== 'CANCELLED') fail(error);
   }
 }

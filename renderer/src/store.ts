@@ -18,6 +18,7 @@ import type {
 import { api, errorText, pathForFile } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { settingsProblem } from './labels';
+import { shouldConfirm } from './prices';
 
 export type View = 'studio' | 'history' | 'account' | 'settings' | 'privacy';
 
@@ -352,7 +353,8 @@ export const useStore = create<State>((set, get) => {
           count: inputs.length,
         });
         set({ lastEstimate: estimate });
-        if (!estimate.enough && !options.force) {
+        // Short of tokens, or more than one to spend: the person sees the cost first (TokenCheck).
+        if ((!estimate.enough || shouldConfirm(get().settings, estimate)) && !options.force) {
           set({ tokenCheck: { inputs, estimate } });
           return;
         }
@@ -392,7 +394,7 @@ export const useStore = create<State>((set, get) => {
           params: params[operation],
           count: waiting.length,
         });
-        if (!estimate.enough && !options.force) {
+        if ((!estimate.enough || shouldConfirm(get().settings, estimate)) && !options.force) {
           set({ tokenCheck: { inputs: waiting.map((q) => q.input), estimate, resumeBatchId: batchId } });
           return;
         }

@@ -8,6 +8,7 @@ import type { SyncLoop } from '../account/sync-loop';
 import { loadAccountConfig, type AccountConfig } from '../account/config';
 import { KeytarCredentialStore } from '../account/credentials';
 import { cachedPrices } from '../account/prices';
+import { priceTable as priceTableOf, quotaResetsAt } from '../account/price-table';
 import { storeLedger } from '../account/store-ledger';
 import { localDay } from '../account/wallet';
 import type { Engine } from '../engine';
@@ -65,6 +66,7 @@ export class AccountFacade {
     const c = this.configured();
     const serverUrl = 'error' in c ? null : c.config.serverUrl;
     const priceTable = { ...prices.prices } as Record<string, number>;
+    const lines = priceTableOf(prices);
     if (row.kind !== 'signed_in') {
       const used = ledger.quotaUsed(ANONYMOUS_ACCOUNT_ID, localDay(new Date()));
       const limit = prices.freeDailyQuota;
@@ -75,10 +77,13 @@ export class AccountFacade {
         balance: null,
         validUntil: null,
         pendingDebits: 0,
-        quota: { used, limit },
+        quota: { used, limit, resetsAt: quotaResetsAt(new Date()).toISOString() },
         prices: priceTable,
+        priceTable: lines,
         blockedReason:
-          used >= limit ? `Today's ${limit} free generations are used up — sign in to continue` : null,
+          used >= limit
+            ? `Today's ${limit} free generations are used up${serverUrl ? ' — sign in to continue' : ''}`
+            : null,
       };
     }
     const pendingDebits = ledger.pendingDebits(row.id).length;
@@ -108,6 +113,7 @@ export class AccountFacade {
       pendingDebits,
       quota: null,
       prices: priceTable,
+      priceTable: lines,
       blockedReason,
     };
   }

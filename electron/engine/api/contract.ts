@@ -83,6 +83,8 @@ export const settingsSchema = z.object({
     .refine((v) => JSON.stringify(v).length <= 256 * 1024, { message: 'studio settings over 256 KB' }),
   /** Developer setting: list development-only (non-commercial) models in the pickers. */
   developerModels: z.boolean(),
+  /** Ask before a run that spends more than one token or free generation (shows the cost and what is left). */
+  confirmSpending: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -208,8 +210,22 @@ export const accountStatusSchema = z.object({
   balance: z.number().nullable(),
   validUntil: z.string().nullable(),
   pendingDebits: z.number().int(),
-  quota: z.object({ used: z.number().int(), limit: z.number().int() }).nullable(),
+  quota: z
+    .object({
+      used: z.number().int(),
+      limit: z.number().int(),
+      /** When today's free generations come back (the next local midnight), ISO time. */
+      resetsAt: z.string().optional(),
+    })
+    .nullable(),
   prices: z.record(z.string(), z.number()),
+  /**
+   * The one price table every screen shows (account/price-table.ts): each line's tokens per photo when
+   * signed in and free generations without an account; 0 and 0 for what is free.
+   */
+  priceTable: z
+    .array(z.object({ id: z.string(), label: z.string(), tokens: z.number(), freeGenerations: z.number() }))
+    .default([]),
   /** Why spending is blocked right now, if it is (expired statement, quota used up…). */
   blockedReason: z.string().nullable(),
 });
@@ -336,7 +352,30 @@ export const methods = {
   ),
   'history.get': method(z.object({ id }).strict(), historyItemSchema),
   'history.pin': method(z.object({ id, pinned: z.boolean() }).strict(), historyItemSchema),
-  'history.delete': method(z.object({ id }).strict(), ok),
+  /**
+   * Deletes an item (with its versions) or several. `undoable`: they go to the trash and
+   * history.undoDelete can put them back until `undo.until`; then, or at quit, they are deleted for
+   * good. Without it, or in privacy mode, they are deleted at once (no `undo`).
+   */
+  'history.delete': method(
+    z
+      .object({
+        id: id.optional(),
+        ids: z.array(id).min(1).max(10_000).optional(),
+        undoable: z.boolean().default(false),
+      })
+      .strict()
+      .refine((p) => p.id !== undefined || p.ids !== undefined, { message: 'give id or ids', path: ['id'] }),
+    z.object({
+      ok: z.literal(true),
+      undo: z.object({ deletionId: z.string(), until: z.string() }).optional(),
+    }),
+  ),
+  /** Puts an undoable deletion back (NOT_FOUND once its window has passed). */
+  'history.undoDelete': method(
+    z.object({ deletionId: z.string().min(1).max(100) }).strict(),
+    z.object({ restored: z.number().int() }),
+  ),
   'history.regenerate': method(
     z.object({ id, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
     /** The new history item, linked to its source by sourceGenerationId. */
@@ -495,6 +534,34 @@ export const methods = {
       })
       .strict(),
     z.union([z.object({ file: z.string(), items: z.number().int() }), z.object({ download: z.string() })]),
+  ),
+  /**
+   * "Export results": the finished files of chosen items (ids: the latest version of each) or of what
+   * a filter shows, each named after its photo by the naming setting (clashes told apart), as a ZIP
+   * (to a path, the save dialog, or a browser download) or into a folder (a path or the folder picker).
+   * `written: 'none'` when the person closed the dialog. Items with no result are listed in `skipped`.
+   */
+  'files.exportResults': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: historyQuerySchema.omit({ cursor: true, limit: true }).optional(),
+        to: z.enum(['zip', 'folder']).default('zip'),
+        path: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((p) => p.ids !== undefined || p.query !== undefined, {
+        message: 'give ids or query',
+        path: ['ids'],
+      }),
+    z.object({
+      written: z.enum(['zip', 'folder', 'download', 'none']),
+      path: z.string().nullable(),
+      download: z.string().nullable(),
+      /** The file names written (inside the ZIP, or in the folder). */
+      names: z.array(z.string()),
+      skipped: z.array(z.object({ id, name: z.string(), reason: z.string() })),
+    }),
   ),
   /** What a batch of `count` photos will cost, and whether the account can pay for it now. */
   'batch.estimate': method(

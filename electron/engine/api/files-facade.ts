@@ -16,6 +16,13 @@ import { ensureWritableDir } from '../jobs/output-dir';
 import { writeFileAtomic } from '../operations/atomic-write';
 import { assertOutsideProfile } from '../store/export';
 import type { HistoryFilter } from '../store/queries';
+import {
+  collectDeliverables,
+  writeDeliverablesToFolder,
+  writeDeliverablesZip,
+  type ResultSelection,
+  type SkippedItem,
+} from './deliverables';
 
 export type SaveResult = { saved: string } | { download: string } | { cancelled: true };
 
@@ -50,6 +57,23 @@ const EXT_BY_MIME: Record<string, string> = {
   'image/tiff': 'tiff',
   'image/gif': 'gif',
 };
+
+export interface ResultsRequest {
+  ids?: number[] | undefined;
+  query?: HistoryFilter | undefined;
+  /** 'zip': one ZIP file (a download in a browser); 'folder': the files side by side in a folder. */
+  to: 'zip' | 'folder';
+  /** The ZIP file or the folder; without it the host's dialog asks (or a browser downloads the ZIP). */
+  path?: string | undefined;
+}
+
+export interface ResultsAnswer {
+  written: 'zip' | 'folder' | 'download' | 'none';
+  path: string | null;
+  download: string | null;
+  names: string[];
+  skipped: SkippedItem[];
+}
 
 /** A download serve.ts may answer: a stored image, or a file written for it (deleted once sent). */
 export type Download =
@@ -168,6 +192,75 @@ export class FilesFacade {
       this.downloads.delete(id);
       FilesFacade.discard(download);
     }
+  }
+
+  /**
+   * "Export results": the finished files of chosen items (or of what a filter shows), named after
+   * their photos, as a ZIP or into a folder. `template` is the naming setting.
+   */
+  async exportResults(request: ResultsRequest, template: string): Promise<ResultsAnswer> {
+    const selection: ResultSelection = request.ids ? { ids: request.ids } : { query: request.query ?? {} };
+    const { files, skipped } = collectDeliverables(this.engine, selection, template);
+    if (files.length === 0) {
+      throw new AtelierError('NOT_FOUND', 'None of the chosen items has a finished result to export', {
+        hint: skipped[0] ? `${skipped[0].name}: ${skipped[0].reason}` : 'choose items that finished',
+      });
+    }
+    const names = files.map((f) => f.name);
+    const none: ResultsAnswer = { written: 'none', path: null, download: null, names: [], skipped };
+    const electron = this.engine.host.kind === 'electron';
+    if (request.to === 'folder') {
+      const dir = request.path ?? (await this.engine.host.pickFolder?.()) ?? null;
+      if (!dir) {
+        if (electron) return none;
+        throw new AtelierError('USAGE', 'Exporting into a folder needs the desktop app', {
+          hint: 'export as a ZIP instead: the browser downloads it',
+        });
+      }
+      const written = await writeDeliverablesToFolder(this.engine, files, path.resolve(dir));
+      for (const file of written) this.remember(file);
+      return {
+        written: 'folder',
+        path: path.resolve(dir),
+        download: null,
+        names: written.map((f) => path.basename(f)),
+        skipped,
+      };
+    }
+    const zipName = `atelier-results-${new Date().toISOString().slice(0, 10)}.zip`;
+    let target = request.path;
+    // The native save dialog has asked before replacing a file; a path sent by a caller has not.
+    let confirmedReplace = false;
+    if (!target) {
+      const chosen = await this.engine.host.saveFileDialog?.(zipName, [
+        { name: 'Zip archive', extensions: ['zip'] },
+      ]);
+      if (chosen) {
+        target = chosen;
+        confirmedReplace = true;
+      } else if (electron) return none;
+    }
+    if (target) {
+      const dest = path.resolve(target);
+      await writeDeliverablesZip(this.engine, files, dest, confirmedReplace);
+      this.remember(dest);
+      return { written: 'zip', path: dest, download: null, names, skipped };
+    }
+    // A browser: a private temporary folder, removed once the download is sent (or abandoned).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-export-'));
+    try {
+      await writeDeliverablesZip(this.engine, files, path.join(dir, zipName), false);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    const download = this.offer({
+      kind: 'file',
+      file: path.join(dir, zipName),
+      name: zipName,
+      mime: 'application/zip',
+    });
+    return { written: 'download', path: null, download, names, skipped };
   }
 
   /** The download registered under `id`; a file download is handed out once. */

@@ -241,9 +241,17 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.get': (p) => historyItemOf(engine, engine.store.getGeneration(p.id)),
     'history.pin': (p) => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned)),
     'history.delete': (p) => {
-      engine.store.deleteGeneration(p.id);
-      return { ok: true };
+      const ids = [...(p.id !== undefined ? [p.id] : []), ...(p.ids ?? [])];
+      if (!p.undoable) {
+        for (const id of new Set(ids)) engine.store.deleteGeneration(id);
+        return { ok: true };
+      }
+      const trashed = engine.store.trash(ids);
+      return trashed
+        ? { ok: true, undo: { deletionId: trashed.deletionId, until: trashed.until.toISOString() } }
+        : { ok: true };
     },
+    'history.undoDelete': (p) => ({ restored: engine.store.restoreTrash(p.deletionId) }),
     'history.regenerate': async (p) => {
       const source = engine.store.getGeneration(p.id);
       const format = p.params.format ?? source.params.format;
@@ -311,6 +319,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     },
     'files.pickFolder': async () => ({ path: await files.pickFolder() }),
     'history.exportItems': (p) => files.exportItems(p),
+    'files.exportResults': (p) => files.exportResults(p, settings.get().naming),
     'batch.estimate': async (p) => estimateBatch(await account.status(), p.operation, p.count),
   };
   logs.set(table, engine.log);

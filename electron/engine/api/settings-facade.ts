@@ -44,6 +44,7 @@ export class SettingsFacade {
       theme: stored.theme ?? 'system',
       studio: stored.studio ?? {},
       developerModels: stored.developerModels ?? false,
+      confirmSpending: stored.confirmSpending ?? true,
       retentionDays: this.engine.store.retentionDays(),
       privacyMode: this.engine.store.privacyMode(),
     };

@@ -194,6 +194,14 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
 /** Tables the export covers without a section: images and generations (images/ and history.json). */
 export const EXPORTED_BY_HISTORY = ['images', 'generations'] as const;
 
+/**
+ * Tables deliberately left out, with why. The trash holds items the person deleted (Undo can still put
+ * them back for a few seconds): as far as an export is concerned they are gone, like their rows.
+ */
+export const NOT_EXPORTED: Readonly<Record<string, string>> = {
+  trash: 'deleted items waiting out the undo window',
+};
+
 function decodeStatement(payload: string): unknown {
   try {
     return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;

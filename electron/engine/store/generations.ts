@@ -81,7 +81,8 @@ export function writeGeneration(
   if (options.quotaDay) incrementQuotaIn(db, accountId, options.quotaDay);
   // The reservation becomes the debit / quota use in this same transaction: counted once, never zero times.
   if (options.reservationId) removeReservation(db, options.reservationId);
-  return findGeneration(db, accountId, id);
+  // Just inserted, so not in the trash: read back as it is.
+  return toGeneration(db.prepare('SELECT * FROM generations WHERE id = ?').get(id) as GenerationDbRow);
 }
 
 export interface GenerationDbRow {
@@ -133,8 +134,13 @@ export function toGeneration(r: GenerationDbRow): GenerationRow {
 }
 
 export function findGeneration(db: Db, accountId: string, id: number): GenerationRow {
-  const row = db.prepare('SELECT * FROM generations WHERE id = ? AND account_id = ?').get(id, accountId) as
-    GenerationDbRow | undefined;
+  // An item in the trash is deleted as far as callers know (Undo puts it back).
+  const row = db
+    .prepare(
+      `SELECT * FROM generations WHERE id = ? AND account_id = ?
+       AND NOT EXISTS (SELECT 1 FROM trash t WHERE t.generation_id = generations.id)`,
+    )
+    .get(id, accountId) as GenerationDbRow | undefined;
   if (!row) {
     throw new AtelierError('NOT_FOUND', `No history item ${id} for this account`, {
       hint: 'list items with `atelier history list`; it may have been deleted or belong to another account',

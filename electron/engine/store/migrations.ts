@@ -193,6 +193,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX token_reservations_account ON token_reservations (account_id);
     `,
   },
+  {
+    version: 6,
+    description: 'the trash: deleted items that Undo can still put back',
+    sql: `
+      -- A Delete moves the item (head = 1) and its versions (head = 0) here; history queries leave
+      -- them out. Undo removes the rows; after the undo window the items are deleted for good.
+      CREATE TABLE trash (
+        generation_id INTEGER PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+        deletion_id TEXT NOT NULL,
+        head INTEGER NOT NULL DEFAULT 0,
+        trashed_at TEXT NOT NULL
+      );
+      CREATE INDEX trash_deletion ON trash (deletion_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

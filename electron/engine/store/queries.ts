@@ -7,6 +7,7 @@ import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { toGeneration, type GenerationDbRow } from './generations';
 import type { GenerationRow, GenerationStatus } from './types';
+import { notTrashed } from './trash';
 
 export interface HistoryFilter {
   operation?: string;
@@ -64,7 +65,8 @@ function isoTime(value: Date | string, field: string): string {
 }
 
 function whereClause(accountId: string, f: HistoryFilter): { sql: string; args: unknown[] } {
-  const parts = ['account_id = ?'];
+  // Items in the trash (deleted, still undoable) are gone as far as every query is concerned.
+  const parts = ['account_id = ?', notTrashed()];
   const args: unknown[] = [accountId];
   if (f.operation) {
     parts.push('operation = ?');
@@ -138,7 +140,8 @@ export function historySummary(
   let total = 0;
   const rows = db
     .prepare(
-      'SELECT operation, status, count(*) AS n FROM generations WHERE account_id = ? GROUP BY operation, status',
+      `SELECT operation, status, count(*) AS n FROM generations
+       WHERE account_id = ? AND ${notTrashed()} GROUP BY operation, status`,
     )
     .all(accountId) as { operation: string; status: string; n: number }[];
   for (const r of rows) {

@@ -39,6 +39,7 @@ import {
   sweepExpired,
 } from './retention';
 import { deleteItemWithVersions } from './delete-item';
+import { emptyTrash, moveToTrash, restoreFromTrash, UNDO_WINDOW_MS } from './trash';
 import {
   assertFreeTarget,
   exportHistoryZip,
@@ -104,6 +105,8 @@ export class Store {
       // A deletion killed between its commit and its compaction: the deleted bytes go now, not later.
       store.guard(() => compactIfPending(db));
       sweepPartials(path.dirname(paths.database));
+      // Deletions a crashed process could not empty; another process's fresh ones keep their window.
+      store.guard(() => emptyTrash(db, { before: new Date(Date.now() - UNDO_WINDOW_MS) }));
       if (options.sweep !== false) store.sweepExpired();
     } catch (error) {
       store.close();
@@ -114,7 +117,15 @@ export class Store {
 
   close(): void {
     if (this.eraseRetry) clearInterval(this.eraseRetry);
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // At quit the trash this process filled is emptied: Undo is gone with the window.
+      try {
+        this.emptyOwnTrash();
+        if (this.eraseRetry) clearInterval(this.eraseRetry);
+      } finally {
+        this.db.close();
+      }
+    }
   }
 
   /** Runs a database step, turning SQLite failures into one actionable AtelierError. */
@@ -211,6 +222,8 @@ export class Store {
 
   setPrivacyMode(on: boolean, accountId = this.currentAccountId): void {
     this.setSetting('privacyMode', on, accountId);
+    // Privacy mode keeps nothing waiting for an Undo.
+    if (on && this.guard(() => emptyTrash(this.db, { accountId })) > 0) this.eraseDeleted();
   }
 
   // ── writing generations ───────────────────────────────────────────────────
@@ -323,6 +336,54 @@ export class Store {
     findGeneration(this.db, accountId, id);
     this.guard(() => deleteItemWithVersions(this.db, accountId, id));
     this.eraseDeleted();
+  }
+
+  /** Deletions made by this process that are still undoable, with their purge timers. */
+  private readonly ownTrash = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * Delete with Undo: the items (each with its versions) leave every history query now and are deleted
+   * for good after the undo window, or when this store closes. In privacy mode they are deleted at once
+   * (null: nothing to undo).
+   */
+  trash(ids: readonly number[], windowMs = UNDO_WINDOW_MS): { deletionId: string; until: Date } | null {
+    if (this.privacyMode()) {
+      for (const id of new Set(ids)) this.deleteGeneration(id);
+      return null;
+    }
+    const now = new Date();
+    const deletionId = this.guard(() => moveToTrash(this.db, this.currentAccountId, ids, now));
+    const timer = setTimeout(() => this.emptyDeletion(deletionId), windowMs);
+    timer.unref();
+    this.ownTrash.set(deletionId, timer);
+    return { deletionId, until: new Date(now.getTime() + windowMs) };
+  }
+
+  /** Undo: puts a deletion's items back; NOT_FOUND once it was emptied. Returns the items restored. */
+  restoreTrash(deletionId: string): number {
+    const restored = this.guard(() => restoreFromTrash(this.db, this.currentAccountId, deletionId));
+    clearTimeout(this.ownTrash.get(deletionId));
+    this.ownTrash.delete(deletionId);
+    return restored;
+  }
+
+  private emptyDeletion(deletionId: string): void {
+    this.ownTrash.delete(deletionId);
+    if (!this.db.open) return;
+    try {
+      if (this.guard(() => emptyTrash(this.db, { deletionId })) > 0) this.eraseDeleted();
+    } catch {
+      // Left in the trash: emptied at close, or at the next start.
+    }
+  }
+
+  private emptyOwnTrash(): void {
+    for (const [deletionId, timer] of this.ownTrash) {
+      clearTimeout(timer);
+      this.guard(() => emptyTrash(this.db, { deletionId }));
+    }
+    if (this.ownTrash.size > 0) this.guard(() => checkpointTruncate(this.db));
+    this.ownTrash.clear();
   }
 
   /** Removes outputs past their expiry (all accounts); run at start-up and periodically. */

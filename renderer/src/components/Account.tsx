@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../api/client';
+import { priceRows, resetText, TOKEN_LEGEND } from '../prices';
 import { useStore } from '../store';
 
 export function Account() {
@@ -52,16 +53,25 @@ export function Account() {
               account.{' '}
               <span data-testid="quota">
                 {Math.max(0, (account.quota?.limit ?? 0) - (account.quota?.used ?? 0))} left today.
+              </span>{' '}
+              <span className="muted" data-testid="quota-reset">
+                New ones {resetText(account.quota?.resetsAt)}.
               </span>
             </p>
-            <button
-              className="button primary"
-              disabled={busy || !account.serverUrl}
-              onClick={() => run(() => api['account.signIn']({ keepHistory: true }))}
-            >
-              {busy ? 'Waiting for the browser…' : 'Sign in with your browser'}
-            </button>
-            {!account.serverUrl && <p className="muted">No license server is configured for this profile.</p>}
+            {account.serverUrl ? (
+              <button
+                className="button primary"
+                disabled={busy}
+                onClick={() => run(() => api['account.signIn']({ keepHistory: true }))}
+              >
+                {busy ? 'Waiting for the browser…' : 'Sign in with your browser'}
+              </button>
+            ) : (
+              <p className="muted" data-testid="no-buying">
+                Signing in and buying tokens are not available in this build of Atelier: it runs on the free
+                generations only.
+              </p>
+            )}
           </>
         ) : (
           <>
@@ -94,18 +104,19 @@ export function Account() {
       </section>
       <section className="card">
         <h2>Prices</h2>
-        <table className="prices">
+        <table className="prices" data-testid="price-table">
           <tbody>
-            {Object.entries(account.prices).map(([op, tokens]) => (
-              <tr key={op}>
-                <td>{op}</td>
-                <td>
-                  {tokens} {tokens === 1 ? 'token' : 'tokens'}
-                </td>
+            {priceRows(account).map((row) => (
+              <tr key={row.id} className={row.free ? 'free' : ''}>
+                <td>{row.label}</td>
+                <td>{row.cost}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        <p className="muted" data-testid="token-legend">
+          <span className="cost-tag">token</span> {TOKEN_LEGEND}
+        </p>
       </section>
       {account.kind === 'signed_in' && packs.length > 0 && (
         <section className="card">

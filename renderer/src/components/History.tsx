@@ -2,8 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HistoryItem, OperationName } from '../../../electron/engine/api/contract';
 import { api, errorText, thumbUrl } from '../api/client';
-import { exportZip } from '../results';
 import { useStore } from '../store';
+import { deleteWithUndo } from '../undo';
+import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 import { Viewer } from './Viewer';
 import { resultKind, versionLabel } from '../labels';
@@ -145,22 +146,14 @@ export function History() {
         <span className="toolbar-count" data-testid="history-count" aria-busy={loading}>
           {total} {total === 1 ? 'item' : 'items'}
         </span>
-        <button
-          className="button"
-          disabled={total === 0}
-          data-testid="export-zip"
-          title={ticked.length ? 'A zip of the ticked items' : 'A zip of what the filters show'}
-          onClick={() =>
-            void exportZip(
-              ticked.length
-                ? { ids: ticked }
-                : { query: { ...filters, ...(filters.text ? {} : { text: undefined }) } },
-            )
+        <ExportResults
+          count={ticked.length || total}
+          selection={() =>
+            ticked.length
+              ? { ids: ticked }
+              : { query: { ...filters, ...(filters.text ? {} : { text: undefined }) } }
           }
-        >
-          <Icon name="download" />{' '}
-          {ticked.length ? `Export ${ticked.length} selected` : `Export ${total} as ZIP`}
-        </button>
+        />
       </div>
       <div className="history-body">
         <div className="grid-scroller" ref={scroller} data-testid="history-grid">
@@ -238,7 +231,10 @@ export function History() {
                 <dt>Model</dt>
                 <dd>{selected.model ?? '—'}</dd>
                 <dt>Ran on</dt>
-                <dd>{selected.provider?.toUpperCase() ?? '—'}</dd>
+                <dd title={selected.provider ?? undefined}>
+                  {/* Plain words; the provider's technical name is the tooltip. */}
+                  {selected.provider === 'cpu' ? 'CPU' : selected.provider ? 'Graphics card' : '—'}
+                </dd>
                 <dt>Original</dt>
                 <dd data-testid="original-kept">
                   {selected.privacyMode
@@ -326,11 +322,13 @@ export function History() {
                 </button>
                 <button
                   className="button danger"
+                  data-testid="history-delete"
                   onClick={() =>
                     act(async () => {
-                      await api['history.delete']({ id: selected.id });
-                      setSelected(null);
-                    }, 'Deleted')
+                      // With Undo: a toast puts it back (the list reloads either way).
+                      if (await deleteWithUndo([selected.id], selected.inputName ?? 'the item'))
+                        setSelected(null);
+                    })
                   }
                 >
                   <Icon name="trash" /> Delete

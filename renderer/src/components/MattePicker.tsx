@@ -3,6 +3,7 @@
  * here, and the way to Settings ▸ Models for more. Re-reads the list whenever system.info changes
  * (the Models page refreshes it when a model is installed or removed) and when a batch finishes.
  */
+import { TOKEN_LEGEND } from '../prices';
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../../electron/engine/api/contract';
 import { api } from '../api/client';
@@ -36,7 +37,7 @@ export function MattePicker({ value, onChange }: { value: unknown; onChange: (id
     <div className="field">
       <label className="field-label" htmlFor="matte-model">
         Model{' '}
-        <span className="cost-tag" title="Changing this runs the model again">
+        <span className="cost-tag" title={TOKEN_LEGEND}>
           token
         </span>
       </label>

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ModelInfo, ModelProgressEvent } from '../../../electron/engine/api/contract';
 import { api, errorText } from '../api/client';
+import { modelErrorText } from '../model-errors';
 import { useStore } from '../store';
 import './models.css';
 
@@ -148,8 +149,10 @@ export function ModelsPage() {
             ) ?? list,
         );
         if (e.state === 'failed' && e.error) {
-          const text = e.error.hint ? `${e.error.message}. ${capital(e.error.hint)}.` : e.error.message;
-          setErrors((all) => ({ ...all, [e.id]: text }));
+          const error = e.error;
+          setErrors((all) => ({ ...all, [e.id]: modelErrorText(error) }));
+          // Offline: what was downloaded is kept, and the install starts again when the connection is back.
+          if (error.code === 'NETWORK') resumeWhenOnline.add(e.id);
         }
         if (e.state === 'installed' || e.state === 'failed' || e.state === 'cancelled') {
           void load();
@@ -158,6 +161,20 @@ export function ModelsPage() {
       }),
     [load],
   );
+
+  useEffect(() => {
+    const resume = () => {
+      for (const id of resumeWhenOnline) {
+        resumeWhenOnline.delete(id);
+        setErrors(({ [id]: _dropped, ...rest }) => rest);
+        void api['models.install']({ id }).catch((error: unknown) =>
+          setErrors((all) => ({ ...all, [id]: errorText(error) })),
+        );
+      }
+    };
+    window.addEventListener('online', resume);
+    return () => window.removeEventListener('online', resume);
+  }, []);
 
   const act = async (id: string, call: () => Promise<unknown>) => {
     setErrors(({ [id]: _dropped, ...rest }) => rest);
@@ -211,4 +228,5 @@ export function ModelsPage() {
   );
 }
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** Installs stopped by a lost connection, started again by the browser's "online" event. */
+const resumeWhenOnline = new Set<string>();

@@ -1,3 +1,4 @@
+import { TOKEN_LEGEND } from '../prices';
 import { useState } from 'react';
 import type { OperationName } from '../../../electron/engine/api/contract';
 import { useStore } from '../store';
@@ -249,7 +250,7 @@ export function OperationPanel() {
                 onChange={(e) => set('refine')(e.target.checked)}
               />
               Refine edges at full resolution{' '}
-              <span className="cost-tag" title="Changing this runs the model again">
+              <span className="cost-tag" title={TOKEN_LEGEND}>
                 token
               </span>
             </label>

@@ -1,6 +1,9 @@
+import { useEffect } from 'react';
 import { api, errorText, thumbUrl } from '../api/client';
-import { exportZip } from '../results';
 import { useStore, type QueueItem, type QueueStatus } from '../store';
+import { units } from '../prices';
+import { clearQueueWithUndo, deleteFromQueue } from '../undo';
+import { ExportResults } from './ExportResults';
 import { Icon } from './icons';
 
 function formatEta(ms: number | null): string {
@@ -42,6 +45,22 @@ function duplicateLabels(queue: QueueItem[]): Map<string, string> {
   return labels;
 }
 
+/** The Delete key while the focus is in the queue: Delete (with Undo) of the ticked photos or the one shown. */
+function useDeleteKey(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Delete' || e.defaultPrevented) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (!target?.closest('.queue')) return;
+      if (target instanceof HTMLInputElement && target.type !== 'checkbox') return;
+      e.preventDefault();
+      void deleteFromQueue();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function Queue() {
   const queue = useStore((s) => s.queue);
   const progress = useStore((s) => s.progress);
@@ -51,18 +70,21 @@ export function Queue() {
   const notify = useStore((s) => s.notify);
   const filter = useStore((s) => s.queueFilter);
   const setFilter = useStore((s) => s.setQueueFilter);
-  const clear = useStore((s) => s.clearQueue);
   const checked = useStore((s) => s.checked);
   const toggle = useStore((s) => s.toggleChecked);
-  const fallbackReason = useStore((s) => s.fallbackReason);
   const estimate = useStore((s) => s.lastEstimate);
   const resume = useStore((s) => s.resumeBatch);
+  useDeleteKey();
   if (queue.length === 0) return null;
   const running = progress && !progress.finished;
   const call = (fn: () => Promise<unknown>) => fn().catch((e: unknown) => notify('error', errorText(e)));
   const failedCount = queue.filter((q) => q.status === 'failed').length;
   const shown = filter === 'failed' ? queue.filter((q) => q.status === 'failed') : queue;
   const duplicates = duplicateLabels(queue);
+  // "Export results" takes the ticked photos, or every finished one in the list.
+  const finishedIds = [
+    ...new Set(queue.flatMap((q) => (q.status === 'done' && q.item ? [q.item.versionOf ?? q.item.id] : []))),
+  ];
   const stopped = [
     ...new Set(
       queue
@@ -92,14 +114,7 @@ export function Queue() {
         </span>
         {estimate && (
           <span className="queue-status" data-testid="queue-cost" title="What the last batch costs">
-            Cost: {estimate.tokens}{' '}
-            {estimate.balance !== null
-              ? estimate.tokens === 1
-                ? 'token'
-                : 'tokens'
-              : estimate.tokens === 1
-                ? 'free generation'
-                : 'free generations'}
+            Cost: {units(estimate.balance !== null ? { kind: 'signed_in' } : null, estimate.tokens)}
           </span>
         )}
         {running && batchId && (
@@ -157,25 +172,29 @@ export function Queue() {
             Failed {failedCount}
           </button>
         </div>
-        {checked.length > 0 && (
-          <button className="button" onClick={() => void exportZip({ ids: checked })}>
-            <Icon name="download" /> ZIP of {checked.length}
-          </button>
-        )}
+        <ExportResults
+          count={checked.length || finishedIds.length}
+          selection={() => ({ ids: checked.length ? checked : finishedIds })}
+        />
+        <button
+          className="button"
+          disabled={(checked.length === 0 && selectedId === null) || !!running}
+          onClick={() => void deleteFromQueue()}
+          title="Deletes the ticked photos (or the one shown) from History too; Undo brings them back"
+          data-testid="queue-delete"
+        >
+          <Icon name="trash" /> Delete{checked.length ? ` ${checked.length}` : ''}
+        </button>
         <button
           className="button"
           disabled={!!running}
-          onClick={clear}
+          onClick={clearQueueWithUndo}
           title="Remove finished photos from this list (History keeps them)"
+          data-testid="queue-clear"
         >
           Clear
         </button>
       </div>
-      {fallbackReason && (
-        <p className="queue-note" data-testid="fallback-notice" title={fallbackReason}>
-          <Icon name="alert" size={14} /> Running on the CPU: {fallbackReason}
-        </p>
-      )}
       <ul className="queue-list">
         {shown.map((q) => {
           const rootId = q.item ? (q.item.versionOf ?? q.item.id) : undefined;

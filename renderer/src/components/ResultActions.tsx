@@ -12,6 +12,7 @@ import {
 } from '../results';
 import { useEditor } from '../editor/editor-store';
 import { OPERATION_VERBS, resultKind } from '../labels';
+import { costOf, FREE_WORDS } from '../prices';
 import { useStore } from '../store';
 import { Icon } from './icons';
 
@@ -55,9 +56,7 @@ export function ResultActions() {
   const sameOperation = selected.operation === operation;
   const editable = canRerender(selected) && operation === 'cutout';
   const changes = sameOperation ? changesFrom(selected, operation === 'cutout' ? recipe : params) : null;
-  const price = account?.prices[operation] ?? 1;
-  const cost =
-    account?.kind === 'signed_in' ? `${price} ${price === 1 ? 'token' : 'tokens'}` : '1 free generation';
+  const cost = costOf(account, operation);
   const needsRun = !editable || !!changes?.model.length;
   // Every cut-out in the list, and the one shown (opened from History, it may not be in the list).
   const batchIds = [
@@ -123,10 +122,10 @@ export function ResultActions() {
       ) : (
         <p className="cost-line free" data-testid="cost-line">
           {changes?.composition.length
-            ? `Changed: ${label(changes.composition)} — free, no model run.`
+            ? `Changed: ${label(changes.composition)}: ${FREE_WORDS}.`
             : unapplied
-              ? 'Changed: touch-up — free, no model run.'
-              : 'Background, shadow, canvas and format changes are free.'}
+              ? `Changed: touch-up: ${FREE_WORDS}.`
+              : `Background, shadow, canvas, trim and format changes: ${FREE_WORDS}.`}
         </p>
       )}
       <div className="action-row">
@@ -176,7 +175,7 @@ export function ResultActions() {
             className="button"
             onClick={() => void applyToMany(batchIds)}
             data-testid="apply-all"
-            title="Re-renders every cut-out in the list from its mask: free"
+            title={`Re-renders every cut-out in the list from its mask: ${FREE_WORDS}`}
           >
             Apply to all {batchIds.length}
           </button>

@@ -1,5 +1,6 @@
 import { api, errorText } from '../api/client';
 import { useStore } from '../store';
+import { GpuState } from './GpuState';
 import { ModelsPage } from './ModelsPage';
 
 /** The pickers list what system.info lists, which follows the developer setting: refetch it. */
@@ -34,13 +35,7 @@ export function Settings() {
             <option value="cpu">CPU only</option>
           </select>
         </label>
-        <ul className="providers" data-testid="providers">
-          {info.providers.map((p) => (
-            <li key={p.provider} className={p.available ? 'ok' : 'off'}>
-              <strong>{p.label}</strong> {p.available ? 'available' : `unavailable: ${p.reason}`}
-            </li>
-          ))}
-        </ul>
+        <GpuState />
         <label className="field">
           <span className="field-label">Threads (0 = all cores; applies after restart)</span>
           <input
@@ -86,6 +81,18 @@ export function Settings() {
             value={settings.naming}
             onChange={(e) => e.target.value && void save({ naming: e.target.value })}
           />
+        </label>
+      </section>
+      <section className="card">
+        <h2>Tokens</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="confirm-spending"
+            checked={settings.confirmSpending}
+            onChange={(e) => void save({ confirmSpending: e.target.checked })}
+          />
+          Ask before a run that uses more than one token or free generation (shows the cost and what is left)
         </label>
       </section>
       <ModelsPage />

@@ -1,10 +1,14 @@
 /**
  * What the Privacy page says, one statement at a time, each with the tests that prove it. PRIVACY.md
- * in the repository says the same sentences (scripts/privacy-doc.test.ts checks both, and that each named
- * test file exists), so the page, the document and the tests cannot drift apart.
+ * in the repository says the same sentences, followed by their technical detail (scripts/privacy-doc.test.ts
+ * checks both, that the page's words stay plain, and that each named test file exists), so the page, the
+ * document and the tests cannot drift apart.
  */
 export interface PrivacyStatement {
+  /** What the Privacy page shows: plain words, no technical terms (scripts/privacy-doc.test.ts checks). */
   text: string;
+  /** The precise technical statement behind it, in PRIVACY.md only (database details, encodings). */
+  detail?: string;
   /** Test files (from the repository root) that check this statement. */
   proof: readonly string[];
 }
@@ -31,11 +35,14 @@ export const PRIVACY_SECTIONS: readonly PrivacySection[] = [
         proof: [NETWORK],
       },
       {
-        text: 'Your history is one database file, atelier.db, in your profile folder (shown at the bottom of Settings). For each item it keeps the operation, its parameters, the model, timings, tokens spent, the original photo and the result (as Base64 text, with small previews of both).',
+        text: 'Your history is kept in one file, atelier.db, in your profile folder (shown at the bottom of Settings). For each item it keeps what you did and with which settings, the original photo and the result, with small previews of both.',
+        detail:
+          'Each item row holds the operation, its parameters, the model, timings and tokens spent; images are stored in the SQLite database as Base64 text.',
         proof: [MARKER, EXPORT],
       },
       {
-        text: 'The original is kept so you can re-render an item with new settings. With privacy mode on, the original is never stored: not in the database, not in its write-ahead log, not as a preview, cache or temporary file. Such items say "privacy mode" in History and cannot be re-rendered.',
+        text: 'The original is kept so you can re-render an item with new settings. With privacy mode on, the original is never stored anywhere: not in your history, not as a preview, not as a temporary file. Such items say "privacy mode" in History and cannot be re-rendered.',
+        detail: 'Not in the database, not in its write-ahead log, not as a preview, cache or temporary file.',
         proof: [MARKER, HISTORY],
       },
       {
@@ -64,7 +71,9 @@ export const PRIVACY_SECTIONS: readonly PrivacySection[] = [
         proof: [MARKER],
       },
       {
-        text: 'Deleting an item, deleting your account or a result expiring removes its bytes from the database file and its write-ahead log at once, while Atelier keeps running. Our tests plant unique bytes in a photo and search the whole profile for them afterwards, raw and as Base64: they are found nowhere.',
+        text: 'When you delete an item you can undo it for 10 seconds; then, or when you quit Atelier, it is erased from this computer while Atelier keeps running. In privacy mode it is erased at once, with no undo. Deleting your account or a result expiring erases it at once.',
+        detail:
+          'Until the undo window ends the item waits in a trash inside the database, hidden from History, exports and every other view. Erased means its bytes are removed from the database file and its write-ahead log. Our tests plant unique bytes in a photo and search the whole profile for them afterwards, raw and as Base64: they are found nowhere.',
         proof: [MARKER],
       },
     ],
@@ -81,7 +90,8 @@ export const PRIVACY_SECTIONS: readonly PrivacySection[] = [
         proof: [NETWORK],
       },
       {
-        text: 'Atelier does not download models while you work. Extra models are installed with the model tool, from the mirror or address you give it; each file is checked against its published size and SHA-256, and nothing is installed when they do not match.',
+        text: 'Atelier does not download models while you work. Extra models are installed only when you ask, from the Models page or the model tool; each file is checked against its published size and fingerprint, and nothing is installed when they do not match.',
+        detail: 'The fingerprint is the SHA-256 published in the model manifest.',
         proof: [NETWORK, MODELS],
       },
     ],

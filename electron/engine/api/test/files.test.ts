@@ -244,6 +244,7 @@ describe('files out: save, save as, downloads, export, display size', () => {
       pendingDebits: 0,
       quota: { used: 8, limit: 10 },
       prices: { cutout: 1, stylize: 2 },
+      priceTable: [],
       blockedReason: null,
     };
     expect(estimateBatch(base, 'cutout', 3)).toEqual({

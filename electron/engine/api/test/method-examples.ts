@@ -54,6 +54,7 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'edit.applyToMany': { params: (c) => ({ ids: [c.generationId], recipe: { feather: 0 } }), expect: 'ok' },
   'history.export': { params: (c) => ({ path: `${c.dir}/history.zip` }), expect: 'ok' },
   'history.delete': { params: { id: 999_999 }, expect: 'NOT_FOUND' },
+  'history.undoDelete': { params: { deletionId: 'no-such-deletion' }, expect: 'NOT_FOUND' },
   'account.status': { params: {}, expect: 'ok' },
   // No license server is configured in the test profile: the account calls say so.
   'account.signIn': { params: { keepHistory: true }, expect: 'USAGE' },
@@ -70,6 +71,10 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'files.reveal': { params: (c) => ({ path: `${c.dir}/saved.png` }), expect: 'ok' },
   'files.pickFolder': { params: {}, expect: 'ok' },
   'history.exportItems': { params: (c) => ({ ids: [c.generationId] }), expect: 'ok' },
+  'files.exportResults': {
+    params: (c) => ({ ids: [c.generationId], to: 'zip', path: `${c.dir}/results.zip` }),
+    expect: 'ok',
+  },
   'batch.estimate': { params: { operation: 'cutout', params: {}, count: 2 }, expect: 'ok' },
   'models.list': { params: {}, expect: 'ok' },
   'models.install': { params: { id: 'no-such-model' }, expect: 'NOT_FOUND' },

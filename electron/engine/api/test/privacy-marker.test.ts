@@ -2,7 +2,8 @@
  * The privacy promises, checked on disk while the host runs: a photo carrying unique bytes is uploaded
  * through `atelier serve` (real HTTP + WebSocket) and processed, then the whole profile (database, WAL,
  * staging, caches, logs) and the temp folder are searched for those bytes, raw and as Base64 at every
- * alignment — after a privacy-mode generation, after deleting the item, after a retention expiry
+ * alignment — after a privacy-mode generation, after deleting the item (at once, or once the undo
+ * window of Delete with Undo has passed; at once in privacy mode), after a retention expiry
  * (injected clock) and after deleting the account. The host is never closed in between.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -149,6 +150,39 @@ describe('privacy on disk while atelier serve runs', { timeout: 180_000 }, () =>
     await api.ok('history.delete', { id: item.id });
     expectNowhere(marker, 'after deleting the item');
     expectNowhere(outputSample(output), 'after deleting the item (output)');
+  });
+
+  it('Delete with Undo: back within the window; after it, the original and output are nowhere', async () => {
+    type Deleted = { undo?: { deletionId: string; until: string } };
+    const { marker, item, output } = await generate();
+    const first = await api.ok<Deleted>('history.delete', { id: item.id, undoable: true });
+    expect((await api.call('history.get', { id: item.id })).error?.code).toBe('NOT_FOUND');
+    expect(await api.ok('history.undoDelete', { deletionId: first.undo?.deletionId })).toEqual({
+      restored: 1,
+    });
+    expect(await api.ok('history.get', { id: item.id })).toMatchObject({ id: item.id });
+    const second = await api.ok<Deleted>('history.delete', { id: item.id, undoable: true });
+    // In the trash the bytes are still there (that is what Undo needs)…
+    expect(search(marker).length).toBeGreaterThan(0);
+    // …and once the window has passed they are gone, with the host still running.
+    const until = Date.parse(second.undo?.until ?? '');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now()) + 1500));
+    expectNowhere(marker, 'after the undo window');
+    expectNowhere(outputSample(output), 'after the undo window (output)');
+    const late = await api.call('history.undoDelete', { deletionId: second.undo?.deletionId });
+    expect(late.error?.code).toBe('NOT_FOUND');
+  });
+
+  it('in privacy mode Delete does not wait for an Undo: the bytes are nowhere at once', async () => {
+    const { marker, item } = await generate();
+    await api.ok('settings.set', { privacyMode: true });
+    try {
+      const answer = await api.ok<{ undo?: unknown }>('history.delete', { id: item.id, undoable: true });
+      expect(answer.undo).toBeUndefined();
+      expectNowhere(marker, 'after a delete in privacy mode');
+    } finally {
+      await api.ok('settings.set', { privacyMode: false });
+    }
   });
 
   it('a retention expiry (clock moved past it) leaves the output nowhere', async () => {

@@ -50,6 +50,14 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO token_reservations VALUES ('r1', 'u1', 'tokens', NULL, 3, 1, '2026-01-04T00:00:00.000Z');
     `);
   },
+  // the trash behind Delete with Undo (dated ahead, so an open within the test never empties it)
+  6: (db) => {
+    db.exec(`
+      INSERT INTO generations (id, account_id, operation, params_json, timings_json, status, input_name, created_at)
+        VALUES (8, 'u1', 'cutout', '{}', '{}', 'failed', 'b.jpg', '2026-01-05T00:00:00.000Z');
+      INSERT INTO trash VALUES (8, 'd-1', 1, '2999-01-01T00:00:00.000Z');
+    `);
+  },
 };
 
 function expectIntactAt(db: Db, version: number): void {
@@ -64,6 +72,8 @@ function expectIntactAt(db: Db, version: number): void {
     expect(db.prepare("SELECT tokens FROM token_debits WHERE id = 'd1'").pluck().get()).toBe(2);
   if (version >= 5)
     expect(db.prepare("SELECT tokens FROM token_reservations WHERE id = 'r1'").pluck().get()).toBe(3);
+  if (version >= 6)
+    expect(db.prepare('SELECT deletion_id FROM trash WHERE generation_id = 8').pluck().get()).toBe('d-1');
   expect(db.pragma('foreign_key_check')).toEqual([]);
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 }
