@@ -25,5 +25,7 @@ for (const step of steps) {
 
 console.log('\n== npm test summary');
 for (const r of results)
-  console.log(`  ${r.ok ? 'passed' : 'FAILED'}  ${r.name}  (${r.seconds} s${r.ok ? '' : `, exit ${r.status}`})`);
+  console.log(
+    `  ${r.ok ? 'passed' : 'FAILED'}  ${r.name}  (${r.seconds} s${r.ok ? '' : `, exit ${r.status}`})`,
+  );
 process.exit(results.every((r) => r.ok) ? 0 : 1);
