@@ -104,6 +104,7 @@ async function fetchOne(entry: ModelEntry): Promise<void> {
         if (existsSync(partial) && statSync(partial).size === 0) await rm(partial, { force: true });
         throw new Error(
           `${entry.id}: could not download ${mirrorUrl ? 'from the mirror' : entry.url} (${message(error.cause ?? error)})`,
+          { cause: error },
         );
       }
       throw error;
