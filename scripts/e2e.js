@@ -1,5 +1,9 @@
-// `npm run e2e`: builds the engine bundles and the renderer, then runs Playwright (Debian's Chromium).
+// `npm run e2e`: builds the engine bundles and the renderer, then runs Playwright (Debian's Chromium),
+// in a keyring session of its own where the machine has none (keyring-session.js).
 import { spawnSync } from 'node:child_process';
+import { inKeyringSession } from './keyring-session.js';
+
+inKeyringSession();
 
 function run(cmd, args) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });

@@ -5,7 +5,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { skipUnlessCI } from '../../electron/engine/testing/ci';
 import type { E2EState } from './fixtures';
 
 export interface TestUser {
@@ -97,8 +98,20 @@ export async function nextOpenedUrl(state: E2EState, from: number, pattern: RegE
 const serveLog = (state: E2EState) => (existsSync(state.logFile) ? readFileSync(state.logFile, 'utf8') : '');
 export const logLength = (state: E2EState) => serveLog(state).length;
 
+/**
+ * First line of a test that signs in: the app keeps the refresh token in the OS keychain, so where
+ * none answers the test skips and says why (in CI it fails: there the keychain is installed on purpose).
+ */
+export function needsKeychain(state: E2EState): void {
+  test.skip(
+    skipUnlessCI(state.keychainProblem, 'signing in (needs the OS keychain)'),
+    state.keychainProblem ?? '',
+  );
+}
+
 /** Account → Sign in with your browser → the authorize page in a second tab → back in the app. */
 export async function signIn(page: Page, context: BrowserContext, state: E2EState, user: TestUser) {
+  needsKeychain(state);
   await page.getByRole('button', { name: 'Account' }).click();
   const before = logLength(state);
   await page.getByRole('button', { name: 'Sign in with your browser' }).click();

@@ -11,7 +11,15 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { logLength, nextOpenedUrl, payCheckout, registerUser, signIn, signOut } from './account-helpers';
+import {
+  logLength,
+  needsKeychain,
+  nextOpenedUrl,
+  payCheckout,
+  registerUser,
+  signIn,
+  signOut,
+} from './account-helpers';
 
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
@@ -46,6 +54,7 @@ test('cut out, recolour, Save a download with that colour: one History item, one
   context,
   state,
 }) => {
+  needsKeychain(state);
   await page.setViewportSize({ width: 1400, height: 900 });
   const user = await registerUser(state);
   await page.goto(state.appUrl);
@@ -133,6 +142,7 @@ test('a batch the account cannot pay for says so first; Out of tokens, buy, Resu
   context,
   state,
 }) => {
+  needsKeychain(state);
   await page.setViewportSize({ width: 1400, height: 900 });
   const user = await registerUser(state);
   await page.goto(state.appUrl);

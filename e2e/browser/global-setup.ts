@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { keychainProblem } from '../../electron/engine/testing/keychain';
 import { root, stop, watchOutput } from './processes';
 
 export interface SharedState {
@@ -19,6 +20,8 @@ export interface SharedState {
   webhookSecret: string;
   photos: string[];
   badFile: string;
+  /** Why the OS keychain cannot be used here (sign-in stores its refresh token there), or null. */
+  keychainProblem: string | null;
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -55,7 +58,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const [, serverUrl] = await licenseOutput(/license endpoint at (http:\/\/[^"\s]+)/);
   if (!publicKey || !serverUrl) throw new Error('could not read the license server URL and key');
 
-  const shared: SharedState = { serverUrl, publicKey, webhookSecret, photos, badFile };
+  const shared: SharedState = {
+    serverUrl,
+    publicKey,
+    webhookSecret,
+    photos,
+    badFile,
+    keychainProblem: await keychainProblem(),
+  };
   process.env.E2E_SHARED = JSON.stringify(shared);
   return async () => {
     await stop(license);

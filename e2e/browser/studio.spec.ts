@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Page } from '@playwright/test';
-import { registerPaidUser } from './account-helpers';
+import { needsKeychain, registerPaidUser } from './account-helpers';
 import { expect, test } from './fixtures';
 
 const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
@@ -108,6 +108,7 @@ test('sign in through the browser, then the balance drops after a batch', async 
   context,
   state,
 }) => {
+  needsKeychain(state);
   const user = await registerPaidUser(state);
   await page.goto(state.appUrl);
   await page.getByRole('button', { name: 'Account' }).click();

@@ -2,9 +2,13 @@
  * Which license server the app talks to and the public key it must have signed statements with. The key
  * is pinned here, in the app's config, never fetched and trusted at run time. Sources, first wins:
  * ATELIER_SERVER_URL + ATELIER_SERVER_PUBLIC_KEY (+ ATELIER_SERVER_KEY_ID), then `licenseServer` in the
- * profile's settings.json: { "licenseServer": { "url": "https://…", "keys": [{ "keyId", "publicKey" }] } }.
+ * profile's settings.json: { "licenseServer": { "url": "https://…", "keys": [{ "keyId", "publicKey" }] } },
+ * then the release build's own server: dist/license-server.json (same shape), which `npm run build`
+ * writes from ATELIER_RELEASE_SERVER_URL and ATELIER_RELEASE_SERVER_PUBLIC_KEY (scripts/release-config.ts).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AtelierError } from '../errors';
 import type { ProfilePaths } from '../profile';
@@ -46,7 +50,38 @@ export function parseAccountConfig(raw: unknown, source: string): AccountConfig 
   return { serverUrl: url.origin, pinnedKeys: parsed.data.keys };
 }
 
-export function loadAccountConfig(profile: Pick<ProfilePaths, 'settings'>, env = process.env): AccountConfig {
+/** The name of the release build's license server file, in the app's dist/ folder. */
+export const BUILD_CONFIG_FILE = 'license-server.json';
+
+/**
+ * dist/license-server.json of the app this module belongs to (a checkout, or app.asar in a release
+ * build), or undefined when the build carries none.
+ */
+export function buildConfigFile(from = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'dist', BUILD_CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    // The app's root holds package.json: never look above it.
+    if (existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new AtelierError('USAGE', `${what} is not valid JSON: ${file}`, {
+      hint: 'fix or remove the file',
+      file,
+    });
+  }
+}
+
+export function loadAccountConfig(
+  profile: Pick<ProfilePaths, 'settings'>,
+  env = process.env,
+  buildFile: string | undefined = buildConfigFile(),
+): AccountConfig {
   if (env.ATELIER_SERVER_URL || env.ATELIER_SERVER_PUBLIC_KEY) {
     return parseAccountConfig(
       {
@@ -61,23 +96,10 @@ export function loadAccountConfig(profile: Pick<ProfilePaths, 'settings'>, env =
       'ATELIER_SERVER_URL/ATELIER_SERVER_PUBLIC_KEY',
     );
   }
-  let text: string;
-  try {
-    text = readFileSync(profile.settings, 'utf8');
-  } catch {
-    throw new AtelierError('USAGE', 'No license server is configured', { hint: HINT });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new AtelierError('USAGE', `settings.json is not valid JSON: ${profile.settings}`, {
-      hint: 'fix or remove the file',
-      file: profile.settings,
-    });
-  }
-  const section = (json as { licenseServer?: unknown } | null)?.licenseServer;
-  if (section === undefined)
-    throw new AtelierError('USAGE', 'No license server is configured', { hint: HINT });
-  return parseAccountConfig(section, profile.settings);
+  const section = existsSync(profile.settings)
+    ? (readJson(profile.settings, 'settings.json') as { licenseServer?: unknown } | null)?.licenseServer
+    : undefined;
+  if (section !== undefined) return parseAccountConfig(section, profile.settings);
+  if (buildFile) return parseAccountConfig(readJson(buildFile, "The build's license server file"), buildFile);
+  throw new AtelierError('USAGE', 'No license server is configured', { hint: HINT });
 }

@@ -7,22 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { skipUnlessCI } from '../testing/ci';
+import { keychainProblem } from '../testing/keychain';
 import { KeytarCredentialStore, keychainService } from './credentials';
 
-async function secretServiceProblem(): Promise<string | null> {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS && process.platform === 'linux') {
-    return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset): run under dbus-run-session with gnome-keyring-daemon --unlock';
-  }
-  try {
-    const k = new KeytarCredentialStore();
-    await k.get('Atelier (probe)', 'probe');
-    return null;
-  } catch (e) {
-    return `no usable Secret Service: ${(e as Error).message}`;
-  }
-}
-
-const problem = await secretServiceProblem();
+const problem = await keychainProblem();
 skipUnlessCI(problem, 'keychain tests');
 
 describe.skipIf(problem !== null)('KeytarCredentialStore (real keychain)', () => {

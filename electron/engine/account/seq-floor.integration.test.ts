@@ -16,6 +16,8 @@ import {
   type LicenseServer,
 } from '../testing/account-server';
 import { AuthSession } from './auth-session';
+import { skipUnlessCI } from '../testing/ci';
+import { keychainProblem } from '../testing/keychain';
 import { keychainService, KeytarCredentialStore } from './credentials';
 import { LicenseClient } from './license-client';
 import { refreshPrices } from './prices';
@@ -24,18 +26,8 @@ import { refreshBalance, syncDebits } from './sync';
 import { recordArgs } from './ticket';
 import { TokenGate } from './wallet';
 
-async function secretServiceProblem(): Promise<string | null> {
-  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset): run under dbus-run-session with gnome-keyring-daemon --unlock';
-  }
-  return new KeytarCredentialStore().get('Atelier (probe)', 'probe').then(
-    () => null,
-    (e: unknown) => `no usable Secret Service: ${(e as Error).message}`,
-  );
-}
-const problem = await secretServiceProblem();
-if (problem && process.env.CI) throw new Error(`seq-floor test cannot run in CI: ${problem}`);
-if (problem) console.warn(`[skip] statement seq floor (needs the keychain): ${problem}`);
+const problem = await keychainProblem();
+skipUnlessCI(problem, 'statement seq floor (needs the keychain)');
 
 describe.skipIf(problem !== null)('statement seq floor in the keychain (real server, real keychain)', () => {
   let server: LicenseServer;

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessCI } from '../testing/ci';
+import { keychainProblem } from '../testing/keychain';
 import { Store } from '../store';
 import { repoRoot, tempDir } from '../testing/fixtures';
 import { AccountService } from './account-service';
@@ -16,16 +17,7 @@ import { LicenseClient } from './license-client';
 import { signInBrowser } from '../testing/account-browser';
 import { creditPack, registerUser, startTestServer, type LicenseServer } from '../testing/account-server';
 
-async function secretServiceProblem(): Promise<string | null> {
-  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset): run under dbus-run-session with gnome-keyring-daemon --unlock';
-  }
-  return new KeytarCredentialStore().get('Atelier (probe)', 'probe').then(
-    () => null,
-    (e: unknown) => `no usable Secret Service: ${(e as Error).message}`,
-  );
-}
-const problem = await secretServiceProblem();
+const problem = await keychainProblem();
 skipUnlessCI(problem, 'sign-in round trip (needs the keychain)');
 
 describe.skipIf(problem !== null)('sign-in round trip (real server, real keychain)', () => {

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeytarCredentialStore } from '../../account/credentials';
+import { skipUnlessCI } from '../../testing/ci';
+import { keychainProblem } from '../../testing/keychain';
 import { signInBrowser } from '../../testing/account-browser';
 import { creditPack, registerUser, startTestServer, type LicenseServer } from '../../testing/account-server';
 import { fixturePhoto, repoRoot, tempDir } from '../../testing/fixtures';
@@ -18,18 +19,8 @@ import { findBytes, needles, newMarker, plantMarker } from '../../testing/marker
 import { randomUUID } from 'node:crypto';
 import { WsClient } from '../../testing/serve-client';
 
-async function secretServiceProblem(): Promise<string | null> {
-  if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset): run under dbus-run-session with gnome-keyring-daemon --unlock';
-  }
-  return new KeytarCredentialStore().get('Atelier (probe)', 'probe').then(
-    () => null,
-    (e: unknown) => `no usable Secret Service: ${(e as Error).message}`,
-  );
-}
-const problem = await secretServiceProblem();
-if (problem && process.env.CI) throw new Error(`the network test cannot run in CI: ${problem}`);
-if (problem) console.warn(`[skip] outgoing connections of the main flows (needs the keychain): ${problem}`);
+const problem = await keychainProblem();
+skipUnlessCI(problem, 'outgoing connections of the main flows (needs the keychain)');
 
 interface Connection {
   kind: 'tcp' | 'ipc' | 'dns' | 'data';
