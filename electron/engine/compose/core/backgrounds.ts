@@ -6,6 +6,7 @@
 import { blurredPhoto } from './blur-background';
 import { place, type Geometry } from './geometry';
 import { renderLinear, renderRadial, solid } from './gradient';
+import { remember, type Memo } from './memo';
 import {
   alphaPlane,
   blurFloat,
@@ -26,13 +27,13 @@ export interface BackgroundInputs {
   mask: Plane8;
   /** The picture of an 'image' background, any size (cover-fitted here). */
   picture?: Rgba8;
-  /** A memo of the blurred photo, reused while its inputs stay the same. */
-  cache?: BlurCache;
+  /** Memos of the costly backgrounds, reused while their inputs stay the same. */
+  cache?: BackgroundCache;
 }
 
-export interface BlurCache {
-  key?: unknown[];
-  image?: Rgba8;
+export interface BackgroundCache {
+  blur?: Memo<Rgba8>;
+  picture?: Memo<Rgba8>;
 }
 
 /** Shown under the 'image' background's stand-in when its picture is not available. */
@@ -57,15 +58,22 @@ export function renderBackground(
       return renderLinear(g.width, g.height, spec.stops, spec.angle);
     case 'radial':
       return renderRadial(g.width, g.height, spec.inner, spec.outer);
-    case 'blur': {
-      const blurred = cachedBlur(spec.radius, g, inputs);
-      return { data: new Uint8ClampedArray(blurred.data), width: blurred.width, height: blurred.height };
-    }
-    case 'image':
-      if (inputs.picture) return coverFit(inputs.picture, g.width, g.height);
+    case 'blur':
+      return copy(cachedBlur(spec.radius, g, inputs));
+    case 'image': {
+      const picture = inputs.picture;
+      if (picture) {
+        const key = [picture, picture.data, g.width, g.height];
+        return copy(remember(inputs.cache?.picture, key, () => coverFit(picture, g.width, g.height)));
+      }
       notes.push(PICTURE_MISSING_NOTE);
       return solid(g.width, g.height, { r: 200, g: 200, b: 204, a: 255 });
+    }
   }
+}
+
+function copy(img: Rgba8): Rgba8 {
+  return { data: new Uint8ClampedArray(img.data), width: img.width, height: img.height };
 }
 
 /**
@@ -75,20 +83,12 @@ export function renderBackground(
  */
 function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba8 {
   const p = g.placement;
-  const key = [
-    inputs.photo,
-    inputs.photo.data,
-    inputs.mask,
-    inputs.mask.data,
-    p.scale,
-    p.dx,
-    p.dy,
-    g.width,
-    g.height,
-    radius,
-  ];
-  const cache = inputs.cache;
-  if (cache?.key && cache.image && cache.key.every((v, i) => v === key[i])) return cache.image;
+  const key = [inputs.photo, inputs.photo.data, inputs.mask, inputs.mask.data, p.scale, p.dx, p.dy];
+  key.push(g.width, g.height, radius);
+  return remember(inputs.cache?.blur, key, () => blur(radius, g, inputs));
+}
+
+function blur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba8 {
   // The photo and its mask under the subject's own transform, so the subject covers its own spot and
   // the blur keeps the photo's perspective (instead of a reframed copy with a ghost of the subject).
   const original = toRgba(inputs.photo);
@@ -98,9 +98,7 @@ function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba
     photo === original && g.placement.scale === 1
       ? inputs.mask
       : alphaPlane(place(planeToRgba(inputs.mask), g, 'clear'));
-  const image = blurredPhoto(photo, mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
-  if (cache) Object.assign(cache, { key, image });
-  return image;
+  return blurredPhoto(photo, mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
 }
 
 /** A picture scaled to cover `width`×`height` and centre-cropped. */

@@ -21,37 +21,96 @@ export function blurredPhoto(photo: Rgba8, mask: Plane8, radius: number): Rgba8 
   const { width, height } = photo;
   const sigma = SHARP_BLUR_SIGMA * Math.max(0.3, radius);
   // A wide blur loses nothing on a smaller copy: the weighted colours are averaged over f×f blocks,
-  // blurred there with σ/f ≥ 3 and read back bilinearly. At 24 MP this also keeps the working set
+  // blurred there with σ/f ≥ 2 and read back bilinearly. At 24 MP this also keeps the working set
   // at a few tens of MB instead of full-size float planes.
-  let f = Math.max(1, Math.floor(sigma / 3));
+  let f = Math.max(1, Math.floor(sigma / 2));
   if (width < 2 * f || height < 2 * f) f = 1;
   const near = weightedBlocks(photo, mask, f);
   gaussianBoxes(near.data, near.width, near.height, 4, sigma / f);
   const far = distantFill(photo, mask);
+  // The distant fill is very smooth: added into the near grid at its nodes, one bilinear read per
+  // pixel then serves both (interpolation is linear, so this is the same sum, read once).
+  addFill(near, f, far);
   const out = new Uint8ClampedArray(width * height * 4);
-  const nearAt = new Float32Array(4);
-  const farAt = new Float32Array(4);
+  const cols = taps(width, near.width, f);
+  const row = new Float32Array(width * 4);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      bilinear(near, x, y, f, f, nearAt);
-      bilinear(far.grid, x, y, far.fx, far.fy, farAt);
-      const w = nearAt[3]!;
-      const o = (y * width + x) * 4;
-      for (let c = 0; c < 3; c++) out[o + c] = (nearAt[c]! + farAt[c]! * FALLBACK) / (w + FALLBACK);
-      out[o + 3] = 255;
+    interpolateRow(near, y, f, cols, row);
+    const o = y * width * 4;
+    for (let k = 0; k < row.length; k += 4) {
+      const den = row[k + 3]!;
+      out[o + k] = row[k]! / den;
+      out[o + k + 1] = row[k + 1]! / den;
+      out[o + k + 2] = row[k + 2]! / den;
+      out[o + k + 3] = 255;
     }
   }
   return { data: out, width, height };
 }
 
+/** near += FALLBACK · (fill colour, 1), the fill read bilinearly at each near node's centre. */
+function addFill(near: Grid, f: number, far: { grid: Grid; fx: number; fy: number }): void {
+  const g = far.grid;
+  const cols = taps(near.width, g.width, far.fx / f);
+  const row = new Float32Array(near.width * 4);
+  for (let y = 0; y < near.height; y++) {
+    interpolateRow(g, y, far.fy / f, cols, row);
+    const o = y * near.width * 4;
+    for (let k = 0; k < row.length; k += 4) {
+      near.data[o + k]! += row[k]! * FALLBACK;
+      near.data[o + k + 1]! += row[k + 1]! * FALLBACK;
+      near.data[o + k + 2]! += row[k + 2]! * FALLBACK;
+      near.data[o + k + 3]! += FALLBACK;
+    }
+  }
+}
+
+/** Per output column: the two grid columns (×4, as offsets) and the weight of the second. */
+interface Taps {
+  x0: Int32Array;
+  x1: Int32Array;
+  t: Float32Array;
+}
+
+function taps(width: number, gridWidth: number, perCell: number): Taps {
+  const x0 = new Int32Array(width);
+  const x1 = new Int32Array(width);
+  const t = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const g = Math.min(gridWidth - 1, Math.max(0, (x + 0.5) / perCell - 0.5));
+    const a = Math.floor(g);
+    x0[x] = a * 4;
+    x1[x] = Math.min(gridWidth - 1, a + 1) * 4;
+    t[x] = g - a;
+  }
+  return { x0, x1, t };
+}
+
+/** One output row of a 4-channel grid read bilinearly, `perCell` output rows per grid row. */
+function interpolateRow(g: Grid, y: number, perCell: number, cols: Taps, out: Float32Array): void {
+  const gy = Math.min(g.height - 1, Math.max(0, (y + 0.5) / perCell - 0.5));
+  const y0 = Math.floor(gy);
+  const ty = gy - y0;
+  const r0 = y0 * g.width * 4;
+  const r1 = Math.min(g.height - 1, y0 + 1) * g.width * 4;
+  const d = g.data;
+  for (let x = 0, k = 0; x < out.length / 4; x++, k += 4) {
+    const a = cols.x0[x]!;
+    const b = cols.x1[x]!;
+    const tx = cols.t[x]!;
+    for (let c = 0; c < 4; c++) {
+      const top = d[r0 + a + c]! + (d[r0 + b + c]! - d[r0 + a + c]!) * tx;
+      const bottom = d[r1 + a + c]! + (d[r1 + b + c]! - d[r1 + a + c]!) * tx;
+      out[k + c] = top + (bottom - top) * ty;
+    }
+  }
+}
+
 /**
- * How much a pixel counts as background, from its mask value: (1 − α)², so the edge band, whose
+ * How much a pixel counts as background, by its mask value: (1 − α)², so the edge band, whose
  * colour is still mostly the subject's, counts little and leaves no coloured ghost in the blur.
  */
-function notSubject(alpha: number): number {
-  const w = (255 - alpha) / 255;
-  return w * w;
-}
+const NOT_SUBJECT = Float32Array.from({ length: 256 }, (_, alpha) => ((255 - alpha) / 255) ** 2);
 
 /** Interleaved float channels on a grid. */
 interface Grid {
@@ -72,12 +131,13 @@ function weightedBlocks(photo: Rgba8, mask: Plane8, f: number): Grid {
   const count = new Float32Array(gw * gh);
   const p = photo.data;
   const m = mask.data;
+  const cellOf = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOf[x] = Math.floor(x / f);
   for (let y = 0; y < height; y++) {
     const row = Math.floor(y / f) * gw;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const g = row + Math.floor(x / f);
-      const w = notSubject(m[i]!);
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const g = row + cellOf[x]!;
+      const w = NOT_SUBJECT[m[i]!]!;
       const o = g * 4;
       grid[o]! += p[i * 4]! * w;
       grid[o + 1]! += p[i * 4 + 1]! * w;
@@ -102,12 +162,13 @@ function distantFill(photo: Rgba8, mask: Plane8): { grid: Grid; fx: number; fy: 
   const sh = Math.max(1, Math.round(height * k));
   const small = new Float32Array(sw * sh * 4);
   const count = new Float32Array(sw * sh);
+  const cellOf = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOf[x] = Math.min(sw - 1, Math.floor((x * sw) / width));
   for (let y = 0; y < height; y++) {
     const sy = Math.min(sh - 1, Math.floor((y * sh) / height));
-    for (let x = 0; x < width; x++) {
-      const c = sy * sw + Math.min(sw - 1, Math.floor((x * sw) / width));
-      const i = y * width + x;
-      const w = notSubject(mask.data[i]!);
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const c = sy * sw + cellOf[x]!;
+      const w = NOT_SUBJECT[mask.data[i]!]!;
       small[c * 4]! += photo.data[i * 4]! * w;
       small[c * 4 + 1]! += photo.data[i * 4 + 1]! * w;
       small[c * 4 + 2]! += photo.data[i * 4 + 2]! * w;
@@ -131,26 +192,4 @@ function distantFill(photo: Rgba8, mask: Plane8): { grid: Grid; fx: number; fy: 
       fill[c * 4 + j] = Math.min(255, (small[c * 4 + j]! + mean[j]! * 0.01) / (wt + 0.01));
   }
   return { grid: { data: fill, width: sw, height: sh }, fx: width / sw, fy: height / sh };
-}
-
-/** Bilinear read of a 4-channel grid at output pixel (x, y), `fx`×`fy` output pixels per cell. */
-function bilinear(g: Grid, x: number, y: number, fx: number, fy: number, out: Float32Array): void {
-  const gx = Math.min(g.width - 1, Math.max(0, (x + 0.5) / fx - 0.5));
-  const gy = Math.min(g.height - 1, Math.max(0, (y + 0.5) / fy - 0.5));
-  const x0 = Math.floor(gx);
-  const y0 = Math.floor(gy);
-  const x1 = Math.min(g.width - 1, x0 + 1);
-  const y1 = Math.min(g.height - 1, y0 + 1);
-  const tx = gx - x0;
-  const ty = gy - y0;
-  const d = g.data;
-  const a = (y0 * g.width + x0) * 4;
-  const b = (y0 * g.width + x1) * 4;
-  const c = (y1 * g.width + x0) * 4;
-  const e = (y1 * g.width + x1) * 4;
-  for (let k = 0; k < 4; k++) {
-    const top = d[a + k]! + (d[b + k]! - d[a + k]!) * tx;
-    const bottom = d[c + k]! + (d[e + k]! - d[c + k]!) * tx;
-    out[k] = top + (bottom - top) * ty;
-  }
 }

@@ -6,11 +6,12 @@
  * display size, where every size in the recipe is scaled by the source's scale, so the preview is
  * the full-resolution render seen smaller.
  */
-import { renderBackground, type BlurCache } from './backgrounds';
+import { renderBackground, type BackgroundCache } from './backgrounds';
 import { WHITE } from './color';
 import { cutoutRgba } from './cutout';
 import { shapeEdges } from './edges';
 import { frame, place } from './geometry';
+import { remember, type Memo } from './memo';
 import { alphaPlane, toRgba, type Placement } from './raster';
 import { applyShadow, renderShadow } from './shadow';
 import type { Recipe } from './specs';
@@ -60,13 +61,14 @@ export interface ComposeCache {
   key?: unknown[];
   mask?: Plane8;
   layer?: Rgba8;
-  blur?: BlurCache;
+  backgrounds?: BackgroundCache;
+  before?: Memo<Rgba8>;
 }
 
 /** Clears a memo after the mask's pixels were changed in place (a brush stroke). */
 export function invalidate(cache: ComposeCache): void {
   cache.key = undefined;
-  cache.blur = undefined;
+  cache.backgrounds = undefined;
 }
 
 function subject(
@@ -96,7 +98,7 @@ export function composeRecipe(
   const maxSide = options.maxSide ?? Infinity;
   const { mask, layer } = subject(source, recipe, cache);
   const g = frame(mask, source.fullWidth, source.fullHeight, recipe, maxSide);
-  const placed = place(layer, g, 'clear');
+  const placed = place(layer, g, 'clear', g.crop);
   const spec = recipe.background ?? (recipe.canvas ? { type: 'color' as const, color: WHITE } : undefined);
   let image: Rgba8;
   let backdrop: Rgba8 | null = null;
@@ -107,14 +109,24 @@ export function composeRecipe(
     image = renderBackground(
       spec ?? { type: 'transparent' },
       g,
-      { photo: source.photo, mask, picture: options.backgroundPicture, cache: cache && (cache.blur ??= {}) },
+      {
+        photo: source.photo,
+        mask,
+        picture: options.backgroundPicture,
+        cache: cache && (cache.backgrounds ??= { blur: {}, picture: {} }),
+      },
       notes,
     );
     if (recipe.shadow) applyShadow(image.data, renderShadow(alphaPlane(placed), recipe.shadow));
     if (options.withBefore || cache) backdrop = copy(image);
     composeOver(placed, image);
   }
-  const before = options.withBefore ? copy(place(toRgba(source.photo), g, 'clear')) : null;
+  // The original under the same framing: the same until the photo or the framing changes.
+  const p = g.placement;
+  const beforeKey = [source.photo, source.photo.data, p.scale, p.dx, p.dy, g.width, g.height];
+  const before = options.withBefore
+    ? copy(remember(cache && (cache.before ??= {}), beforeKey, () => place(toRgba(source.photo), g, 'clear')))
+    : null;
   return {
     image,
     backdrop,

@@ -2,6 +2,7 @@
  * The subject as a layer: the photo's colours with the mask as alpha (edge colours optionally
  * decontaminated), and trimming it to the subject's bounds.
  */
+import { subjectBounds } from './bounds';
 import { decontaminateInto } from './decontaminate';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
@@ -43,27 +44,12 @@ export const TRIM_THRESHOLD = 8;
 export function trimToSubject(rgba: Rgba8, mask: Plane8, padding: number): { image: Rgba8; mask: Plane8 } {
   assertSameSize(rgba, mask);
   const { width, height } = mask;
-  let left = width;
-  let right = -1;
-  let top = height;
-  let bottom = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (mask.data[row + x]! >= TRIM_THRESHOLD) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
-    if (y < top) top = y;
-    bottom = y;
-    if (first < left) left = first;
-    if (last > right) right = last;
-  }
-  if (right < 0) return { image: rgba, mask };
+  const bounds = subjectBounds(mask, TRIM_THRESHOLD);
+  if (!bounds) return { image: rgba, mask };
+  const left = bounds.x;
+  const top = bounds.y;
+  const right = bounds.x + bounds.width - 1;
+  const bottom = bounds.y + bounds.height - 1;
   const pad = Math.max(0, Math.round(padding));
   const x0 = left - pad;
   const y0 = top - pad;

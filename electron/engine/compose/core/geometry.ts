@@ -5,12 +5,10 @@
  * (the preview's display size); at full resolution both scales are 1.
  */
 import { subjectBounds } from './bounds';
+import { TRIM_THRESHOLD } from './cutout';
 import { newRgba, resampleRgba, type Placement } from './raster';
 import type { CanvasSpec, Recipe } from './specs';
 import type { Box, Plane8, Rgba8 } from './types';
-
-/** Trim counts alpha ≥ 8 as subject: fainter alpha is invisible. */
-export const TRIM_THRESHOLD = 8;
 
 /** Where a subject of `bounds` goes on `canvas` (pure geometry, shared with reference placement). */
 export function fitToCanvas(
@@ -41,6 +39,8 @@ export interface Geometry {
   /** Size of the full-resolution render it stands for. */
   outputWidth: number;
   outputHeight: number;
+  /** On a canvas: the subject's bounds in source pixels, to which the subject layer is cropped. */
+  crop?: Box;
 }
 
 /**
@@ -76,6 +76,7 @@ export function frame(
       height: Math.max(1, Math.round(H * out)),
       outputWidth: W,
       outputHeight: H,
+      crop: b,
     };
   }
   if (recipe.trim !== undefined) {
@@ -97,11 +98,12 @@ export function frame(
 
 /**
  * `img` under the geometry's placement, at its size: the image itself when nothing moves, a plain
- * copy for a whole-pixel shift (trim), resampled otherwise. Outside the source is transparent
- * ('clear') or the repeated edge ('clamp').
+ * copy for a whole-pixel shift (trim), resampled otherwise. Outside the source (or `crop` of it) is
+ * transparent ('clear') or the repeated edge ('clamp').
  */
-export function place(img: Rgba8, g: Geometry, outside: 'clear' | 'clamp'): Rgba8 {
+export function place(img: Rgba8, g: Geometry, outside: 'clear' | 'clamp', crop?: Box): Rgba8 {
   const p = g.placement;
+  if (crop) return resampleRgba(img, p, g.width, g.height, outside, crop);
   if (p.scale === 1 && p.dx === 0 && p.dy === 0 && g.width === img.width && g.height === img.height)
     return img;
   if (p.scale === 1 && Number.isInteger(p.dx) && Number.isInteger(p.dy) && outside === 'clear')

@@ -5,29 +5,36 @@
 import { ditherNoise, type Rgba } from './color';
 import type { Rgba8 } from './types';
 
-/** Fills an RGBA image where `t(x, y)` (0..1) picks the colour between `from` and `to`. */
-export function renderRamp(
-  width: number,
-  height: number,
-  from: Rgba,
-  to: Rgba,
-  t: (x: number, y: number) => number,
-): Rgba8 {
-  if (from.a !== 255 || to.a !== 255) return renderRampPremultiplied(width, height, from, to, t);
+/**
+ * Writes one row's ramp positions (0..1 before clamping) into `t`, for row `y`: called once a row, so
+ * the per-pixel loop below stays free of calls.
+ */
+export type RampRow = (y: number, t: Float64Array) => void;
+
+/** Fills an RGBA image where the ramp position (0..1) picks the colour between `from` and `to`. */
+export function renderRamp(width: number, height: number, from: Rgba, to: Rgba, row: RampRow): Rgba8 {
+  if (from.a !== 255 || to.a !== 255) return renderRampPremultiplied(width, height, from, to, row);
   const data = new Uint8ClampedArray(width * height * 4);
+  const t = new Float64Array(width);
   const dr = to.r - from.r;
   const dg = to.g - from.g;
   const db = to.b - from.b;
-  const da = to.a - from.a;
   let i = 0;
   for (let y = 0; y < height; y++) {
+    row(y, t);
+    const fy = 0.00583715 * y;
     for (let x = 0; x < width; x++) {
-      const k = clamp01(t(x, y));
-      const n = ditherNoise(x, y);
-      data[i++] = quantize(from.r + dr * k + n);
-      data[i++] = quantize(from.g + dg * k + n);
-      data[i++] = quantize(from.b + db * k + n);
-      data[i++] = quantize(from.a + da * k + n);
+      const v = t[x]!;
+      const k = v < 0 ? 0 : v > 1 ? 1 : v;
+      // ditherNoise(x, y), inlined; the clamped array rounds and clamps the result.
+      const f = 0.06711056 * x + fy;
+      const g = 52.9829189 * (f - Math.floor(f));
+      const n = g - Math.floor(g) - 0.5;
+      data[i] = from.r + dr * k + n;
+      data[i + 1] = from.g + dg * k + n;
+      data[i + 2] = from.b + db * k + n;
+      data[i + 3] = 255;
+      i += 4;
     }
   }
   return { data, width, height };
@@ -37,27 +44,23 @@ export function renderRamp(
  * The same ramp for stops with transparency, interpolated premultiplied (as CSS does) so fading to
  * transparent does not drag in the transparent stop's invisible colour as a grey fringe.
  */
-function renderRampPremultiplied(
-  width: number,
-  height: number,
-  from: Rgba,
-  to: Rgba,
-  t: (x: number, y: number) => number,
-): Rgba8 {
+function renderRampPremultiplied(width: number, height: number, from: Rgba, to: Rgba, row: RampRow): Rgba8 {
   const data = new Uint8ClampedArray(width * height * 4);
+  const t = new Float64Array(width);
   const fa = from.a / 255;
   const ta = to.a / 255;
   let i = 0;
   for (let y = 0; y < height; y++) {
+    row(y, t);
     for (let x = 0; x < width; x++) {
-      const k = clamp01(t(x, y));
+      const k = clamp01(t[x]!);
       const n = ditherNoise(x, y);
       const a = fa + (ta - fa) * k;
       const colour = (f: number, g: number) => (a > 0 ? (f * fa + (g * ta - f * fa) * k) / a : 0);
-      data[i++] = quantize(colour(from.r, to.r) + n);
-      data[i++] = quantize(colour(from.g, to.g) + n);
-      data[i++] = quantize(colour(from.b, to.b) + n);
-      data[i++] = quantize(a * 255 + n);
+      data[i++] = colour(from.r, to.r) + n;
+      data[i++] = colour(from.g, to.g) + n;
+      data[i++] = colour(from.b, to.b) + n;
+      data[i++] = a * 255 + n;
     }
   }
   return { data, width, height };
@@ -87,13 +90,11 @@ export function renderLinear(width: number, height: number, stops: [Rgba, Rgba],
   const length = Math.abs(width * dx) + Math.abs(height * dy) || 1;
   const cx = width / 2;
   const cy = height / 2;
-  return renderRamp(
-    width,
-    height,
-    stops[0],
-    stops[1],
-    (x, y) => ((x + 0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length + 0.5,
-  );
+  return renderRamp(width, height, stops[0], stops[1], (y, t) => {
+    const base = ((0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length + 0.5;
+    const step = dx / length;
+    for (let x = 0; x < t.length; x++) t[x] = base + x * step;
+  });
 }
 
 /** Circular gradient from the centre (`inner`) to the farthest corner (`outer`), like CSS's default. */
@@ -101,14 +102,15 @@ export function renderRadial(width: number, height: number, inner: Rgba, outer: 
   const cx = width / 2;
   const cy = height / 2;
   const radius = Math.hypot(cx, cy) || 1;
-  return renderRamp(width, height, inner, outer, (x, y) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) / radius);
+  return renderRamp(width, height, inner, outer, (y, t) => {
+    const ry = y + 0.5 - cy;
+    for (let x = 0; x < t.length; x++) {
+      const rx = x + 0.5 - cx;
+      t[x] = Math.sqrt(rx * rx + ry * ry) / radius;
+    }
+  });
 }
 
 export function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-function quantize(v: number): number {
-  const r = Math.round(v);
-  return r < 0 ? 0 : r > 255 ? 255 : r;
 }

@@ -3,7 +3,7 @@
  * scale + shift, halving, RGBA/plane conversions). Pure typed-array code with no DOM and no Node, so
  * it runs the same at full resolution in the engine and at display size in the preview worker.
  */
-import type { Pixels, Plane8, Rgba8 } from './types';
+import type { Box, Pixels, Plane8, Rgba8 } from './types';
 
 export type { Box, Plane8, Rgba8 } from './types';
 
@@ -181,7 +181,9 @@ export interface Placement {
 /**
  * Resamples `src` (RGBA) under `place` into a `width`×`height` buffer: bilinear when enlarging or
  * mildly shrinking, an area average when shrinking a lot (no aliasing on big reductions). Pixels
- * that map outside the source are `outside` ('clear' → transparent, 'clamp' → repeated edge).
+ * that map outside the source (or outside `region` of it, when given: a crop) are `outside`
+ * ('clear' → transparent, 'clamp' → repeated edge). Colours are weighted by alpha (premultiplied),
+ * so transparent neighbours do not bleed their invisible colour in.
  */
 export function resampleRgba(
   src: Rgba8,
@@ -189,6 +191,7 @@ export function resampleRgba(
   width: number,
   height: number,
   outside: 'clear' | 'clamp',
+  region: Box = { x: 0, y: 0, width: src.width, height: src.height },
 ): Rgba8 {
   const out = newRgba(width, height);
   const inv = 1 / place.scale;
@@ -197,36 +200,73 @@ export function resampleRgba(
   // Up to 3×3 bilinear taps: enough against aliasing at preview size, and cheap.
   const taps = Math.min(3, Math.ceil(foot));
   const step = foot / taps;
+  const rx0 = region.x;
+  const ry0 = region.y;
+  const rx1 = region.x + region.width;
+  const ry1 = region.y + region.height;
+  // The output columns and rows whose centre maps inside the region ('clear' leaves the rest).
+  const cxAt = (x: number) => (x + 0.5 - place.dx) * inv;
+  const cyAt = (y: number) => (y + 0.5 - place.dy) * inv;
+  let xFrom = 0;
+  let xTo = width;
+  let yFrom = 0;
+  let yTo = height;
+  if (outside === 'clear') {
+    xFrom = Math.max(0, Math.floor(rx0 * place.scale + place.dx - 0.5));
+    xTo = Math.min(width, Math.ceil(rx1 * place.scale + place.dx + 0.5));
+    yFrom = Math.max(0, Math.floor(ry0 * place.scale + place.dy - 0.5));
+    yTo = Math.min(height, Math.ceil(ry1 * place.scale + place.dy + 0.5));
+  }
+  // Bilinear taps per column and per row, computed once: [first index, second index, weight].
+  const columns = tapTable(
+    xFrom,
+    xTo,
+    taps,
+    (x, k) => cxAt(x) - foot / 2 + (k + 0.5) * step - 0.5,
+    cxAt,
+    rx0,
+    rx1,
+  );
+  const rows = tapTable(
+    yFrom,
+    yTo,
+    taps,
+    (y, k) => cyAt(y) - foot / 2 + (k + 0.5) * step - 0.5,
+    cyAt,
+    ry0,
+    ry1,
+  );
   const sw = src.width;
-  const sh = src.height;
   const s = src.data;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const cx = (x + 0.5 - place.dx) * inv;
-      const cy = (y + 0.5 - place.dy) * inv;
-      const o = (y * width + x) * 4;
-      if (outside === 'clear' && (cx < 0 || cy < 0 || cx > sw || cy > sh)) continue;
+  const n = taps * taps;
+  if (taps === 1) {
+    bilinearRows(src, out, columns, rows, outside === 'clear', { xFrom, xTo, yFrom, yTo });
+    return out;
+  }
+  for (let y = yFrom; y < yTo; y++) {
+    const cy = cyAt(y);
+    if (outside === 'clear' && (cy < ry0 || cy > ry1)) continue;
+    const ry = (y - yFrom) * taps * 3;
+    for (let x = xFrom; x < xTo; x++) {
+      const cx = cxAt(x);
+      if (outside === 'clear' && (cx < rx0 || cx > rx1)) continue;
+      const cxi = (x - xFrom) * taps * 3;
       let r = 0;
       let g = 0;
       let b = 0;
       let a = 0;
       for (let ty = 0; ty < taps; ty++) {
-        const py = cy - foot / 2 + (ty + 0.5) * step - 0.5;
+        const y0 = rows.index[ry + ty * 3]!;
+        const y1 = rows.index[ry + ty * 3 + 1]!;
+        const fy = rows.weight[(y - yFrom) * taps + ty]!;
         for (let tx = 0; tx < taps; tx++) {
-          const px = cx - foot / 2 + (tx + 0.5) * step - 0.5;
-          const x0f = Math.floor(px);
-          const y0f = Math.floor(py);
-          const fx = px - x0f;
-          const fy = py - y0f;
-          const x0 = x0f < 0 ? 0 : x0f >= sw ? sw - 1 : x0f;
-          const x1 = x0f + 1 < 0 ? 0 : x0f + 1 >= sw ? sw - 1 : x0f + 1;
-          const y0 = y0f < 0 ? 0 : y0f >= sh ? sh - 1 : y0f;
-          const y1 = y0f + 1 < 0 ? 0 : y0f + 1 >= sh ? sh - 1 : y0f + 1;
+          const x0 = columns.index[cxi + tx * 3]!;
+          const x1 = columns.index[cxi + tx * 3 + 1]!;
+          const fx = columns.weight[(x - xFrom) * taps + tx]!;
           const i00 = (y0 * sw + x0) * 4;
           const i01 = (y0 * sw + x1) * 4;
           const i10 = (y1 * sw + x0) * 4;
           const i11 = (y1 * sw + x1) * 4;
-          // Premultiplied, so transparent neighbours do not bleed their (invisible) colour in.
           const w00 = (1 - fx) * (1 - fy) * s[i00 + 3]!;
           const w01 = fx * (1 - fy) * s[i01 + 3]!;
           const w10 = (1 - fx) * fy * s[i10 + 3]!;
@@ -238,13 +278,92 @@ export function resampleRgba(
         }
       }
       if (a <= 0) continue;
+      const o = (y * width + x) * 4;
       out.data[o] = r / a;
       out.data[o + 1] = g / a;
       out.data[o + 2] = b / a;
-      out.data[o + 3] = a / (taps * taps);
+      out.data[o + 3] = a / n;
     }
   }
   return out;
+}
+
+/**
+ * The one-tap case of resampleRgba (enlarging or mild shrinking, the common one), without the tap
+ * loops. `clear`: output positions whose taps fell outside (weight-free) stay transparent.
+ */
+function bilinearRows(
+  src: Rgba8,
+  out: Rgba8,
+  columns: { index: Int32Array; weight: Float32Array; inside: Uint8Array },
+  rows: { index: Int32Array; weight: Float32Array; inside: Uint8Array },
+  clear: boolean,
+  span: { xFrom: number; xTo: number; yFrom: number; yTo: number },
+): void {
+  const s = src.data;
+  const d = out.data;
+  const sw = src.width;
+  for (let y = span.yFrom; y < span.yTo; y++) {
+    const j = y - span.yFrom;
+    if (clear && !rows.inside[j]) continue;
+    const r0 = rows.index[j * 3]! * sw;
+    const r1 = rows.index[j * 3 + 1]! * sw;
+    const fy = rows.weight[j]!;
+    for (let x = span.xFrom; x < span.xTo; x++) {
+      const k = x - span.xFrom;
+      if (clear && !columns.inside[k]) continue;
+      const fx = columns.weight[k]!;
+      const i00 = (r0 + columns.index[k * 3]!) * 4;
+      const i01 = (r0 + columns.index[k * 3 + 1]!) * 4;
+      const i10 = (r1 + columns.index[k * 3]!) * 4;
+      const i11 = (r1 + columns.index[k * 3 + 1]!) * 4;
+      const w00 = (1 - fx) * (1 - fy) * s[i00 + 3]!;
+      const w01 = fx * (1 - fy) * s[i01 + 3]!;
+      const w10 = (1 - fx) * fy * s[i10 + 3]!;
+      const w11 = fx * fy * s[i11 + 3]!;
+      const a = w00 + w01 + w10 + w11;
+      if (a <= 0) continue;
+      const o = (y * out.width + x) * 4;
+      d[o] = (s[i00]! * w00 + s[i01]! * w01 + s[i10]! * w10 + s[i11]! * w11) / a;
+      d[o + 1] = (s[i00 + 1]! * w00 + s[i01 + 1]! * w01 + s[i10 + 1]! * w10 + s[i11 + 1]! * w11) / a;
+      d[o + 2] = (s[i00 + 2]! * w00 + s[i01 + 2]! * w01 + s[i10 + 2]! * w10 + s[i11 + 2]! * w11) / a;
+      d[o + 3] = a;
+    }
+  }
+}
+
+/**
+ * For output positions `from`..`to` and `taps` taps each: the two neighbouring source indices
+ * (clamped to [lo, hi)) at stride 3 in `index`, the weight of the second in `weight`, and whether
+ * the position's centre falls inside [lo, hi] at all (`inside`).
+ */
+function tapTable(
+  from: number,
+  to: number,
+  taps: number,
+  position: (i: number, tap: number) => number,
+  centre: (i: number) => number,
+  lo: number,
+  hi: number,
+): { index: Int32Array; weight: Float32Array; inside: Uint8Array } {
+  const count = Math.max(0, to - from) * taps;
+  const index = new Int32Array(count * 3);
+  const weight = new Float32Array(count);
+  const inside = new Uint8Array(Math.max(0, to - from));
+  const clamp = (v: number) => (v < lo ? lo : v >= hi ? hi - 1 : v);
+  for (let i = from; i < to; i++) {
+    const c = centre(i);
+    inside[i - from] = c >= lo && c <= hi ? 1 : 0;
+    for (let k = 0; k < taps; k++) {
+      const p = position(i, k);
+      const f = Math.floor(p);
+      const j = (i - from) * taps + k;
+      index[j * 3] = clamp(f);
+      index[j * 3 + 1] = clamp(f + 1);
+      weight[j] = p - f;
+    }
+  }
+  return { index, weight, inside };
 }
 
 /**
