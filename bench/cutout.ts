@@ -178,9 +178,13 @@ export async function benchCutout(): Promise<void> {
         `  ${String(mp).padStart(4)} MP × ${photos}: wall CLI ${(o / photos).toFixed(0)} / plain ${(p / photos).toFixed(0)} ms per photo → ${(o / p).toFixed(2)}× | CPU ${(oc / photos).toFixed(0)} / ${(pc / photos).toFixed(0)} ms → ${(oc / pc).toFixed(2)}× | peak RSS CLI ${Math.max(...ours.map((x) => x.rssMb)).toFixed(0)} MB, plain ${Math.max(...plain.map((x) => x.rssMb)).toFixed(0)} MB | PNG ${folderMb(oursOut).toFixed(1)} MB vs ${folderMb(plainOut).toFixed(1)} MB`,
       );
       process.stdout.write(
-        execFileSync(process.execPath, ['--import', 'tsx', here, '--one', path.join(inDir, 'photo-0.jpg')], {
-          encoding: 'utf8',
-        }),
+        execFileSync(
+          process.execPath,
+          ['--import', 'tsx', here, '--one', path.join(inDir, 'chunk-0', 'photo-0.jpg')],
+          {
+            encoding: 'utf8',
+          },
+        ),
       );
     }
   } finally {

@@ -150,6 +150,13 @@ export async function benchResponsiveness(): Promise<void> {
     const big = await upscale('cloth-1', 24, dir);
     await engine.sessions.load('u2netp', 'cpu');
 
+    // What this machine gives a waiting thread right now (other processes' load): the floor under
+    // every figure below.
+    report(
+      'nothing running (this machine now)',
+      await watch(ping, () => new Promise((r) => setTimeout(r, 3000))),
+    );
+
     // Warm-up (not measured): one small cut-out starts the pool's threads and JITs the code paths.
     const small = await upscale('car-1', 0.4, dir);
     await engine.generate('cutout', {}, small, path.join(dir, 'warm.png'));

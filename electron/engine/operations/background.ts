@@ -8,9 +8,10 @@ import { composeOver, renderBackground } from '../compose/background';
 import { placeOnCanvas } from '../compose/canvas';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
 import { applyShadow, renderShadow } from '../compose/shadow';
-import { decodeImage, type DecodedImage } from '../imaging/decode';
+import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import { AtelierError } from '../errors';
+import { backgroundInPool, decodeInPool } from '../workers/pixel-work';
 import { encodeAndWrite } from './write-output';
 import { formatSchema, qualitySchema } from './params';
 import type { Operation } from './types';
@@ -37,6 +38,18 @@ export function alphaMask(image: RawImage): Mask {
   return { data, width: image.width, height: image.height };
 }
 
+/** The cut-out `subject` (RGBA) on its new background, shadow and canvas (what the pool's task runs). */
+export async function composeOnBackground(
+  subject: RawImage,
+  p: Pick<BackgroundParams, 'background' | 'shadow' | 'canvas'>,
+): Promise<RawImage> {
+  const mask = alphaMask(subject);
+  if (p.canvas) return placeOnCanvas(subject, mask, p.canvas, p.background, p.shadow);
+  let backdrop = await renderBackground(p.background, subject.width, subject.height, undefined, mask);
+  if (p.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, p.shadow));
+  return composeOver(subject, backdrop);
+}
+
 export const background: Operation<BackgroundParams, DecodedImage, Composed> = {
   name: 'background',
   schema: backgroundParamsSchema,
@@ -46,7 +59,7 @@ export const background: Operation<BackgroundParams, DecodedImage, Composed> = {
   noteOf: (decoded) => decoded.note,
 
   async decode(input, _p, ctx) {
-    const decoded = await decodeImage(input, { maxPixels: ctx.maxPixels });
+    const { decoded } = await decodeInPool({ file: input }, ctx.maxPixels);
     if (!decoded.hasAlpha || decoded.image.channels !== 4) {
       throw new AtelierError('USAGE', `No transparency in ${input}: a new background needs a cut-out`, {
         hint: 'run `atelier cutout` on it first (or use cutout --bg)',
@@ -57,17 +70,10 @@ export const background: Operation<BackgroundParams, DecodedImage, Composed> = {
   },
 
   async process(decoded, p) {
-    const subject = decoded.image;
-    const mask = alphaMask(subject);
-    let image: RawImage;
-    if (p.canvas) {
-      image = await placeOnCanvas(subject, mask, p.canvas, p.background, p.shadow);
-    } else {
-      let backdrop = await renderBackground(p.background, subject.width, subject.height, undefined, mask);
-      if (p.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, p.shadow));
-      image = composeOver(subject, backdrop);
-    }
-    return { value: { image, decoded } };
+    // The compositing runs in the worker pool; the subject's pixels go there and back by transfer.
+    const out = await backgroundInPool(decoded.image, p, { file: decoded.file });
+    decoded.image = out.subject;
+    return { value: { image: out.image, decoded } };
   },
 
   async encode({ image, decoded }, p, output) {

@@ -10,6 +10,7 @@ import type { MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { CompositionParams } from '../operations/cutout-compose';
 import type { PoolRunOptions } from './pool';
+import type { BackgroundSpecs } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, ownedImage, ownedMask } from './transfer';
 
@@ -82,6 +83,20 @@ export async function composeInPool(
   const input = { photo: ownedImage(photo), mask: ownedMask(mask), composition };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
   return { image: arrivedImage(out.image), photo: arrivedImage(out.photo), mask: out.mask };
+}
+
+/** A cut-out (RGBA) on a new background, shadow and canvas; `subject` comes back with it. */
+export async function backgroundInPool(
+  subject: RawImage,
+  spec: BackgroundSpecs,
+  run: PoolRunOptions = {},
+): Promise<{ image: RawImage; subject: RawImage }> {
+  const input = {
+    subject: ownedImage(subject),
+    spec: { background: spec.background, shadow: spec.shadow, canvas: spec.canvas },
+  };
+  const out = await pixelPool().run('background', input, buffersOf(input.subject.data), run);
+  return { image: arrivedImage(out.image), subject: arrivedImage(out.subject) };
 }
 
 /** `mask` with the hand edits applied (`base` is the mask as given, handed back). */

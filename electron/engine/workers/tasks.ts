@@ -11,6 +11,7 @@ import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import { baseMatte, shapeEdges } from '../matte';
 import { applyStrokes } from '../matte/strokes';
+import { composeOnBackground, type BackgroundParams } from '../operations/background';
 import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng } from '../imaging/mask-png';
@@ -36,6 +37,8 @@ export interface ComposeTaskInput {
   mask: Mask;
   composition: CompositionParams;
 }
+
+export type BackgroundSpecs = Pick<BackgroundParams, 'background' | 'shadow' | 'canvas'>;
 
 export interface StrokesTaskInput {
   mask: Mask;
@@ -82,6 +85,11 @@ export interface TaskTypes {
   };
   /** A stored item re-rendered from its photo and mask. */
   compose: { input: ComposeTaskInput; output: { image: RawImage; photo: RawImage; mask: Mask } };
+  /** A cut-out (RGBA) on a new background, shadow and canvas (the background operation). */
+  background: {
+    input: { subject: RawImage; spec: BackgroundSpecs };
+    output: { image: RawImage; subject: RawImage };
+  };
   /** Hand edits applied to a mask (edge-aware ones follow the photo). */
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
@@ -146,6 +154,11 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     progress(0.5);
     const image = await composeCutout(photo, mask, input.composition);
     return { mask, image, photo };
+  },
+
+  async background({ subject, spec }) {
+    const arrived = arrivedImage(subject);
+    return { image: await composeOnBackground(arrived, spec), subject: arrived };
   },
 
   async compose(input, progress) {
