@@ -5,8 +5,9 @@ import { gaussianLikeBlurU8 } from './box-filter';
 import { steepenEdges } from './edge-contrast';
 import { refineMaskEdges } from './guided-refine';
 import { removeSmallIslands } from './islands';
-import { inferMatte, preprocessForMatte } from './model-stages';
+import { preprocessForMatte } from './model-stages';
 import { ISLAND_FRACTION, type MatteOptions, type MatteResult } from './options';
+import { inferAtQuality } from './second-look';
 import { resizeMask } from './upscale';
 
 /**
@@ -24,7 +25,7 @@ export async function computeMatte(
   const input = await preprocessForMatte(decoded.image, model.entry);
   const preprocess = performance.now() - t;
   t = performance.now();
-  const low = await inferMatte(model, input);
+  const low = await inferAtQuality(model, input, options.maskQuality);
   const infer = performance.now() - t;
   t = performance.now();
   const mask = await finishMatte(decoded.image, low, options);

@@ -10,8 +10,9 @@ import {
   baseMatte,
   defaultMatteOptions,
   finishMatte,
-  inferMatte,
+  inferAtQuality,
   preprocessForMatte,
+  type MaskQuality,
   type MatteInput,
   type MatteOptions,
 } from '../matte';
@@ -23,6 +24,7 @@ export interface MatteReady {
   decoded: DecodedImage;
   input: MatteInput;
   model: LoadedModel;
+  maskQuality: MaskQuality;
 }
 
 export interface LowMask {
@@ -30,19 +32,31 @@ export interface LowMask {
   low: Mask;
 }
 
+/** What the model half needs to know: which model, where it runs, and how hard it looks. */
+export interface MatteChoice {
+  model: string;
+  provider: ProviderRequest;
+  /** Absent: the default (best). */
+  maskQuality?: MaskQuality;
+}
+
 export async function decodeForMatte(
   file: string,
-  model: string,
-  provider: ProviderRequest,
+  p: MatteChoice,
   ctx: OperationContext,
 ): Promise<MatteReady> {
   const decoded = await decodeImage(file, { maxPixels: ctx.maxPixels });
-  const loaded = await ctx.sessions.load(model, provider);
-  return { decoded, input: await preprocessForMatte(decoded.image, loaded.entry), model: loaded };
+  const loaded = await ctx.sessions.load(p.model, p.provider);
+  return {
+    decoded,
+    input: await preprocessForMatte(decoded.image, loaded.entry),
+    model: loaded,
+    maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
+  };
 }
 
 export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {
-  const low = await inferMatte(ready.model, ready.input);
+  const low = await inferAtQuality(ready.model, ready.input, ready.maskQuality);
   return { value: { decoded: ready.decoded, low }, provider: ready.model.provider };
 }
 
@@ -65,11 +79,16 @@ export function modelMask(value: LowMask, refine: boolean): Promise<Mask> {
 /** The whole model half for one decoded photo (no pipeline): load, infer, full-resolution mask. */
 export async function modelMaskOf(
   decoded: DecodedImage,
-  p: { model: string; provider: ProviderRequest; refine: boolean },
+  p: MatteChoice & { refine: boolean },
   ctx: Pick<OperationContext, 'sessions'>,
 ): Promise<{ mask: Mask; provider: LoadedModel['provider'] }> {
   const model = await ctx.sessions.load(p.model, p.provider);
-  const ready: MatteReady = { decoded, input: await preprocessForMatte(decoded.image, model.entry), model };
+  const ready: MatteReady = {
+    decoded,
+    input: await preprocessForMatte(decoded.image, model.entry),
+    model,
+    maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
+  };
   const { value } = await inferLowMask(ready);
   return { mask: await modelMask(value, p.refine), provider: model.provider };
 }
