@@ -119,10 +119,19 @@ export const historyItemSchema = z.object({
 });
 export type HistoryItem = z.infer<typeof historyItemSchema>;
 
-/** One hand edit of a mask, in full-resolution image pixels. */
+/** Points a one-click part stroke (add-part / remove-part: a click or a short scribble) may have. */
+export const MAX_PART_POINTS = 2_000;
+/** Part strokes in one item's list: each runs a graph cut on replay (~0.1–0.5 s), so their count is bounded. */
+export const MAX_PART_STROKES = 32;
+
+/**
+ * One hand edit of a mask, in full-resolution image pixels. erase / restore: the brush. add-part /
+ * remove-part: a click or short scribble on a missed (or wrongly kept) region, grown along the photo's
+ * edges (matte/part-select.ts); `size` is the seed brush there, edgeAware and hardness are unused.
+ */
 export const strokeSchema = z
   .object({
-    mode: z.enum(['erase', 'restore']),
+    mode: z.enum(['erase', 'restore', 'add-part', 'remove-part']),
     /** Snap to the photo's edges (guided by the original's pixels) inside the stroke's area. */
     edgeAware: z.boolean(),
     /** Brush diameter in image pixels. */
@@ -134,8 +143,24 @@ export const strokeSchema = z
       .min(1)
       .max(100_000),
   })
-  .strict();
+  .strict()
+  .refine((s) => !isPartStroke(s) || s.points.length <= MAX_PART_POINTS, {
+    message: `a part stroke (add-part / remove-part) has at most ${MAX_PART_POINTS} points: a click or a short scribble`,
+    path: ['points'],
+  });
 export type Stroke = z.infer<typeof strokeSchema>;
+
+export function isPartStroke(s: { mode: string }): boolean {
+  return s.mode === 'add-part' || s.mode === 'remove-part';
+}
+
+/** A strokes list: each stroke valid, and few enough part strokes that replaying them stays quick. */
+export const strokesSchema = z
+  .array(strokeSchema)
+  .max(10_000)
+  .refine((list) => list.filter(isPartStroke).length <= MAX_PART_STROKES, {
+    message: `at most ${MAX_PART_STROKES} add-part / remove-part strokes per item: undo some, or paint with the brush`,
+  });
 
 /**
  * How a cut-out is composed: the cutout operation's composition params (background, shadow, canvas,
@@ -331,7 +356,7 @@ export const methods = {
     z
       .object({
         id,
-        strokes: z.array(strokeSchema).max(10_000),
+        strokes: strokesSchema,
         /** The revision the UI started from: a later save by another window is refused (CONFLICT). */
         baseRevision: z.number().int().min(0).optional(),
       })
