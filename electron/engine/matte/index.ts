@@ -12,4 +12,4 @@ export {
 export { guidedFilter, refineMaskEdges } from './guided-refine';
 export { removeSmallIslands } from './islands';
 export { resizeMask } from './upscale';
-export { inferAtQuality, inferWithSecondLook } from './second-look';
+export { inferAtQuality, inferWithSecondLook, secondLook } from './second-look';

@@ -113,7 +113,16 @@ export async function inferWithSecondLook(
   input: MatteInput,
   opts: { always?: boolean } = {},
 ): Promise<LookResult> {
-  const first = await inferMatte(model, input);
+  return secondLook(model, input, await inferMatte(model, input), opts);
+}
+
+/** The second look given the first look's mask (the bench times the two apart). */
+export async function secondLook(
+  model: LoadedModel,
+  input: MatteInput,
+  first: Mask,
+  opts: { always?: boolean } = {},
+): Promise<LookResult> {
   if (!opts.always && unsureShare(first) < UNSURE_SHARE)
     return { mask: first, second: false, averaged: false };
   const mirrored = await inferMatte(model, mirrorInput(input, model.entry.input.layout));
