@@ -137,10 +137,19 @@ export const pictureSchema = z.object({
 });
 export type Picture = z.infer<typeof pictureSchema>;
 
-/** One hand edit of a mask, in full-resolution image pixels. */
+/** Points a one-click part stroke (add-part / remove-part: a click or a short scribble) may have. */
+export const MAX_PART_POINTS = 2_000;
+/** Part strokes in one item's list: each runs a graph cut on replay (~0.1–0.5 s), so their count is bounded. */
+export const MAX_PART_STROKES = 32;
+
+/**
+ * One hand edit of a mask, in full-resolution image pixels. erase / restore: the brush. add-part /
+ * remove-part: a click or short scribble on a missed (or wrongly kept) region, grown along the photo's
+ * edges (matte/part-select.ts); `size` is the seed brush there, edgeAware and hardness are unused.
+ */
 export const strokeSchema = z
   .object({
-    mode: z.enum(['erase', 'restore']),
+    mode: z.enum(['erase', 'restore', 'add-part', 'remove-part']),
     /** Snap to the photo's edges (guided by the original's pixels) inside the stroke's area. */
     edgeAware: z.boolean(),
     /** Brush diameter in image pixels. */
@@ -152,13 +161,32 @@ export const strokeSchema = z
       .min(1)
       .max(100_000),
   })
-  .strict();
+  .strict()
+  .refine((s) => !isPartStroke(s) || s.points.length <= MAX_PART_POINTS, {
+    message: `a part stroke (add-part / remove-part) has at most ${MAX_PART_POINTS} points: a click or a short scribble`,
+    path: ['points'],
+  });
 export type Stroke = z.infer<typeof strokeSchema>;
 
 /** Points one edit.setStrokes may carry in all (each stroke may have 100,000; their sum is bounded too). */
 export const MAX_POINTS_PER_SAVE = 1_000_000;
 const totalPoints = (strokes: readonly { points: readonly unknown[] }[]) =>
   strokes.reduce((n, s) => n + s.points.length, 0);
+
+export function isPartStroke(s: { mode: string }): boolean {
+  return s.mode === 'add-part' || s.mode === 'remove-part';
+}
+
+/** A strokes list: each stroke valid, and few enough part strokes that replaying them stays quick. */
+export const strokesSchema = z
+  .array(strokeSchema)
+  .max(10_000)
+  .refine((list) => list.filter(isPartStroke).length <= MAX_PART_STROKES, {
+    message: `at most ${MAX_PART_STROKES} add-part / remove-part strokes per item: undo some, or paint with the brush`,
+  })
+  .refine((list) => totalPoints(list) <= MAX_POINTS_PER_SAVE, {
+    message: `at most ${MAX_POINTS_PER_SAVE} points in all strokes together`,
+  });
 
 /**
  * How a cut-out is composed: the cutout operation's composition params (background, shadow, canvas,
@@ -416,12 +444,7 @@ export const methods = {
       .object({
         id,
         /** Brush work is bounded too (points × brush area on the photo, matte/strokes.ts): USAGE past it. */
-        strokes: z
-          .array(strokeSchema)
-          .max(10_000)
-          .refine((strokes) => totalPoints(strokes) <= MAX_POINTS_PER_SAVE, {
-            message: `at most ${MAX_POINTS_PER_SAVE} points in all strokes together`,
-          }),
+        strokes: strokesSchema,
         /** The revision the UI started from: a later save by another window is refused (CONFLICT). */
         baseRevision: z.number().int().min(0).optional(),
       })

@@ -21,6 +21,8 @@ or its mask alone (--mask-only).`,
   --trim [PADDING]    crop to the subject plus PADDING pixels (default 0)
   --edges soft|hard   soft alpha (hair, fur) or crisp edges (products, logos); default soft
   --no-refine         skip full-resolution edge refinement (faster, rougher edges)
+  --mask-quality fast|best
+                      best (default): a second look at photos whose mask is unsure; fast: one look
   --feather N         soften the mask edge by N pixels
   --keep-metadata     keep the photo's EXIF (the colour profile is always kept)`,
   options: {
@@ -31,6 +33,7 @@ or its mask alone (--mask-only).`,
     trim: { type: 'string' },
     edges: { type: 'string' },
     'no-refine': { type: 'boolean' },
+    'mask-quality': { type: 'string' },
     feather: { type: 'string' },
     'keep-metadata': { type: 'boolean' },
   },
@@ -47,6 +50,12 @@ or its mask alone (--mask-only).`,
       ...(trim !== undefined ? { trim } : {}),
       edges: oneOf(v.edges as string | undefined, ['soft', 'hard'] as const, 'edges', 'soft'),
       refine: v['no-refine'] !== true,
+      maskQuality: oneOf(
+        v['mask-quality'] as string | undefined,
+        ['fast', 'best'] as const,
+        'mask-quality',
+        'best',
+      ),
       ...(feather !== undefined ? { feather } : {}),
       ...(typeof v.bg === 'string' ? { background: parseBackground(v.bg, '--bg') } : {}),
       ...shadowParam(v.shadow),

@@ -5,8 +5,9 @@ import { shapeEdges } from '../compose/core/edges';
 import { steepenEdges } from './edge-contrast';
 import { refineMaskEdges } from './guided-refine';
 import { removeSmallIslands } from './islands';
-import { inferMatte, preprocessForMatte } from './model-stages';
+import { preprocessForMatte } from './model-stages';
 import { ISLAND_FRACTION, type MatteOptions, type MatteResult } from './options';
+import { inferAtQuality } from './second-look';
 import { resizeMask } from './upscale';
 
 /** Hard edges and feathering: a composition choice, made by the compositing core. */
@@ -27,7 +28,7 @@ export async function computeMatte(
   const input = await preprocessForMatte(decoded.image, model.entry);
   const preprocess = performance.now() - t;
   t = performance.now();
-  const low = await inferMatte(model, input);
+  const low = await inferAtQuality(model, input, options.maskQuality);
   const infer = performance.now() - t;
   t = performance.now();
   const mask = await finishMatte(decoded.image, low, options);

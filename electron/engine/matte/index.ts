@@ -2,7 +2,14 @@
 export { baseMatte, computeMatte, finishMatte, shapeEdges } from './compute';
 export { cutoutRgba, maskToImage, trimToSubject } from './subject-layer';
 export { inferMatte, preprocessForMatte, type MatteInput } from './model-stages';
-export { defaultMatteOptions, type MatteOptions, type MatteResult, type MatteTimings } from './options';
+export {
+  defaultMatteOptions,
+  type MaskQuality,
+  type MatteOptions,
+  type MatteResult,
+  type MatteTimings,
+} from './options';
 export { guidedFilter, refineMaskEdges } from './guided-refine';
 export { removeSmallIslands } from './islands';
 export { resizeMask } from './upscale';
+export { inferAtQuality, inferWithSecondLook, secondLook } from './second-look';

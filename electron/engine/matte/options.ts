@@ -13,7 +13,11 @@ export interface MatteOptions {
   removeIslands: boolean;
   /** Blur radius of the final alpha, in pixels of the full image (0 = none). */
   feather: number;
+  /** best: a second, mirrored look where the first mask is unsure (second-look.ts); fast: one look. */
+  maskQuality: MaskQuality;
 }
+
+export type MaskQuality = 'fast' | 'best';
 
 export const defaultMatteOptions: MatteOptions = {
   model: 'u2netp',
@@ -22,6 +26,7 @@ export const defaultMatteOptions: MatteOptions = {
   edges: 'soft',
   removeIslands: true,
   feather: 0,
+  maskQuality: 'best',
 };
 
 /** A blob below this share of the largest blob's area counts as an island. */
@@ -29,6 +34,7 @@ export const ISLAND_FRACTION = 0.02;
 
 export interface MatteTimings {
   preprocess: number;
+  /** Inference, the second look included where it ran. */
   infer: number;
   refine: number;
 }

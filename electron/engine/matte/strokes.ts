@@ -8,10 +8,11 @@
  * change, others keep their value, and the guided filter (guided-refine.ts) on the original's pixels of
  * that area snaps the resulting edge to the photo's colour edges.
  */
-import type { Stroke } from '../api/contract';
+import { isPartStroke, type Stroke } from '../api/contract';
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
 import { guidedFilter } from './guided-refine';
+import { applyPartStroke } from './part-select';
 
 /** How close (RGB distance, 0..441) a colour must be to the stroke's colours to follow it fully. */
 const COLOR_TOLERANCE = 40;
@@ -38,10 +39,13 @@ interface Box {
 
 /** The mask with every stroke applied in order (a new mask; `mask` is left as it was). */
 export function applyStrokes(mask: Mask, strokes: readonly Stroke[], photo?: RawImage): Mask {
-  const out: Mask = { data: new Uint8Array(mask.data), width: mask.width, height: mask.height };
+  let out: Mask = { data: new Uint8Array(mask.data), width: mask.width, height: mask.height };
   for (const stroke of strokes) {
-    if (stroke.edgeAware && !photo) throw new Error('an edge-aware stroke needs the original photo');
-    applyStroke(out, stroke, stroke.edgeAware ? photo : undefined);
+    if (strokeNeedsPhoto(stroke) && !photo)
+      throw new Error(`a ${stroke.mode} stroke needs the original photo`);
+    // A part stroke grows a region over the whole photo (part-select.ts); a brush stroke stays in its box.
+    if (isPartStroke(stroke)) out = applyPartStroke(out, stroke, photo!);
+    else applyStroke(out, stroke, stroke.edgeAware ? photo : undefined);
   }
   return out;
 }
@@ -89,7 +93,11 @@ export function strokeWork(
 
 /** Whether any stroke needs the original's pixels (so a plain brush never decodes the photo). */
 export function needsPhoto(strokes: readonly Stroke[]): boolean {
-  return strokes.some((s) => s.edgeAware);
+  return strokes.some(strokeNeedsPhoto);
+}
+
+function strokeNeedsPhoto(stroke: Stroke): boolean {
+  return stroke.edgeAware || isPartStroke(stroke);
 }
 
 /** Pixel box a stroke can touch, clamped to the image (null when entirely outside). */

@@ -75,10 +75,7 @@ export const compose: Operation<ComposeParams, Decoded, Inferred> = {
   outputFormat: (p) => p.format,
 
   async decode(input, p, ctx) {
-    const [ready, reference] = await Promise.all([
-      decodeForMatte(input, p.model, p.provider, ctx),
-      readReference(p.reference),
-    ]);
+    const [ready, reference] = await Promise.all([decodeForMatte(input, p, ctx), readReference(p.reference)]);
     return { ready, reference };
   },
 

@@ -11,7 +11,7 @@ import { defaultMatteOptions } from '../matte';
 import { cutoutInPool } from '../workers/pixel-work';
 import { encodeAndWrite } from './write-output';
 import { decodeForMatte, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
-import { formatSchema, providerSchema, qualitySchema } from './params';
+import { formatSchema, maskQualitySchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
 
 export const cutoutParamsSchema = z.object({
@@ -27,6 +27,8 @@ export const cutoutParamsSchema = z.object({
   edges: z.enum(['soft', 'hard']).default('soft'),
   /** Edge-aware refinement of the mask at full resolution with the original pixels. */
   refine: z.boolean().default(true),
+  /** best: a second, mirrored model look where the first mask is unsure; fast: one look. */
+  maskQuality: maskQualitySchema,
   /** Blur the mask edge by this many pixels. */
   feather: z.number().min(0).max(200).default(0),
   /** Remove the old background's colour from edge pixels (no halo). */
@@ -45,7 +47,7 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
   modelId: (p) => p.model,
   outputFormat: (p) => p.format,
 
-  decode: (input, p, ctx) => decodeForMatte(input, p.model, p.provider, ctx),
+  decode: (input, p, ctx) => decodeForMatte(input, p, ctx),
   noteOf: (ready) => ready.decoded.note,
 
   process: (ready) => inferLowMask(ready),

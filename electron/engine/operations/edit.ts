@@ -381,7 +381,10 @@ function checkRevision(rootId: number, edit: EditState | null, base: number | un
 }
 
 function maskChange(before: CutoutParams, after: CutoutParams): string {
-  return before.model !== after.model ? `the model (${before.model} → ${after.model})` : 'edge refinement';
+  if (before.model !== after.model) return `the model (${before.model} → ${after.model})`;
+  return before.maskQuality !== after.maskQuality
+    ? `the mask quality (${before.maskQuality} → ${after.maskQuality})`
+    : 'edge refinement';
 }
 
 function maskImage(m: EncodedMask) {

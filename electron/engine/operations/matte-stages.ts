@@ -9,8 +9,9 @@ import type { Mask } from '../imaging/raw';
 import { decodeInPool, modelMaskInPool } from '../workers/pixel-work';
 import {
   defaultMatteOptions,
-  inferMatte,
+  inferAtQuality,
   preprocessForMatte,
+  type MaskQuality,
   type MatteInput,
   type MatteOptions,
 } from '../matte';
@@ -22,6 +23,7 @@ export interface MatteReady {
   decoded: DecodedImage;
   input: MatteInput;
   model: LoadedModel;
+  maskQuality: MaskQuality;
 }
 
 export interface LowMask {
@@ -29,20 +31,32 @@ export interface LowMask {
   low: Mask;
 }
 
+/** What the model half needs to know: which model, where it runs, and how hard it looks. */
+export interface MatteChoice {
+  model: string;
+  provider: ProviderRequest;
+  /** Absent: the default (best). */
+  maskQuality?: MaskQuality;
+}
+
 export async function decodeForMatte(
   file: string,
-  model: string,
-  provider: ProviderRequest,
+  p: MatteChoice,
   ctx: OperationContext,
 ): Promise<MatteReady> {
-  const loaded = await ctx.sessions.load(model, provider);
+  const loaded = await ctx.sessions.load(p.model, p.provider);
   // Decoding and the resize for the model run in the pool (libvips, then Pillow's Lanczos in JS).
   const { decoded, matteInput } = await decodeInPool({ file }, ctx.maxPixels, loaded.entry);
-  return { decoded, input: matteInput!, model: loaded };
+  return {
+    decoded,
+    input: matteInput!,
+    model: loaded,
+    maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
+  };
 }
 
 export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {
-  const low = await inferMatte(ready.model, ready.input);
+  const low = await inferAtQuality(ready.model, ready.input, ready.maskQuality);
   return { value: { decoded: ready.decoded, low }, provider: ready.model.provider };
 }
 
@@ -79,11 +93,16 @@ export async function modelMask(value: LowMask, refine: boolean): Promise<Mask> 
 /** The whole model half for one decoded photo (no pipeline): load, infer, full-resolution mask. */
 export async function modelMaskOf(
   decoded: DecodedImage,
-  p: { model: string; provider: ProviderRequest; refine: boolean },
+  p: MatteChoice & { refine: boolean },
   ctx: Pick<OperationContext, 'sessions'>,
 ): Promise<{ mask: Mask; provider: LoadedModel['provider'] }> {
   const model = await ctx.sessions.load(p.model, p.provider);
-  const ready: MatteReady = { decoded, input: await preprocessForMatte(decoded.image, model.entry), model };
+  const ready: MatteReady = {
+    decoded,
+    input: await preprocessForMatte(decoded.image, model.entry),
+    model,
+    maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
+  };
   const { value } = await inferLowMask(ready);
   return { mask: await modelMask(value, p.refine), provider: model.provider };
 }

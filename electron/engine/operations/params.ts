@@ -5,6 +5,8 @@ import { AtelierError } from '../errors';
 export const providerSchema = z.enum(['auto', 'cpu', 'gpu']).default('auto');
 export const formatSchema = z.enum(['png', 'webp', 'jpeg']).default('png');
 export const qualitySchema = z.number().int().min(1).max(100).default(90);
+/** How hard the model looks: fast, one look; best, a second mirrored look where the first is unsure. */
+export const maskQualitySchema = z.enum(['fast', 'best']).default('best');
 
 /** Validates params with an operation's schema; a bad field becomes one USAGE error naming it. */
 export function parseParams<T>(schema: z.ZodType<T>, raw: unknown, operation: string): T {

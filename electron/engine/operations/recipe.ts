@@ -11,7 +11,7 @@ import { cutoutParamsSchema, type CutoutParams } from './cutout';
 import { parseParams } from './params';
 
 /** Params whose change means running the model again (a charged generation). */
-export const MASK_KEYS = ['model', 'refine'] as const;
+export const MASK_KEYS = ['model', 'refine', 'maskQuality'] as const;
 
 const KNOWN_KEYS = new Set(Object.keys(cutoutParamsSchema.shape));
 

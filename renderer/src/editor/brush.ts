@@ -9,7 +9,11 @@
 import { clonePlane, type Box, type Plane8, type Rgba8 } from '../../../electron/engine/compose/core';
 
 export interface Stroke {
-  mode: 'erase' | 'restore';
+  /**
+   * add-part / remove-part (one-click fixes) are grown by the engine's graph cut (matte/part-select.ts);
+   * an item opened with them has them baked into its mask, and this preview brush never replays them.
+   */
+  mode: 'erase' | 'restore' | 'add-part' | 'remove-part';
   edgeAware: boolean;
   /** Diameter in full-resolution image pixels. */
   size: number;
@@ -222,6 +226,7 @@ export function applyStrokes(
   const mask = clonePlane(base);
   const painter = new StrokePainter(mask, scale, guide);
   for (const stroke of strokes) {
+    if (stroke.mode === 'add-part' || stroke.mode === 'remove-part') continue;
     painter.begin(stroke);
     painter.end();
   }

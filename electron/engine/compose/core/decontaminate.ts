@@ -5,33 +5,52 @@ import type { Pixels, Plane8 } from './types';
 const FIELD_SIDE = 256;
 /** Radius of the narrow colour window, in grid cells (≈1.5 % of the long side). */
 const FIELD_RADIUS = 4;
+/**
+ * Subject and background colours closer than this (8-bit RGB distance) say nothing about how much
+ * of a pixel is which; from twice this the colour's own alpha is fully trusted.
+ */
+const MIN_SEPARATION = 40;
 
 /**
  * Writes foreground colours without the old background's tint into `rgba` (RGBA, alpha = mask).
- * In the semi-transparent band a pixel is C = αF + (1−α)B. B and a fallback F are the mean colours of
- * the confidently-background and confidently-subject pixels nearby (box means on a coarse grid,
- * sampled bilinearly: smooth, so no blocks — the push-pull fill this replaces copied coarse cells
- * outward as squares, visible as 8–32 px tiles in wide soft areas such as anime-girl-1's bag). F is
- * solved from the compositing equation where α is large enough to be stable, and leans on the
- * fallback where α is small (thin hair, soft edges), so no halo of the old background remains.
+ * A pixel is C = αF + (1−α)B. B and a fallback F are the mean colours of the confidently-background
+ * and confidently-subject pixels nearby (box means on a coarse grid, sampled bilinearly: smooth, so
+ * no blocks). F is solved from the compositing equation where α is large enough to be stable, and
+ * leans on the fallback where α is small (thin hair, soft edges).
+ *
+ * The mask's α is not enough on its own: u2netp at 320 px lays its edge a pixel or two outside the
+ * subject, so pixels that are mostly old background carry α near 1 and keep their colour — the red
+ * outline around a black cat on red (Bombay_182), the background showing between leaves and petals.
+ * Where the local subject and background colours are well apart, the pixel's own colour says how
+ * much of it is subject (its position on the B→F line); that colour alpha, where lower than the
+ * mask's and the pixel does lie on the line, is used to solve F. The opaque pixels within a few
+ * pixels of the edge are included. Alpha itself is not changed: the mask stays the model's.
  */
 export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8): void {
   const { width, height, channels: ch, data } = image;
   const cell = Math.max(1, Math.ceil(Math.max(width, height) / FIELD_SIDE));
-  const field = localColours(image, mask.data, cell, FIELD_RADIUS);
+  const reach = Math.max(2, Math.round(Math.max(width, height) / 400));
+  const nearEdge = edgeDistance(mask.data, width, height, reach);
+  // The subject's colour is learnt from opaque pixels away from the edge only: the ones at the edge
+  // carry the old background's tint (on a thin tail, most of the opaque pixels do).
+  const known = new Uint8Array(mask.data);
+  for (let i = 0; i < known.length; i++) if (known[i] === 255 && nearEdge[i]! <= reach) known[i] = 128;
+  const field = localColours(image, known, cell, FIELD_RADIUS);
   const v = new Float32Array(8);
+  const rgb = new Float32Array(3);
   for (let y = 0; y < height; y++) {
     for (let x = 0, i = y * width, s = i * ch, d = i * 4; x < width; x++, i++, s += ch, d += 4) {
       const a8 = mask.data[i]!;
-      if (a8 === 0 || a8 === 255) continue;
-      const alpha = a8 / 255;
+      if (a8 === 0 || (a8 === 255 && nearEdge[i]! > reach)) continue;
       sampleColours(field, x, y, v);
+      const alpha = colourAlpha(a8 / 255, data, s, ch, v);
+      if (a8 === 255 && alpha >= 0.999) continue;
       const fgTrust = v[3]!;
       // Trust the solved colour from α ≈ 0.15 up, fully from α ≈ 0.75, as far as B is known.
       let t = (alpha - 0.15) / 0.6;
       t = (t < 0 ? 0 : t > 1 ? 1 : t) * v[7]!;
       for (let k = 0; k < 3; k++) {
-        const own = data[s + k]!;
+        const own = data[s + (ch >= 3 ? k : 0)]!;
         // Where no subject pixel is near, the pixel's own colour is the best fallback.
         let value = own + (v[k]! - own) * fgTrust;
         if (t > 0) {
@@ -39,8 +58,87 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
           solved = solved < 0 ? 0 : solved > 255 ? 255 : solved;
           value += (solved - value) * t;
         }
-        rgba[d + k] = value + 0.5;
+        rgb[k] = value;
+      }
+      // The hue of the edge from the subject nearby, its lightness from the solved colour: JPEG keeps
+      // colour at half resolution, so the old background's hue bleeds a pixel or two further into
+      // the subject than its lightness does, and no per-pixel solve can take it out.
+      const lift = (luma(rgb[0]!, rgb[1]!, rgb[2]!) - luma(v[0]!, v[1]!, v[2]!)) * fgTrust;
+      for (let k = 0; k < 3; k++) {
+        const hued = rgb[k]! + (v[k]! + lift - rgb[k]!) * fgTrust;
+        rgba[d + k] = hued < 0 ? 0 : hued > 255 ? 255 : hued + 0.5;
       }
     }
   }
+}
+
+/**
+ * The alpha used to solve the pixel's colour: the mask's, lowered toward the colour's own alpha
+ * (C's position between the local background B and subject F) where F and B are well apart, both
+ * known, and C lies near the B–F line (a colour off the line is the subject's own, not a mix).
+ */
+function colourAlpha(alpha: number, data: Pixels['data'], s: number, ch: number, v: Float32Array): number {
+  const trust = Math.min(v[3]!, v[7]!);
+  if (trust <= 0 || ch < 3) return alpha;
+  const dr = v[0]! - v[4]!;
+  const dg = v[1]! - v[5]!;
+  const db = v[2]! - v[6]!;
+  const sep2 = dr * dr + dg * dg + db * db;
+  if (sep2 <= MIN_SEPARATION * MIN_SEPARATION) return alpha;
+  const cr = data[s]! - v[4]!;
+  const cg = data[s + 1]! - v[5]!;
+  const cb = data[s + 2]! - v[6]!;
+  let own = (cr * dr + cg * dg + cb * db) / sep2;
+  own = own < 0 ? 0 : own > 1 ? 1 : own;
+  if (own >= alpha) return alpha;
+  const er = cr - own * dr;
+  const eg = cg - own * dg;
+  const eb = cb - own * db;
+  const sep = Math.sqrt(sep2);
+  const offLine = Math.sqrt(er * er + eg * eg + eb * eb) / sep;
+  const fit = offLine >= 0.5 ? 0 : 1 - offLine / 0.5;
+  const apart = Math.min(1, (sep - MIN_SEPARATION) / MIN_SEPARATION);
+  const w = trust * fit * apart;
+  return Math.max(1 / 255, alpha - w * (alpha - own));
+}
+
+/**
+ * For each pixel, its distance in pixels (chessboard, capped at cap + 1) to the nearest pixel that is
+ * not fully opaque: two passes, O(pixels).
+ */
+function edgeDistance(alpha: Uint8Array, width: number, height: number, cap: number): Uint8Array {
+  const far = Math.min(255, cap + 1);
+  const dist = new Uint8Array(width * height);
+  for (let i = 0; i < dist.length; i++) dist[i] = alpha[i]! < 255 ? 0 : far;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      let d = dist[i]!;
+      if (d === 0) continue;
+      if (x > 0) d = Math.min(d, dist[i - 1]! + 1);
+      if (y > 0) {
+        d = Math.min(d, dist[i - width]! + 1);
+        if (x > 0) d = Math.min(d, dist[i - width - 1]! + 1);
+        if (x + 1 < width) d = Math.min(d, dist[i - width + 1]! + 1);
+      }
+      dist[i] = d;
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1, i = y * width + x; x >= 0; x--, i--) {
+      let d = dist[i]!;
+      if (d === 0) continue;
+      if (x + 1 < width) d = Math.min(d, dist[i + 1]! + 1);
+      if (y + 1 < height) {
+        d = Math.min(d, dist[i + width]! + 1);
+        if (x + 1 < width) d = Math.min(d, dist[i + width + 1]! + 1);
+        if (x > 0) d = Math.min(d, dist[i + width - 1]! + 1);
+      }
+      dist[i] = d;
+    }
+  }
+  return dist;
+}
+
+function luma(r: number, g: number, b: number): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
 }
