@@ -40,10 +40,6 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
 
   const lastFullMs = useRef(0);
   const refine = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // The worker keeps the picture; it is sent again only when it changes.
-  useEffect(() => {
-    session?.setBackgroundPicture(backgroundPicture ?? null);
-  }, [session, backgroundPicture]);
   const compose = useCallback(() => {
     if (!session) return;
     if (frameRequest.current !== null) cancelAnimationFrame(frameRequest.current);
@@ -73,7 +69,14 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         show(false);
       }, 150);
     });
-  }, [session, recipe, brushMode, backgroundPicture]);
+  }, [session, recipe, brushMode]);
+
+  // The worker keeps the picture (sent again only when it changes); the preview then shows it.
+  useEffect(() => {
+    if (!session) return;
+    session.setBackgroundPicture(backgroundPicture ?? null);
+    compose();
+  }, [session, backgroundPicture, compose]);
 
   // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
   useEffect(() => {
