@@ -170,6 +170,9 @@ test('a batch the account cannot pay for says so first; Out of tokens, buy, Resu
 
   await page.getByRole('button', { name: 'Studio' }).click();
   await page.getByTestId('queue-resume').click();
+  // Two tokens to spend: the cost and the new balance are shown first.
+  await expect(page.getByTestId('token-check')).toContainText('2 photos will use 2 tokens');
+  await page.getByTestId('token-check-start').click();
   await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(2, {
     timeout: 90_000,
   });

@@ -33,6 +33,9 @@ function settingsOf(db: Db, accountId: string | null): Record<string, unknown> {
   );
 }
 
+/** Items in the trash (deleted, Undo still possible) are gone for an export too, masks included. */
+const LIVE = 'g.id NOT IN (SELECT generation_id FROM trash)';
+
 export const EXPORT_SECTIONS: readonly ExportSection[] = [
   {
     file: 'account.json',
@@ -120,11 +123,11 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
       db
         .prepare(
           `SELECT e.model_mask_image_id AS id FROM item_edits e JOIN generations g ON g.id = e.generation_id
-             WHERE g.account_id = ? AND e.model_mask_image_id IS NOT NULL
+             WHERE g.account_id = ? AND ${LIVE} AND e.model_mask_image_id IS NOT NULL
            UNION SELECT e.mask_image_id FROM item_edits e JOIN generations g ON g.id = e.generation_id
-             WHERE g.account_id = ? AND e.mask_image_id IS NOT NULL
+             WHERE g.account_id = ? AND ${LIVE} AND e.mask_image_id IS NOT NULL
            UNION SELECT v.mask_image_id FROM item_versions v JOIN generations g ON g.id = v.generation_id
-             WHERE g.account_id = ? AND v.mask_image_id IS NOT NULL`,
+             WHERE g.account_id = ? AND ${LIVE} AND v.mask_image_id IS NOT NULL`,
         )
         .pluck()
         .all(accountId, accountId, accountId) as number[],
@@ -134,7 +137,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
           .prepare(
             `SELECT e.generation_id, e.model_mask_image_id, e.mask_image_id, e.strokes_json, e.revision, e.updated_at
              FROM item_edits e JOIN generations g ON g.id = e.generation_id
-             WHERE g.account_id = ? ORDER BY e.generation_id`,
+             WHERE g.account_id = ? AND ${LIVE} ORDER BY e.generation_id`,
           )
           .all(accountId) as {
           generation_id: number;
@@ -157,7 +160,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
           .prepare(
             `SELECT v.generation_id, v.root_id, v.mask_image_id
              FROM item_versions v JOIN generations g ON g.id = v.generation_id
-             WHERE g.account_id = ? ORDER BY v.generation_id`,
+             WHERE g.account_id = ? AND ${LIVE} ORDER BY v.generation_id`,
           )
           .all(accountId) as { generation_id: number; root_id: number; mask_image_id: number | null }[]
       ).map((v) => ({ generationId: v.generation_id, rootId: v.root_id, maskFile: fileOf(v.mask_image_id) })),

@@ -4,6 +4,9 @@
  * open after a crash — then the rows and their images are gone from the file. Privacy mode deletes at
  * once and empties what waits.
  */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { profilePaths } from '../../profile';
 import { Store } from '../store';
@@ -46,6 +49,33 @@ describe('the trash behind Delete with Undo', () => {
         expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('too late') }),
       );
       expect(store.getGeneration(chair.id).id).toBe(chair.id);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('an export made while an item waits in the trash leaves it out, masks and versions too', async () => {
+    const { store, dir, cleanup } = openTempStore();
+    try {
+      const lamp = await cutout(store, 'lamp.jpg', 15);
+      await cutout(store, 'lamp.jpg', 25, lamp.id);
+      const chair = await cutout(store, 'chair.jpg', 35);
+      store.trash([lamp.id], 60_000);
+      const out = path.join(path.dirname(dir), `${path.basename(dir)}-export.zip`);
+      try {
+        await store.exportHistory(out);
+        const zip = unzipSync(readFileSync(out));
+        const history = JSON.parse(strFromU8(zip['history.json']!)) as { generations: { id: number }[] };
+        expect(history.generations.map((g) => g.id)).toEqual([chair.id]);
+        const edits = JSON.parse(strFromU8(zip['edits.json']!)) as {
+          edits: { generationId: number }[];
+          versions: { rootId: number }[];
+        };
+        expect(edits.edits.map((e) => e.generationId)).not.toContain(lamp.id);
+        expect(edits.versions).toEqual([]);
+      } finally {
+        rmSync(out, { force: true });
+      }
     } finally {
       cleanup();
     }
