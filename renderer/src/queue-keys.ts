@@ -4,34 +4,22 @@
  * Keys typed into a field (a preset name, a colour) are left alone.
  */
 import { useEffect } from 'react';
-import { api, errorText } from './api/client';
+import { deleteWithUndo } from './undo';
 import { useStore } from './store';
 
 /**
  * Deletes the photo shown (its root item and versions) and shows the next one. Kept in one place so
- * the undoable delete (a toast with Undo) can replace the body without touching the key handling.
+ * key handling stays apart from the deletion (undo.ts: a toast with Undo while the engine keeps it).
  */
 export async function deleteShown(): Promise<void> {
   const store = useStore.getState();
   const shown = store.selected;
   if (!shown) return;
   const rootId = shown.versionOf ?? shown.id;
-  const name = shown.inputName ?? 'this photo';
-  if (!window.confirm(`Delete ${name} and its versions from the history?`)) return;
-  try {
-    await api['history.delete']({ id: rootId });
-    store.selectNext(1);
-    if (useStore.getState().selectedItemId === rootId) store.selectNext(-1);
-    useStore.setState((s) => ({
-      queue: s.queue.filter((q) => !q.item || (q.item.versionOf ?? q.item.id) !== rootId),
-      checked: s.checked.filter((id) => id !== rootId),
-      ...(s.selectedItemId === rootId ? { selected: null, selectedItemId: null } : {}),
-      historyVersion: s.historyVersion + 1,
-    }));
-    store.notify('info', `Deleted ${name}`);
-  } catch (error) {
-    store.notify('error', errorText(error));
-  }
+  // Move on first, so the viewer shows the neighbour rather than nothing once the photo leaves.
+  store.selectNext(1);
+  if (useStore.getState().selectedItemId === rootId) store.selectNext(-1);
+  await deleteWithUndo([rootId], shown.inputName ?? 'this photo');
 }
 
 const typing = (t: EventTarget | null) => {
@@ -48,7 +36,7 @@ export function useQueueKeys(): void {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         store.selectNext(e.key === 'ArrowDown' ? 1 : -1);
-      } else if (e.key === 'Delete' && store.selected) {
+      } else if (e.key === 'Delete' && store.selected && !e.defaultPrevented) {
         e.preventDefault();
         void deleteShown();
       }
