@@ -30,6 +30,8 @@ const SIZES: { mp: number; photos: number }[] = (process.env.BENCH_CUTOUT_SIZES
  * daily quota), history on, so each chunk pays start-up, the first model load and the history records.
  */
 const CHUNK = Number(process.env.BENCH_CUTOUT_CHUNK ?? 10);
+/** The CLI measured (BENCH_CUTOUT_CLI: another checkout's bin/atelier.js, for before/after figures). */
+const cli = process.env.BENCH_CUTOUT_CLI ?? path.join(repoRoot, 'bin', 'atelier.js');
 const here = fileURLToPath(import.meta.url);
 const model = path.join(repoRoot, 'models', 'u2netp.onnx');
 
@@ -125,7 +127,7 @@ export async function benchCutout(): Promise<void> {
   const work = tempDir('atelier-bench-cutout-');
   try {
     console.log(
-      `cutout (u2netp, CPU, refine + decontaminate, RGBA PNG, history on, a fresh profile per ${CHUNK} photos) vs the plain pipeline, ${rounds} interleaved rounds, medians (load ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores):`,
+      `${cli}: cutout (u2netp, CPU, refine + decontaminate, RGBA PNG, history on, a fresh profile per ${CHUNK} photos) vs the plain pipeline, ${rounds} interleaved rounds, medians (load ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores):`,
     );
     for (const { mp, photos } of SIZES) {
       const inDir = path.join(work.dir, `in-${mp}`);
@@ -156,7 +158,7 @@ export async function benchCutout(): Promise<void> {
             chunks.map((chunk) =>
               timed([
                 process.execPath,
-                path.join(repoRoot, 'bin', 'atelier.js'),
+                cli,
                 'cutout',
                 path.join(inDir, chunk),
                 '--out',
