@@ -178,7 +178,7 @@ describe('installModel', () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked, no length, no end
       const chunk = randomBytes(64 * 1024);
       const more = () => {
-        while (!hungUp && sent < 100 * BYTES) {
+        while (!hungUp && sent < 1000 * BYTES) {
           sent += chunk.length;
           if (!res.write(chunk)) return void res.once('drain', more);
         }
@@ -194,7 +194,9 @@ describe('installModel', () => {
     );
     nothingLeft('unknown-size');
     await expect.poll(() => hungUp).toBe(true);
-    expect(sent).toBeLessThan(20 * BYTES); // stopped near the bound, not at the server's end
+    // Stopped near the bound, not at the server's end (1000×): what is past the bound is only what the
+    // loopback socket buffers took before the hang-up (a few MB, more on a loaded machine).
+    expect(sent).toBeLessThan(40 * BYTES);
     // A length past the bound is refused before a byte is written.
     routes.set('/mirror/unknown-size.onnx', serveFile(randomBytes(3 * BYTES)));
     const offered = await failure(installModel(registry, 'unknown-size', { mirror: base, retries: 0 }));
