@@ -7,6 +7,7 @@ import { useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
 import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
+import { backgroundPicture } from '../editor/background-picture';
 import { ViewerToolbar } from '../editor/ViewerToolbar';
 import { percent, type View } from '../editor/viewport';
 import '../editor/editor.css';
@@ -67,6 +68,23 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
       }, 150);
     });
   }, [session, recipe, brushMode]);
+
+  // An image background: the preview worker gets the picture's pixels when the renderer has them.
+  const picturePath = recipe.background?.type === 'image' ? recipe.background.path : null;
+  useEffect(() => {
+    if (!session) return;
+    let stale = false;
+    void (picturePath ? backgroundPicture(picturePath) : Promise.resolve(null)).then((picture) => {
+      if (stale) return;
+      session.setBackgroundPicture(picture);
+      if (picture) compose();
+    });
+    return () => {
+      stale = true;
+    };
+    // compose is left out on purpose: the picture changes only with its path.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, picturePath]);
 
   // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
   useEffect(() => {
