@@ -114,7 +114,7 @@ export function composeRecipe(
         photo: source.photo,
         mask,
         picture: options.backgroundPicture,
-        cache: cache && (cache.backgrounds ??= { blur: {}, picture: {} }),
+        cache: cache && (cache.backgrounds ??= { blur: {}, aligned: {}, picture: {} }),
       },
       notes,
     );
