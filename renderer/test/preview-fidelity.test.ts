@@ -148,10 +148,10 @@ describe('live preview vs the engine’s full-resolution render', () => {
       for (const [name, recipe] of Object.entries(recipes)) {
         const full = await asBrowserRgba(await engineRender(fixture.original, fixture.mask, recipe));
         const compose = { type: 'compose' as const, id: 1, recipe, withBefore: false, draft: false };
-        const same = fullJob.handle({ ...compose, maxSide: Infinity })!;
+        const same = fullJob.handle({ ...compose, maxSide: Infinity })!.preview;
         expect(same.notes, name).toEqual([]);
         const d = difference(same.image, full);
-        const shown = displayJob.handle({ ...compose, maxSide: DISPLAY_SIDE })!;
+        const shown = displayJob.handle({ ...compose, maxSide: DISPLAY_SIDE })!.preview;
         // Trim measures the subject's bounds on the display-size mask: within a couple of pixels.
         expect(Math.abs(shown.outputWidth - full.width), name).toBeLessThanOrEqual(2);
         expect(Math.abs(shown.outputHeight - full.height), name).toBeLessThanOrEqual(2);
@@ -196,7 +196,7 @@ describe('live preview vs the engine’s full-resolution render', () => {
       recipe: { ...recipes.colour!, background: { type: 'color', color: { r: 200, g: 30, b: 30, a: 255 } } },
       withBefore: false,
       draft: false,
-    })!;
+    })!.preview;
     expect(difference(wrong.image, full).mean).toBeGreaterThan(20);
   });
 });

@@ -71,12 +71,15 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
     });
   }, [session, recipe, brushMode]);
 
-  // The worker keeps the picture (sent again only when it changes); the preview then shows it.
+  // An image background: the preview worker keeps the picture's pixels (sent again only when the
+  // picture changes, not on every recipe change), then the preview shows it.
   useEffect(() => {
     if (!session) return;
     session.setBackgroundPicture(backgroundPicture ?? null);
     compose();
-  }, [session, backgroundPicture, compose]);
+    // compose is left out on purpose: the recipe's own changes recompose through the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, backgroundPicture]);
 
   // Recompose on every recipe or tool change; after undo/redo, rebuild the mask first.
   useEffect(() => {

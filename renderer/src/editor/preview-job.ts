@@ -31,8 +31,19 @@ export type ToWorker =
   | { type: 'compose'; id: number; recipe: Recipe; withBefore: boolean; draft: boolean; maxSide?: number };
 
 export type FromWorker =
-  | { type: 'composed'; id: number; preview: Composition; ms: number }
+  /** `beforeIsPhoto`: the "before" is the display photo itself, which the editor already has. */
+  | ({ type: 'composed'; id: number; ms: number } & PreviewResult)
   | { type: 'failed'; id: number; message: string };
+
+/** A composition as it goes back to the editor. */
+export interface PreviewResult {
+  preview: Composition;
+  /**
+   * The "before" is the display photo itself (unframed), which the editor already has: it is left
+   * out (preview.before is null) rather than copied or taken from the worker.
+   */
+  beforeIsPhoto: boolean;
+}
 
 export class PreviewJob {
   private source: ComposeSource | null = null;
@@ -42,7 +53,7 @@ export class PreviewJob {
   private picture: Rgba8 | undefined;
 
   /** Handles one message; a compose request returns its composition. */
-  handle(message: ToWorker): Composition | null {
+  handle(message: ToWorker): PreviewResult | null {
     switch (message.type) {
       case 'source':
         this.source = {
@@ -72,17 +83,19 @@ export class PreviewJob {
     this.draft = null;
   }
 
-  private compose(recipe: Recipe, withBefore: boolean, draft: boolean, maxSide?: number): Composition {
+  private compose(recipe: Recipe, withBefore: boolean, draft: boolean, maxSide?: number): PreviewResult {
     const full = this.source;
     if (!full) throw new Error('no photo to compose: the editor sent no source');
     const source = draft ? (this.draft ??= halve(full)) : full;
     const side = maxSide ?? Math.max(full.photo.width, full.photo.height);
-    return composeRecipe(
+    const preview = composeRecipe(
       source,
       recipe,
       { maxSide: draft ? side / 2 : side, withBefore, backgroundPicture: this.picture },
       draft ? this.draftCache : this.cache,
     );
+    const beforeIsPhoto = preview.before !== null && preview.before.data.buffer === source.photo.data.buffer;
+    return { preview: beforeIsPhoto ? { ...preview, before: null } : preview, beforeIsPhoto };
   }
 }
 

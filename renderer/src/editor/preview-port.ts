@@ -38,8 +38,8 @@ function inThreadPort(): PreviewPort {
         const id = message.type === 'compose' ? message.id : -1;
         try {
           const t = performance.now();
-          const preview = job.handle(message);
-          if (preview) port.onReply?.({ type: 'composed', id, preview, ms: performance.now() - t });
+          const result = job.handle(message);
+          if (result) port.onReply?.({ type: 'composed', id, ...result, ms: performance.now() - t });
         } catch (error) {
           port.onReply?.({
             type: 'failed',

@@ -11,10 +11,10 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const id = message.type === 'compose' ? message.id : -1;
   try {
     const t = performance.now();
-    const preview = job.handle(message);
-    if (!preview) return;
-    const reply: FromWorker = { type: 'composed', id, preview, ms: performance.now() - t };
-    (self as unknown as Worker).postMessage(reply, transferables(preview));
+    const result = job.handle(message);
+    if (!result) return;
+    const reply: FromWorker = { type: 'composed', id, ...result, ms: performance.now() - t };
+    (self as unknown as Worker).postMessage(reply, transferables(result.preview));
   } catch (error) {
     const reply: FromWorker = {
       type: 'failed',

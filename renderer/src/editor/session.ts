@@ -133,8 +133,9 @@ export class EditorSession {
     // A preview composed from the mask as it was before a stroke began would hide the stroke.
     else if (this.painter) waiting.resolve(null);
     else {
-      this.preview = reply.preview;
-      waiting.resolve(reply.preview);
+      const preview = reply.beforeIsPhoto ? { ...reply.preview, before: this.original } : reply.preview;
+      this.preview = preview;
+      waiting.resolve(preview);
     }
     this.pump();
   }

@@ -33,6 +33,7 @@ export interface BackgroundInputs {
 
 export interface BackgroundCache {
   blur?: Memo<Rgba8>;
+  aligned?: Memo<{ photo: Rgba8; mask: Plane8 }>;
   picture?: Memo<Rgba8>;
 }
 
@@ -83,14 +84,20 @@ function copy(img: Rgba8): Rgba8 {
  */
 function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba8 {
   const p = g.placement;
-  const key = [inputs.photo, inputs.photo.data, inputs.mask, inputs.mask.data, p.scale, p.dx, p.dy];
-  key.push(g.width, g.height, radius);
-  return remember(inputs.cache?.blur, key, () => blur(radius, g, inputs));
+  const framing = [inputs.photo, inputs.photo.data, inputs.mask, inputs.mask.data, p.scale, p.dx, p.dy];
+  framing.push(g.width, g.height);
+  return remember(inputs.cache?.blur, [...framing, radius], () => {
+    // A new radius over the same framing blurs the same aligned photo again.
+    const { photo, mask } = remember(inputs.cache?.aligned, framing, () => aligned(g, inputs));
+    return blurredPhoto(photo, mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
+  });
 }
 
-function blur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba8 {
-  // The photo and its mask under the subject's own transform, so the subject covers its own spot and
-  // the blur keeps the photo's perspective (instead of a reframed copy with a ghost of the subject).
+/**
+ * The photo and its mask under the subject's own transform, so the subject covers its own spot and
+ * the blur keeps the photo's perspective (instead of a reframed copy with a ghost of the subject).
+ */
+function aligned(g: Geometry, inputs: BackgroundInputs): { photo: Rgba8; mask: Plane8 } {
   const original = toRgba(inputs.photo);
   const photo = place(original, g, 'clamp');
   if (photo !== original) fadeStreaks(photo, g, original);
@@ -98,7 +105,7 @@ function blur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba8 {
     photo === original && g.placement.scale === 1
       ? inputs.mask
       : alphaPlane(place(planeToRgba(inputs.mask), g, 'clear'));
-  return blurredPhoto(photo, mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
+  return { photo, mask };
 }
 
 /** A picture scaled to cover `width`×`height` and centre-cropped. */

@@ -14,6 +14,21 @@ const FILL_SIDE = 96;
 const FALLBACK = 0.04;
 
 /**
+ * How much a pixel counts as background, by its mask value: (1 − α)², so the edge band, whose
+ * colour is still mostly the subject's, counts little and leaves no coloured ghost in the blur.
+ */
+const NOT_SUBJECT = Float32Array.from({ length: 256 }, (_, alpha) => ((255 - alpha) / 255) ** 2);
+
+/** Interleaved (r·w, g·w, b·w, w) floats on a grid whose cells cover `cell`×`cell` output pixels. */
+interface Grid {
+  data: Float32Array;
+  width: number;
+  height: number;
+  cellX: number;
+  cellY: number;
+}
+
+/**
  * `photo` (RGBA, already placed and sized like the output) blurred with `radius` as the Gaussian's
  * σ in output pixels, the subject (`mask`, same size) kept out of it. Opaque result.
  */
@@ -21,51 +36,134 @@ export function blurredPhoto(photo: Rgba8, mask: Plane8, radius: number): Rgba8 
   const { width, height } = photo;
   const sigma = SHARP_BLUR_SIGMA * Math.max(0.3, radius);
   // A wide blur loses nothing on a smaller copy: the weighted colours are averaged over f×f blocks,
-  // blurred there with σ/f ≥ 2 and read back bilinearly. At 24 MP this also keeps the working set
-  // at a few tens of MB instead of full-size float planes.
+  // blurred there with σ/f ≥ 2 (three box passes) and read back bilinearly. At 24 MP this also keeps
+  // the working set at a few tens of MB instead of full-size float planes.
   let f = Math.max(1, Math.floor(sigma / 2));
   if (width < 2 * f || height < 2 * f) f = 1;
   const near = weightedBlocks(photo, mask, f);
+  // The distant fill starts from the same weighted blocks (before their blur), never the full size.
+  const far = distantFill(near, width, height);
   gaussianBoxes(near.data, near.width, near.height, 4, sigma / f);
-  const far = distantFill(photo, mask);
   // The distant fill is very smooth: added into the near grid at its nodes, one bilinear read per
   // pixel then serves both (interpolation is linear, so this is the same sum, read once).
-  addFill(near, f, far);
+  addFill(near, far);
   const out = new Uint8ClampedArray(width * height * 4);
-  const cols = taps(width, near.width, f);
-  const row = new Float32Array(width * 4);
+  const columns = taps(width, near.width, near.cellX);
+  const row = new Float32Array(near.width * 4);
   for (let y = 0; y < height; y++) {
-    interpolateRow(near, y, f, cols, row);
+    verticalLerp(near, y, row);
     const o = y * width * 4;
-    for (let k = 0; k < row.length; k += 4) {
-      const den = row[k + 3]!;
-      out[o + k] = row[k]! / den;
-      out[o + k + 1] = row[k + 1]! / den;
-      out[o + k + 2] = row[k + 2]! / den;
-      out[o + k + 3] = 255;
+    for (let x = 0, k = o; x < width; x++, k += 4) {
+      const a = columns.x0[x]!;
+      const b = columns.x1[x]!;
+      const t = columns.t[x]!;
+      const w = row[a + 3]! + (row[b + 3]! - row[a + 3]!) * t;
+      out[k] = (row[a]! + (row[b]! - row[a]!) * t) / w;
+      out[k + 1] = (row[a + 1]! + (row[b + 1]! - row[a + 1]!) * t) / w;
+      out[k + 2] = (row[a + 2]! + (row[b + 2]! - row[a + 2]!) * t) / w;
+      out[k + 3] = 255;
     }
   }
   return { data: out, width, height };
 }
 
-/** near += FALLBACK · (fill colour, 1), the fill read bilinearly at each near node's centre. */
-function addFill(near: Grid, f: number, far: { grid: Grid; fx: number; fy: number }): void {
-  const g = far.grid;
-  const cols = taps(near.width, g.width, far.fx / f);
-  const row = new Float32Array(near.width * 4);
+/** Block means over f×f pixels of (r·w, g·w, b·w, w), w the "not subject" weight (f = 1: per pixel). */
+function weightedBlocks(photo: Rgba8, mask: Plane8, f: number): Grid {
+  const { width, height } = photo;
+  const gw = Math.ceil(width / f);
+  const gh = Math.ceil(height / f);
+  const grid = new Float32Array(gw * gh * 4);
+  const p = photo.data;
+  const m = mask.data;
+  const cellOf = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOf[x] = Math.floor(x / f) * 4;
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / f) * gw * 4;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const o = row + cellOf[x]!;
+      const w = NOT_SUBJECT[m[i]!]!;
+      grid[o]! += p[i * 4]! * w;
+      grid[o + 1]! += p[i * 4 + 1]! * w;
+      grid[o + 2]! += p[i * 4 + 2]! * w;
+      grid[o + 3]! += w;
+    }
+  }
+  if (f > 1) {
+    // Edge cells may be cut short by the image's border: divide by the pixels they really hold.
+    for (let gy = 0; gy < gh; gy++) {
+      const rows = Math.min(f, height - gy * f);
+      for (let gx = 0; gx < gw; gx++) {
+        const area = rows * Math.min(f, width - gx * f);
+        const o = (gy * gw + gx) * 4;
+        for (let k = 0; k < 4; k++) grid[o + k]! /= area;
+      }
+    }
+  }
+  return { data: grid, width: gw, height: gh, cellX: f, cellY: f };
+}
+
+/**
+ * What the background probably looks like behind a large subject: a normalized convolution a quarter
+ * of the frame wide on a ~96 px copy of the weighted blocks, falling back to the mean background
+ * colour where even that sees only subject. Returned as a grid of plain colours (weight 1).
+ */
+function distantFill(blocks: Grid, width: number, height: number): Grid {
+  const k = Math.min(1, FILL_SIDE / Math.max(width, height));
+  const sw = Math.max(1, Math.round(width * k));
+  const sh = Math.max(1, Math.round(height * k));
+  const small = new Float32Array(sw * sh * 4);
+  const count = new Float32Array(sw * sh);
+  const cellOf = new Int32Array(blocks.width);
+  for (let x = 0; x < blocks.width; x++)
+    cellOf[x] = Math.min(sw - 1, Math.floor(((x + 0.5) * blocks.cellX * sw) / width));
+  for (let y = 0; y < blocks.height; y++) {
+    const sy = Math.min(sh - 1, Math.floor(((y + 0.5) * blocks.cellY * sh) / height));
+    for (let x = 0; x < blocks.width; x++) {
+      const c = sy * sw + cellOf[x]!;
+      const o = (y * blocks.width + x) * 4;
+      for (let j = 0; j < 4; j++) small[c * 4 + j]! += blocks.data[o + j]!;
+      count[c]! += 1;
+    }
+  }
+  const mean = [0, 0, 0];
+  let total = 0;
+  for (let c = 0; c < sw * sh; c++) {
+    for (let j = 0; j < 4; j++) small[c * 4 + j]! /= Math.max(1, count[c]!);
+    for (let j = 0; j < 3; j++) mean[j]! += small[c * 4 + j]!;
+    total += small[c * 4 + 3]!;
+  }
+  for (let j = 0; j < 3; j++) mean[j] = total > 0 ? mean[j]! / total : 128;
+  gaussianBoxes(small, sw, sh, 4, SHARP_BLUR_SIGMA * Math.max(0.3, 0.25 * Math.max(sw, sh)));
+  const fill = new Float32Array(sw * sh * 4);
+  for (let c = 0; c < sw * sh; c++) {
+    const wt = small[c * 4 + 3]!;
+    for (let j = 0; j < 3; j++)
+      fill[c * 4 + j] = Math.min(255, (small[c * 4 + j]! + mean[j]! * 0.01) / (wt + 0.01));
+    fill[c * 4 + 3] = 1;
+  }
+  return { data: fill, width: sw, height: sh, cellX: width / sw, cellY: height / sh };
+}
+
+/** near += FALLBACK · fill (colour and weight), the fill read bilinearly at each near node's centre. */
+function addFill(near: Grid, far: Grid): void {
+  const cellX = far.cellX / near.cellX;
+  const cellY = far.cellY / near.cellY;
+  const columns = taps(near.width, far.width, cellX);
+  const row = new Float32Array(far.width * 4);
   for (let y = 0; y < near.height; y++) {
-    interpolateRow(g, y, far.fy / f, cols, row);
+    verticalLerp({ ...far, cellY }, y, row);
     const o = y * near.width * 4;
-    for (let k = 0; k < row.length; k += 4) {
-      near.data[o + k]! += row[k]! * FALLBACK;
-      near.data[o + k + 1]! += row[k + 1]! * FALLBACK;
-      near.data[o + k + 2]! += row[k + 2]! * FALLBACK;
-      near.data[o + k + 3]! += FALLBACK;
+    for (let x = 0, k = o; x < near.width; x++, k += 4) {
+      const a = columns.x0[x]!;
+      const b = columns.x1[x]!;
+      const t = columns.t[x]!;
+      for (let c = 0; c < 4; c++)
+        near.data[k + c]! += (row[a + c]! + (row[b + c]! - row[a + c]!) * t) * FALLBACK;
     }
   }
 }
 
-/** Per output column: the two grid columns (×4, as offsets) and the weight of the second. */
+/** Per output column: the two grid columns (×4, as offsets into a row) and the weight of the second. */
 interface Taps {
   x0: Int32Array;
   x1: Int32Array;
@@ -86,110 +184,13 @@ function taps(width: number, gridWidth: number, perCell: number): Taps {
   return { x0, x1, t };
 }
 
-/** One output row of a 4-channel grid read bilinearly, `perCell` output rows per grid row. */
-function interpolateRow(g: Grid, y: number, perCell: number, cols: Taps, out: Float32Array): void {
-  const gy = Math.min(g.height - 1, Math.max(0, (y + 0.5) / perCell - 0.5));
+/** The grid's two rows around output row `y`, blended: one grid row for the horizontal read. */
+function verticalLerp(g: Grid, y: number, out: Float32Array): void {
+  const gy = Math.min(g.height - 1, Math.max(0, (y + 0.5) / g.cellY - 0.5));
   const y0 = Math.floor(gy);
   const ty = gy - y0;
   const r0 = y0 * g.width * 4;
   const r1 = Math.min(g.height - 1, y0 + 1) * g.width * 4;
   const d = g.data;
-  for (let x = 0, k = 0; x < out.length / 4; x++, k += 4) {
-    const a = cols.x0[x]!;
-    const b = cols.x1[x]!;
-    const tx = cols.t[x]!;
-    for (let c = 0; c < 4; c++) {
-      const top = d[r0 + a + c]! + (d[r0 + b + c]! - d[r0 + a + c]!) * tx;
-      const bottom = d[r1 + a + c]! + (d[r1 + b + c]! - d[r1 + a + c]!) * tx;
-      out[k + c] = top + (bottom - top) * ty;
-    }
-  }
-}
-
-/**
- * How much a pixel counts as background, by its mask value: (1 − α)², so the edge band, whose
- * colour is still mostly the subject's, counts little and leaves no coloured ghost in the blur.
- */
-const NOT_SUBJECT = Float32Array.from({ length: 256 }, (_, alpha) => ((255 - alpha) / 255) ** 2);
-
-/** Interleaved float channels on a grid. */
-interface Grid {
-  data: Float32Array;
-  width: number;
-  height: number;
-}
-
-/**
- * Block means over f×f source pixels of (r·w, g·w, b·w, w) with w the "not subject" weight
- * (f = 1: every pixel its own cell).
- */
-function weightedBlocks(photo: Rgba8, mask: Plane8, f: number): Grid {
-  const { width, height } = photo;
-  const gw = Math.ceil(width / f);
-  const gh = Math.ceil(height / f);
-  const grid = new Float32Array(gw * gh * 4);
-  const count = new Float32Array(gw * gh);
-  const p = photo.data;
-  const m = mask.data;
-  const cellOf = new Int32Array(width);
-  for (let x = 0; x < width; x++) cellOf[x] = Math.floor(x / f);
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(y / f) * gw;
-    for (let x = 0, i = y * width; x < width; x++, i++) {
-      const g = row + cellOf[x]!;
-      const w = NOT_SUBJECT[m[i]!]!;
-      const o = g * 4;
-      grid[o]! += p[i * 4]! * w;
-      grid[o + 1]! += p[i * 4 + 1]! * w;
-      grid[o + 2]! += p[i * 4 + 2]! * w;
-      grid[o + 3]! += w;
-      count[g]! += 1;
-    }
-  }
-  if (f > 1) for (let g = 0; g < gw * gh; g++) for (let k = 0; k < 4; k++) grid[g * 4 + k]! /= count[g]!;
-  return { data: grid, width: gw, height: gh };
-}
-
-/**
- * What the background probably looks like behind a large subject: a normalized convolution a quarter
- * of the frame wide on a ~96 px copy, falling back to the mean background colour where even that
- * sees only subject. Returned as a grid with its pixels-per-cell along each axis.
- */
-function distantFill(photo: Rgba8, mask: Plane8): { grid: Grid; fx: number; fy: number } {
-  const { width, height } = photo;
-  const k = Math.min(1, FILL_SIDE / Math.max(width, height));
-  const sw = Math.max(1, Math.round(width * k));
-  const sh = Math.max(1, Math.round(height * k));
-  const small = new Float32Array(sw * sh * 4);
-  const count = new Float32Array(sw * sh);
-  const cellOf = new Int32Array(width);
-  for (let x = 0; x < width; x++) cellOf[x] = Math.min(sw - 1, Math.floor((x * sw) / width));
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(sh - 1, Math.floor((y * sh) / height));
-    for (let x = 0, i = y * width; x < width; x++, i++) {
-      const c = sy * sw + cellOf[x]!;
-      const w = NOT_SUBJECT[mask.data[i]!]!;
-      small[c * 4]! += photo.data[i * 4]! * w;
-      small[c * 4 + 1]! += photo.data[i * 4 + 1]! * w;
-      small[c * 4 + 2]! += photo.data[i * 4 + 2]! * w;
-      small[c * 4 + 3]! += w;
-      count[c]! += 1;
-    }
-  }
-  const mean = [0, 0, 0];
-  let total = 0;
-  for (let c = 0; c < sw * sh; c++) {
-    for (let j = 0; j < 4; j++) small[c * 4 + j]! /= Math.max(1, count[c]!);
-    for (let j = 0; j < 3; j++) mean[j]! += small[c * 4 + j]!;
-    total += small[c * 4 + 3]!;
-  }
-  for (let j = 0; j < 3; j++) mean[j] = total > 0 ? mean[j]! / total : 128;
-  gaussianBoxes(small, sw, sh, 4, SHARP_BLUR_SIGMA * Math.max(0.3, 0.25 * Math.max(sw, sh)));
-  const fill = new Float32Array(sw * sh * 4);
-  for (let c = 0; c < sw * sh; c++) {
-    const wt = small[c * 4 + 3]!;
-    for (let j = 0; j < 3; j++)
-      fill[c * 4 + j] = Math.min(255, (small[c * 4 + j]! + mean[j]! * 0.01) / (wt + 0.01));
-  }
-  return { grid: { data: fill, width: sw, height: sh }, fx: width / sw, fy: height / sh };
+  for (let k = 0; k < out.length; k++) out[k] = d[r0 + k]! + (d[r1 + k]! - d[r0 + k]!) * ty;
 }

@@ -40,6 +40,7 @@ export interface Composition {
   image: Rgba8;
   /** What is behind the subject (background and shadow), null when that is transparency. */
   backdrop: Rgba8 | null;
+  /** The original under the same framing; the source photo itself (same buffer) when unframed. */
   before: Rgba8 | null;
   /** Source pixels → composed pixels. */
   placement: Placement;
@@ -113,7 +114,7 @@ export function composeRecipe(
         photo: source.photo,
         mask,
         picture: options.backgroundPicture,
-        cache: cache && (cache.backgrounds ??= { blur: {}, picture: {} }),
+        cache: cache && (cache.backgrounds ??= { blur: {}, aligned: {}, picture: {} }),
       },
       notes,
     );
@@ -124,9 +125,11 @@ export function composeRecipe(
   // The original under the same framing: the same until the photo or the framing changes.
   const p = g.placement;
   const beforeKey = [source.photo, source.photo.data, p.scale, p.dx, p.dy, g.width, g.height];
-  const before = options.withBefore
-    ? copy(remember(cache && (cache.before ??= {}), beforeKey, () => place(toRgba(source.photo), g, 'clear')))
+  const framed = options.withBefore
+    ? remember(cache && (cache.before ??= {}), beforeKey, () => place(toRgba(source.photo), g, 'clear'))
     : null;
+  // Unframed, the "before" is the photo itself (not copied: callers never write into it).
+  const before = framed && framed.data.buffer !== source.photo.data.buffer ? copy(framed) : framed;
   return {
     image,
     backdrop,

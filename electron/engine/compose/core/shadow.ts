@@ -43,6 +43,14 @@ export function resizePlaneRegion(src: Plane8, box: Box, w: number, h: number): 
   return out;
 }
 
+/** The rectangle of the canvas the stamps reached so far (x1, y1 exclusive). */
+interface Reach {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 function stamp(
   acc: Float32Array,
   width: number,
@@ -50,6 +58,7 @@ function stamp(
   patch: Patch,
   sigma: number,
   opacity: number,
+  reach: Reach,
 ): void {
   const pad = Math.ceil(sigma * 3) + 1;
   const pw = patch.mask.width + pad * 2;
@@ -61,6 +70,10 @@ function stamp(
   if (sigma >= 0.3) blurFloat(soft, pw, ph, 1, SHARP_BLUR_SIGMA * sigma);
   const left = patch.left - pad;
   const top = patch.top - pad;
+  reach.x0 = Math.min(reach.x0, Math.max(0, left));
+  reach.y0 = Math.min(reach.y0, Math.max(0, top));
+  reach.x1 = Math.max(reach.x1, Math.min(width, left + pw));
+  reach.y1 = Math.max(reach.y1, Math.min(height, top + ph));
   for (let y = Math.max(0, -top); y < ph; y++) {
     const cy = top + y;
     if (cy >= height) break;
@@ -82,6 +95,7 @@ function stamp(
 export function renderShadow(mask: Plane8, spec: ShadowSpec): Plane8 {
   const { width, height } = mask;
   const acc = new Float32Array(width * height);
+  const reach: Reach = { x0: width, y0: height, x1: 0, y1: 0 };
   const box = subjectBounds(mask);
   const out = newPlane(width, height);
   if (!box || spec.opacity <= 0) return out;
@@ -106,12 +120,13 @@ export function renderShadow(mask: Plane8, spec: ShadowSpec): Plane8 {
     profileBand(profile, touching, box, 6 * k, 4 * k, offset * 0.3),
     blur * 0.2,
     spec.opacity,
+    reach,
   );
   const present = profile.map((yb, x) =>
     yb < 0 ? 0 : 0.2 + 0.8 * clamp01(1 - ((ground[x] ?? yb) - yb) / (0.25 * box.height)),
   );
   const footprint = profileBand(ground, present, box, 12 * k, 28 * k, offset, spec.spread, 0.2);
-  stamp(acc, width, height, footprint, blur, spec.opacity * 0.55);
+  stamp(acc, width, height, footprint, blur, spec.opacity * 0.55, reach);
   const w = Math.max(1, Math.round(box.width * spec.spread * 1.1));
   const h = Math.max(1, Math.round(box.height * 0.1));
   const ambient: Patch = {
@@ -119,8 +134,10 @@ export function renderShadow(mask: Plane8, spec: ShadowSpec): Plane8 {
     left: Math.round(box.x + box.width / 2 - w / 2),
     top: Math.round(base + offset * 1.5 - h / 2),
   };
-  stamp(acc, width, height, ambient, Math.max(blur * 2.5, 40 * k), spec.opacity * 0.2);
-  for (let i = 0; i < acc.length; i++) out.data[i] = Math.round(acc[i]! * 255);
+  stamp(acc, width, height, ambient, Math.max(blur * 2.5, 40 * k), spec.opacity * 0.2, reach);
+  // Only the stamped rectangle holds any shadow: the rest of the canvas stays zero.
+  for (let y = reach.y0; y < reach.y1; y++)
+    for (let i = y * width + reach.x0; i < y * width + reach.x1; i++) out.data[i] = Math.round(acc[i]! * 255);
   return out;
 }
 
