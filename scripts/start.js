@@ -1,6 +1,7 @@
 // `npm start`: builds the engine bundles and the renderer, then launches the desktop app. Where no
-// Electron binary could be installed (CI, offline machines), says so and how to use the same UI
-// through `atelier serve` in a browser instead.
+// Electron binary was installed (ELECTRON_SKIP_BINARY_DOWNLOAD, offline machines), says how to get one
+// (electron's own install.js, optionally from ELECTRON_MIRROR) or to use the same UI through
+// `atelier serve` in a browser instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,14 +19,16 @@ run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel'
 let electronBinary;
 try {
   electronBinary = require('electron');
-} catch (error) {
-  electronBinary = undefined;
-  console.error(`No Electron binary: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+} catch {
+  electronBinary = undefined; // electron's index.js throws when its postinstall did not download the binary
 }
 if (!electronBinary || !existsSync(electronBinary)) {
+  const { version } = require('electron/package.json');
   console.error(
-    'The Electron binary is not installed on this machine (it downloads on first use, which needs internet).\n' +
-      'Run `npx electron install` where internet is available, or use the same UI in your browser:\n' +
+    `No Electron binary on this machine: \`npm install\` skipped its download (ELECTRON_SKIP_BINARY_DOWNLOAD)\n` +
+      `or could not reach GitHub. Electron ${version} downloads it with its own install step:\n` +
+      '  node node_modules/electron/install.js        (ELECTRON_MIRROR=<url> for a mirror of the releases)\n' +
+      'or use the same UI in your browser:\n' +
       '  npx atelier serve',
   );
   process.exit(1);

@@ -1,6 +1,7 @@
 /**
- * The desktop app through Playwright's Electron support. Needs an Electron binary, which cannot be
- * downloaded on our CI machines: there the spec skips and says why.
+ * The desktop app through Playwright's Electron support. Needs an Electron binary (`node
+ * node_modules/electron/install.js` downloads it), which our CI machines cannot download: there the
+ * spec skips and says why.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,12 +18,11 @@ function electronBinary(): string | undefined {
   }
 }
 const binary = electronBinary();
-if (!binary)
-  console.log(
-    'e2e/electron skipped: no Electron binary on this machine (it downloads on first use, which needs internet)',
-  );
+const why =
+  'no Electron binary on this machine (npm install skipped or could not download it; `node node_modules/electron/install.js` fetches it)';
+if (!binary) console.log(`e2e/electron skipped: ${why}`);
 
-test.skip(!binary, 'no Electron binary on this machine (it downloads on first use, which needs internet)');
+test.skip(!binary, why);
 
 test('the app opens its window with the Studio, sandboxed, and lists providers', async () => {
   const app = await electron.launch({

@@ -4,6 +4,7 @@
  * bar (TTY) or JSON lines, cancel cleanly on Ctrl-C, and print the summary. Each command supplies
  * only its own flags and how they map to the operation's params.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { Engine } from '../engine';
@@ -72,6 +73,14 @@ export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly str
     'auto',
   );
   const params = resume ? undefined : spec.toParams(values);
+  // Nothing given exists (a mistyped folder, an example path): say so and record no batch in history.
+  const absent = resume ? [] : positionals.filter((p) => !existsSync(path.resolve(p)));
+  if (absent.length > 0 && absent.length === positionals.length) {
+    for (const p of absent)
+      console.error(`atelier ${spec.command}: no such file or folder: ${path.resolve(p)}`);
+    console.error('Nothing was processed or recorded. Check the path (quote paths with spaces).');
+    return 2;
+  }
 
   const { Engine } = await import('../engine');
   const engine = await Engine.open({

@@ -73,7 +73,9 @@ function fillDisk(file: string, leaveBytes: number): void {
   if (leaveBytes > 0) truncateSync(file, Math.max(0, statSync(file).size - leaveBytes));
 }
 
-describe('batch faults (issue 15)', () => {
+// Each test runs the real CLI two or three times on several photos (u2netp on the CPU): on a loaded
+// 2-core machine one run alone took 30 s, so the default 60 s cut them off mid-batch.
+describe('batch faults (issue 15)', { timeout: 240_000 }, () => {
   // 48 KiB left: the item's record does not fit but marking it failed does; 0: nothing can be written.
   it.each([48 * 1024, 0])(
     'finding 15: a full disk in the profile (%i bytes left) fails the items it hits, names the photo and the cause, and the printed command finishes the batch',

@@ -269,3 +269,20 @@ describe('atelier cutout: exit codes, naming, conflicts, recursion', () => {
     expect(existsSync(path.join(out, 'top.jpg'))).toBe(true);
   });
 });
+
+describe('atelier cutout: a folder that does not exist', () => {
+  it("the README's example on a fresh clone (no photos/): says so, exits 2, records nothing", async () => {
+    const profile = freshProfile();
+    const r = await runCli(
+      ['cutout', 'photos/', '--out', path.join(work.dir, 'cut'), '-r', '--profile', profile],
+      { cwd: work.dir },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no such file or folder: ${path.join(work.dir, 'photos')}`);
+    expect(r.stderr).toContain('Nothing was processed or recorded');
+    // No batch either: the profile's database was never created.
+    expect(existsSync(path.join(profile, 'atelier.db'))).toBe(false);
+    const history = await runCli(['history', 'list', '--json', '--profile', profile]);
+    expect(history.stdout + history.stderr).not.toMatch(/photos/);
+  });
+});
