@@ -402,8 +402,10 @@ function snapPart(mask: Mask, photo: RawImage, grid: Grid, changed: Uint8Array, 
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const d = (y0 + y) * mask.width + x0 + x;
-      // The filter's faint tails outside the part are not a change anyone asked for.
-      const v = snapped[y * bw + x]! < 8 ? 0 : snapped[y * bw + x]!;
+      // The filter's faint tails outside the part are not a change anyone asked for; inside the part
+      // (the grid's change all around) the change is whole, however small the part.
+      const w = wanted[y * bw + x]!;
+      const v = w >= 250 ? 255 : snapped[y * bw + x]! < 8 ? 0 : snapped[y * bw + x]!;
       const m = out.data[d]!;
       out.data[d] = add ? Math.max(m, v) : Math.min(m, 255 - v);
     }
