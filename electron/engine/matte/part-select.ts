@@ -19,16 +19,13 @@ const SMOOTHNESS = 50;
 /** Histogram bins per channel of the colour models. */
 const BINS = 16;
 /**
- * Cost (in the unaries' nats) of switching a pixel a whole grid side away from the stroke, used when
- * the first cut takes more than TAKEOVER of the side it takes from: a click means "this part", so the
- * further a pixel is, the stronger its colour must argue for switching. Without it one click on a
- * sliver at a white dog's edge took the whole dog (great_pyrenees_174); always on, it kept large
- * missed bodies from being added (British_Shorthair_105: the body's colour is the backdrop's, only
- * its edges set it apart), so it is the fallback, not the rule.
+ * Cost (in the unaries' nats) of removing a pixel a whole grid side away from a remove-part click:
+ * the further a pixel is, the stronger its colour must argue. Without it one click on a sliver at a
+ * white dog's edge took the whole dog (great_pyrenees_174); on add-part clicks it kept large missed
+ * bodies out (British_Shorthair_105: the body's colour is the backdrop's, only its edges set it apart).
  */
 const DISTANCE_COST = 12;
-/** Share of the side a cut takes from, above which the cut is redone with the distance cost. */
-const TAKEOVER = 0.35;
+
 /** GrabCut iterations (colour models re-estimated from the last cut). */
 const ROUNDS = 2;
 
@@ -48,16 +45,11 @@ export function applyPartStroke(mask: Mask, stroke: Stroke, photo: RawImage): Ma
   const gridMask = downscaleMask(mask, grid.width, grid.height);
   const add = stroke.mode === 'add-part';
   const seed = seedOf(stroke, grid);
-  let changed = selectPart(grid, gridMask, seed, add, null);
-  let taken = 0;
-  let side = 0;
-  for (let i = 0; i < changed.length; i++) {
-    if (changed[i]) taken++;
-    if (gridMask[i]! >= 128 !== add) side++;
-  }
-  if (taken > TAKEOVER * side) {
-    changed = selectPart(grid, gridMask, seed, add, seedDistance(seed, grid.width, grid.height));
-  }
+  // Adding grows as far as colour and edges carry it (the model's misses are whole parts: a body,
+  // a pot); removing stays near the click (what the model keeps is mostly right, and a wrongly kept
+  // sliver often shares the subject's colours, so a free cut would eat into the subject).
+  const distance = add ? null : seedDistance(seed, grid.width, grid.height);
+  const changed = selectPart(grid, gridMask, seed, add, distance);
   return snapPart(mask, photo, grid, changed, add);
 }
 
@@ -410,8 +402,10 @@ function snapPart(mask: Mask, photo: RawImage, grid: Grid, changed: Uint8Array, 
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const d = (y0 + y) * mask.width + x0 + x;
-      // The filter's faint tails outside the part are not a change anyone asked for.
-      const v = snapped[y * bw + x]! < 8 ? 0 : snapped[y * bw + x]!;
+      // The filter's faint tails outside the part are not a change anyone asked for; inside the part
+      // (the grid's change all around) the change is whole, however small the part.
+      const w = wanted[y * bw + x]!;
+      const v = w >= 250 ? 255 : snapped[y * bw + x]! < 8 ? 0 : snapped[y * bw + x]!;
       const m = out.data[d]!;
       out.data[d] = add ? Math.max(m, v) : Math.min(m, 255 - v);
     }

@@ -202,6 +202,47 @@ describe('mask once, compose many', () => {
     expect(quotaUsed(engine)).toBe(quota);
   }, 60_000);
 
+  it('a remove-part click takes a region away, an add-part click brings it back: free, stored', async () => {
+    const quota = quotaUsed(engine);
+    modelRuns = 0;
+    const before = await call<{ maskImageId: number; revision: number; strokes: Stroke[] }>('edit.source', {
+      id: root,
+    });
+    const kept = before.strokes; // the brush test's erase stroke stays first
+    const beforeMask = await maskOf(engine, before.maskImageId);
+    const [cx, cy] = solidSubjectPoint(beforeMask);
+    const click = (mode: Stroke['mode']): Stroke => ({
+      mode,
+      edgeAware: true,
+      size: 8,
+      hardness: 1,
+      points: [[cx, cy]],
+    });
+    const removed = await call<{ maskImageId: number; revision: number }>('edit.setStrokes', {
+      id: root,
+      strokes: [...kept, click('remove-part')],
+      baseRevision: before.revision,
+    });
+    const cut = await maskOf(engine, removed.maskImageId);
+    const at = Math.floor(cy) * cut.width + Math.floor(cx);
+    expect(cut.data[at]).toBeLessThan(128);
+    // At least the click's dot went, at full resolution (how far it grows is part-select.test.ts's).
+    const holes = (m: { data: Uint8Array | Buffer }) => m.data.filter((v) => v < 128).length;
+    expect(holes(cut) - holes(beforeMask)).toBeGreaterThanOrEqual(Math.PI * 3 * 3);
+    const back = await call<{ maskImageId: number; revision: number }>('edit.setStrokes', {
+      id: root,
+      strokes: [...kept, click('remove-part'), click('add-part')],
+      baseRevision: removed.revision,
+    });
+    expect((await maskOf(engine, back.maskImageId)).data[at]).toBeGreaterThanOrEqual(128);
+    const source = await call<{ strokes: Stroke[] }>('edit.source', { id: root });
+    expect(source.strokes.slice(kept.length).map((s) => s.mode)).toEqual(['remove-part', 'add-part']);
+    expect(modelRuns).toBe(0);
+    expect(quotaUsed(engine)).toBe(quota);
+    // Back to the brush test's strokes for the tests that follow.
+    await call('edit.setStrokes', { id: root, strokes: kept, baseRevision: back.revision });
+  }, 60_000);
+
   it('a change of model settings is a charged run, and re-applies the strokes on the new mask', async () => {
     const quota = quotaUsed(engine);
     modelRuns = 0;
