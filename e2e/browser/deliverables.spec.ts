@@ -153,7 +153,7 @@ test('8 photos: confirm the cost, apply A’s look to all, export results named 
   await page.getByTestId('background-kind').selectOption('color');
   await page.getByTestId('background-color').fill('#1e90ff');
   await page.getByTestId('apply-all').click();
-  await expect(page.getByTestId('notice')).toContainText('Applied to 8 photos');
+  await expect(page.getByTestId('notice')).toContainText('8 updated');
   await expect(page.getByTestId('notice')).toContainText('free — no model run');
 
   // Export results: the finished files, not the data export.

@@ -162,8 +162,17 @@ test("a designer's day: two photos, a chain, a picked background, an honest brus
   expect(near(await filePixel(onMeadow.file, 0.02, 0.02), [30, 170, 60, 255])).toBe(true);
 
   // Painting while the original is shown is refused, with a hint, and nothing is painted.
-  await page.locator('body').press('e');
+  // The saved version reopens in the editor: the brush is chosen once it is ready again.
+  const erase = page.getByRole('button', { name: 'Erase', exact: true });
+  await expect(async () => {
+    await erase.click();
+    await expect(erase).toHaveAttribute('aria-pressed', 'true', { timeout: 1000 });
+  }).toPass();
   await page.locator('body').press('b');
+  await expect(page.getByRole('button', { name: 'Before', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   const box = (await page.getByTestId('viewer-result').boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
   await page.mouse.down();

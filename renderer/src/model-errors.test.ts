@@ -26,4 +26,14 @@ describe('model install errors in plain words', () => {
     });
     expect(text).toBe('HTTP 404 for studio-gone.onnx. Check the mirror holds this model.');
   });
+
+  it('a server that answered with an error is not called offline (the 404 is shown, not the address)', () => {
+    const text = modelErrorText({
+      code: 'NETWORK',
+      message:
+        'Download of model "studio-gone" failed: HTTP 404 from http://127.0.0.1:4321/models/studio-gone.onnx',
+    });
+    expect(text).not.toContain('offline');
+    expect(text).toBe('Download of model "studio-gone" failed: HTTP 404 from studio-gone.onnx');
+  });
 });

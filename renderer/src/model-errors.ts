@@ -4,7 +4,8 @@
  * name (the full address is in the log). Other errors keep the engine's message and hint.
  */
 export function modelErrorText(error: { code: string; message: string; hint?: string }): string {
-  if (error.code === 'NETWORK')
+  // A server that answered (HTTP 404, 500…) is not a lost connection: its answer is what to show.
+  if (error.code === 'NETWORK' && !/\bHTTP \d{3}\b/.test(error.message))
     return 'This computer seems to be offline, so the download stopped. What was downloaded is kept: it resumes when the connection is back.';
   const message = error.message.replace(/\bhttps?:\/\/\S*\/([^/\s]+)/g, '$1');
   return error.hint ? `${message}. ${capital(error.hint)}.` : message;
