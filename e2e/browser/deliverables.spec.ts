@@ -187,7 +187,7 @@ test('delete B, then Undo: B is back in the queue and in History', async ({ page
   await page.goto(appUrl);
   await page.getByRole('button', { name: 'History' }).click();
   await expect(page.getByTestId('history-count')).toHaveText('8 items');
-  const b = page.getByRole('button', { name: /^Bengal_185\.jpg, cutout/ });
+  const b = page.getByRole('button', { name: /^Bengal_185\.jpg, / });
   await b.click();
   await page.getByTestId('history-delete').click();
   const toast = page.getByTestId('undo-toast');
