@@ -3,7 +3,7 @@ import type { HistoryItem } from '../../../electron/engine/api/contract';
 import { imageUrl } from '../api/client';
 import { useStudio } from '../store';
 import type { Preview } from '../editor/session';
-import { useEditor } from '../editor/editor-store';
+import { isPartTool, useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
 import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
@@ -115,7 +115,11 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const onPaintRefused = useCallback(() => {
     useEditor.getState().setShowBefore(false);
     setSplit(0);
-    setHint('The original was shown, so nothing was painted. The result is back — paint again.');
+    setHint(
+      isPartTool(useEditor.getState().tool)
+        ? 'The original was shown, so nothing was changed. The result is back — click again.'
+        : 'The original was shown, so nothing was painted. The result is back — paint again.',
+    );
   }, []);
 
   // A one-click fix (or its undo / redo) was computed by the engine: show its mask.

@@ -166,14 +166,15 @@ export const useEditor = create<EditorState>((set, get) => {
       const h = get().history;
       if (h.done.length === 0) return;
       set({ history: undo(h), maskChanged: true });
-      noteParts(h.done.slice(-1));
+      // With part strokes left in the list the preview cannot rebuild the mask: the engine's follows.
+      noteParts([...h.done.slice(-1), ...get().history.done]);
       schedule();
     },
     redo() {
       const h = get().history;
       if (h.undone.length === 0) return;
       set({ history: redo(h), maskChanged: true });
-      noteParts(h.undone.slice(-1));
+      noteParts(get().history.done);
       schedule();
     },
     async flushStrokes() {
