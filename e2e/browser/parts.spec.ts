@@ -3,7 +3,8 @@
  * One-click fixes in Chromium through `atelier serve` (real engine and model): drop a photo → cut out
  * → erase a patch of the car with the brush (a "missed part") → Add part, one click on it: the engine
  * grows it back along the photo's edges and the viewer shows its mask → Undo takes it away, Redo puts
- * it back → a click while "Before" is shown is refused → Save: the downloaded file has the part.
+ * it back → a click while "Before" is shown is refused → Remove part on the car's rear, undone →
+ * Save: the downloaded file has the added part.
  * Free: no new queue item. Screenshots in light and dark.
  */
 import path from 'node:path';
@@ -98,13 +99,27 @@ test('Add part: one click brings back a missed part, undo and redo it, Save keep
   // A click while the original is shown is refused, as for the brush: nothing is added.
   await page.getByTestId('before-toggle').click();
   await page.mouse.click(...at(0.3, 0.3));
-  await expect(page.getByTestId('paint-refused')).toBeVisible();
+  await expect(page.getByTestId('paint-refused')).toContainText('click again');
   await expect(page.getByTestId('part-working')).toBeHidden();
   await expect(page.getByTestId('redo')).toBeDisabled();
   await page.keyboard.press('Control+z');
   await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE))).toBe(true);
   await page.keyboard.press('Shift+Control+z');
   await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+
+  // Remove part: a click on the car's rear takes that spot out (grown along its edges); undo puts it back.
+  const REAR = [0.69, 0.62] as const;
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(false);
+  await page.getByTestId('tool-remove-part').click();
+  await page.mouse.click(...at(...REAR));
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(true);
+  await screenshot(page, '44-parts-removed');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(false);
   await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
   await expect(toolbar).toHaveAttribute('data-sync', 'saved');
 
