@@ -69,6 +69,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<void> = Promise.resolve();
 /** A part stroke was added, undone or redone since the last send: its answer's mask must be shown. */
 let partChanged = false;
+/** The number of the newest send that asked for the engine's mask (sends run one at a time). */
 let maskSeq = 0;
 
 export const useEditor = create<EditorState>((set, get) => {
@@ -78,6 +79,7 @@ export const useEditor = create<EditorState>((set, get) => {
     set({ sync: 'saving', syncError: null });
     // The preview rebuilds brush strokes itself; a list with part strokes needs the engine's mask.
     const wantMask = partChanged || hasPart(history.done);
+    const seq = wantMask ? ++maskSeq : 0;
     partChanged = false;
     try {
       const answer = await api['edit.setStrokes']({
@@ -87,7 +89,7 @@ export const useEditor = create<EditorState>((set, get) => {
       });
       if (get().itemId !== itemId) return;
       set({ revision: answer.revision, sync: 'saved' });
-      if (wantMask) set({ engineMask: { maskImageId: answer.maskImageId, seq: ++maskSeq } });
+      if (wantMask) set({ engineMask: { maskImageId: answer.maskImageId, seq } });
     } catch (error) {
       if (get().itemId === itemId) set({ sync: 'error', syncError: errorText(error), partWorking: false });
       throw error;
@@ -124,6 +126,7 @@ export const useEditor = create<EditorState>((set, get) => {
     engineMask: null,
     partWorking: false,
     engineMaskShown(seq) {
+      // Still working while a newer send is pending or on its way (its mask follows).
       if (seq === maskSeq && timer === undefined && !partChanged) set({ partWorking: false });
     },
     setTool: (tool) => set({ tool }),
