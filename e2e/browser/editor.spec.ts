@@ -190,6 +190,8 @@ test('privacy mode: no original kept, so the editor says why and the brush is of
     await expect(page.getByTestId('viewer')).toHaveAttribute('data-mode', 'image');
     await expect(page.getByTestId('tool-erase')).toBeDisabled();
     await expect(page.getByTestId('tool-restore')).toBeDisabled();
+    await expect(page.getByTestId('tool-add-part')).toBeDisabled();
+    await expect(page.getByTestId('tool-remove-part')).toBeDisabled();
     await expect(page.getByTestId('brush-size')).toBeDisabled();
     // Ctrl+Z with nothing to edit changes nothing and raises nothing.
     await page.keyboard.press('Control+z');

@@ -3,10 +3,11 @@ import type { HistoryItem } from '../../../electron/engine/api/contract';
 import { imageUrl } from '../api/client';
 import { useStudio } from '../store';
 import type { Preview } from '../editor/session';
-import { useEditor } from '../editor/editor-store';
+import { isPartTool, useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
 import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
+import { loadMask } from '../editor/load-source';
 import { ViewerToolbar } from '../editor/ViewerToolbar';
 import { percent, type View } from '../editor/viewport';
 import { useBackgroundPicture } from '../pictures/use-background-picture';
@@ -114,8 +115,37 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const onPaintRefused = useCallback(() => {
     useEditor.getState().setShowBefore(false);
     setSplit(0);
-    setHint('The original was shown, so nothing was painted. The result is back — paint again.');
+    setHint(
+      isPartTool(useEditor.getState().tool)
+        ? 'The original was shown, so nothing was changed. The result is back — click again.'
+        : 'The original was shown, so nothing was painted. The result is back — paint again.',
+    );
   }, []);
+
+  // A one-click fix (or its undo / redo) was computed by the engine: show its mask.
+  const engineMask = useEditor((s) => s.engineMask);
+  useEffect(() => {
+    if (!session || !engineMask) return;
+    const abort = new AbortController();
+    const { width, height } = session.mask;
+    loadMask(engineMask.maskImageId, width, height, abort.signal).then(
+      (mask) => {
+        if (abort.signal.aborted) return;
+        session.replaceMask(mask);
+        compose();
+        useEditor.getState().engineMaskShown(engineMask.seq);
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        console.error('the edited mask could not be loaded', error);
+        useEditor.getState().engineMaskShown(engineMask.seq);
+        setHint('The fix was saved, but its preview could not be loaded. Apply shows it.');
+      },
+    );
+    return () => abort.abort();
+    // compose is left out on purpose: a recipe change recomposes through the effect above.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, engineMask]);
 
   const onView = useCallback(
     (v: View, dpr: number) => setZoom({ percent: percent(v, dpr), fitted: v.mode === 'fit' }),

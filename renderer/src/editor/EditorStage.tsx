@@ -13,7 +13,8 @@ import {
   useState,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
-import { useEditor } from './editor-store';
+import { isPartTool, useEditor } from './editor-store';
+import { MAX_PART_POINTS } from '../../../electron/engine/api/contract';
 import type { EditorSession, Preview } from './session';
 import type { Box } from '../../../electron/engine/compose/core';
 import {
@@ -53,6 +54,18 @@ interface Props {
 
 const dprNow = () => window.devicePixelRatio || 1;
 
+/** The seed a part click makes, in screen pixels whatever the zoom: a fingertip, not the brush. */
+const PART_SEED_PX = 14;
+
+/** A scribble thinned to the part stroke's point limit (every k-th point, the last one kept). */
+function thin(points: [number, number][]): [number, number][] {
+  if (points.length <= MAX_PART_POINTS) return points;
+  const step = Math.ceil(points.length / (MAX_PART_POINTS - 1));
+  const kept = points.filter((_, i) => i % step === 0);
+  kept.push(points[points.length - 1]!);
+  return kept;
+}
+
 function draw(
   canvas: HTMLCanvasElement | null,
   image: { data: Uint8ClampedArray; width: number; height: number } | null,
@@ -82,6 +95,8 @@ export function EditorStage({ content, split, onView, handle, onStroke, onPaintR
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
   const [spaceHeld, setSpaceHeld] = useState(false);
   const drag = useRef<{ kind: 'pan' | 'paint'; x: number; y: number; id: number } | null>(null);
+  // A one-click fix being made: its points (image pixels) and seed size, sent when the pointer lifts.
+  const part = useRef<{ points: [number, number][]; size: number } | null>(null);
   const tool = useEditor((s) => s.tool);
   const brushSize = useEditor((s) => s.brushSize);
   const showBefore = useEditor((s) => s.showBefore);
@@ -176,6 +191,12 @@ export function EditorStage({ content, split, onView, handle, onStroke, onPaintR
     (points: [number, number][], first: boolean) => {
       if (content.kind !== 'preview' || !content.session || !view) return;
       const s = useEditor.getState();
+      if (isPartTool(s.tool)) {
+        // Computed by the engine only: nothing is painted here, the engine's mask follows.
+        if (first) part.current = { points: [], size: Math.max(1, PART_SEED_PX / view.scale) };
+        part.current?.points.push(...points);
+        return;
+      }
       const box = first
         ? content.session.beginStroke({
             mode: s.tool === 'restore' ? 'restore' : 'erase',
@@ -228,6 +249,22 @@ export function EditorStage({ content, split, onView, handle, onStroke, onPaintR
     const d = drag.current;
     if (!d || d.id !== e.pointerId) return;
     drag.current = null;
+    const clicked = part.current;
+    part.current = null;
+    if (d.kind === 'paint' && clicked && clicked.points.length > 0) {
+      const tool = useEditor.getState().tool;
+      if (isPartTool(tool)) {
+        useEditor.getState().addStroke({
+          mode: tool,
+          edgeAware: false,
+          hardness: 1,
+          size: clicked.size,
+          points: thin(clicked.points),
+        });
+        onStroke();
+      }
+      return;
+    }
     if (d.kind === 'paint' && content.kind === 'preview' && content.session) {
       const stroke = content.session.endStroke();
       if (stroke) {
@@ -246,6 +283,7 @@ export function EditorStage({ content, split, onView, handle, onStroke, onPaintR
           ? { background: customBackdrop }
           : undefined;
   const dpr = dprNow();
+  const cursorSize = isPartTool(tool) ? PART_SEED_PX : brushSize;
   // Enlarged past one preview pixel per device pixel: show pixels crisp rather than smeared.
   const previewDensity = preview ? preview.image.width / preview.outputWidth : 1;
   const pixelated = view ? view.scale * dpr > previewDensity * 2 : false;
@@ -330,10 +368,10 @@ export function EditorStage({ content, split, onView, handle, onStroke, onPaintR
         <div
           className={`brush-cursor ${tool}`}
           style={{
-            left: cursor.x - brushSize / 2,
-            top: cursor.y - brushSize / 2,
-            width: brushSize,
-            height: brushSize,
+            left: cursor.x - cursorSize / 2,
+            top: cursor.y - cursorSize / 2,
+            width: cursorSize,
+            height: cursorSize,
           }}
           data-testid="brush-cursor"
         />

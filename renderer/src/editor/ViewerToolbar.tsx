@@ -1,8 +1,10 @@
 /**
  * The viewer's controls: Fit / 100 % and the zoom read-out, the backdrop (checkerboard, white,
  * black, a custom colour), before/after, and, for an editable cut-out, the touch-up brush (move,
- * erase, restore, size, hardness, edge-aware) with undo and redo.
+ * erase, restore, size, hardness, edge-aware), the one-click fixes (Add part / Remove part: a click
+ * grows along the photo's edges, computed by the engine) with their "Working…" state, and undo / redo.
  */
+import { FREE_WORDS } from '../prices';
 import { useEditor, type Backdrop } from './editor-store';
 
 interface Props {
@@ -19,6 +21,35 @@ const BACKDROPS: { id: Backdrop; label: string }[] = [
   { id: 'white', label: 'White' },
   { id: 'black', label: 'Black' },
 ];
+
+const PARTS = [
+  {
+    tool: 'add-part',
+    label: 'Add part',
+    title: `Click a part the cut-out missed: it grows along the photo's edges (${FREE_WORDS})`,
+  },
+  {
+    tool: 'remove-part',
+    label: 'Remove part',
+    title: `Click a part that should go: it grows along the photo's edges (${FREE_WORDS})`,
+  },
+] as const;
+
+/** A pointer with a plus (add) or a minus (remove): the click that makes the fix. */
+function PartIcon({ add }: { add: boolean }) {
+  return (
+    <svg className="part-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path
+        d="M2 2l5 12 1.6-4.4L13 8z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinejoin="round"
+      />
+      <path d={add ? 'M11 12h4M13 10v4' : 'M11 12h4'} stroke="currentColor" strokeWidth="1.6" />
+    </svg>
+  );
+}
 
 export function ViewerToolbar({ zoomPercent, fitted, onFit, onActual, brush }: Props) {
   const s = useEditor();
@@ -104,6 +135,21 @@ export function ViewerToolbar({ zoomPercent, fitted, onFit, onActual, brush }: P
               {{ move: 'Move', erase: 'Erase', restore: 'Restore' }[t]}
             </button>
           ))}
+          {PARTS.map((p) => (
+            <button
+              key={p.tool}
+              type="button"
+              className={`part-tool ${s.tool === p.tool ? 'active' : ''}`}
+              aria-pressed={s.tool === p.tool}
+              disabled={off}
+              onClick={() => s.setTool(p.tool)}
+              title={p.title}
+              data-testid={`tool-${p.tool}`}
+            >
+              <PartIcon add={p.tool === 'add-part'} />
+              {p.label}
+            </button>
+          ))}
           <label className="tool-slider" title="Brush size in screen pixels ([ and ])">
             Size
             <input
@@ -156,6 +202,11 @@ export function ViewerToolbar({ zoomPercent, fitted, onFit, onActual, brush }: P
           >
             Redo
           </button>
+          {s.partWorking && (
+            <span className="part-working" role="status" data-testid="part-working">
+              Working…
+            </span>
+          )}
           {s.sync === 'error' && (
             <span className="sync-error" role="alert" data-testid="stroke-sync-error">
               Edits not saved: {s.syncError}

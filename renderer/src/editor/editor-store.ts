@@ -9,7 +9,12 @@ import { api, errorText } from '../api/client';
 import type { Stroke } from './brush';
 import { allStrokes, emptyHistory, push, redo, undo, type StrokeHistory } from './history';
 
-export type Tool = 'move' | 'erase' | 'restore';
+export type Tool = 'move' | 'erase' | 'restore' | 'add-part' | 'remove-part';
+
+/** The one-click tools: their strokes are computed by the engine only (matte/part-select.ts). */
+export const isPartTool = (tool: Tool): tool is 'add-part' | 'remove-part' =>
+  tool === 'add-part' || tool === 'remove-part';
+const hasPart = (strokes: readonly Stroke[]) => strokes.some((s) => isPartTool(s.mode as Tool));
 export type Backdrop = 'checker' | 'white' | 'black' | 'custom';
 
 interface EditorState {
@@ -33,6 +38,16 @@ interface EditorState {
   /** The engine's answer to the last edit.setStrokes: 'saving' until it lands. */
   sync: 'idle' | 'saving' | 'saved' | 'error';
   syncError: string | null;
+  /**
+   * The engine's effective mask to show, when the preview cannot rebuild it itself (the stroke list
+   * holds an add-part / remove-part stroke, or one was just undone or redone): the viewer loads it at
+   * display size. `seq` grows with every answer, so the newest one wins.
+   */
+  engineMask: { maskImageId: number; seq: number } | null;
+  /** A part stroke (or its undo / redo) is being computed by the engine: the "Working…" state. */
+  partWorking: boolean;
+  /** The viewer loaded engineMask `seq` (clears partWorking when it is the newest). */
+  engineMaskShown(seq: number): void;
   setTool(tool: Tool): void;
   setBrush(changes: Partial<Pick<EditorState, 'brushSize' | 'hardness' | 'edgeAware'>>): void;
   setBackdrop(backdrop: Backdrop, custom?: string): void;
@@ -52,23 +67,39 @@ interface EditorState {
 const SYNC_DELAY_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<void> = Promise.resolve();
+/** A part stroke was added, undone or redone since the last send: its answer's mask must be shown. */
+let partChanged = false;
+/** The number of the newest send that asked for the engine's mask (sends run one at a time). */
+let maskSeq = 0;
 
 export const useEditor = create<EditorState>((set, get) => {
   const send = async (): Promise<void> => {
     const { itemId, history, revision } = get();
     if (itemId === null) return;
     set({ sync: 'saving', syncError: null });
+    // The preview rebuilds brush strokes itself; a list with part strokes needs the engine's mask.
+    const wantMask = partChanged || hasPart(history.done);
+    const seq = wantMask ? ++maskSeq : 0;
+    partChanged = false;
     try {
       const answer = await api['edit.setStrokes']({
         id: itemId,
         strokes: allStrokes(history),
         ...(revision !== undefined ? { baseRevision: revision } : {}),
       });
-      if (get().itemId === itemId) set({ revision: answer.revision, sync: 'saved' });
+      if (get().itemId !== itemId) return;
+      set({ revision: answer.revision, sync: 'saved' });
+      if (wantMask) set({ engineMask: { maskImageId: answer.maskImageId, seq } });
     } catch (error) {
-      if (get().itemId === itemId) set({ sync: 'error', syncError: errorText(error) });
+      if (get().itemId === itemId) set({ sync: 'error', syncError: errorText(error), partWorking: false });
       throw error;
     }
+  };
+  /** A part stroke added, undone or redone: the engine computes it, the viewer shows "Working…". */
+  const noteParts = (changed: readonly Stroke[]) => {
+    if (!hasPart(changed)) return;
+    partChanged = true;
+    set({ partWorking: true });
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -92,6 +123,12 @@ export const useEditor = create<EditorState>((set, get) => {
     maskChanged: false,
     sync: 'idle',
     syncError: null,
+    engineMask: null,
+    partWorking: false,
+    engineMaskShown(seq) {
+      // Still working while a newer send is pending or on its way (its mask follows).
+      if (seq === maskSeq && timer === undefined && !partChanged) set({ partWorking: false });
+    },
     setTool: (tool) => set({ tool }),
     setBrush: (changes) => set(changes),
     setBackdrop: (backdrop, custom) => set(custom ? { backdrop, customBackdrop: custom } : { backdrop }),
@@ -107,26 +144,40 @@ export const useEditor = create<EditorState>((set, get) => {
         sync: 'idle',
         syncError: null,
         showBefore: false,
+        engineMask: null,
+        partWorking: false,
       });
+      partChanged = false;
     },
     close() {
-      set({ itemId: null, history: emptyHistory(), tool: 'move', maskChanged: false });
+      set({
+        itemId: null,
+        history: emptyHistory(),
+        tool: 'move',
+        maskChanged: false,
+        engineMask: null,
+        partWorking: false,
+      });
     },
     markRendered: () => set({ maskChanged: false }),
     addStroke(stroke) {
       set({ history: push(get().history, stroke), maskChanged: true });
+      noteParts([stroke]);
       schedule();
     },
     undo() {
       const h = get().history;
       if (h.done.length === 0) return;
       set({ history: undo(h), maskChanged: true });
+      // With part strokes left in the list the preview cannot rebuild the mask: the engine's follows.
+      noteParts([...h.done.slice(-1), ...get().history.done]);
       schedule();
     },
     redo() {
       const h = get().history;
       if (h.undone.length === 0) return;
       set({ history: redo(h), maskChanged: true });
+      noteParts(get().history.done);
       schedule();
     },
     async flushStrokes() {

@@ -13,7 +13,7 @@ export function displayUrl(id: number, max = PREVIEW_MAX_SIDE): string {
   return imageUrl(id, { max });
 }
 
-async function bitmap(url: string, signal: AbortSignal): Promise<ImageBitmap> {
+async function bitmap(url: string, signal?: AbortSignal): Promise<ImageBitmap> {
   const res = await fetch(url, { signal });
   if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status})`);
   return createImageBitmap(await res.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -28,6 +28,29 @@ function pixels(image: ImageBitmap, width = image.width, height = image.height):
   return ctx.getImageData(0, 0, width, height).data;
 }
 
+/** A grey mask image (its red channel is the alpha) as a plane of `width` × `height`. */
+function toPlane(maskImage: ImageBitmap, width: number, height: number): Plane8 {
+  const maskRgba = pixels(maskImage, width, height);
+  const mask = new Uint8Array(width * height);
+  for (let i = 0; i < mask.length; i++) mask[i] = maskRgba[i * 4]!;
+  return { data: mask, width, height };
+}
+
+/** A mask the engine made (after a one-click fix), at the display size of the item's original. */
+export async function loadMask(
+  maskImageId: number,
+  width: number,
+  height: number,
+  signal?: AbortSignal,
+): Promise<Plane8> {
+  const maskImage = await bitmap(displayUrl(maskImageId), signal);
+  try {
+    return toPlane(maskImage, width, height);
+  } finally {
+    maskImage.close();
+  }
+}
+
 export async function loadSource(
   originalImageId: number,
   maskImageId: number,
@@ -40,10 +63,8 @@ export async function loadSource(
   const { width, height } = photo;
   const rgba = pixels(photo);
   // An opaque original: a photo with its own transparency is composed as the engine does (alpha kept).
-  const maskRgba = pixels(maskImage, width, height);
-  const mask = new Uint8Array(width * height);
-  for (let i = 0; i < mask.length; i++) mask[i] = maskRgba[i * 4]!;
+  const mask = toPlane(maskImage, width, height);
   photo.close();
   maskImage.close();
-  return { original: { data: rgba, width, height }, mask: { data: mask, width, height } };
+  return { original: { data: rgba, width, height }, mask };
 }

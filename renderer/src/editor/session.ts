@@ -140,11 +140,28 @@ export class EditorSession {
     this.pump();
   }
 
-  /** Rebuilds the mask from the base with `strokes` (after undo or redo). */
+  /**
+   * Rebuilds the mask from the base with `strokes` (after undo or redo). A list with add-part /
+   * remove-part strokes cannot be rebuilt here (the engine computes them): the mask stays as it is
+   * until the engine's answer arrives (replaceMask).
+   */
   setStrokes(strokes: readonly Stroke[]): void {
+    if (strokes.some((s) => s.mode === 'add-part' || s.mode === 'remove-part')) return;
     const rebuilt = applyStrokes(this.baseMask, strokes, this.scale, this.original);
     this.mask.data.set(rebuilt.data);
     this.maskSent = false;
+  }
+
+  /**
+   * Shows the engine's effective mask (loaded at display size) after a part stroke, its undo or its
+   * redo. Returns false, changing nothing, while a stroke is being painted (its end sends the list
+   * again, and that answer's mask follows) or when the size does not match.
+   */
+  replaceMask(mask: Plane8): boolean {
+    if (this.painter || mask.width !== this.mask.width || mask.height !== this.mask.height) return false;
+    this.mask.data.set(mask.data);
+    this.maskSent = false;
+    return true;
   }
 
   /**

@@ -1,0 +1,141 @@
+/// <reference lib="dom" />
+/**
+ * One-click fixes in Chromium through `atelier serve` (real engine and model): drop a photo → cut out
+ * → erase a patch of the car with the brush (a "missed part") → Add part, one click on it: the engine
+ * grows it back along the photo's edges and the viewer shows its mask → Undo takes it away, Redo puts
+ * it back → a click while "Before" is shown is refused → Remove part on the car's rear, undone →
+ * Save: the downloaded file has the added part.
+ * Free: no new queue item. Screenshots in light and dark.
+ */
+import path from 'node:path';
+import sharp from 'sharp';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** RGBA of the preview canvas at a fraction (fx, fy) of its size. */
+async function pixel(page: Page, fx: number, fy: number): Promise<number[]> {
+  return page.getByTestId('viewer-result').evaluate(
+    (canvas: HTMLCanvasElement, [x = 0, y = 0]) => {
+      const ctx = canvas.getContext('2d')!;
+      return [...ctx.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data];
+    },
+    [fx, fy],
+  );
+}
+
+const BLUE = [32, 64, 192];
+const near = (a: number[], b: number[], tolerance = 8) => b.every((v, i) => Math.abs(a[i]! - v) <= tolerance);
+/** The spot on the car's body that is erased, then added back with one click. */
+const SPOT = [0.5, 0.62] as const;
+
+test('Add part: one click brings back a missed part, undo and redo it, Save keeps it', async ({
+  page,
+  state,
+}) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(state.appUrl);
+  await page.getByTestId('file-input').setInputFiles([state.photos[0]!]); // car-1
+  await expect(page.locator('[data-testid="queue-item"][data-status="done"]')).toHaveCount(1, {
+    timeout: 90_000,
+  });
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-mode', 'preview', { timeout: 30_000 });
+  await page.getByTestId('background-kind').selectOption('color');
+  await page.getByTestId('background-color').fill('#2040c0');
+  await expect.poll(() => pixel(page, 0.02, 0.02).then((p) => near(p, BLUE))).toBe(true);
+
+  // A missed part: erase a patch of the car's body with the brush.
+  await page.getByTestId('tool-erase').click();
+  await page.getByTestId('brush-size').fill('60');
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  const box = (await page.getByTestId('viewer-result').boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+  await page.mouse.move(...at(0.44, 0.62));
+  await page.mouse.down();
+  for (let i = 1; i <= 6; i++) await page.mouse.move(...at(0.44 + i * 0.02, 0.62));
+  await page.mouse.up();
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE))).toBe(true);
+  const toolbar = page.getByRole('toolbar', { name: 'Viewer' });
+  await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+
+  // Add part: its tooltip says what it does and that it is free.
+  const addPart = page.getByTestId('tool-add-part');
+  await expect(addPart).toHaveAttribute('title', /Click a part the cut-out missed.*free/);
+  await expect(page.getByTestId('tool-remove-part')).toHaveAttribute(
+    'title',
+    /Click a part that should go.*free/,
+  );
+  await addPart.click();
+  await expect(addPart).toHaveAttribute('aria-pressed', 'true');
+
+  // One click: "Working…" while the engine computes, then the part is back in the preview.
+  await page.mouse.click(...at(...SPOT));
+  await expect(page.getByTestId('part-working')).toBeVisible();
+  await screenshot(page, '41-parts-working');
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+  await screenshot(page, '42-parts-added');
+
+  // One undo step: the erased patch is back; redo brings the part again.
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE))).toBe(true);
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect(page.getByTestId('redo')).toBeDisabled();
+
+  // A click while the original is shown is refused, as for the brush: nothing is added.
+  await page.getByTestId('before-toggle').click();
+  await page.mouse.click(...at(0.3, 0.3));
+  await expect(page.getByTestId('paint-refused')).toContainText('click again');
+  await expect(page.getByTestId('part-working')).toBeHidden();
+  await expect(page.getByTestId('redo')).toBeDisabled();
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE))).toBe(true);
+  await page.keyboard.press('Shift+Control+z');
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+
+  // Remove part: a click on the car's rear takes that spot out (grown along its edges); undo puts it back.
+  const REAR = [0.69, 0.62] as const;
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(false);
+  await page.getByTestId('tool-remove-part').click();
+  await page.mouse.click(...at(...REAR));
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(true);
+  await screenshot(page, '44-parts-removed');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
+  await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+
+  // Free: still one queue item. Save renders at full resolution with the part in it.
+  await expect(page.getByTestId('queue-item')).toHaveCount(1);
+  await page.getByTestId('tool-move').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('save').click();
+  const file = await (await download).path();
+  const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const saved = (fx: number, fy: number) => {
+    const i = (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * 4;
+    return [...data.subarray(i, i + 4)];
+  };
+  expect(near(saved(0.02, 0.02), [...BLUE, 255])).toBe(true);
+  expect(near(saved(...SPOT), BLUE, 30)).toBe(false);
+  await expect(page.getByTestId('queue-item')).toHaveCount(1);
+  await screenshot(page, '43-parts-saved');
+});
