@@ -121,7 +121,7 @@ describe('one price table on every screen', () => {
       const s = screens(account('signed_in', stylize));
       expect(s.accountPage).toContain(`Stylize a photo ${stylize} tokens`);
       expect(s.accountPage).toContain('Cut out a photo 3 tokens');
-      expect(s.studioStylize).toContain(`Running stylize on it costs ${stylize} tokens`);
+      expect(s.studioStylize).toContain(`makes a new result: ${stylize} tokens`);
       expect(s.tokenCheck).toContain(`will use ${2 * stylize} tokens (${stylize} tokens each)`);
       // The raw list's stale figures appear nowhere.
       expect(s.accountPage).not.toMatch(/background\s+1 token/i);
@@ -141,7 +141,7 @@ describe('one price table on every screen', () => {
   it('without an account every model run is one free generation, on every screen', () => {
     const s = screens(account('anonymous', 7));
     expect(s.accountPage).toContain('Stylize a photo 1 free generation');
-    expect(s.studioStylize).toContain('Running stylize on it costs 1 free generation');
+    expect(s.studioStylize).toContain('makes a new result: 1 free generation');
     expect(s.tokenCheck).toContain('will use 2 free generations (1 free generation each)');
     expect(s.accountPage).toContain(`Change a cut-out’s background ${FREE_WORDS}`);
   });
