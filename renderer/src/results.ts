@@ -16,7 +16,7 @@ import { saveDownloadAs } from './save-as-browser';
 import { useStore } from './store';
 
 /** Params whose change needs a new model run (a token); everything else is composition (free). */
-export const MODEL_KEYS = ['model', 'refine'] as const;
+export const MODEL_KEYS = ['model', 'refine', 'maskQuality'] as const;
 
 /** Composition keys that are absent when off. */
 const OPTIONAL_KEYS = ['background', 'shadow', 'canvas', 'trim'];

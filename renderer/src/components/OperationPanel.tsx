@@ -254,6 +254,21 @@ export function OperationPanel() {
                 token
               </span>
             </label>
+            <label
+              className="check"
+              title="Where the first look is unsure, the model looks again at the mirrored photo: better masks on hard photos, a little slower"
+            >
+              <input
+                type="checkbox"
+                data-testid="mask-quality"
+                checked={params.maskQuality !== 'fast'}
+                onChange={(e) => set('maskQuality')(e.target.checked ? 'best' : 'fast')}
+              />
+              Second look where the subject is unclear{' '}
+              <span className="cost-tag" title={TOKEN_LEGEND}>
+                token
+              </span>
+            </label>
             <label className="check">
               <input
                 type="checkbox"

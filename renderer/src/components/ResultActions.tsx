@@ -19,6 +19,7 @@ import { Icon } from './icons';
 const LABELS: Record<string, string> = {
   model: 'the model',
   refine: 'edge refinement',
+  maskQuality: 'second look',
   background: 'background',
   shadow: 'shadow',
   canvas: 'canvas',
