@@ -14,19 +14,10 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { expect, test, type Page } from '@playwright/test';
+import { screenshot } from './screenshots';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const fixtures = path.resolve(root, '..', 'shared', 'fixtures');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** Drops files on the drop zone as the file explorer does (a DataTransfer with the files' bytes). */
 async function drop(page: Page, files: string[]): Promise<void> {

@@ -13,17 +13,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { screenshot } from './screenshots';
 
 const near = (a: number[], b: number[], tolerance = 6) => b.every((v, i) => Math.abs(a[i]! - v) <= tolerance);
 

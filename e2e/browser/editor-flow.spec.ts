@@ -7,7 +7,6 @@
  * pay for says so before it runs, the photos wait as "Out of tokens", a checkout paid in the browser
  * raises the balance without a reload, and Resume finishes them. Screenshots in light and dark.
  */
-import path from 'node:path';
 import sharp from 'sharp';
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -20,17 +19,7 @@ import {
   signIn,
   signOut,
 } from './account-helpers';
-
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { screenshot } from './screenshots';
 
 async function balance(page: Page): Promise<number> {
   await page.getByRole('button', { name: 'Account' }).click();

@@ -5,20 +5,9 @@
  * the renderer: no new queue item, no token or free generation spent) → erase a region with the
  * brush, undo, redo → Fit / 100 % and the backdrops. Screenshots in light and dark.
  */
-import path from 'node:path';
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { screenshot } from './screenshots';
 
 /** RGBA of the preview canvas at a fraction (fx, fy) of its size. */
 async function pixel(page: Page, fx: number, fy: number): Promise<number[]> {

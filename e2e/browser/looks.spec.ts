@@ -2,21 +2,10 @@
  * The Stylize look picker as a designer meets it: every shipped look by name with its preview, no
  * development-only model unless the developer setting asks for it; then one look applied to a photo.
  */
-import path from 'node:path';
-import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { screenshot } from './screenshots';
 
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const SHIPPED = ['Painted portrait', 'Candy', 'Mosaic', 'Pointillism', 'Rain princess', 'Udnie'];
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('the look picker shows the shipped looks with previews, and only those', async ({ page, state }) => {
   await page.goto(state.appUrl);

@@ -26,17 +26,7 @@ import {
   startModelMirror,
   type ModelMirror,
 } from '../../electron/engine/testing/model-mirror';
-
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { screenshot } from './screenshots';
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="model-row"][data-model="${id}"]`);
 
@@ -61,7 +51,7 @@ test('Settings ▸ Models lists the shipped and catalog models with size, licenc
   // Development-only models stay hidden unless the developer setting asks for them.
   await expect(models).not.toContainText('Development only');
   await models.scrollIntoViewIfNeeded();
-  await screenshot(page, '20-models');
+  await screenshot(page, '20-models', { fullPage: true });
 });
 
 test.describe('installing from a studio mirror', () => {
@@ -122,7 +112,7 @@ test.describe('installing from a studio mirror', () => {
     await expect(bar).toBeVisible();
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
     await matte.scrollIntoViewIfNeeded();
-    await screenshot(page, '21-models-installing');
+    await screenshot(page, '21-models-installing', { fullPage: true });
     await expect(matte).toContainText('Installed');
     await expect(matte.getByRole('button', { name: 'Remove' })).toBeVisible();
 
@@ -142,7 +132,7 @@ test.describe('installing from a studio mirror', () => {
     await expect(error).toContainText('studio-gone.onnx');
     await expect(error).not.toContainText('--mirror');
     await gone.scrollIntoViewIfNeeded();
-    await screenshot(page, '22-models-error');
+    await screenshot(page, '22-models-error', { fullPage: true });
 
     // The cut-out panel's picker lists the installed matte models.
     await page.getByRole('button', { name: 'Studio' }).click();
@@ -157,7 +147,7 @@ test.describe('installing from a studio mirror', () => {
       timeout: 90_000,
     });
     await expect(page.locator('.matte-hint')).toContainText(/~[\d.]+ (ms|s) per photo on CPU/);
-    await screenshot(page, '23-matte-picker');
+    await screenshot(page, '23-matte-picker', { fullPage: true });
 
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(matte).toContainText(/~[\d.]+ (ms|s) per photo on CPU/);

@@ -4,21 +4,9 @@
  * in and watch the balance drop after a batch. Screenshots of every screen, light and dark.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Page } from '@playwright/test';
 import { needsKeychain, registerPaidUser } from './account-helpers';
 import { expect, test } from './fixtures';
-
-const shots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { screenshot } from './screenshots';
 
 test.describe.configure({ mode: 'serial' });
 
