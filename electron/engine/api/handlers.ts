@@ -54,7 +54,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
   staging.sweep();
   /** Deletes a staged upload once no item of its batch still waits to read it. */
   const releaseStaged = (batchId: string, input: string): void => {
-    if (!staging.folderOf(input)) return;
+    if (!staging.folderOf(input) || !engine.store.db.open) return;
     const waiting = engine.store.batches
       .items(batchId)
       .some((i) => i.inputPath === input && i.status === 'pending');
@@ -67,6 +67,9 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
    * removes them if the batch is never resumed.
    */
   const releaseBatch = (batchId: string): void => {
+    // A batch that ends while the engine closes finds the history shut: what it staged stays for the
+    // next start's sweep, which removes it.
+    if (!engine.store.db.open) return;
     for (const i of engine.store.batches.items(batchId))
       if (i.status !== 'pending') staging.release(i.inputPath);
   };
