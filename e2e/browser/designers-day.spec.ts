@@ -13,6 +13,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { previewPixel } from './preview-pixel';
 import { screenshot } from './screenshots';
 
 const near = (a: number[], b: number[], tolerance = 6) => b.every((v, i) => Math.abs(a[i]! - v) <= tolerance);
@@ -22,17 +23,6 @@ async function filePixel(file: string, fx: number, fy: number): Promise<number[]
   const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const i = (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * 4;
   return [...data.subarray(i, i + 4)];
-}
-
-/** RGBA of the live preview canvas at a fraction (fx, fy) of its size. */
-function previewPixel(page: Page, fx: number, fy: number): Promise<number[]> {
-  return page.getByTestId('viewer-result').evaluate(
-    (canvas: HTMLCanvasElement, [x = 0, y = 0]) => {
-      const ctx = canvas.getContext('2d')!;
-      return [...ctx.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data];
-    },
-    [fx, fy],
-  );
 }
 
 async function save(page: Page): Promise<{ name: string; file: string }> {

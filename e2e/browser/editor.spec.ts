@@ -7,18 +7,8 @@
  */
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { previewPixel as pixel } from './preview-pixel';
 import { screenshot } from './screenshots';
-
-/** RGBA of the preview canvas at a fraction (fx, fy) of its size. */
-async function pixel(page: Page, fx: number, fy: number): Promise<number[]> {
-  return page.getByTestId('viewer-result').evaluate(
-    (canvas: HTMLCanvasElement, [x = 0, y = 0]) => {
-      const ctx = canvas.getContext('2d')!;
-      return [...ctx.getImageData(Math.floor(canvas.width * x), Math.floor(canvas.height * y), 1, 1).data];
-    },
-    [fx, fy],
-  );
-}
 
 const near = (a: number[], b: number[], tolerance = 6) =>
   a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tolerance);
