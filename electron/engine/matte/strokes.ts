@@ -9,6 +9,7 @@
  * that area snaps the resulting edge to the photo's colour edges.
  */
 import { isPartStroke, type Stroke } from '../api/contract';
+import { looksLikeBackground } from '../compose/core/edge-side';
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
 import { guidedFilter } from './guided-refine';
@@ -299,45 +300,6 @@ function sampleColours(photo: RawImage, stroke: Stroke, mask: Mask): number[] {
     if (!hasNear(out, ...colour)) out.push(...colour);
   }
   return out;
-}
-
-/** Ring radii (× the brush radius) and directions where the surroundings of a stroke point are read. */
-const RING_RADII = [1.25, 1.6, 2];
-const RING_DIRECTIONS = 24;
-
-/**
- * Whether `colour` at (px, py) is closer to the background just outside a brush of radius `r` (mask
- * ≤ 10 %) than to the subject there (mask ≥ 90 %), and within the colour tolerance of it. The same
- * rule as the preview's brush (renderer/src/editor/brush.ts), so what is painted is what is saved.
- */
-export function looksLikeBackground(
-  photo: RawImage,
-  mask: Mask,
-  px: number,
-  py: number,
-  r: number,
-  colour: readonly [number, number, number],
-): boolean {
-  let background = Infinity;
-  let subject = Infinity;
-  for (const k of RING_RADII) {
-    for (let a = 0; a < RING_DIRECTIONS; a++) {
-      const angle = (a / RING_DIRECTIONS) * 2 * Math.PI;
-      const x = Math.round(px + Math.cos(angle) * r * k);
-      const y = Math.round(py + Math.sin(angle) * r * k);
-      if (x < 0 || y < 0 || x >= mask.width || y >= mask.height) continue;
-      const m = mask.data[y * mask.width + x]!;
-      if (m > 25 && m < 230) continue;
-      const s = (y * photo.width + x) * photo.channels;
-      const d2 =
-        (photo.data[s]! - colour[0]) ** 2 +
-        (photo.data[s + 1]! - colour[1]) ** 2 +
-        (photo.data[s + 2]! - colour[2]) ** 2;
-      if (m <= 25) background = Math.min(background, d2);
-      else subject = Math.min(subject, d2);
-    }
-  }
-  return background < COLOR_TOLERANCE * COLOR_TOLERANCE && background < subject;
 }
 
 /** Whether a colour within a tenth of the tolerance is already among the samples. */

@@ -7,6 +7,7 @@
  * Within one stroke dabs do not compound: each pixel takes the strongest coverage any dab gave it.
  */
 import { clonePlane, type Box, type Plane8, type Rgba8 } from '../../../electron/engine/compose/core';
+import { looksLikeBackground } from '../../../electron/engine/compose/core/edge-side';
 
 export interface Stroke {
   /**
@@ -35,46 +36,6 @@ export function dabCoverage(d: number, r: number, hardness: number): number {
 /** Colour distance (RGB, 0..441) below which the edge-aware gate is open, and above which it is shut. */
 const EDGE_OPEN = 28;
 const EDGE_SHUT = 72;
-
-/** RGB distance within which a colour counts as the background's (the engine's COLOR_TOLERANCE). */
-const BACKGROUND_TOLERANCE = 40;
-const RING_RADII = [1.25, 1.6, 2];
-const RING_DIRECTIONS = 24;
-
-/**
- * Whether `colour` at (cx, cy) is closer to the background just outside a brush of radius `r` (mask
- * ≤ 10 %) than to the subject there (mask ≥ 90 %), and within the tolerance of it. Restated from the
- * engine's matte/strokes.ts (the renderer may not import it); keep the two in step.
- */
-export function looksLikeBackground(
-  photo: Rgba8,
-  mask: Plane8,
-  cx: number,
-  cy: number,
-  r: number,
-  colour: readonly [number, number, number],
-): boolean {
-  let background = Infinity;
-  let subject = Infinity;
-  for (const k of RING_RADII) {
-    for (let a = 0; a < RING_DIRECTIONS; a++) {
-      const angle = (a / RING_DIRECTIONS) * 2 * Math.PI;
-      const x = Math.round(cx + Math.cos(angle) * r * k);
-      const y = Math.round(cy + Math.sin(angle) * r * k);
-      if (x < 0 || y < 0 || x >= mask.width || y >= mask.height) continue;
-      const m = mask.data[y * mask.width + x]!;
-      if (m > 25 && m < 230) continue;
-      const s = (y * photo.width + x) * 4;
-      const d2 =
-        (photo.data[s]! - colour[0]) ** 2 +
-        (photo.data[s + 1]! - colour[1]) ** 2 +
-        (photo.data[s + 2]! - colour[2]) ** 2;
-      if (m <= 25) background = Math.min(background, d2);
-      else subject = Math.min(subject, d2);
-    }
-  }
-  return background < BACKGROUND_TOLERANCE ** 2 && background < subject;
-}
 
 /** A mask value after `coverage` of `mode` on `base` (straight blend towards 0 or 255). */
 export function blend(base: number, coverage: number, mode: Stroke['mode']): number {
@@ -178,7 +139,11 @@ export class StrokePainter {
     const base = this.base!.data;
     // A restore dab centred on what looks like the background just outside the brush restores
     // nothing: the engine's rule (matte/strokes.ts), so the saved mask matches what is painted.
-    if (guide && stroke.mode === 'restore' && looksLikeBackground(guide, this.base!, cx, cy, r, [gr, gg, gb]))
+    if (
+      guide &&
+      stroke.mode === 'restore' &&
+      looksLikeBackground({ ...guide, channels: 4 }, this.base!, cx, cy, r, [gr, gg, gb])
+    )
       return null;
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
