@@ -4,17 +4,17 @@
  * ZIP or into a folder. This is what a designer hands to a client; the data export (history.json,
  * originals, masks, ledger) is store/export.ts and lives under Settings ▸ Privacy.
  */
-import { closeSync, existsSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Zip, ZipPassThrough } from 'fflate';
+import { ZipPassThrough } from 'fflate';
 import type { Engine } from '../engine';
 import { AtelierError } from '../errors';
 import { DEFAULT_NAME_TEMPLATE, freeName, renderName } from '../jobs/naming';
 import { writeFileAtomic } from '../operations/atomic-write';
 import type { ImageFormat } from '../operations/types';
-import { assertFreeTarget, assertOutsideProfile, publishPartial } from '../store/export';
-import { trackPartial } from '../store/partials';
+import { assertFreeTarget, assertOutsideProfile } from '../store/write-targets';
+import { writeZipFile } from '../store/zip-file';
 import type { HistoryFilter } from '../store/queries';
 import type { GenerationRow } from '../store/types';
 
@@ -98,52 +98,22 @@ export async function writeDeliverablesZip(
   assertOutsideProfile(dest, profileRoot, 'export');
   assertFolderExists(dest);
   assertFreeTarget(dest, overwrite, 'export');
-  const partial = `${dest}.partial`;
-  const untrack = trackPartial(profileRoot, partial);
-  let fd: number;
-  try {
-    fd = openSync(partial, 'w');
-  } catch (cause) {
-    untrack();
-    throw notWritable(dest, cause);
-  }
-  let failure: Error | null = null;
-  const zip = new Zip((err, chunk) => {
-    if (err) failure ??= err;
-    else if (!failure) {
-      try {
-        writeSync(fd, chunk);
-      } catch (cause) {
-        failure = cause as Error;
+  const failed = (cause: unknown) => notWritable(dest, cause);
+  await writeZipFile(
+    dest,
+    { profileRoot, overwrite, cannotOpen: failed, cannotWrite: failed },
+    async (zip, check) => {
+      for (const file of files) {
+        const image = engine.store.image(file.imageId);
+        // Images are already compressed: stored as they are, one entry at a time (bounded memory).
+        const entry = new ZipPassThrough(file.name);
+        zip.add(entry);
+        entry.push(image.bytes, true);
+        check();
+        await yieldToEventLoop();
       }
-    }
-  });
-  try {
-    for (const file of files) {
-      const image = engine.store.image(file.imageId);
-      // Images are already compressed: stored as they are, one entry at a time (bounded memory).
-      const entry = new ZipPassThrough(file.name);
-      zip.add(entry);
-      entry.push(image.bytes, true);
-      if (failure) throw failure;
-      await yieldToEventLoop();
-    }
-    zip.end();
-    if (failure) throw failure;
-    closeSync(fd);
-    publishPartial(partial, dest, overwrite, 'export');
-    untrack();
-  } catch (cause) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(partial, { force: true });
-    untrack();
-    if (cause instanceof AtelierError) throw cause;
-    throw notWritable(dest, cause);
-  }
+    },
+  );
 }
 
 /**

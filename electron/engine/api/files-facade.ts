@@ -14,7 +14,7 @@ import { AtelierError } from '../errors';
 import type { FileFilter } from '../host';
 import { ensureWritableDir } from '../jobs/output-dir';
 import { writeFileAtomic } from '../operations/atomic-write';
-import { assertOutsideProfile } from '../store/export';
+import { assertOutsideProfile } from '../store/write-targets';
 import type { HistoryFilter } from '../store/queries';
 import {
   collectDeliverables,

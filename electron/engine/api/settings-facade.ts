@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine';
-import { assertOutsideProfile } from '../store/export';
+import { assertOutsideProfile } from '../store/write-targets';
 import type { Store } from '../store';
 import type { Settings } from './contract';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AtelierError } from '../errors';
 import { openProfile, resolveProfileDir } from '../profile';
-import { assertFreeTarget } from '../store/export';
+import { assertFreeTarget } from '../store/write-targets';
 import type { GenerationRow, HistoryFilter, Store } from '../store';
 import type { CommandModule } from './command';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AtelierError } from '../errors';
-import { assertOutsideProfile } from '../store/export';
+import { assertOutsideProfile } from '../store/write-targets';
 
 export interface OutputDirPolicy {
   /** Outputs never go into the profile (the history database, staging, caches live there). */

@@ -4,25 +4,14 @@
  * `.partial` file and renamed at the end, so memory stays bounded by one image and a failed export
  * never leaves a file that looks complete.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  linkSync,
-  openSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { ZipDeflate, ZipPassThrough } from 'fflate';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { historyPage, type HistoryFilter } from './queries';
 import { readImage } from './images';
-import { trackPartial } from './partials';
+import { assertFreeTarget, assertOutsideProfile } from './write-targets';
+import { writeZipFile } from './zip-file';
 import type { GenerationRow } from './types';
 import { EXPORT_SECTIONS, exportReadme } from './export-sections';
 
@@ -42,68 +31,8 @@ export interface ExportResult {
   bytes: number;
 }
 
-/** Resolves symlinks of the deepest existing ancestor, so a link into the profile is caught too. */
-function realPathOf(target: string): string {
-  let existing = path.resolve(target);
-  const rest: string[] = [];
-  while (!existsSync(existing)) {
-    rest.unshift(path.basename(existing));
-    const parent = path.dirname(existing);
-    if (parent === existing) break;
-    existing = parent;
-  }
-  return path.join(realpathSync(existing), ...rest);
-}
-
-export function assertOutsideProfile(target: string, profileRoot: string, what: string): void {
-  const real = realPathOf(target);
-  const root = realPathOf(profileRoot);
-  const rel = path.relative(root, real);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
-    throw new AtelierError(
-      'OUTPUT_NOT_WRITABLE',
-      `Refusing to write the ${what} inside the profile folder: ${target}`,
-      {
-        hint: `choose a path outside ${profileRoot} (e.g. your Documents folder)`,
-        file: target,
-      },
-    );
-  }
-}
-
 /** Which generations an export takes: all of them, those matching a history filter, or chosen ids. */
 export type ExportSelection = HistoryFilter | { ids: readonly number[] };
-
-/** Refuses to replace a file that is already there unless asked (an export or backup never clobbers by accident). */
-export function assertFreeTarget(dest: string, overwrite: boolean, what: string): void {
-  if (!overwrite && existsSync(dest)) {
-    throw new AtelierError(
-      'OUTPUT_EXISTS',
-      `Refusing to replace an existing file with the ${what}: ${dest}`,
-      {
-        hint: 'choose a new file name, or allow replacing it (--force on the command line)',
-        file: dest,
-      },
-    );
-  }
-}
-
-/**
- * Moves the finished `.partial` into place. Without `overwrite` it links instead of renaming, which fails
- * if a file appeared at `dest` meanwhile (no check-then-rename race); where links are unsupported it
- * checks and renames.
- */
-export function publishPartial(partial: string, dest: string, overwrite: boolean, what: string): void {
-  if (overwrite) return renameSync(partial, dest);
-  try {
-    linkSync(partial, dest);
-    rmSync(partial, { force: true });
-  } catch {
-    // EEXIST: a file appeared at dest (refused below); anything else: a filesystem without hard links.
-    assertFreeTarget(dest, false, what);
-    renameSync(partial, dest);
-  }
-}
 
 export async function exportHistoryZip(
   db: Db,
@@ -123,31 +52,25 @@ export async function exportHistoryZip(
     });
   }
   assertFreeTarget(dest, overwrite, 'export');
-  const partial = `${dest}.partial`;
-  let fd: number;
-  const untrack = trackPartial(profileRoot, partial);
-  try {
+  const zipOptions = {
+    profileRoot,
+    overwrite,
     // The default destination is the output folder, which does not exist before the first result.
-    mkdirSync(path.dirname(dest), { recursive: true });
-    fd = openSync(partial, 'w');
-  } catch (cause) {
-    untrack();
-    throw new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
-      hint: 'check the folder exists and is writable',
-      file: dest,
-      cause,
-    });
-  }
-  let bytes = 0;
-  let failure: Error | null = null;
-  const zip = new Zip((err, chunk) => {
-    if (err) failure ??= err;
-    else if (!failure) {
-      writeSync(fd, chunk);
-      bytes += chunk.length;
-    }
-  });
-  try {
+    createFolder: true,
+    cannotOpen: (cause: unknown) =>
+      new AtelierError('OUTPUT_NOT_WRITABLE', `Cannot write the export: ${dest}`, {
+        hint: 'check the folder exists and is writable',
+        file: dest,
+        cause,
+      }),
+    cannotWrite: (cause: unknown) =>
+      new AtelierError('OUTPUT_NOT_WRITABLE', `Export failed while writing ${dest}`, {
+        hint: 'check free disk space and try again',
+        file: dest,
+        cause,
+      }),
+  };
+  const { value, bytes } = await writeZipFile(dest, zipOptions, async (zip, check) => {
     const written = new Map<number, string>();
     const addImage = (id: number | null): string | null => {
       if (id === null) return null;
@@ -171,13 +94,13 @@ export async function exportHistoryZip(
       newestId = Math.max(newestId, g.id);
       addImage(g.inputImageId);
       addImage(g.outputImageId);
-      if (failure) throw failure;
+      check();
     });
     // Images the other sections refer to (masks of the editor), still one entry at a time.
     for (const section of EXPORT_SECTIONS) {
       for (const id of section.images?.(db, accountId) ?? []) {
         addImage(id);
-        if (failure) throw failure;
+        check();
         await yieldToEventLoop();
       }
     }
@@ -192,7 +115,7 @@ export async function exportHistoryZip(
       if (g.id > newestId) return; // recorded while exporting: its images are not in this zip
       const entry = describe(g, fileOf(g.inputImageId), fileOf(g.outputImageId));
       json.push(encoder.encode(`${generations++ ? ',\n' : ''}${JSON.stringify(entry)}`));
-      if (failure) throw failure;
+      check();
     });
     json.push(encoder.encode('\n]}\n'), true);
     // The rest of what is stored for the account (ledger, settings, batches…), then the README.
@@ -200,32 +123,14 @@ export async function exportHistoryZip(
       const entry = new ZipDeflate(section.file, { level: 6 });
       zip.add(entry);
       entry.push(encoder.encode(`${JSON.stringify(section.rows(db, accountId, fileOf), null, 2)}\n`), true);
-      if (failure) throw failure;
+      check();
     }
     const readme = new ZipDeflate('README.md', { level: 6 });
     zip.add(readme);
     readme.push(encoder.encode(exportReadme(exportedAt)), true);
-    zip.end();
-    if (failure) throw failure;
-    closeSync(fd);
-    publishPartial(partial, dest, overwrite, 'export');
-    untrack();
-    return { file: dest, generations, images: written.size, bytes };
-  } catch (cause) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(partial, { force: true });
-    untrack();
-    if (cause instanceof AtelierError) throw cause;
-    throw new AtelierError('OUTPUT_NOT_WRITABLE', `Export failed while writing ${dest}`, {
-      hint: 'check free disk space and try again',
-      file: dest,
-      cause,
-    });
-  }
+    return { generations, images: written.size };
+  });
+  return { file: dest, ...value, bytes };
 }
 
 /**

@@ -19,5 +19,6 @@ export { APPLICATION_ID, openDatabase, schemaVersion, type Db } from './database
 export { LATEST_VERSION } from './migrations';
 export { DEFAULT_RETENTION_DAYS } from './settings';
 export { THUMBNAIL_SIZE } from './images';
-export { assertOutsideProfile, type ExportResult } from './export';
+export { type ExportResult } from './export';
+export { assertOutsideProfile } from './write-targets';
 export { rerenderBlockedReason, PRIVACY_MODE_REASON } from './rerender';

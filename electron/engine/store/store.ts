@@ -40,13 +40,8 @@ import {
 } from './retention';
 import { deleteItemWithVersions } from './delete-item';
 import { emptyTrash, moveToTrash, restoreFromTrash, UNDO_WINDOW_MS } from './trash';
-import {
-  assertFreeTarget,
-  exportHistoryZip,
-  publishPartial,
-  type ExportResult,
-  type ExportSelection,
-} from './export';
+import { exportHistoryZip, type ExportResult, type ExportSelection } from './export';
+import { assertFreeTarget, publishPartial } from './write-targets';
 import { sweepPartials, trackPartial } from './partials';
 import { validateNewGeneration } from './validate';
 import { rerenderBlockedReason } from './rerender';
