@@ -26,7 +26,7 @@ const HELP = `Usage: atelier history <subcommand> [options]
                             an existing file is replaced only with --force
   delete ID…                delete items (and their images when nothing else uses them)
   delete --account ID --yes delete an account's whole history and compact the file
-  regenerate ID --out FILE [--set key=value]… [--params JSON]
+  regenerate ID --out FILE [--set key=value]… [--params JSON] [--force]
                             run an item again from its stored original with changed parameters;
                             a cut-out whose composition alone changes (background=#ff0000,
                             background=linear:#fff,#ddd,180, background=blur:24, shadow=soft,
@@ -249,7 +249,10 @@ const subcommands: Record<string, Handler> = {
     const id = parseId(args[0]);
     if (!v.out) throw usage('regenerate needs --out FILE (where the new image goes)');
     const changes = { ...parseJsonParams(v.params), ...parseSets(v.set ?? []) };
-    const { row, version } = await regenerate(id, changes, path.resolve(v.out), resolveProfileDir(v.profile));
+    const out = path.resolve(v.out);
+    // Before any model run or charge: an existing file is replaced only when asked, as `show` does.
+    assertFreeTarget(out, v.force === true, 'regenerated image');
+    const { row, version } = await regenerate(id, changes, out, resolveProfileDir(v.profile));
     if (v.json) console.log(JSON.stringify({ ...row, versionOf: version ? row.sourceGenerationId : null }));
     else if (row.status === 'done' && version)
       console.log(

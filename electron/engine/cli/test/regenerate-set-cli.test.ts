@@ -1,7 +1,8 @@
 /**
  * `atelier history regenerate ID --set key=value` through the real CLI process: composition changes
  * (the cutout flags' spec strings) re-render from the stored mask for free, as versions of the item;
- * a model setting change is a charged run; a bad spec is a usage error naming the field.
+ * a model setting change is a charged run; a bad spec is a usage error naming the field; an existing
+ * --out file is replaced only with --force.
  */
 import path from 'node:path';
 import sharp from 'sharp';
@@ -142,5 +143,25 @@ describe('atelier history regenerate --set', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/background: .*needs two colours/);
     expect(quotaUsed()).toBe(quota + 1);
+
+    // An existing file is never replaced by accident: refused before any model run, kept as it was.
+    const before = await sharp(red).raw().toBuffer();
+    const refusedArgs = ['history', 'regenerate', String(id), '--out', red, '--set', 'refine=true'];
+    const refused = await runCli([...refusedArgs, '--profile', profile]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Refusing to replace an existing file .*red\.png/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(quotaUsed()).toBe(quota + 1);
+    expect((await sharp(red).raw().toBuffer()).equals(before)).toBe(true);
+    const forced = await runCli([
+      ...refusedArgs,
+      '--set',
+      'background=#0000ff',
+      '--force',
+      '--profile',
+      profile,
+    ]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await sharp(red).raw().toBuffer()).equals(before)).toBe(false);
   }, 240_000);
 });
