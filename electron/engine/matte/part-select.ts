@@ -111,6 +111,10 @@ export function selectPart(
     for (let i = 0; i < n; i++) rest[i] = !fixed[i] && !region[i] ? 1 : 0;
     const other = histogram(grid.rgb, rest);
     const cut = graphCut(grid, fixed, wanted, other, locality);
+    // The part is what switches side, connected to the seed through pixels that switch: through the
+    // side it joins, the colour model re-estimated from it would be that side's (for remove-part, the
+    // backdrop's grey instead of the kept part's red, and the second cut kept nothing but the dot).
+    for (let i = 0; i < n; i++) if (!seed[i] && gridMask[i]! >= 128 === add) cut[i] = 0;
     const next = connectedTo(cut, seed, grid.width, grid.height);
     for (let i = 0; i < n; i++) if (seed[i]) next[i] = 1;
     let same = true;

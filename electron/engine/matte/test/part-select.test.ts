@@ -51,6 +51,51 @@ function scene(): { photo: RawImage; mask: Mask; square: (x: number, y: number) 
   };
 }
 
+/** Photo and mask from a painter: `paint` gives each pixel's colour and whether the mask has it. */
+function painted(paint: (x: number, y: number) => { rgb: number[]; kept: boolean }): {
+  photo: RawImage;
+  mask: Mask;
+} {
+  const data = Buffer.alloc(W * H * 3);
+  const mask = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const n = ((x * 7 + y * 13) % 11) - 5;
+      const { rgb, kept } = paint(x, y);
+      for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.max(0, Math.min(255, rgb[c]! + n));
+      if (kept) mask[i] = 255;
+    }
+  }
+  return { photo: { data, width: W, height: H, channels: 3 }, mask: { data: mask, width: W, height: H } };
+}
+
+/**
+ * A white body with a paw below it on a pale pavement that covers the photo's top half, darker ground
+ * below: the mask has the body and misses the paw (the pavement's colour is close to the dog's).
+ */
+function paleScene() {
+  const body = (x: number, y: number) => Math.hypot(x - 75, y - 70) < 35;
+  const paw = (x: number, y: number) => x >= 64 && x < 77 && y >= 100 && y < 118 && !body(x, y);
+  const { photo, mask } = painted((x, y) => ({
+    rgb: body(x, y) || paw(x, y) ? [236, 234, 228] : y < 95 ? [228, 226, 220] : [110, 100, 90],
+    kept: body(x, y),
+  }));
+  return { photo, mask, paw };
+}
+
+/** A red disc (the subject) and a red square beside it, a dark gap between: the mask keeps both. */
+function twinScene() {
+  const disc = (x: number, y: number) => Math.hypot(x - 60, y - 75) < 35;
+  const square = (x: number, y: number) => x >= 108 && x < 163 && y >= 48 && y < 103;
+  const gap = (x: number, y: number) => x >= 95 && x < 108 && y >= 70 && y < 80;
+  const { photo, mask } = painted((x, y) => ({
+    rgb: disc(x, y) || square(x, y) ? [200, 40, 40] : gap(x, y) ? [60, 50, 50] : [150, 150, 150],
+    kept: disc(x, y) || square(x, y) || gap(x, y),
+  }));
+  return { photo, mask, square };
+}
+
 const click = (mode: Stroke['mode'], x: number, y: number): Stroke => ({
   mode,
   edgeAware: true,
@@ -111,6 +156,51 @@ describe('add-part / remove-part strokes', () => {
       }
     }
     expect(left).toBe(0);
+    expect(discKept / disc).toBeGreaterThan(0.99);
+  });
+
+  it('a click on a small leftover at the subject’s edge adds the leftover, not the backdrop of its colour', () => {
+    // A white dog on a pale pavement (great_pyrenees_177): the mask misses a paw at the body's edge; a
+    // click there must not take the pavement, the colour the cut could otherwise reach to the border.
+    const { photo, mask, paw } = paleScene();
+    const out = applyStrokes(mask, [click('add-part', 70, 113)], photo);
+    let pawIn = 0;
+    let pawAll = 0;
+    let pavement = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (mask.data[i] === 255) expect(out.data[i]).toBe(255);
+        if (paw(x, y)) {
+          pawAll++;
+          if (out.data[i]! >= 128) pawIn++;
+        } else if (mask.data[i] === 0 && out.data[i]! >= 128) pavement++;
+      }
+    }
+    expect(pawIn / pawAll).toBeGreaterThan(0.9);
+    // The paw's own border may blur a little; before the locality prior the click took the whole
+    // pavement (15 519 pixels).
+    expect(pavement).toBeLessThan(150);
+  });
+
+  it('one remove-part click takes a whole wrongly kept region of the subject’s colour, up to its edges', () => {
+    // The car's rear, or a cushion the model kept: the same colour as the subject, set apart by an edge.
+    const { photo, mask, square } = twinScene();
+    const out = applyStrokes(mask, [click('remove-part', 135, 75)], photo);
+    let squareLeft = 0;
+    let disc = 0;
+    let discKept = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (square(x, y) && x > 112 && x < 158 && y > 52 && y < 98 && out.data[i]! >= 128) squareLeft++;
+        if (Math.hypot(x - 60, y - 75) < 32) {
+          disc++;
+          if (out.data[i]! >= 128) discKept++;
+        }
+      }
+    }
+    expect(squareLeft).toBe(0);
     expect(discKept / disc).toBeGreaterThan(0.99);
   });
 
