@@ -2,8 +2,9 @@
 /**
  * One-click fixes in Chromium through `atelier serve` (real engine and model): drop a photo → cut out
  * → erase a patch of the car with the brush (a "missed part") → Add part, one click on it: the engine
- * grows it back along the photo's edges and the viewer shows its mask → Undo takes it away, Redo puts
- * it back → a click while "Before" is shown is refused → Remove part on the car's rear, undone →
+ * grows it back along the photo's edges, and not the dark road beside it, and the viewer shows its
+ * mask → Undo takes it away, Redo puts it back → a click while "Before" is shown is refused → Remove
+ * part on the car's rear takes the rear (not a dot), undone →
  * Save: the downloaded file has the added part.
  * Free: no new queue item. Screenshots in light and dark.
  */
@@ -16,6 +17,10 @@ const BLUE = [32, 64, 192];
 const near = (a: number[], b: number[], tolerance = 8) => b.every((v, i) => Math.abs(a[i]! - v) <= tolerance);
 /** The spot on the car's body that is erased, then added back with one click. */
 const SPOT = [0.5, 0.62] as const;
+/** The dark road under the car's front: the cut-out leaves it out, and Add part must not bring it. */
+const ROAD = [0.22, 0.81] as const;
+/** The rear wheel, a hand's width from the Remove part click on the car's rear: the same region. */
+const WHEEL = [0.77, 0.6] as const;
 
 test('Add part: one click brings back a missed part, undo and redo it, Save keeps it', async ({
   page,
@@ -55,6 +60,7 @@ test('Add part: one click brings back a missed part, undo and redo it, Save keep
   );
   await addPart.click();
   await expect(addPart).toHaveAttribute('aria-pressed', 'true');
+  expect(near(await pixel(page, ...ROAD), BLUE)).toBe(true);
 
   // One click: "Working…" while the engine computes, then the part is back in the preview.
   await page.mouse.click(...at(...SPOT));
@@ -63,6 +69,8 @@ test('Add part: one click brings back a missed part, undo and redo it, Save keep
   await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
   await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
   await expect(toolbar).toHaveAttribute('data-sync', 'saved');
+  // Only the part clicked: the road next to it, as dark as the car's underside, stays out.
+  expect(near(await pixel(page, ...ROAD), BLUE)).toBe(true);
   await screenshot(page, '42-parts-added');
 
   // One undo step: the erased patch is back; redo brings the part again.
@@ -87,13 +95,16 @@ test('Add part: one click brings back a missed part, undo and redo it, Save keep
   await expect.poll(() => pixel(page, ...SPOT).then((p) => near(p, BLUE, 30))).toBe(false);
   await expect(toolbar).toHaveAttribute('data-sync', 'saved');
 
-  // Remove part: a click on the car's rear takes that spot out (grown along its edges); undo puts it back.
+  // Remove part: a click on the car's rear takes the region it is on out (the rear up to the door's
+  // edge, wheel included), not just the dot under the click; undo puts it back.
   const REAR = [0.69, 0.62] as const;
   await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(false);
+  expect(near(await pixel(page, ...WHEEL), BLUE, 30)).toBe(false);
   await page.getByTestId('tool-remove-part').click();
   await page.mouse.click(...at(...REAR));
   await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
   await expect.poll(() => pixel(page, ...REAR).then((p) => near(p, BLUE, 30))).toBe(true);
+  await expect.poll(() => pixel(page, ...WHEEL).then((p) => near(p, BLUE, 30))).toBe(true);
   await screenshot(page, '44-parts-removed');
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('part-working')).toBeHidden({ timeout: 30_000 });
@@ -114,6 +125,7 @@ test('Add part: one click brings back a missed part, undo and redo it, Save keep
   };
   expect(near(saved(0.02, 0.02), [...BLUE, 255])).toBe(true);
   expect(near(saved(...SPOT), BLUE, 30)).toBe(false);
+  expect(near(saved(...ROAD), [...BLUE, 255])).toBe(true);
   await expect(page.getByTestId('queue-item')).toHaveCount(1);
   await screenshot(page, '43-parts-saved');
 });
