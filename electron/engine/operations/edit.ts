@@ -123,16 +123,17 @@ export class Editor {
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     if (!original) assertStrokeBudget(strokes, model.width, model.height);
     const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
+    const brushing = stage(work, 0.1, 0.85);
     const effective =
       strokes.length > 0
-        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...work })).mask
+        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...brushing })).mask
         : model;
-    const saved = await this.records.saveStrokes(
-      root.id,
-      strokes,
-      maskImage(await encodeMaskPng(effective)),
-      baseRevision,
-    );
+    const encoded = maskImage(await encodeMaskPng(effective));
+    // The last moment a cancel is honoured: the save below is one transaction, never half-done.
+    throwIfCancelled(work.signal, `the brush edits of item ${root.id}`);
+    work.onProgress?.(0.9);
+    const saved = await this.records.saveStrokes(root.id, strokes, encoded, baseRevision);
+    work.onProgress?.(1);
     return { maskImageId: saved.maskImageId!, revision: saved.revision };
   }
 
@@ -157,6 +158,8 @@ export class Editor {
     }
     const started = performance.now();
     const decoded = await this.decodeOriginal(root);
+    throwIfCancelled(options.signal, `the re-render of item ${root.id}`);
+    options.onProgress?.(0.1);
     let charge: GenerationCharge | undefined;
     try {
       let mask: Mask;
@@ -174,7 +177,9 @@ export class Editor {
         timings.mask = ms(t);
         provider = computed.provider.used;
         const strokes = edit?.strokes ?? [];
-        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, options);
+        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, {
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         mask = edited.mask;
         newEdit.modelMask = maskImage(await encodeMaskPng(edited.base));
         if (strokes.length > 0) newEdit.mask = maskImage(await encodeMaskPng(mask));
@@ -328,7 +333,11 @@ export class Editor {
       );
     }
     let t = performance.now();
-    const composed = await composeInPool(decoded.image, mask, params, { file: itemName(root), ...r.work });
+    const work = r.work ?? {};
+    const composed = await composeInPool(decoded.image, mask, params, {
+      file: itemName(root),
+      ...stage(work, 0.15, 0.75),
+    });
     decoded.image = composed.photo;
     const image = composed.image;
     r.timings.compose = ms(t);
@@ -337,13 +346,16 @@ export class Editor {
     if (r.output) await writeFileAtomic(r.output, bytes);
     r.timings.encode = ms(t);
     r.timings.total = ms(r.started);
+    // The last moment a cancel is honoured: recording is one transaction (never a half item).
+    throwIfCancelled(work.signal, `the re-render of item ${root.id}`);
+    work.onProgress?.(0.85);
     const original = this.deps.store.image(root.inputImageId!);
     // Thumbnails from what is at hand, so recording never decodes a 24 MP PNG again.
     const [inputThumb, outputThumb] = [
       this.deps.store.thumbnail(root.inputImageId!),
       await thumbnailOf(image),
     ];
-    return this.deps.store.recordGeneration(
+    const row = await this.deps.store.recordGeneration(
       {
         operation: 'cutout',
         params: params as unknown as Record<string, unknown>,
@@ -372,6 +384,23 @@ export class Editor {
       r.charge?.debit,
       r.charge?.options,
     );
+    work.onProgress?.(1);
+    return row;
+  }
+}
+
+/** `work` with its progress mapped into [from, to] of the whole (one stage of a longer edit). */
+function stage(work: WorkOptions, from: number, to: number): WorkOptions {
+  const { signal, onProgress } = work;
+  return {
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress: (f: number) => onProgress(from + (to - from) * f) } : {}),
+  };
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    throw new AtelierError('CANCELLED', `Cancelled: ${what}`, { hint: 'the item was left as it was' });
   }
 }
 

@@ -19,7 +19,8 @@ import {
 } from './accounts';
 import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
-import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
+import { findGeneration, type PreparedGeneration } from './generations';
+import { recordInPool } from './record-port';
 import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
 import { prepareEdit } from './prepare-edit';
 import { Ledger } from './ledger';
@@ -85,6 +86,7 @@ export class Store {
         db,
         () => this.currentAccountId,
         (g) => this.prepareGeneration(g),
+        file,
       ),
       file,
     );
@@ -239,9 +241,8 @@ export class Store {
     options: RecordOptions = {},
   ): Promise<GenerationRow> {
     const prepared = await this.prepareGeneration(input);
-    return this.guard(() =>
-      this.db.transaction(() => writeGeneration(this.db, prepared, debit, options)).immediate(),
-    );
+    // Off this thread: the commit of a big record takes hundreds of ms (record-in-thread.ts).
+    return recordInPool({ file: this.file, prepared, ...(debit ? { debit } : {}), options });
   }
 
   private async prepareGeneration(input: NewGeneration): Promise<PreparedGeneration> {

@@ -17,6 +17,8 @@ import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/de
 import { decodeMaskPng } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
+import type { RecordTaskInput } from '../store/record-in-thread';
+import type { GenerationRow } from '../store/types';
 import { arrivedImage, asBuffer, ownsBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
@@ -94,6 +96,8 @@ export interface TaskTypes {
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
   storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  /** A history record written in one transaction on this thread's own connection (store/record-in-thread.ts). */
+  record: { input: RecordTaskInput; output: { generation: GenerationRow } };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
   ortCreate: {
     input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
@@ -220,6 +224,12 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     const bytes = asBuffer(input.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
+  },
+
+  async record(input) {
+    // Loaded on first use: threads that never record do not load SQLite.
+    const { recordInThread } = await import('../store/record-in-thread');
+    return recordInThread(input);
   },
 };
 
