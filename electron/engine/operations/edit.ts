@@ -45,6 +45,12 @@ export interface WorkOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/**
+ * Where a render's compositing lies in its reported progress (decoding before it; encoding and the
+ * history record after it, 1 once recorded).
+ */
+export const COMPOSE_PROGRESS = { from: 0.15, to: 0.75 } as const;
+
 export interface RenderOptions extends WorkOptions {
   /** The revision the caller started from; CONFLICT when another save moved it on. */
   baseRevision?: number;
@@ -336,7 +342,7 @@ export class Editor {
     const work = r.work ?? {};
     const composed = await composeInPool(decoded.image, mask, params, {
       file: itemName(root),
-      ...stage(work, 0.15, 0.75),
+      ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to),
     });
     decoded.image = composed.photo;
     const image = composed.image;
@@ -394,7 +400,8 @@ function stage(work: WorkOptions, from: number, to: number): WorkOptions {
   const { signal, onProgress } = work;
   return {
     ...(signal ? { signal } : {}),
-    ...(onProgress ? { onProgress: (f: number) => onProgress(from + (to - from) * f) } : {}),
+    // The stage's ends exactly (listeners compare them), whatever the floating-point sum gives.
+    ...(onProgress ? { onProgress: (f: number) => onProgress(f >= 1 ? to : from + (to - from) * f) } : {}),
   };
 }
 
