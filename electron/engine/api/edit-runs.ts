@@ -1,7 +1,8 @@
 /**
  * The edits the API has running (edit.render, edit.setStrokes), so edit.cancel can stop one and its
  * progress reaches the UI as `edit.progress` events, the way batches report theirs. Keyed by the item
- * id the call was made with: the editor shows one item and sends one save or render at a time.
+ * id the call was made with; edit.cancel stops whatever runs for that id (a render, a brush save, or
+ * both when two windows work on one item).
  */
 import type { EditProgressEvent } from './contract';
 import type { WorkOptions } from '../operations/edit';
@@ -10,22 +11,20 @@ import type { WorkOptions } from '../operations/edit';
 const MIN_STEP = 0.02;
 
 export class EditRuns {
-  private readonly running = new Map<number, AbortController>();
+  private readonly running = new Map<number, Set<AbortController>>();
 
   constructor(private readonly emit: (progress: EditProgressEvent) => void) {}
 
-  /**
-   * Runs `work` for item `id` with a signal edit.cancel aborts and a progress reporter. A second call for
-   * the same item while one runs cancels the first (the editor only wants the newest).
-   */
+  /** Runs `work` for item `id` with a signal edit.cancel aborts and a progress reporter. */
   async run<T>(
     id: number,
     action: EditProgressEvent['action'],
     work: (options: WorkOptions) => Promise<T>,
   ): Promise<T> {
-    this.running.get(id)?.abort();
     const controller = new AbortController();
-    this.running.set(id, controller);
+    const forItem = this.running.get(id) ?? new Set();
+    forItem.add(controller);
+    this.running.set(id, forItem);
     let sent = -1;
     const onProgress = (fraction: number) => {
       const clamped = Math.min(1, Math.max(0, fraction));
@@ -36,15 +35,15 @@ export class EditRuns {
     try {
       return await work({ signal: controller.signal, onProgress });
     } finally {
-      if (this.running.get(id) === controller) this.running.delete(id);
+      forItem.delete(controller);
+      if (forItem.size === 0 && this.running.get(id) === forItem) this.running.delete(id);
     }
   }
 
-  /** Aborts item `id`'s running edit; false when none runs. */
+  /** Aborts item `id`'s running edits; false when none runs. */
   cancel(id: number): boolean {
-    const controller = this.running.get(id);
-    if (!controller || controller.signal.aborted) return false;
-    controller.abort();
-    return true;
+    const live = [...(this.running.get(id) ?? [])].filter((c) => !c.signal.aborted);
+    for (const controller of live) controller.abort();
+    return live.length > 0;
   }
 }
