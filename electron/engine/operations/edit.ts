@@ -288,7 +288,7 @@ export class Editor {
   }
 
   private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
-    const original = this.deps.store.image(root.inputImageId!);
+    const original = await this.deps.store.loadImage(root.inputImageId!);
     const { decoded } = await decodeInPool(
       { bytes: original.bytes, name: itemName(root) },
       this.deps.maxPixels,
@@ -312,7 +312,7 @@ export class Editor {
   }
 
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
-    return decodeMaskInPool(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
+    return decodeMaskInPool((await this.deps.store.loadImage(imageId)).bytes, `mask of item ${rootId}`);
   }
 
   private async composeAndRecord(
@@ -355,12 +355,8 @@ export class Editor {
     // The last moment a cancel is honoured: recording is one transaction (never a half item).
     throwIfCancelled(work.signal, `the re-render of item ${root.id}`);
     work.onProgress?.(0.85);
-    const original = this.deps.store.image(root.inputImageId!);
     // Thumbnails from what is at hand, so recording never decodes a 24 MP PNG again.
-    const [inputThumb, outputThumb] = [
-      this.deps.store.thumbnail(root.inputImageId!),
-      await thumbnailOf(image),
-    ];
+    const outputThumb = await thumbnailOf(image);
     const row = await this.deps.store.recordGeneration(
       {
         operation: 'cutout',
@@ -370,13 +366,8 @@ export class Editor {
         timings: r.timings,
         status: 'done',
         inputName: root.inputName,
-        input: {
-          bytes: original.bytes,
-          mime: original.mime,
-          width: original.width,
-          height: original.height,
-          thumbnail: inputThumb,
-        },
+        // The stored original, by id: not read, hashed or sent again.
+        inputImageId: root.inputImageId!,
         output: {
           bytes,
           mime: MIME_BY_FORMAT[params.format] ?? 'image/png',

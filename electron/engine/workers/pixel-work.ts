@@ -12,7 +12,7 @@ import type { CompositionParams } from '../operations/cutout-compose';
 import type { PoolRunOptions } from './pool';
 import type { BackgroundSpecs } from './tasks';
 import { pixelPool } from './shared-pool';
-import { arrivedImage, asBuffer, buffersOf, ownedImage, ownedMask } from './transfer';
+import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
 export interface MaskOptions {
   refine: boolean;
@@ -109,6 +109,12 @@ export async function strokesInPool(
   const input = { mask: ownedMask(mask), strokes, ...(photo ? { photo: ownedImage(photo) } : {}) };
   const out = await pixelPool().run('strokes', input, buffersOf(input.mask.data, input.photo?.data), run);
   return { mask: out.mask, base: out.base, ...(out.photo ? { photo: arrivedImage(out.photo) } : {}) };
+}
+
+/** An image's bytes from its stored Base64 (ASCII bytes, moved to the worker when they can be). */
+export async function bytesFromBase64InPool(base64: Buffer, run: PoolRunOptions = {}): Promise<Buffer> {
+  const input = { base64: owned(base64) };
+  return asBuffer((await pixelPool().run('fromBase64', input, buffersOf(input.base64), run)).bytes);
 }
 
 /**

@@ -96,6 +96,8 @@ export interface TaskTypes {
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
   storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  /** Stored Base64 (ASCII bytes) decoded to the image's bytes. */
+  fromBase64: { input: { base64: Uint8Array }; output: { bytes: Uint8Array } };
   /** A history record written in one transaction on this thread's own connection (store/record-in-thread.ts). */
   record: { input: RecordTaskInput; output: { generation: GenerationRow } };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
@@ -224,6 +226,10 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     const bytes = asBuffer(input.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
+  },
+
+  async fromBase64({ base64 }) {
+    return { bytes: Buffer.from(asBuffer(base64).toString('latin1'), 'base64') };
   },
 
   async record(input) {
