@@ -22,7 +22,8 @@ import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
 import type { CutoutParams } from './cutout';
-import { modelMaskOf } from './matte-stages';
+import { modelMaskOf, type MatteChoice } from './matte-stages';
+import type { MatteInput } from '../matte/model-stages';
 import { changesMask, mergeRecipe } from './recipe';
 import { encodeOutput } from './write-output';
 
@@ -128,7 +129,7 @@ export class Editor {
     if (original) assertStrokeBudget(strokes, original.width, original.height);
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     if (!original) assertStrokeBudget(strokes, model.width, model.height);
-    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
+    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).decoded.image : undefined;
     const brushing = stage(work, 0.1, 0.85);
     const effective =
       strokes.length > 0
@@ -163,7 +164,9 @@ export class Editor {
       });
     }
     const started = performance.now();
-    const decoded = await this.decodeOriginal(root);
+    // An item from before masks were stored needs its model input too: made in the pool with the decode.
+    const needsModel = edit?.maskImageId == null;
+    const { decoded, matteInput } = await this.decodeOriginal(root, needsModel ? params : undefined);
     throwIfCancelled(options.signal, `the re-render of item ${root.id}`);
     options.onProgress?.(0.1);
     let charge: GenerationCharge | undefined;
@@ -179,7 +182,7 @@ export class Editor {
         // An item from before masks were stored: compute it once, charged as the model run it is.
         charge = await this.deps.charges?.authorize('cutout');
         const t = performance.now();
-        const computed = await modelMaskOf(decoded, params, this.deps);
+        const computed = await modelMaskOf(decoded, params, this.deps, matteInput);
         timings.mask = ms(t);
         provider = computed.provider.used;
         const strokes = edit?.strokes ?? [];
@@ -236,10 +239,10 @@ export class Editor {
     const charge = await this.deps.charges?.authorize('cutout');
     try {
       const started = performance.now();
-      const decoded = await this.decodeOriginal(source);
+      const { decoded, matteInput } = await this.decodeOriginal(source, params);
       const timings: Record<string, number> = { decode: ms(started) };
       const t = performance.now();
-      const computed = await modelMaskOf(decoded, params, this.deps);
+      const computed = await modelMaskOf(decoded, params, this.deps, matteInput);
       timings.mask = ms(t);
       const { mask, base } = await this.withStrokes(computed.mask, strokes, decoded, source, {});
       return await this.composeAndRecord(source, decoded, mask, params, {
@@ -287,13 +290,16 @@ export class Editor {
     return root;
   }
 
-  private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
+  /** The stored original decoded in the pool; with `forModel`, that model's input is made there too. */
+  private async decodeOriginal(
+    root: GenerationRow,
+    forModel?: MatteChoice,
+  ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+    const model = forModel
+      ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry
+      : undefined;
     const original = await this.deps.store.loadImage(root.inputImageId!);
-    const { decoded } = await decodeInPool(
-      { bytes: original.bytes, name: itemName(root) },
-      this.deps.maxPixels,
-    );
-    return decoded;
+    return decodeInPool({ bytes: original.bytes, name: itemName(root) }, this.deps.maxPixels, model);
   }
 
   /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */
