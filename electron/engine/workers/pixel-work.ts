@@ -9,6 +9,7 @@ import type { Mask, RawImage } from '../imaging/raw';
 import type { MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { CompositionParams } from '../operations/cutout-compose';
+import type { ReferenceComposition } from '../operations/reference-compose';
 import type { PoolRunOptions } from './pool';
 import type { BackgroundSpecs } from './tasks';
 import { pixelPool } from './shared-pool';
@@ -97,6 +98,23 @@ export async function backgroundInPool(
   };
   const out = await pixelPool().run('background', input, buffersOf(input.subject.data), run);
   return { image: arrivedImage(out.image), subject: arrivedImage(out.subject) };
+}
+
+/**
+ * The compose operation's picture in the pool (`mask` is moved there and not returned: the caller is
+ * done with it). `reference` is copied, not moved: a batch shares one decoded reference among its photos.
+ */
+export async function referenceComposeInPool(
+  photo: RawImage,
+  mask: Mask,
+  reference: RawImage,
+  composition: ReferenceComposition,
+  run: PoolRunOptions = {},
+): Promise<{ image: RawImage; photo: RawImage }> {
+  const input = { photo: ownedImage(photo), mask: ownedMask(mask), reference, composition };
+  const transfer = buffersOf(input.photo.data, input.mask.data);
+  const out = await pixelPool().run('referenceCompose', input, transfer, run);
+  return { image: arrivedImage(out.image), photo: arrivedImage(out.photo) };
 }
 
 /** `mask` with the hand edits applied (`base` is the mask as given, handed back). */

@@ -13,6 +13,7 @@ import { baseMatte, shapeEdges } from '../matte';
 import { applyStrokes } from '../matte/strokes';
 import { composeOnBackground, type BackgroundParams } from '../operations/background';
 import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
+import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
@@ -91,6 +92,11 @@ export interface TaskTypes {
   background: {
     input: { subject: RawImage; spec: BackgroundSpecs };
     output: { image: RawImage; subject: RawImage };
+  };
+  /** The compose operation's picture: the cut-out with a reference picture (placed, harmonised, backdrop). */
+  referenceCompose: {
+    input: { photo: RawImage; mask: Mask; reference: RawImage; composition: ReferenceComposition };
+    output: { image: RawImage; photo: RawImage };
   };
   /** Hand edits applied to a mask (edge-aware ones follow the photo). */
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
@@ -220,6 +226,13 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     sessions.delete(key);
     await session?.release();
     return {};
+  },
+
+  async referenceCompose({ photo, mask, reference, composition }) {
+    const arrived = arrivedImage(photo);
+    const image = await composeWithReference(arrived, mask, arrivedImage(reference), composition);
+    // placeOnReference's picture may come from sharp (memory that cannot move): one copy here.
+    return { image: { ...image, data: transferableCopy(asBuffer(image.data)) }, photo: arrived };
   },
 
   async storeImage(input) {
