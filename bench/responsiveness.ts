@@ -12,7 +12,7 @@
  *   ATELIER_ROOT=/work/main npx tsx bench/responsiveness.ts   (the same scenarios on another checkout's engine)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +42,23 @@ async function upscale(name: string, mp: number, dir: string): Promise<string> {
   return file;
 }
 
+/**
+ * CPU time of this process's main thread (the engine's host thread), from Linux's per-thread counters
+ * (10 ms ticks); null elsewhere. Unlike the stall figures, it does not grow with other processes' load.
+ */
+function hostThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 interface Stall {
+  /** The host thread's CPU time during the work (null off Linux). */
+  hostCpuMs: number | null;
   loopMaxMs: number;
   pingMaxMs: number;
   pings: number;
@@ -74,6 +90,7 @@ async function watch(dispatch: () => Promise<unknown>, work: () => Promise<unkno
   })();
   histogram.enable();
   const t = performance.now();
+  const cpuBefore = hostThreadCpuMs();
   try {
     await work();
   } finally {
@@ -81,7 +98,9 @@ async function watch(dispatch: () => Promise<unknown>, work: () => Promise<unkno
     stop = true;
     await pinger;
   }
+  const cpuAfter = hostThreadCpuMs();
   return {
+    hostCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     loopMaxMs: histogram.max / 1e6,
     pingMaxMs: pingMax,
     pings,
@@ -93,7 +112,7 @@ async function watch(dispatch: () => Promise<unknown>, work: () => Promise<unkno
 function report(name: string, s: Stall): void {
   const verdict = Math.max(s.loopMaxMs, s.pingMaxMs) <= 50 ? 'within 50 ms' : 'over 50 ms';
   console.log(
-    `  ${name.padEnd(34)} loop stall max ${s.loopMaxMs.toFixed(0).padStart(5)} ms · API round trip max ${s.pingMaxMs.toFixed(0).padStart(5)} ms (${s.slowPings}/${s.pings} calls over 100 ms) · work ${(s.workMs / 1000).toFixed(1)} s · ${verdict}`,
+    `  ${name.padEnd(34)} loop stall max ${s.loopMaxMs.toFixed(0).padStart(5)} ms · API round trip max ${s.pingMaxMs.toFixed(0).padStart(5)} ms (${s.slowPings}/${s.pings} calls over 100 ms) · work ${(s.workMs / 1000).toFixed(1)} s${s.hostCpuMs === null ? '' : `, host thread CPU ${s.hostCpuMs.toFixed(0)} ms`} · ${verdict}`,
   );
 }
 

@@ -17,6 +17,7 @@ import { usePictures } from './pictures/pictures-store';
 import { useQueueKeys } from './queue-keys';
 import { revealFile } from './results';
 import { useStore, type View } from './store';
+import { followEditProgress } from './editor/edit-progress';
 import './flow.css';
 import './studio-layout.css';
 
@@ -89,6 +90,7 @@ export function App() {
     const offs = [
       api.on('batch.item', (e) => useStore.getState().onItem(e)),
       api.on('batch.progress', (p) => useStore.getState().onProgress(p)),
+      followEditProgress(),
       api.on('account.changed', (a) => {
         useStore.setState({ account: a });
         void useStore.getState().recheckTokens();

@@ -8,6 +8,7 @@ import type { HistoryItem } from '../../electron/engine/api/contract';
 import { api, copyImage, downloadUrl, errorText } from './api/client';
 import { uiErrorText } from './api/ui-errors';
 import { renderEdited } from './editor/apply';
+import { isCancelled } from './editor/edit-progress';
 import { useEditor } from './editor/editor-store';
 import { settingsProblem } from './labels';
 import { outputFileName } from './naming';
@@ -104,7 +105,8 @@ export async function applyRecipe(): Promise<HistoryItem | null> {
     );
     return item;
   } catch (error) {
-    fail(error);
+    if (isCancelled(error)) state().notify('info', 'Stopped — the item was left as it was');
+    else fail(error);
     return null;
   }
 }

@@ -331,6 +331,15 @@ export const modelProgressSchema = z.object({
 });
 export type ModelProgressEvent = z.infer<typeof modelProgressSchema>;
 
+/** How far a running edit.render / edit.setStrokes is (its pixel work; saving follows at 1). */
+export const editProgressSchema = z.object({
+  /** The item id the call was made with (what edit.cancel takes). */
+  id: z.number().int(),
+  action: z.enum(['render', 'strokes']),
+  fraction: z.number().min(0).max(1),
+});
+export type EditProgressEvent = z.infer<typeof editProgressSchema>;
+
 const modelId = z.string().min(1).max(200);
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
@@ -462,6 +471,12 @@ export const methods = {
     /** The new version; charged only when an old item's mask had to be computed (a model run). */
     z.object({ item: historyItemSchema, charged: z.boolean(), revision: z.number().int() }),
   ),
+  /**
+   * Stops the running edit.render / edit.setStrokes of item `id` (the id the call was made with): that
+   * call answers CANCELLED and the item stays as it was. cancelled: false when none was running. One
+   * already writing its result to the history finishes and answers as usual (never half-saved).
+   */
+  'edit.cancel': method(z.object({ id }).strict(), z.object({ ok: z.literal(true), cancelled: z.boolean() })),
   'edit.applyToMany': method(
     z
       .object({
@@ -637,6 +652,7 @@ export const events = {
   'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
   'app.openFiles': z.object({ paths: z.array(z.string()).min(1) }),
   'models.progress': modelProgressSchema,
+  'edit.progress': editProgressSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -104,7 +104,7 @@ export async function writeDeliverablesZip(
     { profileRoot, overwrite, cannotOpen: failed, cannotWrite: failed },
     async (zip, check) => {
       for (const file of files) {
-        const image = engine.store.image(file.imageId);
+        const image = await engine.store.loadImage(file.imageId);
         // Images are already compressed: stored as they are, one entry at a time (bounded memory).
         const entry = new ZipPassThrough(file.name);
         zip.add(entry);
@@ -136,7 +136,7 @@ export async function writeDeliverablesToFolder(
   for (const file of files) {
     const target = freeTarget(path.join(dir, file.name));
     try {
-      await writeFileAtomic(target, engine.store.image(file.imageId).bytes);
+      await writeFileAtomic(target, (await engine.store.loadImage(file.imageId)).bytes);
     } catch (cause) {
       // writeFileAtomic names the errno in its message (EACCES, EROFS…).
       const readOnly = /EACCES|EPERM|EROFS/.test((cause as Error).message);

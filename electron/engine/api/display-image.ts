@@ -30,9 +30,12 @@ export async function displayImage(
   imageId: number,
   max: number | null,
 ): Promise<{ mime: string; bytes: Buffer }> {
-  const stored = store.image(imageId);
-  if (max === null || (stored.width <= max && stored.height <= max))
+  // Size first, then the cache: the bytes (Base64 decoded in the pool) are loaded only when needed.
+  const info = store.imageInfo(imageId);
+  if (max === null || (info.width <= max && info.height <= max)) {
+    const stored = await store.loadImage(imageId);
     return { mime: stored.mime, bytes: stored.bytes };
+  }
   // The account is part of the key: two accounts may hold different images under one id.
   const key = `${store.currentAccountId}:${imageId}:${max}`;
   const hit = cache.get(key);
@@ -41,6 +44,7 @@ export async function displayImage(
     cache.set(key, hit);
     return hit;
   }
+  const stored = await store.loadImage(imageId);
   // rotate(): the engine cut out the EXIF-oriented image, so the preview (and its mask) must be oriented too.
   const resized = sharp(stored.bytes, { limitInputPixels: false }).rotate().resize(max, max, {
     fit: 'inside',

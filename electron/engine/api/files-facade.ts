@@ -96,7 +96,7 @@ export class FilesFacade {
 
   async saveAs(request: SaveRequest): Promise<SaveResult> {
     const imageId = this.imageIdOf(request);
-    const image = this.engine.store.image(imageId);
+    const image = await this.engine.store.loadImage(imageId);
     const name = fileNameFor(request.suggestedName, image.mime);
     let target = request.path;
     // Never overwriting, unless asked: by the caller, or by the native save dialog (which asks itself).

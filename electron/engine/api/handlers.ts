@@ -23,6 +23,7 @@ import { estimateBatch } from './estimate';
 import { Staging } from './staging';
 import { stageChainInput } from './chain';
 import { Pictures } from './pictures';
+import { EditRuns } from './edit-runs';
 import { isUnexpected, type ErrorSink } from '../log/error-sink';
 
 type Handler<M extends MethodName> = (
@@ -133,6 +134,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
   };
 
   const pictures = new Pictures(engine);
+  const edits = new EditRuns((progress) => ctx.emit('edit.progress', progress));
   const startBatch = (p: MethodResultParams<'batch.start'>): MethodResult<'batch.start'> => {
     // Each item is authorized by the account's token gate as it runs (jobs/): a batch that runs out
     // of tokens stops there and keeps its remaining items pending, so it can be resumed after a purchase.
@@ -273,14 +275,19 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     },
     'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
     'edit.source': (p) => engine.editor.source(p.id),
-    'edit.setStrokes': (p) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision),
+    'edit.setStrokes': (p) =>
+      edits.run(p.id, 'strokes', (work) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision, work)),
     'edit.render': async (p) => {
       // Free (no model run, no token) unless an old item's mask must be computed first.
-      const r = await engine.editor.render(p.id, p.recipe, {
-        ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}),
-      });
+      const r = await edits.run(p.id, 'render', (work) =>
+        engine.editor.render(p.id, p.recipe, {
+          ...work,
+          ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}),
+        }),
+      );
       return { item: historyItemOf(engine, r.row), charged: r.charged, revision: r.revision };
     },
+    'edit.cancel': (p) => ({ ok: true, cancelled: edits.cancel(p.id) }),
     'edit.applyToMany': async (p) => {
       const r = await engine.editor.applyToMany(p.ids, p.recipe);
       return { items: toHistoryItems(engine, r.rows), failed: r.failed };

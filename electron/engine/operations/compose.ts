@@ -7,15 +7,11 @@
  */
 import { statSync } from 'node:fs';
 import { z } from 'zod';
-import { composeOver } from '../compose/background';
-import { harmonizeColors } from '../compose/harmonize';
 import { readPicture } from '../compose/image-file';
-import { extractPalette, renderBackdrop } from '../compose/palette';
-import { placeOnReference } from '../compose/reference';
 import { ShadowSpecSchema } from '../compose/schemas';
-import { applyShadow, defaultShadow, renderShadow } from '../compose/shadow';
 import type { RawImage } from '../imaging/raw';
-import { cutoutRgba, defaultMatteOptions } from '../matte';
+import { defaultMatteOptions } from '../matte';
+import { referenceComposeInPool } from '../workers/pixel-work';
 import { encodeAndWrite } from './write-output';
 import { decodeForMatte, fullMask, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, providerSchema, qualitySchema } from './params';
@@ -89,19 +85,14 @@ export const compose: Operation<ComposeParams, Decoded, Inferred> = {
   async encode({ low, reference }, p, output) {
     const photo = low.decoded;
     const mask = await fullMask(low, { ...defaultMatteOptions, refine: p.refine });
-    const subject = cutoutRgba(photo.image, mask, { decontaminate: true });
-    const shadow = p.shadow === undefined ? defaultShadow : p.shadow;
-    let image: RawImage;
-    if (p.mode === 'place') {
-      image = (await placeOnReference(subject, mask, reference, { harmonize: p.strength, shadow })).image;
-    } else if (p.mode === 'harmonize') {
-      image = harmonizeColors(subject, mask, reference, p.strength);
-    } else {
-      const palette = await extractPalette(reference);
-      let backdrop = renderBackdrop(palette, subject.width, subject.height, p.style);
-      if (shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, shadow));
-      image = composeOver(subject, backdrop);
-    }
-    return encodeAndWrite(image, p, photo, output);
+    // The pixel work in the pool; the photo's buffer comes back with the picture.
+    const composed = await referenceComposeInPool(photo.image, mask, reference, {
+      mode: p.mode,
+      strength: p.strength,
+      style: p.style,
+      ...(p.shadow !== undefined ? { shadow: p.shadow } : {}),
+    });
+    photo.image = composed.photo;
+    return encodeAndWrite(composed.image, p, photo, output);
   },
 };

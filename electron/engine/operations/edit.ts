@@ -22,7 +22,8 @@ import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
 import type { CutoutParams } from './cutout';
-import { modelMaskOf } from './matte-stages';
+import { modelMaskOf, type MatteChoice } from './matte-stages';
+import type { MatteInput } from '../matte/model-stages';
 import { changesMask, mergeRecipe } from './recipe';
 import { encodeOutput } from './write-output';
 
@@ -44,6 +45,12 @@ export interface WorkOptions {
   /** Fractions (0..1) of the pixel work done. */
   onProgress?: (fraction: number) => void;
 }
+
+/**
+ * Where a render's compositing lies in its reported progress (decoding before it; encoding and the
+ * history record after it, 1 once recorded).
+ */
+export const COMPOSE_PROGRESS = { from: 0.15, to: 0.75 } as const;
 
 export interface RenderOptions extends WorkOptions {
   /** The revision the caller started from; CONFLICT when another save moved it on. */
@@ -122,17 +129,18 @@ export class Editor {
     if (original) assertStrokeBudget(strokes, original.width, original.height);
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     if (!original) assertStrokeBudget(strokes, model.width, model.height);
-    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).image : undefined;
+    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).decoded.image : undefined;
+    const brushing = stage(work, 0.1, 0.85);
     const effective =
       strokes.length > 0
-        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...work })).mask
+        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...brushing })).mask
         : model;
-    const saved = await this.records.saveStrokes(
-      root.id,
-      strokes,
-      maskImage(await encodeMaskPng(effective)),
-      baseRevision,
-    );
+    const encoded = maskImage(await encodeMaskPng(effective));
+    // The last moment a cancel is honoured: the save below is one transaction, never half-done.
+    throwIfCancelled(work.signal, `the brush edits of item ${root.id}`);
+    work.onProgress?.(0.9);
+    const saved = await this.records.saveStrokes(root.id, strokes, encoded, baseRevision);
+    work.onProgress?.(1);
     return { maskImageId: saved.maskImageId!, revision: saved.revision };
   }
 
@@ -156,7 +164,11 @@ export class Editor {
       });
     }
     const started = performance.now();
-    const decoded = await this.decodeOriginal(root);
+    // An item from before masks were stored needs its model input too: made in the pool with the decode.
+    const needsModel = edit?.maskImageId == null;
+    const { decoded, matteInput } = await this.decodeOriginal(root, needsModel ? params : undefined);
+    throwIfCancelled(options.signal, `the re-render of item ${root.id}`);
+    options.onProgress?.(0.1);
     let charge: GenerationCharge | undefined;
     try {
       let mask: Mask;
@@ -170,11 +182,13 @@ export class Editor {
         // An item from before masks were stored: compute it once, charged as the model run it is.
         charge = await this.deps.charges?.authorize('cutout');
         const t = performance.now();
-        const computed = await modelMaskOf(decoded, params, this.deps);
+        const computed = await modelMaskOf(decoded, params, this.deps, matteInput);
         timings.mask = ms(t);
         provider = computed.provider.used;
         const strokes = edit?.strokes ?? [];
-        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, options);
+        const edited = await this.withStrokes(computed.mask, strokes, decoded, root, {
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         mask = edited.mask;
         newEdit.modelMask = maskImage(await encodeMaskPng(edited.base));
         if (strokes.length > 0) newEdit.mask = maskImage(await encodeMaskPng(mask));
@@ -225,10 +239,10 @@ export class Editor {
     const charge = await this.deps.charges?.authorize('cutout');
     try {
       const started = performance.now();
-      const decoded = await this.decodeOriginal(source);
+      const { decoded, matteInput } = await this.decodeOriginal(source, params);
       const timings: Record<string, number> = { decode: ms(started) };
       const t = performance.now();
-      const computed = await modelMaskOf(decoded, params, this.deps);
+      const computed = await modelMaskOf(decoded, params, this.deps, matteInput);
       timings.mask = ms(t);
       const { mask, base } = await this.withStrokes(computed.mask, strokes, decoded, source, {});
       return await this.composeAndRecord(source, decoded, mask, params, {
@@ -276,13 +290,16 @@ export class Editor {
     return root;
   }
 
-  private async decodeOriginal(root: GenerationRow): Promise<DecodedImage> {
-    const original = this.deps.store.image(root.inputImageId!);
-    const { decoded } = await decodeInPool(
-      { bytes: original.bytes, name: itemName(root) },
-      this.deps.maxPixels,
-    );
-    return decoded;
+  /** The stored original decoded in the pool; with `forModel`, that model's input is made there too. */
+  private async decodeOriginal(
+    root: GenerationRow,
+    forModel?: MatteChoice,
+  ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+    const model = forModel
+      ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry
+      : undefined;
+    const original = await this.deps.store.loadImage(root.inputImageId!);
+    return decodeInPool({ bytes: original.bytes, name: itemName(root) }, this.deps.maxPixels, model);
   }
 
   /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */
@@ -301,7 +318,7 @@ export class Editor {
   }
 
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
-    return decodeMaskInPool(this.deps.store.image(imageId).bytes, `mask of item ${rootId}`);
+    return decodeMaskInPool((await this.deps.store.loadImage(imageId)).bytes, `mask of item ${rootId}`);
   }
 
   private async composeAndRecord(
@@ -328,7 +345,11 @@ export class Editor {
       );
     }
     let t = performance.now();
-    const composed = await composeInPool(decoded.image, mask, params, { file: itemName(root), ...r.work });
+    const work = r.work ?? {};
+    const composed = await composeInPool(decoded.image, mask, params, {
+      file: itemName(root),
+      ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to),
+    });
     decoded.image = composed.photo;
     const image = composed.image;
     r.timings.compose = ms(t);
@@ -337,13 +358,12 @@ export class Editor {
     if (r.output) await writeFileAtomic(r.output, bytes);
     r.timings.encode = ms(t);
     r.timings.total = ms(r.started);
-    const original = this.deps.store.image(root.inputImageId!);
+    // The last moment a cancel is honoured: recording is one transaction (never a half item).
+    throwIfCancelled(work.signal, `the re-render of item ${root.id}`);
+    work.onProgress?.(0.85);
     // Thumbnails from what is at hand, so recording never decodes a 24 MP PNG again.
-    const [inputThumb, outputThumb] = [
-      this.deps.store.thumbnail(root.inputImageId!),
-      await thumbnailOf(image),
-    ];
-    return this.deps.store.recordGeneration(
+    const outputThumb = await thumbnailOf(image);
+    const row = await this.deps.store.recordGeneration(
       {
         operation: 'cutout',
         params: params as unknown as Record<string, unknown>,
@@ -352,13 +372,8 @@ export class Editor {
         timings: r.timings,
         status: 'done',
         inputName: root.inputName,
-        input: {
-          bytes: original.bytes,
-          mime: original.mime,
-          width: original.width,
-          height: original.height,
-          thumbnail: inputThumb,
-        },
+        // The stored original, by id: not read, hashed or sent again.
+        inputImageId: root.inputImageId!,
         output: {
           bytes,
           mime: MIME_BY_FORMAT[params.format] ?? 'image/png',
@@ -372,6 +387,24 @@ export class Editor {
       r.charge?.debit,
       r.charge?.options,
     );
+    work.onProgress?.(1);
+    return row;
+  }
+}
+
+/** `work` with its progress mapped into [from, to] of the whole (one stage of a longer edit). */
+function stage(work: WorkOptions, from: number, to: number): WorkOptions {
+  const { signal, onProgress } = work;
+  return {
+    ...(signal ? { signal } : {}),
+    // The stage's ends exactly (listeners compare them), whatever the floating-point sum gives.
+    ...(onProgress ? { onProgress: (f: number) => onProgress(f >= 1 ? to : from + (to - from) * f) } : {}),
+  };
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    throw new AtelierError('CANCELLED', `Cancelled: ${what}`, { hint: 'the item was left as it was' });
   }
 }
 

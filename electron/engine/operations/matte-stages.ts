@@ -95,11 +95,13 @@ export async function modelMaskOf(
   decoded: DecodedImage,
   p: MatteChoice & { refine: boolean },
   ctx: Pick<OperationContext, 'sessions'>,
+  /** The model input, made in the pool with the decode (decodeInPool with the model); else made here. */
+  input?: MatteInput,
 ): Promise<{ mask: Mask; provider: LoadedModel['provider'] }> {
   const model = await ctx.sessions.load(p.model, p.provider);
   const ready: MatteReady = {
     decoded,
-    input: await preprocessForMatte(decoded.image, model.entry),
+    input: input ?? (await preprocessForMatte(decoded.image, model.entry)),
     model,
     maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
   };

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
-import { writeGeneration, type PreparedGeneration } from './generations';
+import type { PreparedGeneration } from './generations';
+import { recordInPool } from './record-port';
 import type { DebitInput, GenerationRow, NewGeneration, RecordOptions } from './types';
 
 export type BatchStatus = 'running' | 'paused' | 'cancelled' | 'done';
@@ -81,6 +82,8 @@ export class Batches {
     private readonly db: Db,
     private readonly currentAccount: () => string,
     private readonly prepare: (g: NewGeneration) => Promise<PreparedGeneration>,
+    /** The database file, which a pool thread opens to write a finished item's record. */
+    private readonly file: string,
   ) {}
 
   createBatch(input: {
@@ -188,18 +191,17 @@ export class Batches {
   ): Promise<{ item: BatchItemRow; generation: GenerationRow }> {
     const item = this.getItem(itemId);
     const prepared = await this.prepare({ ...generation, batchId: generation.batchId ?? item.batchId });
-    return this.db
-      .transaction(() => {
-        const row = writeGeneration(this.db, prepared, options.debit, options);
-        this.db
-          .prepare(
-            `UPDATE batch_items SET status = 'done', error = NULL, generation_id = ?, attempts = attempts + 1,
-             output_path = coalesce(?, output_path), updated_at = ? WHERE id = ?`,
-          )
-          .run(row.id, options.outputPath ?? null, new Date().toISOString(), itemId);
-        return { item: this.getItem(itemId), generation: row };
-      })
-      .immediate();
+    const { debit, outputPath, ...recordOptions } = options;
+    // Written on a pool thread's connection, off the engine's thread (record-in-thread.ts): the item's
+    // status and its generation still commit in one transaction.
+    const row = await recordInPool({
+      file: this.file,
+      prepared,
+      ...(debit ? { debit } : {}),
+      options: recordOptions,
+      batchItem: { itemId, outputPath: outputPath ?? null },
+    });
+    return { item: this.getItem(itemId), generation: row };
   }
 
   setBatchStatus(batchId: string, status: BatchStatus): BatchRow {

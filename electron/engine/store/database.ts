@@ -44,17 +44,25 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     const list = options.migrations ?? migrations;
     checkOwnership(db, file, list.length);
     db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    // Deleted rows (private inputs, deleted accounts) are overwritten with zeros, not left in free pages.
-    db.pragma('secure_delete = ON');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    applyConnectionPragmas(db);
     migrate(db, list, options.targetVersion ?? list.length);
     return db;
   } catch (cause) {
     db.close();
     throw databaseError(cause, file);
   }
+}
+
+/**
+ * The settings each connection needs (the host's, and a pool thread's that writes history records:
+ * store/record-in-thread.ts); WAL is the file's own and set once by the first opener.
+ */
+export function applyConnectionPragmas(db: Db): void {
+  db.pragma('foreign_keys = ON');
+  // Deleted rows (private inputs, deleted accounts) are overwritten with zeros, not left in free pages.
+  db.pragma('secure_delete = ON');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
 }
 
 /** Reads the first 16 bytes: an empty or missing file is fine (a new profile), anything else must be SQLite. */

@@ -6,7 +6,7 @@
 import { AtelierError } from '../errors';
 import type { Db } from './database';
 import { writeEdit } from './edits';
-import { putImage, type PreparedImage } from './images';
+import { imageMeta, putImage, type PreparedImage } from './images';
 import { incrementQuotaIn, insertDebit, removeReservation } from './ledger';
 import { privacyMode, retentionDays } from './settings';
 import type {
@@ -40,8 +40,11 @@ export function writeGeneration(
   const now = created.toISOString();
   // Privacy mode: the original never reaches the file, which is "deleted right after the generation".
   const purgeInput = privacyMode(db, accountId);
-  const inputImageId =
-    prepared.inputImage && !purgeInput ? putImage(db, accountId, prepared.inputImage, now) : null;
+  const inputImageId = purgeInput
+    ? null
+    : prepared.inputImage
+      ? putImage(db, accountId, prepared.inputImage, now)
+      : storedInput(db, accountId, input.inputImageId);
   const outputImageId = prepared.outputImage ? putImage(db, accountId, prepared.outputImage, now) : null;
   const days = retentionDays(db, accountId);
   const expiresAt =
@@ -69,7 +72,7 @@ export function writeGeneration(
       input.inputName ?? null,
       inputImageId,
       outputImageId,
-      purgeInput && prepared.inputImage ? 1 : 0,
+      purgeInput && (prepared.inputImage || input.inputImageId != null) ? 1 : 0,
       input.batchId ?? null,
       now,
       expiresAt,
@@ -83,6 +86,17 @@ export function writeGeneration(
   if (options.reservationId) removeReservation(db, options.reservationId);
   // Just inserted, so not in the trash: read back as it is.
   return toGeneration(db.prepare('SELECT * FROM generations WHERE id = ?').get(id) as GenerationDbRow);
+}
+
+/** An image the record reuses by id: it must be this account's (NOT_FOUND otherwise). */
+function storedInput(db: Db, accountId: string, id: number | null | undefined): number | null {
+  if (id == null) return null;
+  if (!imageMeta(db, accountId, id)) {
+    throw new AtelierError('NOT_FOUND', `No stored image ${id} for this account`, {
+      hint: 'the original may have been deleted; open the photo again',
+    });
+  }
+  return id;
 }
 
 export interface GenerationDbRow {

@@ -170,6 +170,23 @@ export function readImage(db: Db, accountId: string, id: number): StoredImage | 
   return row ? { ...toImageMeta(row), bytes: Buffer.from(row.data_base64, 'base64') } : null;
 }
 
+/**
+ * An image's stored Base64 as ASCII bytes (SQLite hands TEXT over as a BLOB without building a JS
+ * string), for decoding off the engine's thread (Store.loadImage).
+ */
+export function readImageBase64(
+  db: Db,
+  accountId: string,
+  id: number,
+): (ImageMeta & { base64: Buffer }) | null {
+  const row = db
+    .prepare(
+      `SELECT ${META_COLUMNS}, CAST(data_base64 AS BLOB) AS base64 FROM images WHERE id = ? AND account_id = ?`,
+    )
+    .get(id, accountId) as (ImageDbRow & { base64: Buffer | null }) | undefined;
+  return row ? { ...toImageMeta(row), base64: row.base64 ?? Buffer.alloc(0) } : null;
+}
+
 export function readThumbnail(db: Db, accountId: string, id: number): Buffer | null {
   const b64 = db
     .prepare('SELECT thumb_webp_base64 FROM images WHERE id = ? AND account_id = ?')

@@ -19,8 +19,10 @@ import {
 } from './accounts';
 import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
-import { findGeneration, writeGeneration, type PreparedGeneration } from './generations';
-import { imageMeta, prepareImage, readImage, readThumbnail } from './images';
+import { findGeneration, type PreparedGeneration } from './generations';
+import { recordInPool } from './record-port';
+import { imageMeta, prepareImage, readImage, readImageBase64, readThumbnail } from './images';
+import { bytesFromBase64InPool } from '../workers/pixel-work';
 import { prepareEdit } from './prepare-edit';
 import { Ledger } from './ledger';
 import {
@@ -53,6 +55,7 @@ import type {
   GenerationWithImages,
   NewGeneration,
   RecordOptions,
+  ImageMeta,
   StoredImage,
 } from './types';
 
@@ -65,6 +68,9 @@ export interface Regeneration {
   /** The source's parameters with the new ones laid over them. */
   params: Record<string, unknown>;
 }
+
+/** Below this much Base64, decoding here costs less than a trip through the pool's queue. */
+const POOL_MIN_BASE64 = 1 << 20;
 
 export class Store {
   readonly ledger: Ledger;
@@ -80,6 +86,7 @@ export class Store {
         db,
         () => this.currentAccountId,
         (g) => this.prepareGeneration(g),
+        file,
       ),
       file,
     );
@@ -234,9 +241,8 @@ export class Store {
     options: RecordOptions = {},
   ): Promise<GenerationRow> {
     const prepared = await this.prepareGeneration(input);
-    return this.guard(() =>
-      this.db.transaction(() => writeGeneration(this.db, prepared, debit, options)).immediate(),
-    );
+    // Off this thread: the commit of a big record takes hundreds of ms (record-in-thread.ts).
+    return recordInPool({ file: this.file, prepared, ...(debit ? { debit } : {}), options });
   }
 
   private async prepareGeneration(input: NewGeneration): Promise<PreparedGeneration> {
@@ -282,6 +288,28 @@ export class Store {
     const image = readImage(this.db, this.currentAccountId, imageId);
     if (!image) throw notFoundImage(imageId);
     return image;
+  }
+
+  /**
+   * An image's bytes like image(), with the Base64 decoded in the worker pool: a 24 MP image is tens of
+   * MB of text, 50–100 ms of decoding (and a string as big for the collector) on the engine's thread.
+   */
+  async loadImage(imageId: number): Promise<StoredImage> {
+    const stored = this.guard(() => readImageBase64(this.db, this.currentAccountId, imageId));
+    if (!stored) throw notFoundImage(imageId);
+    const { base64, ...meta } = stored;
+    const bytes =
+      base64.length < POOL_MIN_BASE64
+        ? Buffer.from(base64.toString('latin1'), 'base64')
+        : await bytesFromBase64InPool(base64, { file: `image ${imageId}` });
+    return { ...meta, bytes };
+  }
+
+  /** The metadata of an image (size, type), or NOT_FOUND: no bytes read. */
+  imageInfo(imageId: number): ImageMeta {
+    const meta = imageMeta(this.db, this.currentAccountId, imageId);
+    if (!meta) throw notFoundImage(imageId);
+    return meta;
   }
 
   /** The 256 px WebP thumbnail, or NOT_FOUND. */

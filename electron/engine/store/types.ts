@@ -29,6 +29,11 @@ export interface NewGeneration {
   /** The original file's name (shown in history, searched by the text filter). */
   inputName?: string | null;
   input?: ImageInput | null;
+  /**
+   * Instead of `input`: an image this account already stores (a re-render of a stored original), so
+   * its bytes are neither read, hashed nor sent again.
+   */
+  inputImageId?: number | null;
   output?: ImageInput | null;
   batchId?: string | null;
   sourceGenerationId?: number | null;

@@ -31,6 +31,7 @@ const newGenerationSchema = z.object({
   error: z.string().nullish(),
   inputName: z.string().nullish(),
   input: imageSchema,
+  inputImageId: z.number().int().positive().nullish(),
   output: imageSchema,
   batchId: z.string().nullish(),
   sourceGenerationId: z.number().int().positive().nullish(),

@@ -9,10 +9,11 @@ import type { Mask, RawImage } from '../imaging/raw';
 import type { MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { CompositionParams } from '../operations/cutout-compose';
+import type { ReferenceComposition } from '../operations/reference-compose';
 import type { PoolRunOptions } from './pool';
 import type { BackgroundSpecs } from './tasks';
 import { pixelPool } from './shared-pool';
-import { arrivedImage, asBuffer, buffersOf, ownedImage, ownedMask } from './transfer';
+import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
 export interface MaskOptions {
   refine: boolean;
@@ -99,6 +100,23 @@ export async function backgroundInPool(
   return { image: arrivedImage(out.image), subject: arrivedImage(out.subject) };
 }
 
+/**
+ * The compose operation's picture in the pool (`mask` is moved there and not returned: the caller is
+ * done with it). `reference` is copied, not moved: a batch shares one decoded reference among its photos.
+ */
+export async function referenceComposeInPool(
+  photo: RawImage,
+  mask: Mask,
+  reference: RawImage,
+  composition: ReferenceComposition,
+  run: PoolRunOptions = {},
+): Promise<{ image: RawImage; photo: RawImage }> {
+  const input = { photo: ownedImage(photo), mask: ownedMask(mask), reference, composition };
+  const transfer = buffersOf(input.photo.data, input.mask.data);
+  const out = await pixelPool().run('referenceCompose', input, transfer, run);
+  return { image: arrivedImage(out.image), photo: arrivedImage(out.photo) };
+}
+
 /** `mask` with the hand edits applied (`base` is the mask as given, handed back). */
 export async function strokesInPool(
   mask: Mask,
@@ -109,6 +127,12 @@ export async function strokesInPool(
   const input = { mask: ownedMask(mask), strokes, ...(photo ? { photo: ownedImage(photo) } : {}) };
   const out = await pixelPool().run('strokes', input, buffersOf(input.mask.data, input.photo?.data), run);
   return { mask: out.mask, base: out.base, ...(out.photo ? { photo: arrivedImage(out.photo) } : {}) };
+}
+
+/** An image's bytes from its stored Base64 (ASCII bytes, moved to the worker when they can be). */
+export async function bytesFromBase64InPool(base64: Buffer, run: PoolRunOptions = {}): Promise<Buffer> {
+  const input = { base64: owned(base64) };
+  return asBuffer((await pixelPool().run('fromBase64', input, buffersOf(input.base64), run)).bytes);
 }
 
 /**

@@ -7,9 +7,11 @@
  * cancel queued tasks and terminate running ones, transfer lists, and a draining close. Buffers move by
  * transfer; a task's error comes back as an AtelierError naming the file it was working on.
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { outsideAsar } from './packaged-path';
 import { AtelierError, DEFAULT_HINTS, type ErrorCode, type LoggedError } from '../errors';
 import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
 import type { TaskInput, TaskName, TaskOutput } from './tasks';
@@ -35,13 +37,24 @@ export function defaultPoolSize(cores = os.availableParallelism()): number {
  * The worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
  * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
  * and loads pixel-worker.ts; from a bundle, the bundled `pixel-worker.mjs` that
- * scripts/build-engine.js writes beside each bundle (dist/ for the CLI and serve, dist/electron/).
+ * scripts/build-engine.js writes beside each bundle (dist/ for the CLI and serve, dist/electron/); in a
+ * packaged app, its unpacked copy outside app.asar (packaged-path.ts).
  */
 export function workerEntry(moduleUrl = import.meta.url): { filename: string } {
   if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
     return { filename: new URL('./pixel-worker.dev.mjs', moduleUrl).href };
   }
-  return { filename: new URL('./pixel-worker.mjs', moduleUrl).href };
+  return { filename: outsideAsar(new URL('./pixel-worker.mjs', moduleUrl).href) };
+}
+
+/**
+ * Piscina starts each thread from its own worker.js beside its code: in a packaged app that must be
+ * the unpacked copy (electron-builder.yml), so the class is loaded from there.
+ */
+function piscinaClass(moduleUrl = import.meta.url): typeof Piscina {
+  const unpacked = outsideAsar(moduleUrl);
+  if (unpacked === moduleUrl) return Piscina;
+  return (createRequire(unpacked)('piscina') as { Piscina: typeof Piscina }).Piscina;
 }
 
 export class PixelPool {
@@ -58,7 +71,8 @@ export class PixelPool {
     options: { idleTimeout?: number } = {},
   ) {
     const entry = workerEntry();
-    this.piscina = new Piscina({
+    const Pool = piscinaClass();
+    this.piscina = new Pool({
       filename: entry.filename,
       minThreads: 0,
       maxThreads: size,

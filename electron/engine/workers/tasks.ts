@@ -13,10 +13,13 @@ import { baseMatte, shapeEdges } from '../matte';
 import { applyStrokes } from '../matte/strokes';
 import { composeOnBackground, type BackgroundParams } from '../operations/background';
 import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
+import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
+import type { RecordTaskInput } from '../store/record-in-thread';
+import type { GenerationRow } from '../store/types';
 import { arrivedImage, asBuffer, ownsBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
@@ -90,10 +93,19 @@ export interface TaskTypes {
     input: { subject: RawImage; spec: BackgroundSpecs };
     output: { image: RawImage; subject: RawImage };
   };
+  /** The compose operation's picture: the cut-out with a reference picture (placed, harmonised, backdrop). */
+  referenceCompose: {
+    input: { photo: RawImage; mask: Mask; reference: RawImage; composition: ReferenceComposition };
+    output: { image: RawImage; photo: RawImage };
+  };
   /** Hand edits applied to a mask (edge-aware ones follow the photo). */
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
   storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  /** Stored Base64 (ASCII bytes) decoded to the image's bytes. */
+  fromBase64: { input: { base64: Uint8Array }; output: { bytes: Uint8Array } };
+  /** A history record written in one transaction on this thread's own connection (store/record-in-thread.ts). */
+  record: { input: RecordTaskInput; output: { generation: GenerationRow } };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
   ortCreate: {
     input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
@@ -216,10 +228,27 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return {};
   },
 
+  async referenceCompose({ photo, mask, reference, composition }) {
+    const arrived = arrivedImage(photo);
+    const image = await composeWithReference(arrived, mask, arrivedImage(reference), composition);
+    // placeOnReference's picture may come from sharp (memory that cannot move): one copy here.
+    return { image: { ...image, data: transferableCopy(asBuffer(image.data)) }, photo: arrived };
+  },
+
   async storeImage(input) {
     const bytes = asBuffer(input.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
+  },
+
+  async fromBase64({ base64 }) {
+    return { bytes: Buffer.from(asBuffer(base64).toString('latin1'), 'base64') };
+  },
+
+  async record(input) {
+    // Loaded on first use: threads that never record do not load SQLite.
+    const { recordInThread } = await import('../store/record-in-thread');
+    return recordInThread(input);
   },
 };
 

@@ -5,6 +5,7 @@ import { useStudio } from '../store';
 import type { Preview } from '../editor/session';
 import { isPartTool, useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
+import { EditProgressBar } from '../editor/EditProgressBar';
 import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
 import { loadMask } from '../editor/load-source';
@@ -257,6 +258,7 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
         </p>
       )}
       {notes.length > 0 && <p className="editor-message">{notes.join(' ')}</p>}
+      <EditProgressBar />
       <div className="compare-row">
         {(content.kind === 'image' ? !!content.before : true) && (
           <>

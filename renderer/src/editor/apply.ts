@@ -4,10 +4,13 @@
  */
 import type { Recipe } from '../../../electron/engine/api/contract';
 import { api } from '../api/client';
+import { trackEdit } from './edit-progress';
 import { useEditor } from './editor-store';
 
 export async function renderEdited(id: number, recipe: Recipe) {
   await useEditor.getState().flushStrokes();
   const { revision } = useEditor.getState();
-  return api['edit.render']({ id, recipe, ...(revision !== undefined ? { baseRevision: revision } : {}) });
+  return trackEdit(id, 'render', () =>
+    api['edit.render']({ id, recipe, ...(revision !== undefined ? { baseRevision: revision } : {}) }),
+  );
 }

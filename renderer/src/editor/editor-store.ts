@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import { api, errorText } from '../api/client';
 import type { Stroke } from './brush';
+import { isCancelled, trackEdit } from './edit-progress';
 import { allStrokes, emptyHistory, push, redo, undo, type StrokeHistory } from './history';
 
 export type Tool = 'move' | 'erase' | 'restore' | 'add-part' | 'remove-part';
@@ -71,6 +72,8 @@ let inFlight: Promise<void> = Promise.resolve();
 let partChanged = false;
 /** The number of the newest send that asked for the engine's mask (sends run one at a time). */
 let maskSeq = 0;
+/** The last send was stopped by the user (edit.cancel): flushStrokes sends the list again. */
+let stopped = false;
 
 export const useEditor = create<EditorState>((set, get) => {
   const send = async (): Promise<void> => {
@@ -82,16 +85,24 @@ export const useEditor = create<EditorState>((set, get) => {
     const seq = wantMask ? ++maskSeq : 0;
     partChanged = false;
     try {
-      const answer = await api['edit.setStrokes']({
-        id: itemId,
-        strokes: allStrokes(history),
-        ...(revision !== undefined ? { baseRevision: revision } : {}),
-      });
+      const answer = await trackEdit(itemId, 'strokes', () =>
+        api['edit.setStrokes']({
+          id: itemId,
+          strokes: allStrokes(history),
+          ...(revision !== undefined ? { baseRevision: revision } : {}),
+        }),
+      );
+      stopped = false;
       if (get().itemId !== itemId) return;
       set({ revision: answer.revision, sync: 'saved' });
       if (wantMask) set({ engineMask: { maskImageId: answer.maskImageId, seq } });
     } catch (error) {
-      if (get().itemId === itemId) set({ sync: 'error', syncError: errorText(error), partWorking: false });
+      // Stopped by the user: the engine kept the edits it had; Apply or the next change sends these again.
+      stopped = isCancelled(error);
+      const message = stopped
+        ? 'stopped — they are sent again with Apply or your next change'
+        : errorText(error);
+      if (get().itemId === itemId) set({ sync: 'error', syncError: message, partWorking: false });
       throw error;
     }
   };
@@ -181,7 +192,7 @@ export const useEditor = create<EditorState>((set, get) => {
       schedule();
     },
     async flushStrokes() {
-      if (timer !== undefined) {
+      if (timer !== undefined || stopped) {
         clearTimeout(timer);
         timer = undefined;
         inFlight = inFlight.then(send, send);

@@ -51,6 +51,8 @@ export const METHOD_EXAMPLES: Partial<Record<MethodName, MethodExample>> & Recor
   'edit.source': { params: (c) => ({ id: c.generationId }), expect: 'ok' },
   'edit.setStrokes': { params: (c) => ({ id: c.generationId, strokes: [] }), expect: 'ok' },
   'edit.render': { params: (c) => ({ id: c.generationId, recipe: { feather: 1 } }), expect: 'ok' },
+  // Nothing is rendering the seed item by then: nothing to stop.
+  'edit.cancel': { params: (c) => ({ id: c.generationId }), expect: 'ok' },
   'edit.applyToMany': { params: (c) => ({ ids: [c.generationId], recipe: { feather: 0 } }), expect: 'ok' },
   'history.export': { params: (c) => ({ path: `${c.dir}/history.zip` }), expect: 'ok' },
   'history.delete': { params: { id: 999_999 }, expect: 'NOT_FOUND' },

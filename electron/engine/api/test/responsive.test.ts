@@ -7,6 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../engine';
+import { COMPOSE_PROGRESS } from '../../operations/edit';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
 import { createHandlers, dispatch, type HandlerTable } from '../handlers';
 
@@ -14,6 +15,8 @@ const { dir, cleanup } = tempDir('atelier-responsive-');
 let engine: Engine;
 let table: HandlerTable;
 let id: number;
+/** What the table emitted (edit.progress among them). */
+const emitted: { event: string; payload: unknown }[] = [];
 
 beforeAll(async () => {
   engine = await Engine.open({
@@ -22,7 +25,11 @@ beforeAll(async () => {
     billing: 'none',
     maxPixels: 200_000_000,
   });
-  table = createHandlers({ engine, version: 'test', emit: () => {} });
+  table = createHandlers({
+    engine,
+    version: 'test',
+    emit: (event, payload) => emitted.push({ event, payload }),
+  });
   const source = fixturePhoto('cloth-1');
   const meta = await sharp(source).metadata();
   const scale = Math.sqrt(24e6 / (meta.width! * meta.height!));
@@ -50,13 +57,13 @@ describe('a 24 MP re-render', () => {
       { background: { type: 'blur', radius: 24 } },
       {
         onProgress: (fraction) => {
-          if (fraction === 0) {
+          if (fraction === COMPOSE_PROGRESS.from) {
             events.push('compose started');
             answered = dispatch(table, 'settings.get', {}).then((r) => {
               expect(r.ok).toBe(true);
               events.push('settings.get answered');
             });
-          } else if (fraction === 1) events.push('compose finished');
+          } else if (fraction === COMPOSE_PROGRESS.to) events.push('compose finished');
         },
       },
     );
@@ -74,3 +81,48 @@ describe('a 24 MP re-render', () => {
     ]);
   }, 120_000);
 });
+
+describe('cancelling a 24 MP re-render through the API', () => {
+  it('answers CANCELLED, reports progress before, and leaves the item as it was', async () => {
+    const before = await dispatch(table, 'history.versions', { id });
+    const sourceBefore = await dispatch(table, 'edit.source', { id });
+    expect(before.ok && sourceBefore.ok).toBe(true);
+    emitted.length = 0;
+    const render = dispatch(table, 'edit.render', {
+      id,
+      recipe: { background: { type: 'blur', radius: 30 } },
+    });
+    // Cancel once the render reports it is composing (its pixel work is in the pool by then).
+    await until(() => progressOf(id).some((f) => f >= COMPOSE_PROGRESS.from));
+    const cancel = await dispatch(table, 'edit.cancel', { id });
+    expect(cancel).toEqual({ ok: true, result: { ok: true, cancelled: true } });
+    const answer = await render;
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error.code).toBe('CANCELLED');
+    // Nothing recorded: the same versions, the same recipe and revision.
+    const after = await dispatch(table, 'history.versions', { id });
+    const sourceAfter = await dispatch(table, 'edit.source', { id });
+    expect(after).toEqual(before);
+    expect(sourceAfter).toEqual(sourceBefore);
+    // Nothing left to stop; and the engine renders again afterwards.
+    expect(await dispatch(table, 'edit.cancel', { id })).toEqual({
+      ok: true,
+      result: { ok: true, cancelled: false },
+    });
+    const again = await dispatch(table, 'edit.render', { id, recipe: { background: '#ffffff' } });
+    expect(again.ok).toBe(true);
+    expect(progressOf(id).at(-1)).toBe(1);
+  }, 180_000);
+});
+
+function progressOf(item: number): number[] {
+  return emitted
+    .filter((e) => e.event === 'edit.progress')
+    .map((e) => e.payload as { id: number; fraction: number })
+    .filter((p) => p.id === item)
+    .map((p) => p.fraction);
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}

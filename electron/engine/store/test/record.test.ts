@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtelierError } from '../../errors';
@@ -252,5 +252,67 @@ describe('recordGeneration input checks', () => {
       expect((err as AtelierError).message).toMatch(message);
     }
     expect(store.count()).toBe(0);
+  });
+});
+
+describe('records written off the engine thread', () => {
+  it('a big record lands whole (images, row, debit) and reads back the same through loadImage', async () => {
+    const { store } = temp();
+    // Noise does not compress: a PNG of several MB, past the pool thresholds for hashing and decoding.
+    const width = 1400;
+    const noise = randomBytes(width * width * 3);
+    const big = await sharp(noise, { raw: { width, height: width, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect(big.length).toBeGreaterThan(2 << 20);
+    const debitId = randomUUID();
+    const row = await store.recordGeneration(
+      {
+        operation: 'cutout',
+        params: {},
+        status: 'done',
+        inputName: 'noise.png',
+        input: { bytes: await smallPhoto(200) },
+        output: { bytes: big },
+      },
+      { id: debitId, tokens: 1, operation: 'cutout' },
+    );
+    const loaded = await store.loadImage(row.outputImageId!);
+    expect(loaded.bytes.equals(big)).toBe(true);
+    expect(loaded.bytes.equals(store.image(row.outputImageId!).bytes)).toBe(true);
+    expect(store.ledger.pendingDebits('local').map((d) => [d.id, d.generationId])).toEqual([
+      [debitId, row.id],
+    ]);
+  });
+
+  it('a record may reuse a stored original by id, never another account’s or a missing one', async () => {
+    const { store } = temp();
+    const first = await store.recordGeneration({
+      operation: 'cutout',
+      params: {},
+      status: 'done',
+      input: { bytes: await smallPhoto(120) },
+      output: { bytes: await smallPhoto(60) },
+    });
+    const again = await store.recordGeneration({
+      operation: 'cutout',
+      params: { background: '#ffffff' },
+      status: 'done',
+      inputImageId: first.inputImageId!,
+      output: { bytes: await smallPhoto(61) },
+    });
+    expect(again.inputImageId).toBe(first.inputImageId);
+    const before = store.count();
+    await expect(
+      store.recordGeneration({
+        operation: 'cutout',
+        params: {},
+        status: 'done',
+        inputImageId: 999_999,
+        output: { bytes: await smallPhoto(62) },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Refused whole: no row was written.
+    expect(store.count()).toBe(before);
   });
 });
