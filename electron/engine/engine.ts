@@ -243,6 +243,11 @@ export class Engine {
     return this.poolLease.pool.size;
   }
 
+  /** Starts a pool thread ahead of the first photo (see PixelPool.warm). */
+  warmPool(): Promise<void> {
+    return this.poolLease.pool.warm();
+  }
+
   /** Closes the engine: the pool's outstanding pixel jobs finish (drained) before the store closes. */
   async close(): Promise<void> {
     await this.sessions.dispose();

@@ -116,7 +116,8 @@ async function preflight(
   const op = engine.bind(spec.operation, params);
   if (op.model === 'none') return;
   const provider = (op.params as { provider?: 'auto' | 'cpu' | 'gpu' }).provider ?? engine.provider;
-  await engine.sessions.load(op.model, provider);
+  // The first photo's decode needs a pool thread: it starts loading while the model does.
+  await Promise.all([engine.sessions.load(op.model, provider), engine.warmPool()]);
 }
 
 function startBatch(

@@ -31,17 +31,23 @@ export function defaultPoolSize(cores = os.availableParallelism()): number {
   return Math.max(2, Math.min(8, cores - 1));
 }
 
+/** The thread entries scripts/build-engine.js bundles: the pixel pool's and the inference thread's. */
+export type WorkerEntryName = 'pixel-worker' | 'inference-worker';
+
 /**
- * The worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
+ * A worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
  * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
- * and loads pixel-worker.ts; from a bundle, the bundled `pixel-worker.mjs` that
- * scripts/build-engine.js writes beside each bundle (dist/ for the CLI and serve, dist/electron/).
+ * and loads `<name>.ts`; from a bundle, the bundled `<name>.mjs` that scripts/build-engine.js writes
+ * beside each bundle (dist/ for the CLI and serve, dist/electron/).
  */
-export function workerEntry(moduleUrl = import.meta.url): { filename: string } {
+export function workerEntry(
+  moduleUrl = import.meta.url,
+  name: WorkerEntryName = 'pixel-worker',
+): { filename: string } {
   if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
-    return { filename: new URL('./pixel-worker.dev.mjs', moduleUrl).href };
+    return { filename: new URL(`./${name}.dev.mjs`, moduleUrl).href };
   }
-  return { filename: new URL('./pixel-worker.mjs', moduleUrl).href };
+  return { filename: new URL(`./${name}.mjs`, moduleUrl).href };
 }
 
 export class PixelPool {
@@ -55,9 +61,9 @@ export class PixelPool {
 
   constructor(
     readonly size: number = defaultPoolSize(),
-    options: { idleTimeout?: number } = {},
+    options: { idleTimeout?: number; entry?: WorkerEntryName } = {},
   ) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, options.entry);
     this.piscina = new Piscina({
       filename: entry.filename,
       minThreads: 0,
@@ -137,6 +143,18 @@ export class PixelPool {
     }
     if (!reply.ok) throw fromWorker(reply.error, options.file);
     return reply.value as TaskOutput<N>;
+  }
+
+  /**
+   * Starts a thread now if none runs, so its module load (sharp, the compositor) overlaps other start-up
+   * work (the CLI's model load) instead of delaying the first photo's decode. Never fails.
+   */
+  warm(): Promise<void> {
+    if (this.closing || this.piscina.threads.length > 0) return Promise.resolve();
+    return this.run('warm', {}, []).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */

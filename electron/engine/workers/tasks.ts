@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type * as Ort from 'onnxruntime-node';
-import { loadOrt } from '../models/ort';
 import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import { baseMatte, shapeEdges } from '../matte';
@@ -17,7 +16,7 @@ import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/de
 import { decodeMaskPng } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
-import { arrivedImage, asBuffer, ownsBuffer, transferableCopy } from './transfer';
+import { arrivedImage, asBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
 export type Progress = (fraction: number) => void;
@@ -94,6 +93,8 @@ export interface TaskTypes {
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
   storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  /** Nothing: a thread started (its modules loaded) before the first real task needs one. */
+  warm: { input: Record<string, never>; output: Record<string, never> };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
   ortCreate: {
     input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
@@ -110,20 +111,19 @@ export type TaskName = keyof TaskTypes;
 export type TaskInput<N extends TaskName> = TaskTypes[N]['input'];
 export type TaskOutput<N extends TaskName> = TaskTypes[N]['output'];
 
-type Implementation<N extends TaskName> = (input: TaskInput<N>, progress: Progress) => Promise<TaskOutput<N>>;
-
-/** The inference thread's sessions (ortCreate / ortRun / ortRelease), by the key the engine gave. */
-const sessions = new Map<string, Ort.InferenceSession>();
-
-/** Session metadata as plain data (it crosses threads by structured clone). */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-}
+export type Implementation<N extends TaskName> = (
+  input: TaskInput<N>,
+  progress: Progress,
+) => Promise<TaskOutput<N>>;
 
 /** Edge-aware strokes are reported in about this many steps (each a few strokes). */
 const STROKE_PROGRESS_STEPS = 20;
 
-export const implementations: { [N in TaskName]: Implementation<N> } = {
+/** The tasks the inference thread runs (inference-tasks.ts); every other task runs in the pixel pool. */
+export type InferenceTaskName = 'ortCreate' | 'ortRun' | 'ortRelease';
+export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
+
+export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async decode(input) {
     const decoded = input.file
       ? await decodeImage(input.file, { maxPixels: input.maxPixels })
@@ -182,37 +182,7 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return { mask, base: input.mask, ...(photo ? { photo } : {}) };
   },
 
-  async ortCreate({ key, file, options }) {
-    const ort = await loadOrt();
-    const session = await ort.InferenceSession.create(file, options);
-    sessions.set(key, session);
-    return {
-      inputNames: [...session.inputNames],
-      outputNames: [...session.outputNames],
-      inputMetadata: plain(session.inputMetadata),
-      outputMetadata: plain(session.outputMetadata),
-    };
-  },
-
-  async ortRun({ key, feeds, fetches }) {
-    const ort = await loadOrt();
-    const session = sessions.get(key);
-    if (!session) throw new Error(`No onnxruntime session ${key} in this thread`);
-    const tensors: Record<string, Ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds))
-      tensors[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
-    const results = fetches ? await session.run(tensors, fetches) : await session.run(tensors);
-    const out: Record<string, WireTensor> = {};
-    for (const [name, t] of Object.entries(results)) {
-      out[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
-    }
-    return out;
-  },
-
-  async ortRelease({ key }) {
-    const session = sessions.get(key);
-    sessions.delete(key);
-    await session?.release();
+  async warm() {
     return {};
   },
 
@@ -222,23 +192,3 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
   },
 };
-
-/** The typed arrays of a result's field: itself, its `data`, or its members' (two levels deep). */
-function viewsIn(value: unknown, depth = 0): ArrayBufferView[] {
-  if (ArrayBuffer.isView(value)) return [value];
-  if (!value || typeof value !== 'object' || depth > 1) return [];
-  return Object.values(value).flatMap((v) => viewsIn(v, depth + 1));
-}
-
-/** The buffers a task's result hands back (moved, not copied). */
-export function resultBuffers(output: Record<string, unknown>): ArrayBuffer[] {
-  const list = new Set<ArrayBuffer>();
-  for (const value of Object.values(output)) {
-    for (const data of viewsIn(value)) {
-      // Only views that own their whole buffer move; a slice of a shared one is copied by the clone.
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      if (ownsBuffer(bytes)) list.add(data.buffer as ArrayBuffer);
-    }
-  }
-  return [...list];
-}
