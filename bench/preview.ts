@@ -119,6 +119,8 @@ const changes: Record<string, (run: number) => Recipe> = {
 
 export async function benchPreview(): Promise<void> {
   const over: string[] = [];
+  /** BENCH_PREVIEW_ONLY=text: only the recipes whose name contains it (for profiling one). */
+  const only = process.env.BENCH_PREVIEW_ONLY;
   for (const [label, display, full] of [
     ['1 MP', { width: 1000, height: 1000 }, { width: 1000, height: 1000 }],
     ['24 MP', { width: 1600, height: 1067 }, { width: 6000, height: 4000 }],
@@ -132,6 +134,7 @@ export async function benchPreview(): Promise<void> {
       `${label} (${display.width}×${display.height} display): first open (decontaminated subject) ${(performance.now() - t).toFixed(0)} ms`,
     );
     for (const [name, recipe] of Object.entries(changes)) {
+      if (only && !name.includes(only)) continue;
       compose(recipe(9)); // warm-up (JIT), not counted
       const runs: number[] = [];
       const cpu: number[] = [];
