@@ -66,8 +66,9 @@ export interface ComposeCache {
   before?: Memo<Rgba8>;
   /** The subject layer under the framing (resampled onto a canvas), and its alpha. */
   placed?: Memo<{ image: Rgba8; alpha?: Plane8 }>;
-  /** The shadow's blurred parts (all but its opacity). */
+  /** The shadow's blurred parts (all but its opacity), and the silhouette its ambient part blurs. */
   shadow?: Memo<ShadowStamps>;
+  silhouette?: Memo<Plane8>;
 }
 
 /** Clears a memo after the mask's pixels were changed in place (a brush stroke). */
@@ -134,7 +135,7 @@ export function composeRecipe(
       const { blur, offsetY, spread, opacity } = recipe.shadow;
       const alpha = (placedMemo.alpha ??= alphaPlane(placed));
       const stamps = remember(cache && (cache.shadow ??= {}), [alpha, blur, offsetY, spread], () =>
-        shadowStamps(alpha, recipe.shadow!),
+        shadowStamps(alpha, recipe.shadow!, cache && (cache.silhouette ??= {})),
       );
       applyShadowPatch(image.data, image.width, combineStamps(stamps, opacity));
     }

@@ -8,6 +8,7 @@
 import { subjectBounds } from './bounds';
 import { bottomProfile, EDGE_TRIM, groundLine, profileBand, type Patch } from './floor-line';
 import { clamp01 } from './gradient';
+import { remember, type Memo } from './memo';
 import { blurFloat, newPlane, SHARP_BLUR_SIGMA } from './raster';
 import type { ShadowSpec } from './specs';
 import type { Box, Plane8 } from './types';
@@ -88,8 +89,15 @@ function blurredStamp(patch: Patch, sigma: number, share: number): SoftStamp {
   return { soft, left: patch.left - pad, top: patch.top - pad, pw, ph, share };
 }
 
-/** The blurred parts of the shadow of `mask` (none when the mask is empty). */
-export function shadowStamps(mask: Plane8, spec: Omit<ShadowSpec, 'opacity'>): ShadowStamps {
+/**
+ * The blurred parts of the shadow of `mask` (none when the mask is empty). `silhouette` keeps the
+ * ambient part's shrunken silhouette, which depends on the mask and spread only (not the blur).
+ */
+export function shadowStamps(
+  mask: Plane8,
+  spec: Omit<ShadowSpec, 'opacity'>,
+  silhouette?: Memo<Plane8>,
+): ShadowStamps {
   const { width, height } = mask;
   const box = subjectBounds(mask);
   if (!box) return { stamps: [], width, height };
@@ -119,7 +127,9 @@ export function shadowStamps(mask: Plane8, spec: Omit<ShadowSpec, 'opacity'>): S
   const w = Math.max(1, Math.round(box.width * spec.spread * 1.1));
   const h = Math.max(1, Math.round(box.height * 0.1));
   const ambient: Patch = {
-    mask: resizePlaneRegion(mask, box, w, h),
+    mask: remember(silhouette, [mask, box.x, box.y, box.width, box.height, w, h], () =>
+      resizePlaneRegion(mask, box, w, h),
+    ),
     left: Math.round(box.x + box.width / 2 - w / 2),
     top: Math.round(base + offset * 1.5 - h / 2),
   };
