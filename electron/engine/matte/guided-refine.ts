@@ -106,11 +106,7 @@ function guidedCoefficients(guide: RawImage, coarse: Mask, r: number, eps: numbe
     p[i] = coarse.data[i]! / 255;
   }
   const mean = (src: Float32Array) => boxMean(src, w, h, r);
-  const product = (x: Float32Array, y: Float32Array) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!;
-    return mean(out);
-  };
+  const product = (x: Float32Array, y: Float32Array) => boxMean(x, w, h, r, undefined, y);
   const mr = mean(I[0]);
   const mg = mean(I[1]);
   const mb = mean(I[2]);
