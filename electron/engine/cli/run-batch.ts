@@ -83,11 +83,13 @@ export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly str
   }
 
   const { Engine } = await import('../engine');
+  const { batchPoolSize } = await import('../workers/pool');
   const engine = await Engine.open({
     profileDir: resolveProfileDir(values.profile as string | undefined),
     provider,
     ...(concurrency ? { concurrency } : {}),
     ...(maxPixels ? { maxPixels } : {}),
+    defaultWorkers: batchPoolSize(),
   });
   try {
     let run: BatchRun;

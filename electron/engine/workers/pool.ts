@@ -31,6 +31,17 @@ export function defaultPoolSize(cores = os.availableParallelism()): number {
   return Math.max(2, Math.min(8, cores - 1));
 }
 
+/**
+ * Threads for a batch host with no UI to keep answering (the CLI): the cores left beside the engine's
+ * thread and the inference thread (whose onnxruntime threads use every core while a model runs), at
+ * least one. On a 2-core machine that is one: a second thread cost its module load (sharp, zod, the
+ * compositor: ~0.4 s of CPU per process) and competed with inference for the same two cores (CLI CPU
+ * time for 3 photos of 12 MP 13.4 s → 10.2 s with one, 10 of 0.4 MP 10.8 → 10.0 s).
+ */
+export function batchPoolSize(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(8, cores - 2));
+}
+
 /** The thread entries scripts/build-engine.js bundles: the pixel pool's and the inference thread's. */
 export type WorkerEntryName = 'pixel-worker' | 'inference-worker';
 
