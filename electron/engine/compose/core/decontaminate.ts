@@ -30,18 +30,18 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
   const { width, height, channels: ch, data } = image;
   const cell = Math.max(1, Math.ceil(Math.max(width, height) / FIELD_SIDE));
   const reach = Math.max(2, Math.round(Math.max(width, height) / 400));
-  const nearEdge = nearNonOpaque(mask.data, width, height, reach);
+  const nearEdge = edgeDistance(mask.data, width, height, reach);
   // The subject's colour is learnt from opaque pixels away from the edge only: the ones at the edge
   // carry the old background's tint (on a thin tail, most of the opaque pixels do).
   const known = new Uint8Array(mask.data);
-  for (let i = 0; i < known.length; i++) if (known[i] === 255 && nearEdge[i]) known[i] = 128;
+  for (let i = 0; i < known.length; i++) if (known[i] === 255 && nearEdge[i]! <= reach) known[i] = 128;
   const field = localColours(image, known, cell, FIELD_RADIUS);
   const v = new Float32Array(8);
   const rgb = new Float32Array(3);
   for (let y = 0; y < height; y++) {
     for (let x = 0, i = y * width, s = i * ch, d = i * 4; x < width; x++, i++, s += ch, d += 4) {
       const a8 = mask.data[i]!;
-      if (a8 === 0 || (a8 === 255 && !nearEdge[i])) continue;
+      if (a8 === 0 || (a8 === 255 && nearEdge[i]! > reach)) continue;
       sampleColours(field, x, y, v);
       const alpha = colourAlpha(a8 / 255, data, s, ch, v);
       if (a8 === 255 && alpha >= 0.999) continue;
@@ -103,44 +103,40 @@ function colourAlpha(alpha: number, data: Pixels['data'], s: number, ch: number,
 }
 
 /**
- * For each pixel, 1 where a pixel that is not fully opaque lies within `reach` pixels (a square window:
- * chessboard distance ≤ reach), else 0. Separable running counts, a row pass then a column pass: O(pixels).
+ * For each pixel, its distance in pixels (chessboard, capped at cap + 1) to the nearest pixel that is
+ * not fully opaque: two passes, O(pixels).
  */
-function nearNonOpaque(alpha: Uint8Array, width: number, height: number, reach: number): Uint8Array {
-  const rows = new Uint8Array(width * height);
+function edgeDistance(alpha: Uint8Array, width: number, height: number, cap: number): Uint8Array {
+  const far = Math.min(255, cap + 1);
+  const dist = new Uint8Array(width * height);
+  for (let i = 0; i < dist.length; i++) dist[i] = alpha[i]! < 255 ? 0 : far;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let count = 0;
-    for (let x = 0; x <= Math.min(reach, width - 1); x++) if (alpha[row + x]! < 255) count++;
-    for (let x = 0; x < width; x++) {
-      if (count > 0) rows[row + x] = 1;
-      const add = x + reach + 1;
-      const drop = x - reach;
-      if (add < width && alpha[row + add]! < 255) count++;
-      if (drop >= 0 && alpha[row + drop]! < 255) count--;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      let d = dist[i]!;
+      if (d === 0) continue;
+      if (x > 0) d = Math.min(d, dist[i - 1]! + 1);
+      if (y > 0) {
+        d = Math.min(d, dist[i - width]! + 1);
+        if (x > 0) d = Math.min(d, dist[i - width - 1]! + 1);
+        if (x + 1 < width) d = Math.min(d, dist[i - width + 1]! + 1);
+      }
+      dist[i] = d;
     }
   }
-  const near = new Uint8Array(width * height);
-  const counts = new Int32Array(width);
-  for (let y = 0; y <= Math.min(reach, height - 1); y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) counts[x]! += rows[row + x]!;
-  }
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) if (counts[x]! > 0) near[row + x] = 1;
-    const add = y + reach + 1;
-    const drop = y - reach;
-    if (add < height) {
-      const a = add * width;
-      for (let x = 0; x < width; x++) counts[x]! += rows[a + x]!;
-    }
-    if (drop >= 0) {
-      const d = drop * width;
-      for (let x = 0; x < width; x++) counts[x]! -= rows[d + x]!;
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1, i = y * width + x; x >= 0; x--, i--) {
+      let d = dist[i]!;
+      if (d === 0) continue;
+      if (x + 1 < width) d = Math.min(d, dist[i + 1]! + 1);
+      if (y + 1 < height) {
+        d = Math.min(d, dist[i + width]! + 1);
+        if (x + 1 < width) d = Math.min(d, dist[i + width + 1]! + 1);
+        if (x > 0) d = Math.min(d, dist[i + width - 1]! + 1);
+      }
+      dist[i] = d;
     }
   }
-  return near;
+  return dist;
 }
 
 function luma(r: number, g: number, b: number): number {
