@@ -38,8 +38,13 @@ function rowRunningSums(
   }
 }
 
-/** Scratch for boxMean's row sums, kept between calls (one plane; grown when a larger one comes). */
+/**
+ * Scratch for boxMean's row sums, kept between calls for planes up to KEPT_SCRATCH values (the guided
+ * filter's and the colour fields' grids); a larger plane gets its own, so a thread never holds more
+ * than 4 MB of it.
+ */
 let rowScratch = new Float32Array(0);
+const KEPT_SCRATCH = 1 << 20;
 
 /**
  * Box means over (2r+1)² windows (clipped at the borders) in O(1) per pixel with running sums, on
@@ -58,8 +63,8 @@ export function boxMean(
 ): Float32Array {
   const n = width * height;
   const result = out ?? new Float32Array(n);
-  if (rowScratch.length < n) rowScratch = new Float32Array(n);
-  const rowSums = rowScratch;
+  if (n <= KEPT_SCRATCH && rowScratch.length < n) rowScratch = new Float32Array(n);
+  const rowSums = n <= KEPT_SCRATCH ? rowScratch : new Float32Array(n);
   if (times) {
     // The product plane, one row at a time (a row of scratch instead of a whole plane).
     const product = new Float32Array(width);
