@@ -119,10 +119,13 @@ const changes: Record<string, (run: number) => Recipe> = {
 
 export async function benchPreview(): Promise<void> {
   const over: string[] = [];
+  /** BENCH_PREVIEW_ONLY=text: only the recipes whose name contains it; BENCH_PREVIEW_SIZE='1 MP' or '24 MP'. */
+  const only = process.env.BENCH_PREVIEW_ONLY;
   for (const [label, display, full] of [
     ['1 MP', { width: 1000, height: 1000 }, { width: 1000, height: 1000 }],
     ['24 MP', { width: 1600, height: 1067 }, { width: 6000, height: 4000 }],
   ] as const) {
+    if (process.env.BENCH_PREVIEW_SIZE && label !== process.env.BENCH_PREVIEW_SIZE) continue;
     const j = await job(display.width, display.height, full);
     const compose = (recipe: Recipe) =>
       j.handle({ type: 'compose', id: 0, recipe, withBefore: true, draft: false, maxSide: 1600 });
@@ -132,6 +135,7 @@ export async function benchPreview(): Promise<void> {
       `${label} (${display.width}×${display.height} display): first open (decontaminated subject) ${(performance.now() - t).toFixed(0)} ms`,
     );
     for (const [name, recipe] of Object.entries(changes)) {
+      if (only && !name.includes(only)) continue;
       compose(recipe(9)); // warm-up (JIT), not counted
       const runs: number[] = [];
       const cpu: number[] = [];

@@ -63,6 +63,17 @@ const entries = [
     outfile: 'dist/electron/pixel-worker.mjs',
     format: 'esm',
   },
+  // The inference thread's entry (onnxruntime only; electron/engine/workers/inference.ts).
+  {
+    entryPoints: ['electron/engine/workers/inference-worker.ts'],
+    outfile: 'dist/inference-worker.mjs',
+    format: 'esm',
+  },
+  {
+    entryPoints: ['electron/engine/workers/inference-worker.ts'],
+    outfile: 'dist/electron/inference-worker.mjs',
+    format: 'esm',
+  },
 ];
 
 // The engine locates its models folder with import.meta.url; in a CommonJS bundle (Electron) that is

@@ -71,6 +71,8 @@ export interface EngineOptions {
   log?: ErrorSink;
   /** Threads of the pixel worker pool (default: the Worker threads setting, else from the cores). */
   workers?: number;
+  /** The pool's size when neither `workers`, ATELIER_WORKERS nor the setting gives one (the CLI's). */
+  defaultWorkers?: number;
 }
 
 export class Engine {
@@ -96,7 +98,7 @@ export class Engine {
     options: EngineOptions,
   ) {
     this.log = options.log ?? errorSinkFor(paths.logs);
-    this.poolLease = leasePixelPool(options.workers ?? storedWorkerThreads(store));
+    this.poolLease = leasePixelPool(options.workers ?? storedWorkerThreads(store), options.defaultWorkers);
     this.poolLease.pool.onUnexpectedError = (error) => this.log.unexpected(error, 'pixel worker pool');
     this.journal = new StoreJournal(store.batches);
     this.locks = new BatchLocks(paths.cache);
@@ -241,6 +243,11 @@ export class Engine {
   /** Threads in the pixel worker pool this engine uses. */
   get workerThreads(): number {
     return this.poolLease.pool.size;
+  }
+
+  /** Starts a pool thread ahead of the first photo (see PixelPool.warm). */
+  warmPool(): Promise<void> {
+    return this.poolLease.pool.warm();
   }
 
   /** Closes the engine: the pool's outstanding pixel jobs finish (drained) before the store closes. */

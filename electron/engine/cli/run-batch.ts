@@ -83,11 +83,13 @@ export async function runBatchCommand(spec: BatchCommandSpec, argv: readonly str
   }
 
   const { Engine } = await import('../engine');
+  const { batchPoolSize } = await import('../workers/pool');
   const engine = await Engine.open({
     profileDir: resolveProfileDir(values.profile as string | undefined),
     provider,
     ...(concurrency ? { concurrency } : {}),
     ...(maxPixels ? { maxPixels } : {}),
+    defaultWorkers: batchPoolSize(),
   });
   try {
     let run: BatchRun;
@@ -116,7 +118,8 @@ async function preflight(
   const op = engine.bind(spec.operation, params);
   if (op.model === 'none') return;
   const provider = (op.params as { provider?: 'auto' | 'cpu' | 'gpu' }).provider ?? engine.provider;
-  await engine.sessions.load(op.model, provider);
+  // The first photo's decode needs a pool thread: it starts loading while the model does.
+  await Promise.all([engine.sessions.load(op.model, provider), engine.warmPool()]);
 }
 
 function startBatch(

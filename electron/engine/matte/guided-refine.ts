@@ -106,11 +106,7 @@ function guidedCoefficients(guide: RawImage, coarse: Mask, r: number, eps: numbe
     p[i] = coarse.data[i]! / 255;
   }
   const mean = (src: Float32Array) => boxMean(src, w, h, r);
-  const product = (x: Float32Array, y: Float32Array) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!;
-    return mean(out);
-  };
+  const product = (x: Float32Array, y: Float32Array) => boxMean(x, w, h, r, undefined, y);
   const mr = mean(I[0]);
   const mg = mean(I[1]);
   const mb = mean(I[2]);
@@ -197,6 +193,10 @@ function applyCoefficients(image: RawImage, c: Coefficients, ww: number, wh: num
     x0s[x] = Math.floor(sx);
     fxs[x] = sx - Math.floor(sx);
   }
+  // x0s never decreases: cell cx covers the pixels firstX[cx] ≤ x < firstX[cx + 1].
+  const firstX = new Int32Array(ww + 1).fill(width);
+  for (let x = width - 1; x >= 0; x--) firstX[x0s[x]!] = x;
+  for (let cx = ww - 1; cx >= 0; cx--) firstX[cx] = Math.min(firstX[cx]!, firstX[cx + 1]!);
   // One interpolated row per plane, with a repeated last element so x0+1 never reads past the end.
   const rows = [
     new Float32Array(ww + 1),
@@ -224,23 +224,28 @@ function applyCoefficients(image: RawImage, c: Coefficients, ww: number, wh: num
         row[ww] = row[ww - 1]!;
       }
     }
-    let s = y * width * ch;
-    let d = y * width;
     const flatRow = y0 * ww;
-    for (let x = 0; x < width; x++, s += ch, d++) {
-      const x0 = x0s[x]!;
-      const flat = c.flat[flatRow + x0]!;
+    // Cell by cell along the row: a pinned cell's pixels are one fill, the others are worked out.
+    for (let cx = 0; cx < ww; cx++) {
+      const from = firstX[cx]!;
+      const to = firstX[cx + 1]!;
+      if (from === to) continue;
+      const flat = c.flat[flatRow + cx]!;
+      const d0 = y * width;
       if (flat) {
-        out[d] = flat === 2 ? 255 : 0;
+        // Pinned to 0 needs nothing: the output starts zeroed.
+        if (flat === 2) out.fill(255, d0 + from, d0 + to);
         continue;
       }
-      const fx = fxs[x]!;
-      const Ar = rowR[x0]! + (rowR[x0 + 1]! - rowR[x0]!) * fx;
-      const Ag = rowG[x0]! + (rowG[x0 + 1]! - rowG[x0]!) * fx;
-      const Ab = rowB[x0]! + (rowB[x0 + 1]! - rowB[x0]!) * fx;
-      const K = rowK[x0]! + (rowK[x0 + 1]! - rowK[x0]!) * fx;
-      const q = (Ar * data[s]! + Ag * data[s + 1]! + Ab * data[s + 2]!) / 255 + K;
-      out[d] = q <= 0 ? 0 : q >= 1 ? 255 : q * 255 + 0.5;
+      for (let x = from, s = (d0 + from) * ch, d = d0 + from; x < to; x++, s += ch, d++) {
+        const fx = fxs[x]!;
+        const Ar = rowR[cx]! + (rowR[cx + 1]! - rowR[cx]!) * fx;
+        const Ag = rowG[cx]! + (rowG[cx + 1]! - rowG[cx]!) * fx;
+        const Ab = rowB[cx]! + (rowB[cx + 1]! - rowB[cx]!) * fx;
+        const K = rowK[cx]! + (rowK[cx + 1]! - rowK[cx]!) * fx;
+        const q = (Ar * data[s]! + Ag * data[s + 1]! + Ab * data[s + 2]!) / 255 + K;
+        out[d] = q <= 0 ? 0 : q >= 1 ? 255 : q * 255 + 0.5;
+      }
     }
   }
   return { data: out, width, height };

@@ -22,7 +22,7 @@ let nextKey = 0;
 
 /** The inference thread (started on first use; idle, it never keeps the process alive). */
 function inferenceThread(): PixelPool {
-  thread ??= new PixelPool(1, { idleTimeout: Infinity });
+  thread ??= new PixelPool(1, { idleTimeout: Infinity, entry: 'inference-worker' });
   return thread;
 }
 

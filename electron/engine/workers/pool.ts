@@ -34,17 +34,34 @@ export function defaultPoolSize(cores = os.availableParallelism()): number {
 }
 
 /**
- * The worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
- * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
- * and loads pixel-worker.ts; from a bundle, the bundled `pixel-worker.mjs` that
- * scripts/build-engine.js writes beside each bundle (dist/ for the CLI and serve, dist/electron/); in a
- * packaged app, its unpacked copy outside app.asar (packaged-path.ts).
+ * Threads for a batch host with no UI to keep answering (the CLI): the cores left beside the engine's
+ * thread and the inference thread (whose onnxruntime threads use every core while a model runs), at
+ * least one. On a 2-core machine that is one: a second thread cost its module load (sharp, zod, the
+ * compositor: ~0.4 s of CPU per process) and competed with inference for the same two cores (CLI CPU
+ * time for 3 photos of 12 MP 13.4 s → 10.2 s with one, 10 of 0.4 MP 10.8 → 10.0 s).
  */
-export function workerEntry(moduleUrl = import.meta.url): { filename: string } {
+export function batchPoolSize(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(8, cores - 2));
+}
+
+/** The thread entries scripts/build-engine.js bundles: the pixel pool's and the inference thread's. */
+export type WorkerEntryName = 'pixel-worker' | 'inference-worker';
+
+/**
+ * A worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
+ * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
+ * and loads `<name>.ts`; from a bundle, the bundled `<name>.mjs` that scripts/build-engine.js writes
+ * beside each bundle (dist/ for the CLI and serve, dist/electron/); in a packaged app, its unpacked copy
+ * outside app.asar (packaged-path.ts).
+ */
+export function workerEntry(
+  moduleUrl = import.meta.url,
+  name: WorkerEntryName = 'pixel-worker',
+): { filename: string } {
   if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
-    return { filename: new URL('./pixel-worker.dev.mjs', moduleUrl).href };
+    return { filename: new URL(`./${name}.dev.mjs`, moduleUrl).href };
   }
-  return { filename: outsideAsar(new URL('./pixel-worker.mjs', moduleUrl).href) };
+  return { filename: outsideAsar(new URL(`./${name}.mjs`, moduleUrl).href) };
 }
 
 /**
@@ -68,9 +85,9 @@ export class PixelPool {
 
   constructor(
     readonly size: number = defaultPoolSize(),
-    options: { idleTimeout?: number } = {},
+    options: { idleTimeout?: number; entry?: WorkerEntryName } = {},
   ) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, options.entry);
     const Pool = piscinaClass();
     this.piscina = new Pool({
       filename: entry.filename,
@@ -151,6 +168,18 @@ export class PixelPool {
     }
     if (!reply.ok) throw fromWorker(reply.error, options.file);
     return reply.value as TaskOutput<N>;
+  }
+
+  /**
+   * Starts a thread now if none runs, so its module load (sharp, the compositor) overlaps other start-up
+   * work (the CLI's model load) instead of delaying the first photo's decode. Never fails.
+   */
+  warm(): Promise<void> {
+    if (this.closing || this.piscina.threads.length > 0) return Promise.resolve();
+    return this.run('warm', {}, []).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */

@@ -28,9 +28,14 @@ export interface PoolLease {
   release(): Promise<void>;
 }
 
-/** A lease on the process's pool, sized by `setting` (0 or absent: from the cores) when it starts it. */
-export function leasePixelPool(setting?: number): PoolLease {
-  shared ??= new PixelPool(poolSizeFromEnv() ?? (setting && setting > 0 ? setting : defaultPoolSize()));
+/**
+ * A lease on the process's pool, sized by `setting` (0 or absent: `fallback`, else from the cores) when
+ * it starts it.
+ */
+export function leasePixelPool(setting?: number, fallback?: number): PoolLease {
+  shared ??= new PixelPool(
+    poolSizeFromEnv() ?? (setting && setting > 0 ? setting : (fallback ?? defaultPoolSize())),
+  );
   const pool = shared;
   leases++;
   let released = false;

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type * as Ort from 'onnxruntime-node';
-import { loadOrt } from '../models/ort';
 import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import { baseMatte, shapeEdges } from '../matte';
@@ -20,7 +19,7 @@ import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { RecordTaskInput } from '../store/record-in-thread';
 import type { GenerationRow } from '../store/types';
-import { arrivedImage, asBuffer, ownsBuffer, transferableCopy } from './transfer';
+import { arrivedImage, asBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
 export type Progress = (fraction: number) => void;
@@ -106,6 +105,8 @@ export interface TaskTypes {
   fromBase64: { input: { base64: Uint8Array }; output: { bytes: Uint8Array } };
   /** A history record written in one transaction on this thread's own connection (store/record-in-thread.ts). */
   record: { input: RecordTaskInput; output: { generation: GenerationRow } };
+  /** Nothing: a thread started (its modules loaded) before the first real task needs one. */
+  warm: { input: Record<string, never>; output: Record<string, never> };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
   ortCreate: {
     input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
@@ -122,20 +123,19 @@ export type TaskName = keyof TaskTypes;
 export type TaskInput<N extends TaskName> = TaskTypes[N]['input'];
 export type TaskOutput<N extends TaskName> = TaskTypes[N]['output'];
 
-type Implementation<N extends TaskName> = (input: TaskInput<N>, progress: Progress) => Promise<TaskOutput<N>>;
-
-/** The inference thread's sessions (ortCreate / ortRun / ortRelease), by the key the engine gave. */
-const sessions = new Map<string, Ort.InferenceSession>();
-
-/** Session metadata as plain data (it crosses threads by structured clone). */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-}
+export type Implementation<N extends TaskName> = (
+  input: TaskInput<N>,
+  progress: Progress,
+) => Promise<TaskOutput<N>>;
 
 /** Edge-aware strokes are reported in about this many steps (each a few strokes). */
 const STROKE_PROGRESS_STEPS = 20;
 
-export const implementations: { [N in TaskName]: Implementation<N> } = {
+/** The tasks the inference thread runs (inference-tasks.ts); every other task runs in the pixel pool. */
+export type InferenceTaskName = 'ortCreate' | 'ortRun' | 'ortRelease';
+export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
+
+export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async decode(input) {
     const decoded = input.file
       ? await decodeImage(input.file, { maxPixels: input.maxPixels })
@@ -194,37 +194,7 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return { mask, base: input.mask, ...(photo ? { photo } : {}) };
   },
 
-  async ortCreate({ key, file, options }) {
-    const ort = await loadOrt();
-    const session = await ort.InferenceSession.create(file, options);
-    sessions.set(key, session);
-    return {
-      inputNames: [...session.inputNames],
-      outputNames: [...session.outputNames],
-      inputMetadata: plain(session.inputMetadata),
-      outputMetadata: plain(session.outputMetadata),
-    };
-  },
-
-  async ortRun({ key, feeds, fetches }) {
-    const ort = await loadOrt();
-    const session = sessions.get(key);
-    if (!session) throw new Error(`No onnxruntime session ${key} in this thread`);
-    const tensors: Record<string, Ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds))
-      tensors[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
-    const results = fetches ? await session.run(tensors, fetches) : await session.run(tensors);
-    const out: Record<string, WireTensor> = {};
-    for (const [name, t] of Object.entries(results)) {
-      out[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
-    }
-    return out;
-  },
-
-  async ortRelease({ key }) {
-    const session = sessions.get(key);
-    sessions.delete(key);
-    await session?.release();
+  async warm() {
     return {};
   },
 
@@ -251,23 +221,3 @@ export const implementations: { [N in TaskName]: Implementation<N> } = {
     return recordInThread(input);
   },
 };
-
-/** The typed arrays of a result's field: itself, its `data`, or its members' (two levels deep). */
-function viewsIn(value: unknown, depth = 0): ArrayBufferView[] {
-  if (ArrayBuffer.isView(value)) return [value];
-  if (!value || typeof value !== 'object' || depth > 1) return [];
-  return Object.values(value).flatMap((v) => viewsIn(v, depth + 1));
-}
-
-/** The buffers a task's result hands back (moved, not copied). */
-export function resultBuffers(output: Record<string, unknown>): ArrayBuffer[] {
-  const list = new Set<ArrayBuffer>();
-  for (const value of Object.values(output)) {
-    for (const data of viewsIn(value)) {
-      // Only views that own their whole buffer move; a slice of a shared one is copied by the clone.
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      if (ownsBuffer(bytes)) list.add(data.buffer as ArrayBuffer);
-    }
-  }
-  return [...list];
-}

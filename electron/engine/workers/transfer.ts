@@ -56,3 +56,23 @@ export function buffersOf(...views: (Uint8Array | undefined)[]): ArrayBuffer[] {
   for (const v of views) if (v && ownsBuffer(v)) list.add(v.buffer as ArrayBuffer);
   return [...list];
 }
+
+/** The typed arrays of a result's field: itself, its `data`, or its members' (two levels deep). */
+function viewsIn(value: unknown, depth = 0): ArrayBufferView[] {
+  if (ArrayBuffer.isView(value)) return [value];
+  if (!value || typeof value !== 'object' || depth > 1) return [];
+  return Object.values(value).flatMap((v) => viewsIn(v, depth + 1));
+}
+
+/** The buffers a task's result hands back (moved, not copied). */
+export function resultBuffers(output: Record<string, unknown>): ArrayBuffer[] {
+  const list = new Set<ArrayBuffer>();
+  for (const value of Object.values(output)) {
+    for (const data of viewsIn(value)) {
+      // Only views that own their whole buffer move; a slice of a shared one is copied by the clone.
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (ownsBuffer(bytes)) list.add(data.buffer as ArrayBuffer);
+    }
+  }
+  return [...list];
+}

@@ -13,7 +13,7 @@ import { shapeEdges } from './edges';
 import { frame, place } from './geometry';
 import { remember, type Memo } from './memo';
 import { alphaPlane, toRgba, type Placement } from './raster';
-import { applyShadow, renderShadow } from './shadow';
+import { applyShadowPatch, combineStamps, shadowStamps, type ShadowStamps } from './shadow';
 import type { Recipe } from './specs';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
@@ -64,6 +64,11 @@ export interface ComposeCache {
   layer?: Rgba8;
   backgrounds?: BackgroundCache;
   before?: Memo<Rgba8>;
+  /** The subject layer under the framing (resampled onto a canvas), and its alpha. */
+  placed?: Memo<{ image: Rgba8; alpha?: Plane8 }>;
+  /** The shadow's blurred parts (all but its opacity), and the silhouette its ambient part blurs. */
+  shadow?: Memo<ShadowStamps>;
+  silhouette?: Memo<Plane8>;
 }
 
 /** Clears a memo after the mask's pixels were changed in place (a brush stroke). */
@@ -99,13 +104,21 @@ export function composeRecipe(
   const maxSide = options.maxSide ?? Infinity;
   const { mask, layer } = subject(source, recipe, cache);
   const g = frame(mask, source.fullWidth, source.fullHeight, recipe, maxSide);
-  const placed = place(layer, g, 'clear', g.crop);
+  const p = g.placement;
+  const crop = g.crop ? [g.crop.x, g.crop.y, g.crop.width, g.crop.height] : [];
+  const framing = [p.scale, p.dx, p.dy, g.width, g.height, ...crop];
+  const placedMemo = remember<{ image: Rgba8; alpha?: Plane8 }>(
+    cache && (cache.placed ??= {}),
+    [layer, ...framing],
+    () => ({ image: place(layer, g, 'clear', g.crop) }),
+  );
+  const placed = placedMemo.image;
   const spec = recipe.background ?? (recipe.canvas ? { type: 'color' as const, color: WHITE } : undefined);
   let image: Rgba8;
   let backdrop: Rgba8 | null = null;
   if (!spec && !recipe.shadow) {
     // The cached layer is never handed out to be drawn into (a brush stroke paints the result).
-    image = placed === layer && cache ? copy(layer) : placed;
+    image = cache ? copy(placed) : placed;
   } else {
     image = renderBackground(
       spec ?? { type: 'transparent' },
@@ -118,12 +131,18 @@ export function composeRecipe(
       },
       notes,
     );
-    if (recipe.shadow) applyShadow(image.data, renderShadow(alphaPlane(placed), recipe.shadow));
+    if (recipe.shadow) {
+      const { blur, offsetY, spread, opacity } = recipe.shadow;
+      const alpha = (placedMemo.alpha ??= alphaPlane(placed));
+      const stamps = remember(cache && (cache.shadow ??= {}), [alpha, blur, offsetY, spread], () =>
+        shadowStamps(alpha, recipe.shadow!, cache && (cache.silhouette ??= {})),
+      );
+      applyShadowPatch(image.data, image.width, combineStamps(stamps, opacity));
+    }
     if (options.withBefore || cache) backdrop = copy(image);
     composeOver(placed, image);
   }
   // The original under the same framing: the same until the photo or the framing changes.
-  const p = g.placement;
   const beforeKey = [source.photo, source.photo.data, p.scale, p.dx, p.dy, g.width, g.height];
   const framed = options.withBefore
     ? remember(cache && (cache.before ??= {}), beforeKey, () => place(toRgba(source.photo), g, 'clear'))

@@ -14,20 +14,33 @@ export function cutoutRgba(image: Pixels, mask: Plane8, opts: { decontaminate: b
   const layer = new Uint8ClampedArray(n * 4);
   // Written through a plain byte view: the arithmetic below rounds by truncating (+ 0.5).
   const out = new Uint8Array(layer.buffer);
-  for (let i = 0, s = 0, d = 0; i < n; i++, s += ch, d += 4) {
-    // An input's own transparency is kept: the cut-out can only remove more.
-    const a = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
-    out[d + 3] = a;
-    if (out[d + 3] === 0) {
-      // Fully transparent pixels are written black, as rembg writes them: the photo's colours there
-      // are invisible and only make the PNG bigger and slower to compress.
-      out[d] = out[d + 1] = out[d + 2] = 0;
-    } else if (ch === 1) {
-      out[d] = out[d + 1] = out[d + 2] = data[s]!;
-    } else {
+  if (ch === 3) {
+    // The common case (an opaque photo), with nothing to test but the mask: the layer starts zeroed,
+    // so a transparent pixel is already black.
+    for (let i = 0, s = 0, d = 0; i < n; i++, s += 3, d += 4) {
+      const a = mask.data[i]!;
+      if (a === 0) continue;
       out[d] = data[s]!;
       out[d + 1] = data[s + 1]!;
       out[d + 2] = data[s + 2]!;
+      out[d + 3] = a;
+    }
+  } else {
+    for (let i = 0, s = 0, d = 0; i < n; i++, s += ch, d += 4) {
+      // An input's own transparency is kept: the cut-out can only remove more.
+      const a = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
+      out[d + 3] = a;
+      if (out[d + 3] === 0) {
+        // Fully transparent pixels are written black, as rembg writes them: the photo's colours there
+        // are invisible and only make the PNG bigger and slower to compress.
+        out[d] = out[d + 1] = out[d + 2] = 0;
+      } else if (ch === 1) {
+        out[d] = out[d + 1] = out[d + 2] = data[s]!;
+      } else {
+        out[d] = data[s]!;
+        out[d + 1] = data[s + 1]!;
+        out[d + 2] = data[s + 2]!;
+      }
     }
   }
   if (opts.decontaminate && ch >= 3) decontaminateInto(out, image, mask);

@@ -123,10 +123,31 @@ function blurReduced(
   const sh = Math.ceil(height / f);
   const small = new Float32Array(sw * sh * channels);
   const count = new Float32Array(sw * sh);
+  // Per column, its cell and its bilinear taps on the small grid: computed once, not per pixel.
+  const cellOf = new Int32Array(width);
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const txs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    cellOf[x] = Math.floor(x / f);
+    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
+    const x0 = Math.floor(fx);
+    x0s[x] = x0;
+    x1s[x] = Math.min(sw - 1, x0 + 1);
+    txs[x] = fx - x0;
+  }
   for (let y = 0; y < height; y++) {
     const row = Math.floor(y / f) * sw;
+    if (channels === 1) {
+      for (let x = 0, o = y * width; x < width; x++, o++) {
+        const c = row + cellOf[x]!;
+        count[c]! += 1;
+        small[c]! += data[o]!;
+      }
+      continue;
+    }
     for (let x = 0; x < width; x++) {
-      const c = row + Math.floor(x / f);
+      const c = row + cellOf[x]!;
       count[c]! += 1;
       const o = (y * width + x) * channels;
       for (let k = 0; k < channels; k++) small[c * channels + k]! += data[o + k]!;
@@ -141,15 +162,25 @@ function blurReduced(
     const y0 = Math.floor(fy);
     const y1 = Math.min(sh - 1, y0 + 1);
     const ty = fy - y0;
+    const r0 = y0 * sw;
+    const r1 = y1 * sw;
+    if (channels === 1) {
+      for (let x = 0, o = y * width; x < width; x++, o++) {
+        const x0 = x0s[x]!;
+        const x1 = x1s[x]!;
+        const tx = txs[x]!;
+        const top = small[r0 + x0]! + (small[r0 + x1]! - small[r0 + x0]!) * tx;
+        const bottom = small[r1 + x0]! + (small[r1 + x1]! - small[r1 + x0]!) * tx;
+        data[o] = top + (bottom - top) * ty;
+      }
+      continue;
+    }
     for (let x = 0; x < width; x++) {
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const tx = fx - x0;
-      const a = (y0 * sw + x0) * channels;
-      const b = (y0 * sw + x1) * channels;
-      const c = (y1 * sw + x0) * channels;
-      const d = (y1 * sw + x1) * channels;
+      const tx = txs[x]!;
+      const a = (r0 + x0s[x]!) * channels;
+      const b = (r0 + x1s[x]!) * channels;
+      const c = (r1 + x0s[x]!) * channels;
+      const d = (r1 + x1s[x]!) * channels;
       const o = (y * width + x) * channels;
       for (let k = 0; k < channels; k++) {
         const top = small[a + k]! + (small[b + k]! - small[a + k]!) * tx;

@@ -1,7 +1,8 @@
 /**
  * The second look: the mirrored input is an exact mirror in either tensor layout, the mean reads the
- * mirrored mask back the right way round, and on the real model the gate runs the second pass only
- * where the first mask is unsure (plants-1) and keeps one look on a confident one (car-1).
+ * mirrored mask back the right way round, and on the real model the gate keeps one look on a confident
+ * mask (car-1) and on one whose unsure band outweighs its subject (plants-1: the mirrored look would be
+ * discarded), and runs the second pass on an unsure mask with a sure subject (British_Shorthair_107).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,15 @@ import { ModelRegistry } from '../../models/registry';
 import { ModelSessions } from '../../models/sessions';
 import { fixturePhoto, sharedDir } from '../../testing/fixtures';
 import { computeMatte, defaultMatteOptions, inferMatte, preprocessForMatte } from '..';
-import { averageMirrored, inferWithSecondLook, mirrorInput, unsureShare, UNSURE_SHARE } from '../second-look';
+import {
+  averageMirrored,
+  inferWithSecondLook,
+  mirrorInput,
+  secondLook,
+  unsureShare,
+  UNSURE_SHARE,
+  worthSecondLook,
+} from '../second-look';
 import { skipUnlessCI } from '../../testing/ci';
 
 describe('mirroring', () => {
@@ -39,17 +48,22 @@ describe('second look on the real model', () => {
   const sessions = new ModelSessions(new ModelRegistry());
   beforeAll(() => sessions.load('u2netp', 'cpu'));
 
-  it('runs on an unsure mask (plants-1) and not on a confident one (car-1)', async () => {
+  it('keeps one look where the model guesses (plants-1) and where it is sure (car-1)', async () => {
     const model = await sessions.load('u2netp', 'cpu');
     const plants = await decodeImage(fixturePhoto('plants-1'));
     const input = await preprocessForMatte(plants.image, model.entry);
     const first = await inferMatte(model, input);
+    // Unsure enough for the first gate, but the unsure band is as large as the subject itself…
     expect(unsureShare(first)).toBeGreaterThan(UNSURE_SHARE);
+    expect(worthSecondLook(first)).toBe(false);
     const look = await inferWithSecondLook(model, input);
-    expect(look.second).toBe(true);
-    // The two looks share almost nothing there (agreement 0.13): the model guesses, the first look is kept.
-    expect(look.averaged).toBe(false);
+    expect(look.second).toBe(false);
     expect(Buffer.compare(Buffer.from(look.mask.data), Buffer.from(first.data))).toBe(0);
+    // …and the look it skips would have been discarded: the two share almost nothing (agreement
+    // 0.13), so even taken, the first look is kept.
+    const forced = await secondLook(model, input, first, { always: true });
+    expect(forced.second).toBe(true);
+    expect(forced.averaged).toBe(false);
 
     const car = await decodeImage(fixturePhoto('car-1'));
     const carInput = await preprocessForMatte(car.image, model.entry);
@@ -82,7 +96,9 @@ describe.skipIf(petsMissing)('second look where the first missed a part', () => 
     const sessions = new ModelSessions(new ModelRegistry());
     const model = await sessions.load('u2netp', 'cpu');
     const decoded = await decodeImage(path.join(pets, 'images', 'British_Shorthair_107.jpg'));
-    const look = await inferWithSecondLook(model, await preprocessForMatte(decoded.image, model.entry));
+    const input = await preprocessForMatte(decoded.image, model.entry);
+    expect(worthSecondLook(await inferMatte(model, input))).toBe(true);
+    const look = await inferWithSecondLook(model, input);
     expect(look.averaged).toBe(true);
     const gtBuf = await sharp(path.join(pets, 'masks', 'British_Shorthair_107.png'))
       .toColourspace('b-w')

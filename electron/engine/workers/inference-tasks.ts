@@ -1,0 +1,52 @@
+/**
+ * What the inference thread runs (workers/inference.ts): onnxruntime sessions kept under the key the
+ * engine gave, run with tensors that arrive and leave as plain typed arrays. This module imports
+ * onnxruntime and nothing of the pixel work, so the thread starts without loading sharp, zod or the
+ * compositor (each pool thread pays those; this one need not).
+ */
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from '../models/ort';
+import type { Implementation, InferenceTaskName, WireTensor } from './tasks';
+
+const sessions = new Map<string, Ort.InferenceSession>();
+
+/** Session metadata as plain data (it crosses threads by structured clone). */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+}
+
+export const inferenceImplementations: { [N in InferenceTaskName]: Implementation<N> } = {
+  async ortCreate({ key, file, options }) {
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(file, options);
+    sessions.set(key, session);
+    return {
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      inputMetadata: plain(session.inputMetadata),
+      outputMetadata: plain(session.outputMetadata),
+    };
+  },
+
+  async ortRun({ key, feeds, fetches }) {
+    const ort = await loadOrt();
+    const session = sessions.get(key);
+    if (!session) throw new Error(`No onnxruntime session ${key} in this thread`);
+    const tensors: Record<string, Ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds))
+      tensors[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    const results = fetches ? await session.run(tensors, fetches) : await session.run(tensors);
+    const out: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(results)) {
+      out[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+    }
+    return out;
+  },
+
+  async ortRelease({ key }) {
+    const session = sessions.get(key);
+    sessions.delete(key);
+    await session?.release();
+    return {};
+  },
+};

@@ -1,0 +1,41 @@
+/**
+ * The body of a pool thread's entry (pixel-worker.ts, inference-worker.ts): one function that
+ * dispatches the tasks by name to the thread's table; what a task throws comes back as a serialized
+ * AtelierError (code, hint, file and stack kept), because a structured clone of an Error keeps only
+ * its message.
+ */
+import { Piscina } from 'piscina';
+import { errorForLog } from '../errors';
+import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
+import type { Implementation, TaskName } from './tasks';
+import { resultBuffers } from './transfer';
+
+export type TaskTable = { [N in TaskName]?: Implementation<N> };
+
+/** The function piscina calls for every message the pool sends to a thread running `table`. */
+export function taskRunner(table: TaskTable) {
+  return async function runTask<N extends TaskName>({
+    name,
+    input,
+    progress,
+  }: TaskMessage<N>): Promise<unknown> {
+    try {
+      const report = (fraction: number) => progress?.postMessage(fraction);
+      const implementation = table[name] as Implementation<N> | undefined;
+      if (!implementation) throw new Error(`No task named ${String(name)} in this thread`);
+      const value = (await implementation(input, report)) as Record<string, unknown>;
+      const reply: TaskReply = { ok: true, value };
+      // move(): the result's buffers go back by transfer (piscina unwraps the reply on the other side).
+      return Piscina.move({
+        [Piscina.transferableSymbol]: resultBuffers(value),
+        [Piscina.valueSymbol]: reply,
+      } as never);
+    } catch (error) {
+      const reply: TaskReply = { ok: false, error: errorForLog(error) };
+      return reply;
+    } finally {
+      progress?.postMessage(PROGRESS_END);
+      progress?.close();
+    }
+  };
+}
