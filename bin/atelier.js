@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
 // The `atelier` command: loads the bundled CLI built by `npm install` (the `prepare` script).
 import { existsSync } from 'node:fs';
 
@@ -9,9 +9,10 @@ if (!existsSync(entry)) {
 }
 
 // On Linux a long batch's memory grows with glibc's per-thread malloc arenas (sharp's, onnxruntime's
-// and the worker pool's threads): about 190 MB over 35 photos, against about 30 MB with
-// MALLOC_ARENA_MAX=2. glibc reads it only at process start and Node 20 cannot re-exec itself in place;
-// starting a second process here was tried and dropped, because a supervisor's SIGKILL then stopped
-// only this launcher and left the batch running, and Ctrl-C reached the batch twice. The desktop app's
-// launcher sets it (scripts/start.js); for very long CLI batches on Linux, set it in the environment.
+// and the worker pool's threads): peak RSS 1,549 → 1,889 MiB over 100 mixed photos (1–24 MP) by
+// default, 1,386 → 1,399 MiB with MALLOC_ARENA_MAX=2 (bench/batch.ts). glibc reads it only at process
+// start, so the shebang above sets it (`env -S`; npm's Windows shims read the same line, where glibc
+// is absent and the variable is inert). A second process started from here was tried and dropped: a
+// supervisor's SIGKILL then stopped only this launcher, and Ctrl-C reached the batch twice. Started as
+// `node bin/atelier.js`, set it in the environment yourself; the desktop launcher sets it too.
 await import(entry.href);
