@@ -156,8 +156,8 @@ export async function benchCutout(): Promise<void> {
         ours.push(
           total(
             chunks.map((chunk) =>
+              // Through its shebang, as `npx atelier` starts it (that line also sets MALLOC_ARENA_MAX).
               timed([
-                process.execPath,
                 cli,
                 'cutout',
                 path.join(inDir, chunk),

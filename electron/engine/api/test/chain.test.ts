@@ -4,55 +4,15 @@
  * "strength"" was the symptom) — then a cut-out of that stylized result, which keeps a mask of its
  * own so it can be edited; and a chain from an item with no result, refused in plain words.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine';
-import { createHandlers, dispatch, type HandlerTable } from '../handlers';
-import type { BatchItemEvent } from '../contract';
-import { fixturePhoto, tempDir } from '../../testing/fixtures';
+import { fixturePhoto } from '../../testing/fixtures';
+import { handlerTableUnderTest } from '../../testing/handler-table';
 
 describe('history.chain: any operation after any other', () => {
-  const { dir, cleanup } = tempDir('atelier-chain-');
-  let engine: Engine;
-  let table: HandlerTable;
-  const events: BatchItemEvent[] = [];
-  const call = async (method: string, params: unknown) => {
-    const answer = await dispatch(table, method, params);
-    if (!answer.ok) throw Object.assign(new Error(answer.error.message), answer.error);
-    return answer.result as Record<string, unknown>;
-  };
-  /** Waits for the batch's one item to finish and returns its history item. */
-  const finished = async (batchId: string) => {
-    for (let i = 0; i < 600; i++) {
-      const e = events.find((x) => x.batchId === batchId && x.status !== 'running');
-      if (e) {
-        expect(e.error).toBeNull();
-        return call('history.get', { id: e.generationId });
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`batch ${batchId} did not finish`);
-  };
-
-  const out = path.join(dir, 'out');
-
-  beforeAll(async () => {
-    mkdirSync(out, { recursive: true });
-    process.env.ATELIER_OUTPUT_DIR = out;
-    engine = await Engine.open({ profileDir: path.join(dir, 'profile'), provider: 'cpu', billing: 'none' });
-    table = createHandlers({
-      engine,
-      version: 'test',
-      emit: (event, payload) => {
-        if (event === 'batch.item') events.push(payload as BatchItemEvent);
-      },
-    });
-  });
-  afterAll(() => {
-    engine.close();
-    cleanup();
-  });
+  const api = handlerTableUnderTest('atelier-chain-');
+  const { call, finished, out } = api;
+  beforeAll(api.open);
+  afterAll(api.close);
 
   it('cut out → stylize (its own settings) → cut out again, each named after the photo', async () => {
     const cut = await call('batch.start', {
@@ -84,7 +44,7 @@ describe('history.chain: any operation after any other', () => {
   }, 180_000);
 
   it('a chain from an item with no result is refused in plain words', async () => {
-    const failed = await engine.store.recordGeneration({
+    const failed = await api.engine().store.recordGeneration({
       operation: 'cutout',
       params: { format: 'png' },
       status: 'failed',

@@ -4,15 +4,13 @@
  * image background at full resolution; a file that is not an image, a 30000×30000 PNG and a file that
  * vanished are refused with the file's name and what to do.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine';
-import { createHandlers, dispatch, type HandlerTable } from '../handlers';
-import type { BatchItemEvent } from '../contract';
-import { fixturePhoto, tempDir } from '../../testing/fixtures';
+import { fixturePhoto } from '../../testing/fixtures';
+import { handlerTableUnderTest } from '../../testing/handler-table';
 
 /** A PNG whose header claims width×height, then a little real compressed data (a bomb's opening). */
 function pngHeaderOnly(width: number, height: number): Buffer {
@@ -37,33 +35,10 @@ function pngHeaderOnly(width: number, height: number): Buffer {
 }
 
 describe('pictures: picked, kept, offered again, used as a background', () => {
-  const { dir, cleanup } = tempDir('atelier-pictures-');
-  let engine: Engine;
-  let table: HandlerTable;
-  const events: BatchItemEvent[] = [];
-  const call = async (method: string, params: unknown) => {
-    const answer = await dispatch(table, method, params);
-    if (!answer.ok) throw Object.assign(new Error(answer.error.message), answer.error);
-    return answer.result as Record<string, unknown>;
-  };
-  const out = path.join(dir, 'out');
-
-  beforeAll(async () => {
-    mkdirSync(out, { recursive: true });
-    process.env.ATELIER_OUTPUT_DIR = out;
-    engine = await Engine.open({ profileDir: path.join(dir, 'profile'), provider: 'cpu', billing: 'none' });
-    table = createHandlers({
-      engine,
-      version: 'test',
-      emit: (event, payload) => {
-        if (event === 'batch.item') events.push(payload as BatchItemEvent);
-      },
-    });
-  });
-  afterAll(() => {
-    engine.close();
-    cleanup();
-  });
+  const api = handlerTableUnderTest('atelier-pictures-');
+  const { call, dir } = api;
+  beforeAll(api.open);
+  afterAll(api.close);
 
   it('keeps a picked picture in the profile and offers it again; a cut-out renders on it', async () => {
     const sky = path.join(dir, 'sky.png');
@@ -73,21 +48,21 @@ describe('pictures: picked, kept, offered again, used as a background', () => {
     const picture = await call('pictures.add', { path: sky });
     expect(picture.name).toBe('sky.png');
     expect(String(picture.path).startsWith(path.join(dir, 'profile'))).toBe(true);
-    expect(engine.store.image(picture.imageId as number).width).toBe(400);
+    expect(api.engine().store.image(picture.imageId as number).width).toBe(400);
     expect((await call('pictures.recent', {})).pictures).toEqual([picture]);
 
-    await call('batch.start', { operation: 'cutout', params: {}, inputs: [fixturePhoto('car-1')] });
-    let done: BatchItemEvent | undefined;
-    for (let i = 0; i < 600 && !done; i++) {
-      done = events.find((e) => e.status === 'done');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const cut = await call('batch.start', {
+      operation: 'cutout',
+      params: {},
+      inputs: [fixturePhoto('car-1')],
+    });
+    const done = await api.finished(cut.batchId as string);
     const rendered = await call('edit.render', {
-      id: done!.generationId,
+      id: done.id,
       recipe: { background: { type: 'image', path: picture.path } },
     });
     const item = rendered.item as { outputImageId: number };
-    const { data, info } = await sharp(engine.store.image(item.outputImageId).bytes)
+    const { data, info } = await sharp(api.engine().store.image(item.outputImageId).bytes)
       .raw()
       .toBuffer({ resolveWithObject: true });
     // The top-left corner is background: the picture's green, not transparency.
