@@ -7,12 +7,11 @@
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ProviderReport } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
-import { blendStyled } from './blend';
 import { loadStyleModel, type StyleModelShape } from './contract';
-import { restoreFullResolution } from './full-resolution';
 import { assertModeMask, assertValidImage, resolveStylizeOptions, type StylizeOptions } from './options';
-import { fitLongSide, resizeRgb, toRgb } from './raw-resize';
+import { fitLongSide } from './raw-resize';
 import { runStyleModel } from './run-model';
+import { styleFinishInPool, styleInputInPool } from '../workers/pixel-work';
 
 export interface StylizeTimings {
   /** Loading (first use) or fetching the cached session, plus the contract check. */
@@ -94,21 +93,24 @@ export async function stylizeImage(
     };
   }
 
-  const rgb = toRgb(image);
-  const downscaled = await resizeRgb(rgb, processedSize.width, processedSize.height);
+  // The pixel stages run in the worker pool; this thread only orchestrates.
+  const modelInput = await styleInputInPool(image, processedSize);
   const preparedAt = performance.now();
 
-  const run = await runStyleModel(downscaled, model, shape, opts.tileOverlap, {
+  const run = await runStyleModel(modelInput, model, shape, opts.tileOverlap, {
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const ranAt = performance.now();
 
-  const upscaled = processedSize.width > image.width;
-  const fullSize = upscaled
-    ? await resizeRgb(run.image, image.width, image.height)
-    : await restoreFullResolution(rgb, downscaled, run.image);
-  const result = blendStyled(image, fullSize, opts.strength, opts.mode, mask);
+  const result = await styleFinishInPool({
+    image,
+    modelInput,
+    styled: run.image,
+    strength: opts.strength,
+    mode: opts.mode,
+    mask,
+  });
   const finishedAt = performance.now();
 
   return {

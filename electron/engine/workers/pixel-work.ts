@@ -10,6 +10,7 @@ import type { MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { CompositionParams } from '../operations/cutout-compose';
 import type { ReferenceComposition } from '../operations/reference-compose';
+import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
 import type { BackgroundSpecs } from './tasks';
 import { pixelPool } from './shared-pool';
@@ -72,6 +73,25 @@ export async function cutoutInPool(
   const input = { photo: ownedImage(photo), low: ownedMask(low), ...options };
   const out = await pixelPool().run('cutout', input, buffersOf(input.photo.data, input.low.data), run);
   return { mask: out.mask, image: arrivedImage(out.image), photo: arrivedImage(out.photo) };
+}
+
+/**
+ * A style model's input from `image`. The photo is copied to the worker, not transferred: the caller
+ * (a batch's decoded photo) keeps using it.
+ */
+export async function styleInputInPool(
+  image: RawImage,
+  size: { width: number; height: number },
+  run: PoolRunOptions = {},
+): Promise<RawImage> {
+  return arrivedImage((await pixelPool().run('styleInput', { image, size }, [], run)).image);
+}
+
+/** The finished look (see style-stages.ts); the model's input and output move to the worker. */
+export async function styleFinishInPool(finish: StyledFinish, run: PoolRunOptions = {}): Promise<RawImage> {
+  const input = { ...finish, modelInput: ownedImage(finish.modelInput), styled: ownedImage(finish.styled) };
+  const transfer = buffersOf(input.modelInput.data, input.styled.data);
+  return arrivedImage((await pixelPool().run('styleFinish', input, transfer, run)).image);
 }
 
 /** A stored item's picture from its photo and effective mask. */

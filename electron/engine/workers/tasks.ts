@@ -19,6 +19,7 @@ import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { RecordTaskInput } from '../store/record-in-thread';
 import type { GenerationRow } from '../store/types';
+import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
 import { arrivedImage, asBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
@@ -93,6 +94,13 @@ export interface TaskTypes {
     output: { image: RawImage; subject: RawImage };
   };
   /** The compose operation's picture: the cut-out with a reference picture (placed, harmonised, backdrop). */
+  /** A photo's colour at the size a style model paints at. */
+  styleInput: {
+    input: { image: RawImage; size: { width: number; height: number } };
+    output: { image: RawImage };
+  };
+  /** A style model's painting back at the photo's size with its detail, blended by strength and mask. */
+  styleFinish: { input: StyledFinish; output: { image: RawImage } };
   referenceCompose: {
     input: { photo: RawImage; mask: Mask; reference: RawImage; composition: ReferenceComposition };
     output: { image: RawImage; photo: RawImage };
@@ -196,6 +204,22 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
 
   async warm() {
     return {};
+  },
+
+  async styleInput({ image, size }) {
+    const input = await styleInput(arrivedImage(image), size);
+    // sharp's output cannot be transferred: one copy here, not a clone on the engine's thread.
+    return { image: { ...input, data: transferableCopy(asBuffer(input.data)) } };
+  },
+
+  async styleFinish(input) {
+    const image = await finishStyled({
+      ...input,
+      image: arrivedImage(input.image),
+      modelInput: arrivedImage(input.modelInput),
+      styled: arrivedImage(input.styled),
+    });
+    return { image: { ...image, data: transferableCopy(asBuffer(image.data)) } };
   },
 
   async referenceCompose({ photo, mask, reference, composition }) {
