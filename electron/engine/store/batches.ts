@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AtelierError } from '../errors';
 import type { Db } from './database';
 import type { PreparedGeneration } from './generations';
-import { recordInPool } from './record-port';
+import { recordGenerationRow } from './record-port';
 import type { DebitInput, GenerationRow, NewGeneration, RecordOptions } from './types';
 
 export type BatchStatus = 'running' | 'paused' | 'cancelled' | 'done';
@@ -192,9 +192,9 @@ export class Batches {
     const item = this.getItem(itemId);
     const prepared = await this.prepare({ ...generation, batchId: generation.batchId ?? item.batchId });
     const { debit, outputPath, ...recordOptions } = options;
-    // Written on a pool thread's connection, off the engine's thread (record-in-thread.ts): the item's
-    // status and its generation still commit in one transaction.
-    const row = await recordInPool({
+    // A big record is written on a pool thread's connection, off the engine's thread (record-port.ts):
+    // the item's status and its generation still commit in one transaction.
+    const row = await recordGenerationRow(this.db, {
       file: this.file,
       prepared,
       ...(debit ? { debit } : {}),

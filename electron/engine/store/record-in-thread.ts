@@ -32,27 +32,32 @@ export function recordInThread(task: RecordTaskInput): { generation: GenerationR
   try {
     db = new Database(task.file, { fileMustExist: true });
     applyConnectionPragmas(db);
-    const prepared = withBuffers(task.prepared);
-    const open = db;
-    const generation = open
+    return { generation: writeRecord(db, task) };
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The record's one transaction on `db` (a pool thread's connection, or the host's for a small record:
+ * record-port.ts); SQLite's failures (a full disk, a locked file) come back as DATABASE errors.
+ */
+export function writeRecord(db: Db, task: RecordTaskInput): GenerationRow {
+  try {
+    return db
       .transaction(() => {
-        const row = writeGeneration(open, prepared, task.debit, task.options);
+        const row = writeGeneration(db, withBuffers(task.prepared), task.debit, task.options);
         if (task.batchItem) {
-          open
-            .prepare(
-              `UPDATE batch_items SET status = 'done', error = NULL, generation_id = ?, attempts = attempts + 1,
+          db.prepare(
+            `UPDATE batch_items SET status = 'done', error = NULL, generation_id = ?, attempts = attempts + 1,
              output_path = coalesce(?, output_path), updated_at = ? WHERE id = ?`,
-            )
-            .run(row.id, task.batchItem.outputPath, new Date().toISOString(), task.batchItem.itemId);
+          ).run(row.id, task.batchItem.outputPath, new Date().toISOString(), task.batchItem.itemId);
         }
         return row;
       })
       .immediate();
-    return { generation };
   } catch (error) {
     throw error instanceof Database.SqliteError ? databaseError(error, task.file) : error;
-  } finally {
-    db?.close();
   }
 }
 

@@ -1,18 +1,29 @@
 /**
  * The host's side of writing a history record on a pool thread (record-in-thread.ts says why): the
  * prepared record goes there without its raw image bytes (only what is stored travels), its Base64
- * buffers moved by transfer, not copied.
+ * buffers moved by transfer, not copied. A small record (under 1 MB stored) is written on the host's
+ * own connection instead: the hop to a thread and a new connection cost more than its few-ms write.
  */
 import { pixelPool } from '../workers/shared-pool';
 import { buffersOf } from '../workers/transfer';
 import type { PreparedGeneration } from './generations';
 import type { PreparedImage } from './images';
-import type { RecordTaskInput } from './record-in-thread';
+import { writeRecord, type RecordTaskInput } from './record-in-thread';
+import type { Db } from './database';
 import type { GenerationRow } from './types';
 
-export async function recordInPool(task: RecordTaskInput): Promise<GenerationRow> {
+const HOST_RECORD_BYTES = 1 << 20;
+
+/** Writes the record where it costs the host's thread least: see the module's comment. */
+export async function recordGenerationRow(host: Db, task: RecordTaskInput): Promise<GenerationRow> {
+  const stored = storedBytes(task.prepared).reduce((n, b) => n + (b?.length ?? 0), 0);
+  return stored < HOST_RECORD_BYTES ? writeRecord(host, task) : recordInPool(task);
+}
+
+async function recordInPool(task: RecordTaskInput): Promise<GenerationRow> {
   const prepared = leanRecord(task.prepared);
-  const out = await pixelPool().run('record', { ...task, prepared }, buffersOf(...storedBytes(prepared)), {
+  const bytes = storedBytes(prepared).filter((b): b is Uint8Array => typeof b !== 'string');
+  const out = await pixelPool().run('record', { ...task, prepared }, buffersOf(...bytes), {
     file: task.prepared.input.inputName ?? 'the history record',
   });
   return out.generation;
@@ -24,12 +35,13 @@ function leanRecord(prepared: PreparedGeneration): PreparedGeneration {
   return { ...prepared, input: rest };
 }
 
-function storedBytes(prepared: PreparedGeneration): (Uint8Array | undefined)[] {
+/** The stored Base64 of each image, as bytes (from the pool) or text (small images made here). */
+function storedBytes(prepared: PreparedGeneration): (Uint8Array | string | undefined)[] {
   const images: (PreparedImage | null | undefined)[] = [
     prepared.inputImage,
     prepared.outputImage,
     prepared.edit?.modelMask,
     prepared.edit?.mask,
   ];
-  return images.map((i) => (i && typeof i.base64 !== 'string' ? i.base64 : undefined));
+  return images.map((i) => i?.base64);
 }

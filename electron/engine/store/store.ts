@@ -20,7 +20,7 @@ import {
 import { Batches } from './batches';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './database';
 import { findGeneration, type PreparedGeneration } from './generations';
-import { recordInPool } from './record-port';
+import { recordGenerationRow } from './record-port';
 import { imageMeta, prepareImage, readImage, readImageBase64, readThumbnail } from './images';
 import { bytesFromBase64InPool } from '../workers/pixel-work';
 import { prepareEdit } from './prepare-edit';
@@ -241,8 +241,8 @@ export class Store {
     options: RecordOptions = {},
   ): Promise<GenerationRow> {
     const prepared = await this.prepareGeneration(input);
-    // Off this thread: the commit of a big record takes hundreds of ms (record-in-thread.ts).
-    return recordInPool({ file: this.file, prepared, ...(debit ? { debit } : {}), options });
+    // A big record off this thread: its commit takes hundreds of ms (record-port.ts, record-in-thread.ts).
+    return recordGenerationRow(this.db, { file: this.file, prepared, ...(debit ? { debit } : {}), options });
   }
 
   private async prepareGeneration(input: NewGeneration): Promise<PreparedGeneration> {

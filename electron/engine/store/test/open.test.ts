@@ -106,9 +106,11 @@ describe('opening bad database files', () => {
       input: { bytes: photo },
     });
     const pages = Number(store.db.pragma('page_count', { simple: true }));
-    // SQLite's own size cap gives the same SQLITE_FULL a full disk does.
+    // SQLite's own size cap gives the same SQLITE_FULL a full disk does. The cap is the connection's, so
+    // the record stays under the size that is written on a pool thread's own connection (record-port.ts);
+    // the pool's path meets a real full disk in cli/test/batch-faults-cli.test.ts (finding 15).
     store.db.pragma(`max_page_count = ${pages + 2}`);
-    const big = await smallPhoto(600);
+    const big = await smallPhoto(300);
     const err = await store
       .recordGeneration(
         { operation: 'cutout', params: {}, status: 'done', input: { bytes: big }, output: { bytes: big } },

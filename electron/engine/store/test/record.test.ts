@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtelierError } from '../../errors';
@@ -284,6 +285,37 @@ describe('records written off the engine thread', () => {
       [debitId, row.id],
     ]);
   });
+
+  it('a big record that cannot be written (another process holds the file) fails as DATABASE, whole', async () => {
+    const { store, dbFile } = temp();
+    const width = 1400;
+    const big = await sharp(randomBytes(width * width * 3), { raw: { width, height: width, channels: 3 } })
+      .png()
+      .toBuffer();
+    const before = store.count();
+    // Another writer holds the write lock past the busy timeout: the pool thread's own connection
+    // gives up, and what comes back is the store's error, not a crash or a half-written item.
+    const other = new Database(dbFile);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const err = await store
+        .recordGeneration(
+          { operation: 'cutout', params: {}, status: 'done', inputName: 'noise.png', output: { bytes: big } },
+          { id: randomUUID(), tokens: 1, operation: 'cutout' },
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AtelierError);
+      expect((err as AtelierError).code).toBe('DATABASE');
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(store.count()).toBe(before);
+    expect(store.ledger.pendingDebits('local')).toEqual([]);
+    // And the next record is written.
+    await store.recordGeneration({ operation: 'cutout', params: {}, status: 'done', output: { bytes: big } });
+    expect(store.count()).toBe(before + 1);
+  }, 30_000);
 
   it('a record may reuse a stored original by id, never another account’s or a missing one', async () => {
     const { store } = temp();
