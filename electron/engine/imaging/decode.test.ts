@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
 import { fixturePhoto, tempDir } from '../testing/fixtures';
 import { decodeImage, decodeImageBuffer, DEFAULT_MAX_PIXELS } from './decode';
+import { pngHeaderOnly } from '../testing/crafted-png';
 
 const tmp = tempDir('atelier-decode-');
 afterAll(() => tmp.cleanup());
@@ -27,30 +27,6 @@ async function expectAtelierError(
   expect(e.message).not.toContain('\n');
   expect(e.hint ?? '').not.toBe('');
   return e;
-}
-
-/** A PNG whose header claims width×height, followed by a little real compressed data (a bomb's opening). */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const rows = deflateSync(Buffer.alloc((width + 1) * 64));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', rows),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 function write(name: string, data: Buffer | string): string {

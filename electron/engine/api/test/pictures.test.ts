@@ -6,33 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePhoto } from '../../testing/fixtures';
 import { handlerTableUnderTest } from '../../testing/handler-table';
-
-/** A PNG whose header claims width×height, then a little real compressed data (a bomb's opening). */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc((width + 1) * 64))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+import { pngHeaderOnly } from '../../testing/crafted-png';
 
 describe('pictures: picked, kept, offered again, used as a background', () => {
   const api = handlerTableUnderTest('atelier-pictures-');
