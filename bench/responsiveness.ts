@@ -11,7 +11,7 @@
  *   npm run bench -- responsiveness
  *   ATELIER_ROOT=/work/main npx tsx bench/responsiveness.ts   (the same scenarios on another checkout's engine)
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { mirrorEntry } from '../electron/engine/testing/model-mirror';
 
 const here = fileURLToPath(import.meta.url);
 const root = path.resolve(process.env.ATELIER_ROOT ?? path.join(path.dirname(here), '..'));
@@ -117,26 +118,13 @@ function report(name: string, s: Stall): void {
 }
 
 /** A manifest with one downloadable model (random bytes: install checks size and sha256, not content). */
-function modelMirror(dir: string): { appModels: string; bytes: Buffer; entry: Record<string, unknown> } {
+function modelMirror(dir: string): { appModels: string; bytes: Buffer } {
   const appModels = path.join(dir, 'app-models');
   mkdirSync(appModels, { recursive: true });
   const bytes = randomBytes(MODEL_BYTES);
-  const entry = {
-    id: 'bench-big',
-    name: 'bench big model',
-    task: 'matte',
-    file: 'bench-big.onnx',
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    bytes: bytes.length,
-    license: 'MIT',
-    commercialUse: true,
-    bundle: false,
-    url: null,
-    input: { name: null, size: { width: 8, height: 8 }, layout: 'NCHW', range: [0, 1] },
-    output: { name: null, meaning: 'alpha', layout: 'NCHW', range: [0, 1] },
-  };
+  const entry = mirrorEntry('bench-big', bytes, { name: 'bench big model' });
   writeFileSync(path.join(appModels, 'manifest.json'), JSON.stringify({ version: 1, models: [entry] }));
-  return { appModels, bytes, entry };
+  return { appModels, bytes };
 }
 
 export async function benchResponsiveness(): Promise<void> {

@@ -16,14 +16,11 @@ const HOST_RECORD_BYTES = 1 << 20;
 
 /** Writes the record where it costs the host's thread least: see the module's comment. */
 export async function recordGenerationRow(host: Db, task: RecordTaskInput): Promise<GenerationRow> {
-  const stored = storedBytes(task.prepared).reduce((n, b) => n + (b?.length ?? 0), 0);
-  return stored < HOST_RECORD_BYTES ? writeRecord(host, task) : recordInPool(task);
-}
-
-async function recordInPool(task: RecordTaskInput): Promise<GenerationRow> {
+  const stored = storedBytes(task.prepared);
+  if (stored.reduce((n, b) => n + (b?.length ?? 0), 0) < HOST_RECORD_BYTES) return writeRecord(host, task);
+  const transfer = buffersOf(...stored.filter((b): b is Uint8Array => typeof b !== 'string'));
   const prepared = leanRecord(task.prepared);
-  const bytes = storedBytes(prepared).filter((b): b is Uint8Array => typeof b !== 'string');
-  const out = await pixelPool().run('record', { ...task, prepared }, buffersOf(...bytes), {
+  const out = await pixelPool().run('record', { ...task, prepared }, transfer, {
     file: task.prepared.input.inputName ?? 'the history record',
   });
   return out.generation;

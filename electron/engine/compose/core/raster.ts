@@ -80,7 +80,7 @@ function boxBlurPass(
  */
 export const SHARP_BLUR_SIGMA = 0.83;
 
-/** Gaussian-like blur (three box passes) of interleaved float channels, in place. */
+/** Gaussian-like blur (three box passes) of interleaved float channels, in place (tiny sigmas: none). */
 export function blurFloat(
   data: Float32Array,
   width: number,
@@ -88,7 +88,6 @@ export function blurFloat(
   channels: number,
   sigma: number,
 ): void {
-  if (sigma < 0.3 || width === 0 || height === 0) return;
   // A wide blur loses nothing on a smaller copy: blur at 1/f with sigma/f ≥ 3, then scale back
   // (bilinear). Keeps a 24 px blur on a 1600 px preview at a few milliseconds.
   const f = Math.floor(sigma / 3);
