@@ -8,7 +8,10 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 60_000 },
   workers: 1,
-  reporter: [['list']],
+  // `npm test` asks for a JSON report too, to name the failed tests under its summary.
+  reporter: process.env.ATELIER_E2E_REPORT
+    ? [['list'], ['json', { outputFile: process.env.ATELIER_E2E_REPORT }]]
+    : [['list']],
   use: {
     viewport: { width: 1280, height: 800 },
     launchOptions: {
