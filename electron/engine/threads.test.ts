@@ -13,7 +13,7 @@ describe('the Threads setting', () => {
 
   it('is onnxruntime’s intra-op thread count after a restart, and a model runs with it', async () => {
     const first = await Engine.open({ profileDir, provider: 'cpu', billing: 'none' });
-    expect(first.sessions.options.intraOpThreads).toBeUndefined(); // 0 = all cores, onnxruntime's default
+    expect(first.sessions.options.intraOpThreads).toBeUndefined(); // 0 = all cores (defaultIntraOpThreads)
     new SettingsFacade(first).set({ threads: 1 });
     await first.close();
 

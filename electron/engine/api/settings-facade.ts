@@ -11,7 +11,7 @@ import type { Settings } from './contract';
 
 const KEY = 'ui.settings';
 
-/** The Threads setting as onnxruntime's intra-op thread count (0 or unset = onnxruntime's default: all cores). */
+/** The Threads setting as onnxruntime's intra-op thread count (0 or unset: all cores, defaultIntraOpThreads). */
 export function storedThreads(store: Store): number | undefined {
   const threads = ((store.getSetting(KEY) ?? {}) as Partial<Settings>).threads;
   return typeof threads === 'number' && threads > 0 ? threads : undefined;
