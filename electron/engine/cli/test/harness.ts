@@ -73,10 +73,13 @@ export function runCli(
   return finished(child, options.timeoutMs ?? 120_000);
 }
 
-export function startCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): ChildProcess {
   return spawn(process.execPath, [cliEntry, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, ATELIER_HOME: undefined, FORCE_COLOR: '0' },
+    env: { ...process.env, ATELIER_HOME: undefined, FORCE_COLOR: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
