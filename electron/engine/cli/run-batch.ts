@@ -169,8 +169,18 @@ async function follow(run: BatchRun, json: boolean, command: string): Promise<nu
     );
     run.cancel();
   };
+  // Node exits with status 0 when nothing is left to wait on, even mid-batch: a task that can never
+  // settle (piscina once stranded one after a Ctrl-C) must end as a failure that says how to go on.
+  const onStranded = () => {
+    bar.clear();
+    console.error(
+      `atelier: the batch stopped before it finished (an internal error)\nResume the rest with: ${command} --resume ${run.batch.id}`,
+    );
+    process.exitCode = 2;
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.once('beforeExit', onStranded);
   try {
     const outcome = await run.finished;
     bar.update(outcome.progress, true);
@@ -188,6 +198,7 @@ async function follow(run: BatchRun, json: boolean, command: string): Promise<nu
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('beforeExit', onStranded);
   }
 }
 

@@ -115,6 +115,29 @@ describe('the pixel worker pool', () => {
     expect(after.mask.data[0]).toBe(255);
   });
 
+  it('runs a task queued behind a cancelled one, when the cancel stopped the only thread', async () => {
+    // Piscina stops the thread of an aborted running task and, with no thread left, started none for
+    // the task queued behind it: that task never settled, and a CLI batch cancelled with Ctrl-C exited
+    // mid-batch with status 0 and no summary.
+    const pool = new PixelPool(1);
+    const abort = new AbortController();
+    const long = pool.run(
+      'strokes',
+      { mask: halfMask(800, 500), strokes: wideStroke(400, 60), photo: photo(800, 500) },
+      [],
+      { signal: abort.signal, onProgress: () => abort.abort() },
+    );
+    const queued = pool.run('strokes', { mask: halfMask(64, 48), strokes: [] }, []);
+    await expect(long).rejects.toMatchObject({ code: 'CANCELLED' });
+    const stranded = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('the queued task never ran')), 30_000).unref(),
+    );
+    const after = await Promise.race([queued, stranded]);
+    expect(after.mask.width).toBe(64);
+    // (Not in a finally: closing waits for the queued task, which is what failed.)
+    await pool.close();
+  });
+
   it('drains outstanding tasks when it closes, and refuses new ones', async () => {
     const pool = new PixelPool(1);
     const mask = halfMask(800, 600);

@@ -155,7 +155,10 @@ export class PixelPool {
       })) as TaskReply;
     } catch (error) {
       channel?.port1.close();
-      if ((error as Error).name === 'AbortError') throw cancelled(name, options.file, error);
+      if ((error as Error).name === 'AbortError') {
+        this.restartAfterAbort();
+        throw cancelled(name, options.file, error);
+      }
       throw new AtelierError(
         'INTERNAL',
         `A worker thread failed while processing ${options.file ?? name}: ${(error as Error).message}`,
@@ -180,6 +183,18 @@ export class PixelPool {
       () => undefined,
       () => undefined,
     );
+  }
+
+  /**
+   * Piscina (5.3) ends the thread of an aborted running task, and when that was the last thread it
+   * starts none for the tasks queued behind it: they waited forever, and a CLI batch cancelled with
+   * Ctrl-C, waiting on them, exited mid-batch with status 0. A new task makes it start a thread, which
+   * then takes the queue too (straight to piscina: a closing pool waits for that queue).
+   */
+  private restartAfterAbort(): void {
+    if (this.piscina.threads.length > 0 || this.piscina.queueSize === 0) return;
+    const warm: TaskMessage<'warm'> = { name: 'warm', input: {} };
+    this.piscina.run(warm).catch(() => undefined);
   }
 
   /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */
