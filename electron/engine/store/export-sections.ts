@@ -203,6 +203,7 @@ export const EXPORTED_BY_HISTORY = ['images', 'generations'] as const;
  */
 export const NOT_EXPORTED: Readonly<Record<string, string>> = {
   trash: 'deleted items waiting out the undo window',
+  image_thumbnails: 'small previews of the exported images (never part of an export)',
 };
 
 function decodeStatement(payload: string): unknown {

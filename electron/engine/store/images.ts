@@ -99,21 +99,19 @@ export function putImage(db: Db, accountId: string, image: PreparedImage, now: s
   if (existing !== undefined) return existing;
   const result = db
     .prepare(
-      `INSERT INTO images (account_id, sha256, mime, byte_size, width, height, data_base64, thumb_webp_base64, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)`,
+      `INSERT INTO images (account_id, sha256, mime, byte_size, width, height, data_base64, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`,
     )
-    .run(
-      accountId,
-      image.sha256,
-      image.mime,
-      image.byteSize,
-      image.width,
-      image.height,
-      image.base64,
+    .run(accountId, image.sha256, image.mime, image.byteSize, image.width, image.height, image.base64, now);
+  const id = Number(result.lastInsertRowid);
+  // Not in images: a column after data_base64 is read by walking its overflow pages (migration 7).
+  if (image.thumbBase64 !== null) {
+    db.prepare('INSERT INTO image_thumbnails (image_id, webp_base64) VALUES (?, ?)').run(
+      id,
       image.thumbBase64,
-      now,
     );
-  return Number(result.lastInsertRowid);
+  }
+  return id;
 }
 
 /** Deletes those of `ids` that no generation refers to any more; returns how many went. */
@@ -138,10 +136,10 @@ interface ImageDbRow {
   byte_size: number;
   width: number;
   height: number;
-  created_at: string;
 }
 
-const META_COLUMNS = 'id, account_id, sha256, mime, byte_size, width, height, created_at';
+// Only the columns stored before data_base64: one after it is reached through its overflow pages.
+const META_COLUMNS = 'id, account_id, sha256, mime, byte_size, width, height';
 
 export function toImageMeta(row: ImageDbRow): ImageMeta {
   return {
@@ -152,7 +150,6 @@ export function toImageMeta(row: ImageDbRow): ImageMeta {
     byteSize: row.byte_size,
     width: row.width,
     height: row.height,
-    createdAt: row.created_at,
   };
 }
 
@@ -188,8 +185,14 @@ export function readImageBase64(
 }
 
 export function readThumbnail(db: Db, accountId: string, id: number): Buffer | null {
+  // Images stored before migration 7 keep their thumbnail in images (the slow read) until they go.
   const b64 = db
-    .prepare('SELECT thumb_webp_base64 FROM images WHERE id = ? AND account_id = ?')
+    .prepare(
+      `SELECT coalesce(
+         (SELECT t.webp_base64 FROM image_thumbnails t WHERE t.image_id = images.id),
+         thumb_webp_base64)
+       FROM images WHERE id = ? AND account_id = ?`,
+    )
     .pluck()
     .get(id, accountId) as string | null | undefined;
   return b64 ? Buffer.from(b64, 'base64') : null;

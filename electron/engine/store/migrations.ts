@@ -208,6 +208,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX trash_deletion ON trash (deletion_id);
     `,
   },
+  {
+    version: 7,
+    description: 'thumbnails in a table of their own, away from the image data',
+    sql: `
+      -- SQLite reaches a column stored after images.data_base64 (tens of MB for a 24 MP photo) by
+      -- walking that value's overflow pages: reading a thumbnail or created_at cost ~25 ms per big
+      -- image, on the engine's thread, for every tile of the History grid. New thumbnails live here;
+      -- older rows keep theirs in images (not copied: that walk, once per stored image, would hold
+      -- the first start after the update for minutes on a large history) until they expire.
+      CREATE TABLE image_thumbnails (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+        webp_base64 TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

@@ -113,7 +113,6 @@ export interface ImageMeta {
   byteSize: number;
   width: number;
   height: number;
-  createdAt: string;
 }
 
 export interface StoredImage extends ImageMeta {

@@ -18,7 +18,7 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO accounts VALUES ('local', 'anonymous', NULL, NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
       INSERT INTO accounts VALUES ('u1', 'signed_in', 'srv-1', 'a@example.com', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
       INSERT INTO images (id, account_id, sha256, mime, byte_size, width, height, data_base64, thumb_webp_base64, created_at)
-        VALUES (1, 'u1', 'abc', 'image/png', 3, 1, 1, 'AAEC', NULL, '2026-01-01T00:00:00.000Z');
+        VALUES (1, 'u1', 'abc', 'image/png', 3, 1, 1, 'AAEC', 'VGh1bWI=', '2026-01-01T00:00:00.000Z');
       INSERT INTO generations (id, account_id, operation, params_json, timings_json, status, input_name, input_image_id,
         output_image_id, created_at, expires_at)
         VALUES (7, 'u1', 'cutout', '{"model":"u2netp"}', '{"total":5}', 'done', 'a.jpg', 1, 1, '2026-01-01T00:00:00.000Z',
@@ -56,6 +56,14 @@ const seeders: Record<number, (db: Db) => void> = {
       INSERT INTO generations (id, account_id, operation, params_json, timings_json, status, input_name, created_at)
         VALUES (8, 'u1', 'cutout', '{}', '{}', 'failed', 'b.jpg', '2026-01-05T00:00:00.000Z');
       INSERT INTO trash VALUES (8, 'd-1', 1, '2999-01-01T00:00:00.000Z');
+    `);
+  },
+  // thumbnails in their own table (an image stored from version 7 on)
+  7: (db) => {
+    db.exec(`
+      INSERT INTO images (id, account_id, sha256, mime, byte_size, width, height, data_base64, created_at)
+        VALUES (2, 'u1', 'def', 'image/png', 3, 1, 1, 'AAED', '2026-01-06T00:00:00.000Z');
+      INSERT INTO image_thumbnails VALUES (2, 'TmV3');
     `);
   },
 };
@@ -101,6 +109,8 @@ describe('migrations', () => {
         // The upgraded file works through the API: the old item is readable and new tables accept rows.
         store.useAccount('u1');
         expect(store.getGeneration(7).input?.byteSize).toBe(3);
+        // A thumbnail stored before version 7 (in images) is read as one stored after it.
+        expect(store.thumbnail(1).toString()).toBe('Thumb');
         expect(store.privacyMode()).toBe(true);
         store.ledger.addDebit('u1', { id: `new-${from}`, tokens: 1, operation: 'style' });
         expect(store.ledger.pendingDebits('u1').some((d) => d.id === `new-${from}`)).toBe(true);
