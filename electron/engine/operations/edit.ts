@@ -21,6 +21,7 @@ import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
+import { LastDecoded } from './last-decoded';
 import type { CutoutParams } from './cutout';
 import { modelMaskOf, type MatteChoice } from './matte-stages';
 import type { MatteInput } from '../matte/model-stages';
@@ -73,6 +74,7 @@ export interface ManyResult {
 
 export class Editor {
   readonly records: EditorStore;
+  private readonly lastDecoded = new LastDecoded();
 
   constructor(private readonly deps: EditorDeps) {
     this.records = new EditorStore(deps.store);
@@ -208,6 +210,8 @@ export class Editor {
         sourceGenerationId: id,
         work: options,
       });
+      // For the next render of this photo (the compose handed its pixels back).
+      this.lastDecoded.keep(root.inputImageId!, decoded);
       return { row, charged: charge !== undefined, revision: this.records.edit(root.id)?.revision ?? 0 };
     } finally {
       charge?.release();
@@ -295,6 +299,10 @@ export class Editor {
     root: GenerationRow,
     forModel?: MatteChoice,
   ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+    if (!forModel) {
+      const kept = this.lastDecoded.take(root.inputImageId!);
+      if (kept) return { decoded: kept };
+    }
     const model = forModel
       ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry
       : undefined;
