@@ -4,7 +4,7 @@
  * model is ever left where the registry would load it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -70,8 +70,14 @@ function entry(id: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 beforeEach(() => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-install-'));
+  made.push(dir);
   const appModels = path.join(dir, 'app-models');
   profileModels = path.join(dir, 'profile', 'models');
   mkdirSync(appModels);
