@@ -6,10 +6,9 @@
  */
 import { z } from 'zod';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
-import { encodeMaskPng } from '../imaging/mask-png';
 import { defaultMatteOptions } from '../matte';
 import { cutoutInPool } from '../workers/pixel-work';
-import { encodeAndWrite } from './write-output';
+import { writeFileAtomic } from './atomic-write';
 import { decodeForMatte, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, maskQualitySchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
@@ -55,19 +54,27 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
   async encode(low, p, output, work) {
     const { decoded } = low;
     // The model's mask before edge styling is kept with the item, so any later change of composition
-    // (and hand edits) re-renders from it without running the model again. Both the mask and the
-    // composition are worked out in the pool, off the engine's thread.
-    const pixels = await cutoutInPool(
+    // (and hand edits) re-renders from it without running the model again. The mask, the composition
+    // and both encodings are made in the pool: only the file's bytes and the mask's PNG come back
+    // (the photo stays there; nothing after this stage uses it).
+    const { bytes, mask } = await cutoutInPool(
       decoded.image,
       low.low,
-      { refine: p.refine, removeIslands: defaultMatteOptions.removeIslands, composition: p },
+      {
+        refine: p.refine,
+        removeIslands: defaultMatteOptions.removeIslands,
+        composition: p,
+        encoding: {
+          format: p.format,
+          quality: p.quality,
+          keepMetadata: p.keepMetadata,
+          icc: decoded.icc,
+          exif: decoded.exif,
+        },
+      },
       { file: decoded.file, ...(work?.signal ? { signal: work.signal } : {}) },
     );
-    decoded.image = pixels.photo;
-    const [bytes, mask] = await Promise.all([
-      encodeAndWrite(pixels.image, p, decoded, output),
-      encodeMaskPng(pixels.mask),
-    ]);
+    await writeFileAtomic(output, bytes);
     return { bytes, mask };
   },
 };

@@ -21,6 +21,8 @@ export async function encodeAndWrite(
 
 type EncodeParams = { format: ImageFormat; quality: number; keepMetadata: boolean };
 type EncodeSource = { icc?: Buffer | undefined; exif?: Buffer | undefined };
+/** How an output is encoded, with what it keeps of its source (what a pool task is told). */
+export type OutputEncoding = EncodeParams & EncodeSource;
 
 /** The encoding alone (a re-render stored in the history, written to a file only when saved). */
 export function encodeOutput(image: RawImage, p: EncodeParams, source: EncodeSource): Promise<Buffer> {

@@ -8,7 +8,9 @@ import type { DecodedImage } from '../imaging/decode';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
+import type { EncodedMask } from '../imaging/mask-png';
 import type { CompositionParams } from '../operations/cutout-compose';
+import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
@@ -63,16 +65,21 @@ export async function modelMaskInPool(
   return { mask: out.mask, photo: arrivedImage(out.photo) };
 }
 
-/** A whole cut-out's pixel work: the model's mask at full resolution, then the composition on it. */
+/**
+ * A whole cut-out's pixel work and its encoding in the pool: the photo's buffer goes there and does
+ * not come back (the caller is done with it); the output file's bytes and the mask's PNG do.
+ */
 export async function cutoutInPool(
   photo: RawImage,
   low: Mask,
-  options: MaskOptions & { composition: CompositionParams },
+  options: MaskOptions & { composition: CompositionParams; encoding: OutputEncoding },
   run: PoolRunOptions = {},
-): Promise<{ mask: Mask; image: RawImage; photo: RawImage }> {
+): Promise<{ bytes: Buffer; mask: EncodedMask }> {
   const input = { photo: ownedImage(photo), low: ownedMask(low), ...options };
-  const out = await pixelPool().run('cutout', input, buffersOf(input.photo.data, input.low.data), run);
-  return { mask: out.mask, image: arrivedImage(out.image), photo: arrivedImage(out.photo) };
+  const transfer = buffersOf(input.photo.data, input.low.data);
+  const out = await pixelPool().run('cutout', input, transfer, run);
+  const mask = { ...out.mask, bytes: asBuffer(out.mask.bytes), thumbnail: asBuffer(out.mask.thumbnail) };
+  return { bytes: asBuffer(out.bytes), mask };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The pixel work the engine hands to its worker pool, as the workers run it: typed arrays in, typed
  * arrays out, each task a thin wrapper over the engine's own functions (matte/, the cut-out compositor,
  * the store's image preparation), never a second copy of them. Every image a task receives comes back
- * in its result, so the caller's buffers, transferred here, are usable again afterwards.
+ * in its result, so the caller's buffers, transferred here, are usable again afterwards — except the
+ * cut-out's photo, which its caller (a batch item's last stage) no longer needs.
  */
 import { createHash } from 'node:crypto';
 import type * as Ort from 'onnxruntime-node';
@@ -14,12 +15,13 @@ import { composeOnBackground, type BackgroundParams } from '../operations/backgr
 import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
 import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
-import { decodeMaskPng } from '../imaging/mask-png';
+import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry } from '../models/manifest';
 import type { RecordTaskInput } from '../store/record-in-thread';
 import type { GenerationRow } from '../store/types';
 import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
+import { encodeOutput, type OutputEncoding } from '../operations/write-output';
 import { arrivedImage, asBuffer, transferableCopy } from './transfer';
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
@@ -81,10 +83,14 @@ export interface TaskTypes {
   decodeMask: { input: { bytes: Uint8Array; name: string }; output: { mask: Mask } };
   /** The model's mask at full resolution, refined on the photo (what a cut-out keeps). */
   modelMask: { input: MaskTaskInput; output: { mask: Mask; photo: RawImage } };
-  /** modelMask, then the composition on it: a whole cut-out's pixel work in one trip. */
+  /**
+   * modelMask, then the composition on it, encoded: a whole cut-out's pixel work in one trip. The
+   * output file's bytes and the mask's PNG come back instead of ~100 MB of pixels at 12 MP, which the
+   * engine's thread would only hand to sharp and then collect.
+   */
   cutout: {
-    input: MaskTaskInput & { composition: CompositionParams };
-    output: { mask: Mask; image: RawImage; photo: RawImage };
+    input: MaskTaskInput & { composition: CompositionParams; encoding: OutputEncoding };
+    output: { bytes: Uint8Array; mask: EncodedMask };
   };
   /** A stored item re-rendered from its photo and mask. */
   compose: { input: ComposeTaskInput; output: { image: RawImage; photo: RawImage; mask: Mask } };
@@ -168,12 +174,20 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     return { mask: input.shape ? shapeEdges(mask, input.shape) : mask, photo };
   },
 
-  async cutout(input, progress) {
+  async cutout({ encoding, ...input }, progress) {
     const photo = arrivedImage(input.photo);
     const mask = await baseMatte(photo, input.low, input);
     progress(0.5);
     const image = await composeCutout(photo, mask, input.composition);
-    return { mask, image, photo };
+    const [bytes, encodedMask] = await Promise.all([
+      encodeOutput(image, encoding, encoding),
+      encodeMaskPng(mask),
+    ]);
+    // sharp's buffers cannot be transferred: one copy here, not a clone on the engine's thread.
+    return {
+      bytes: transferableCopy(bytes),
+      mask: { ...encodedMask, bytes: transferableCopy(encodedMask.bytes) },
+    };
   },
 
   async background({ subject, spec }) {
