@@ -241,7 +241,12 @@ function sendBytes(res: ServerResponse, mime: string, bytes: Buffer): void {
 }
 
 /** A saved image or an export as an attachment, under the name the user will see in Downloads. */
-function sendDownload(res: ServerResponse, engine: Engine, files: FilesFacade, id: string): void {
+async function sendDownload(
+  res: ServerResponse,
+  engine: Engine,
+  files: FilesFacade,
+  id: string,
+): Promise<void> {
   const download = files.take(id);
   if (!download)
     return sendJson(res, 404, {
@@ -249,7 +254,8 @@ function sendDownload(res: ServerResponse, engine: Engine, files: FilesFacade, i
     });
   const disposition = `attachment; filename="${download.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.name)}`;
   if (download.kind === 'image') {
-    const image = engine.store.image(download.imageId);
+    // Decoded in the pool (tens of MB of Base64 for a 24 MP result), not on the thread serving the UI.
+    const image = await engine.store.loadImage(download.imageId);
     res.writeHead(200, {
       'Content-Type': image.mime,
       'Content-Length': image.bytes.length,

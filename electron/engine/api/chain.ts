@@ -12,7 +12,7 @@ import type { Staging } from './staging';
 const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 /** Stages item `id`'s result as the next operation's input and returns its path. */
-export function stageChainInput(engine: Engine, staging: Staging, id: number): string {
+export async function stageChainInput(engine: Engine, staging: Staging, id: number): Promise<string> {
   const source = engine.store.getGeneration(id);
   const name = source.inputName ?? `image-${id}`;
   if (source.status !== 'done' || source.outputImageId === null) {
@@ -24,7 +24,8 @@ export function stageChainInput(engine: Engine, staging: Staging, id: number): s
       { hint: 'regenerate it first, or open the original photo again' },
     );
   }
-  const result = engine.store.image(source.outputImageId);
+  // Decoded in the pool: a 24 MP result is tens of MB of Base64.
+  const result = await engine.store.loadImage(source.outputImageId);
   // The photo's own name, so the next result is listed and saved under it (images are read by their
   // content, not their extension); a name without an image extension gets the result's.
   const ext = EXT_BY_MIME[result.mime] ?? 'png';

@@ -202,8 +202,8 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       }
     },
     'pictures.recent': () => ({ pictures: pictures.recent() }),
-    'history.chain': (p) => {
-      const input = stageChainInput(engine, staging, p.id);
+    'history.chain': async (p) => {
+      const input = await stageChainInput(engine, staging, p.id);
       try {
         return { ...startBatch({ operation: p.operation, params: p.params, inputs: [input] }), input };
       } catch (error) {
