@@ -63,6 +63,22 @@ describe('Engine', () => {
     expect(readdirSync(path.dirname(cut)).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
+  it('a cut-out keeps the photo’s colour profile, and its EXIF when asked (encoded in the pool)', async () => {
+    const tagged = path.join(work.dir, 'p3.jpg');
+    await sharp(photo)
+      .withIccProfile('p3')
+      .withExif({ IFD0: { Copyright: 'Atelier test' } })
+      .jpeg()
+      .toFile(tagged);
+    const sourceIcc = (await sharp(tagged).metadata()).icc!;
+    const cut = path.join(work.dir, 'out', 'p3.png');
+    const result = await engine.runOne('cutout', { keepMetadata: true }, tagged, cut);
+    expect(result.status, JSON.stringify(result.error)).toBe('done');
+    const meta = await sharp(cut).metadata();
+    expect(meta.icc?.equals(sourceIcc)).toBe(true);
+    expect(meta.exif?.includes('Atelier test')).toBe(true);
+  });
+
   it('records a generation in the history with its input and output', async () => {
     const before = engine.store.count();
     const result = await engine.generate(

@@ -179,8 +179,13 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     const mask = await baseMatte(photo, input.low, input);
     progress(0.5);
     const image = await composeCutout(photo, mask, input.composition);
+    // The profile and EXIF arrive as plain Uint8Arrays (a clone drops Buffer's methods).
+    const source = {
+      ...(encoding.icc ? { icc: asBuffer(encoding.icc) } : {}),
+      ...(encoding.exif ? { exif: asBuffer(encoding.exif) } : {}),
+    };
     const [bytes, encodedMask] = await Promise.all([
-      encodeOutput(image, encoding, encoding),
+      encodeOutput(image, encoding, source),
       encodeMaskPng(mask),
     ]);
     // sharp's buffers cannot be transferred: one copy here, not a clone on the engine's thread.
