@@ -60,12 +60,13 @@ export function renderBackground(
     case 'radial':
       return renderRadial(g.width, g.height, spec.inner, spec.outer);
     case 'blur':
-      return copy(cachedBlur(spec.radius, g, inputs));
+      return ownCopy(cachedBlur(spec.radius, g, inputs), inputs.cache?.blur);
     case 'image': {
       const picture = inputs.picture;
       if (picture) {
         const key = [picture, picture.data, g.width, g.height];
-        return copy(remember(inputs.cache?.picture, key, () => coverFit(picture, g.width, g.height)));
+        const fitted = remember(inputs.cache?.picture, key, () => coverFit(picture, g.width, g.height));
+        return ownCopy(fitted, inputs.cache?.picture);
       }
       notes.push(PICTURE_MISSING_NOTE);
       return solid(g.width, g.height, { r: 200, g: 200, b: 204, a: 255 });
@@ -73,7 +74,12 @@ export function renderBackground(
   }
 }
 
-function copy(img: Rgba8): Rgba8 {
+/**
+ * A buffer the caller may draw into: a copy of what `memo` keeps, or the fresh result itself where
+ * nothing is kept (the engine's full-size renders: a 24 MP copy is 96 MB and ~0.1 s for nothing).
+ */
+function ownCopy(img: Rgba8, memo: Memo<unknown> | undefined): Rgba8 {
+  if (!memo) return img;
   return { data: new Uint8ClampedArray(img.data), width: img.width, height: img.height };
 }
 
