@@ -38,7 +38,7 @@ async function measureOne(file: string, dir: string): Promise<void> {
       const r = await engine.editor.render(id, { background: colour });
       renders.push(performance.now() - t);
       const s = r.row.timings;
-      stages = `decode ${s.decode} · mask ${s.mask} · compose ${s.compose} · encode ${s.encode}`;
+      stages = `decode ${s.decode} · mask ${s.mask} · compose and encode ${s.compose}`;
     }
     const source = engine.editor.source(id);
     const { width, height } = source;

@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { AtelierError } from '../errors';
 import type { Mask } from './raw';
+import { thumbnailOfPixels } from './thumbnail';
 
 export interface EncodedMask {
   bytes: Buffer;
@@ -20,10 +21,7 @@ export async function encodeMaskPng(mask: Mask): Promise<EncodedMask> {
   const data = Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength);
   const [bytes, thumbnail] = await Promise.all([
     sharp(data, raw).png({ compressionLevel: 2 }).toBuffer(),
-    sharp(data, raw)
-      .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer(),
+    thumbnailOfPixels(data, { width: mask.width, height: mask.height, channels: 1 }),
   ]);
   return { bytes, mime: 'image/png', width: mask.width, height: mask.height, thumbnail };
 }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from './atomic-write';
 import { decodeForMatte, inferLowMask, type LowMask, type MatteReady } from './matte-stages';
 import { formatSchema, maskQualitySchema, providerSchema, qualitySchema } from './params';
 import type { Operation } from './types';
+import { encodingOf } from './write-output';
 
 export const cutoutParamsSchema = z.object({
   model: z.string().min(1).default('u2netp'),
@@ -64,13 +65,7 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
         refine: p.refine,
         removeIslands: defaultMatteOptions.removeIslands,
         composition: p,
-        encoding: {
-          format: p.format,
-          quality: p.quality,
-          keepMetadata: p.keepMetadata,
-          icc: decoded.icc,
-          exif: decoded.exif,
-        },
+        encoding: encodingOf(p, decoded),
       },
       { file: decoded.file, ...(work?.signal ? { signal: work.signal } : {}) },
     );

@@ -5,18 +5,17 @@
  * code a cut-out runs) as a version of that item, with no model run and no token. Only a model run is
  * charged: an old item's first re-render (its mask was never stored) and a change of model.
  */
-import sharp from 'sharp';
 import { AtelierError, serializeError, type SerializedError } from '../errors';
 import type { EditSource, Stroke } from '../api/contract';
 import type { DecodedImage } from '../imaging/decode';
 import { encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
-import type { Mask, RawImage } from '../imaging/raw';
+import type { Mask } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
 import { assertStrokeBudget, needsPhoto } from '../matte/strokes';
 import { composeInPool, decodeInPool, decodeMaskInPool, strokesInPool } from '../workers/pixel-work';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
-import { THUMBNAIL_SIZE, rerenderBlockedReason, type GenerationRow, type Store } from '../store';
+import { rerenderBlockedReason, type GenerationRow, type Store } from '../store';
 import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
@@ -26,7 +25,7 @@ import type { CutoutParams } from './cutout';
 import { modelMaskOf, type MatteChoice } from './matte-stages';
 import type { MatteInput } from '../matte/model-stages';
 import { changesMask, mergeRecipe } from './recipe';
-import { encodeOutput } from './write-output';
+import { encodingOf } from './write-output';
 
 const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
@@ -354,23 +353,23 @@ export class Editor {
     }
     let t = performance.now();
     const work = r.work ?? {};
-    const composed = await composeInPool(decoded.image, mask, params, {
+    // Composed and encoded in the pool, with the History thumbnail made from the pixels there.
+    const composed = await composeInPool(decoded.image, mask, params, encodingOf(params, decoded), {
       file: itemName(root),
       ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to),
     });
     decoded.image = composed.photo;
-    const image = composed.image;
+    const { bytes, width, height, thumbnail } = composed.output;
     r.timings.compose = ms(t);
-    t = performance.now();
-    const bytes = await encodeOutput(image, params, decoded);
-    if (r.output) await writeFileAtomic(r.output, bytes);
-    r.timings.encode = ms(t);
+    if (r.output) {
+      t = performance.now();
+      await writeFileAtomic(r.output, bytes);
+      r.timings.write = ms(t);
+    }
     r.timings.total = ms(r.started);
     // The last moment a cancel is honoured: recording is one transaction (never a half item).
     throwIfCancelled(work.signal, `the re-render of item ${root.id}`);
     work.onProgress?.(0.85);
-    // Thumbnails from what is at hand, so recording never decodes a 24 MP PNG again.
-    const outputThumb = await thumbnailOf(image);
     const row = await this.deps.store.recordGeneration(
       {
         operation: 'cutout',
@@ -385,9 +384,9 @@ export class Editor {
         output: {
           bytes,
           mime: MIME_BY_FORMAT[params.format] ?? 'image/png',
-          width: image.width,
-          height: image.height,
-          thumbnail: outputThumb,
+          width,
+          height,
+          thumbnail,
         },
         sourceGenerationId: r.sourceGenerationId,
         edit: r.edit,
@@ -430,13 +429,6 @@ function maskChange(before: CutoutParams, after: CutoutParams): string {
 
 function maskImage(m: EncodedMask) {
   return { bytes: m.bytes, mime: m.mime, width: m.width, height: m.height, thumbnail: m.thumbnail };
-}
-
-function thumbnailOf(image: RawImage): Promise<Buffer> {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
-    .toBuffer();
 }
 
 /** How an item is named in errors: the photo's file name, else its id. */

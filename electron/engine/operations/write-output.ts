@@ -24,6 +24,11 @@ type EncodeSource = { icc?: Buffer | undefined; exif?: Buffer | undefined };
 /** How an output is encoded, with what it keeps of its source (what a pool task is told). */
 export type OutputEncoding = EncodeParams & EncodeSource;
 
+/** The encoding a pool task is told for params `p` and the photo `source` came from. */
+export function encodingOf(p: EncodeParams, source: EncodeSource): OutputEncoding {
+  return { format: p.format, quality: p.quality, keepMetadata: p.keepMetadata, icc: source.icc, exif: source.exif };
+}
+
 /** The encoding alone (a re-render stored in the history, written to a file only when saved). */
 export function encodeOutput(image: RawImage, p: EncodeParams, source: EncodeSource): Promise<Buffer> {
   return encodeImage(image, {

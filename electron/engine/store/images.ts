@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { AtelierError } from '../errors';
+import { THUMBNAIL_SIZE } from '../imaging/thumbnail';
 import { storedFormInPool } from '../workers/pixel-work';
 import type { Db } from './database';
 import type { ImageInput, ImageMeta, StoredImage } from './types';
 
-export const THUMBNAIL_SIZE = 256;
 
 export interface PreparedImage {
   sha256: string;

@@ -18,7 +18,7 @@ export { ANONYMOUS_ACCOUNT_ID, type AccountRow } from './accounts';
 export { APPLICATION_ID, openDatabase, schemaVersion, type Db } from './database';
 export { LATEST_VERSION } from './migrations';
 export { DEFAULT_RETENTION_DAYS } from './settings';
-export { THUMBNAIL_SIZE } from './images';
+export { THUMBNAIL_SIZE } from '../imaging/thumbnail';
 export { type ExportResult } from './export';
 export { assertOutsideProfile } from './write-targets';
 export { rerenderBlockedReason, PRIVACY_MODE_REASON } from './rerender';

@@ -14,7 +14,7 @@ import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
-import type { BackgroundSpecs } from './tasks';
+import type { BackgroundSpecs, EncodedPicture } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
@@ -106,11 +106,13 @@ export async function composeInPool(
   photo: RawImage,
   mask: Mask,
   composition: CompositionParams,
+  encoding: OutputEncoding,
   run: PoolRunOptions = {},
-): Promise<{ image: RawImage; photo: RawImage; mask: Mask }> {
-  const input = { photo: ownedImage(photo), mask: ownedMask(mask), composition };
+): Promise<{ output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer }; photo: RawImage; mask: Mask }> {
+  const input = { photo: ownedImage(photo), mask: ownedMask(mask), composition, encoding };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
-  return { image: arrivedImage(out.image), photo: arrivedImage(out.photo), mask: out.mask };
+  const output = { ...out.output, bytes: asBuffer(out.output.bytes), thumbnail: asBuffer(out.output.thumbnail) };
+  return { output, photo: arrivedImage(out.photo), mask: out.mask };
 }
 
 /** A cut-out (RGBA) on a new background, shadow and canvas; `subject` comes back with it. */

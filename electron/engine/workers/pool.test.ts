@@ -5,11 +5,13 @@
  * progress, and closing drains what is outstanding.
  */
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AtelierError } from '../errors';
 import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { CompositionParams } from '../operations/cutout-compose';
+import type { OutputEncoding } from '../operations/write-output';
 import { tempDir } from '../testing/fixtures';
 import { composeInPool, strokesInPool } from './pixel-work';
 import { PixelPool } from './pool';
@@ -19,6 +21,7 @@ const lease = leasePixelPool(2);
 afterAll(() => lease.release());
 
 const plain: CompositionParams = { maskOnly: false, edges: 'soft', feather: 0, decontaminate: false };
+const png: OutputEncoding = { format: 'png', quality: 90, keepMetadata: false };
 
 function photo(width: number, height: number): RawImage {
   const data = Buffer.alloc(width * height * 3);
@@ -49,7 +52,7 @@ describe('the pixel worker pool', () => {
     const source = photo(640, 480);
     const copy = Buffer.from(source.data);
     const mask = halfMask(640, 480);
-    const out = await composeInPool(source, mask, plain, { file: 'photo.jpg' });
+    const out = await composeInPool(source, mask, plain, png, { file: 'photo.jpg' });
     // Transferred, not copied: the caller's buffers are detached while the worker holds them.
     expect(source.data.byteLength).toBe(0);
     expect(mask.data.byteLength).toBe(0);
@@ -57,9 +60,13 @@ describe('the pixel worker pool', () => {
     expect(Buffer.isBuffer(out.photo.data)).toBe(true);
     expect(out.photo.data.equals(copy)).toBe(true);
     expect(out.mask.data[0]).toBe(255);
-    expect(out.image).toMatchObject({ width: 640, height: 480, channels: 4 });
-    expect(out.image.data[3]).toBe(255); // left half: the subject
-    expect(out.image.data[(640 - 1) * 4 + 3]).toBe(0); // right half: transparent
+    // The picture comes back encoded, with its History thumbnail.
+    expect(out.output).toMatchObject({ width: 640, height: 480 });
+    const { data, info } = await sharp(out.output.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 640, height: 480, channels: 4 });
+    expect(data[3]).toBe(255); // left half: the subject
+    expect(data[(640 - 1) * 4 + 3]).toBe(0); // right half: transparent
+    expect(await sharp(out.output.thumbnail).metadata()).toMatchObject({ format: 'webp', width: 256 });
   });
 
   it('reports an error raised in a worker as the AtelierError it was, naming the file', async () => {
@@ -70,6 +77,7 @@ describe('the pixel worker pool', () => {
         photo(64, 48),
         halfMask(64, 48),
         { ...plain, background: { type: 'image', path: missing } },
+        png,
         { file: 'photo.jpg' },
       );
       await expect(failure).rejects.toBeInstanceOf(AtelierError);

@@ -23,6 +23,16 @@ import type { GenerationRow } from '../store/types';
 import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
 import { encodeOutput, type OutputEncoding } from '../operations/write-output';
 import { arrivedImage, asBuffer, transferableCopy } from './transfer';
+import { recycle } from '../compose/core/scratch';
+import { thumbnailOfPixels } from '../imaging/thumbnail';
+
+/** The photo's colour profile and EXIF as the encoder takes them (a clone drops Buffer's methods). */
+function encodingSource(encoding: OutputEncoding): { icc?: Buffer; exif?: Buffer } {
+  return {
+    ...(encoding.icc ? { icc: asBuffer(encoding.icc) } : {}),
+    ...(encoding.exif ? { exif: asBuffer(encoding.exif) } : {}),
+  };
+}
 
 /** Reports a fraction (0..1) of the task done to whoever asked for progress. */
 export type Progress = (fraction: number) => void;
@@ -92,8 +102,14 @@ export interface TaskTypes {
     input: MaskTaskInput & { composition: CompositionParams; encoding: OutputEncoding };
     output: { bytes: Uint8Array; mask: EncodedMask };
   };
-  /** A stored item re-rendered from its photo and mask. */
-  compose: { input: ComposeTaskInput; output: { image: RawImage; photo: RawImage; mask: Mask } };
+  /**
+   * A stored item re-rendered from its photo and mask, encoded with its History thumbnail: the
+   * picture's pixels (96 MB at 24 MP) stay in the worker, whose next render reuses their memory.
+   */
+  compose: {
+    input: ComposeTaskInput & { encoding: OutputEncoding };
+    output: { output: EncodedPicture; photo: RawImage; mask: Mask };
+  };
   /** A cut-out (RGBA) on a new background, shadow and canvas (the background operation). */
   background: {
     input: { subject: RawImage; spec: BackgroundSpecs };
@@ -131,6 +147,14 @@ export interface TaskTypes {
     output: Record<string, WireTensor>;
   };
   ortRelease: { input: { key: string }; output: Record<string, never> };
+}
+
+/** A picture as a task hands it back: the file's bytes, its size and its History thumbnail. */
+export interface EncodedPicture {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  thumbnail: Uint8Array;
 }
 
 export type TaskName = keyof TaskTypes;
@@ -179,15 +203,12 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     const mask = await baseMatte(photo, input.low, input);
     progress(0.5);
     const image = await composeCutout(photo, mask, input.composition);
-    // The profile and EXIF arrive as plain Uint8Arrays (a clone drops Buffer's methods).
-    const source = {
-      ...(encoding.icc ? { icc: asBuffer(encoding.icc) } : {}),
-      ...(encoding.exif ? { exif: asBuffer(encoding.exif) } : {}),
-    };
     const [bytes, encodedMask] = await Promise.all([
-      encodeOutput(image, encoding, source),
+      encodeOutput(image, encoding, encodingSource(encoding)),
       encodeMaskPng(mask),
     ]);
+    // Nothing here is sent back: the memory serves the next photo (scratch.ts).
+    recycle(image.data, mask.data, photo.data);
     // sharp's buffers cannot be transferred: one copy here, not a clone on the engine's thread.
     return {
       bytes: transferableCopy(bytes),
@@ -200,12 +221,22 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     return { image: await composeOnBackground(arrived, spec), subject: arrived };
   },
 
-  async compose(input, progress) {
+  async compose({ encoding, ...input }, progress) {
     const photo = arrivedImage(input.photo);
     progress(0);
     const image = await composeCutout(photo, input.mask, input.composition);
+    progress(0.75);
+    const [bytes, thumbnail] = await Promise.all([
+      encodeOutput(image, encoding, encodingSource(encoding)),
+      thumbnailOfPixels(image.data, image),
+    ]);
+    // The photo and mask go back to the caller; the picture (unless it is one of them: a mask-only
+    // render of an unshaped mask) serves the next render's memory.
+    if (image.data.buffer !== photo.data.buffer && image.data.buffer !== input.mask.data.buffer)
+      recycle(image.data);
     progress(1);
-    return { image, photo, mask: input.mask };
+    const output = { bytes: transferableCopy(bytes), thumbnail, width: image.width, height: image.height };
+    return { output, photo, mask: input.mask };
   },
 
   async strokes(input, progress) {

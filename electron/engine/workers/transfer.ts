@@ -5,6 +5,7 @@
  * untransferable): those few are copied first. After the structured clone a Buffer arrives as a plain
  * Uint8Array; `asBuffer` gives it its Buffer methods back without copying.
  */
+import { adopt, scratchBuffer } from '../compose/core/scratch';
 import type { Mask, RawImage } from '../imaging/raw';
 
 /** `bytes` as a view that owns its whole ArrayBuffer (copied only when it shares one). */
@@ -17,7 +18,8 @@ export function owned<T extends Uint8Array>(bytes: T): T {
 
 /** A copy of `bytes` in memory of its own, which can be transferred (unlike sharp's external buffers). */
 export function transferableCopy(bytes: Buffer): Buffer {
-  const copy = Buffer.from(new ArrayBuffer(bytes.byteLength));
+  // Scratch memory when a recycled buffer of this size is at hand (a batch's same-size photos).
+  const copy = Buffer.from(scratchBuffer(bytes.byteLength, false));
   bytes.copy(copy);
   return copy;
 }
@@ -35,8 +37,12 @@ export function ownedMask(mask: Mask): Mask {
   return { ...mask, data: owned(mask.data) };
 }
 
-/** An image that crossed a thread boundary, with its Buffer back. */
+/**
+ * An image that crossed a thread boundary, with its Buffer back. Its memory came by transfer, so it
+ * is plain JavaScript memory the thread may reuse once done with it (compose/core/scratch.ts).
+ */
 export function arrivedImage(image: RawImage): RawImage {
+  adopt(image.data);
   return { ...image, data: asBuffer(image.data) };
 }
 

@@ -4,7 +4,7 @@
  * on a canvas, the subject's own pixels kept out of the blur), or a picture cover-fitted.
  */
 import { blurredPhoto } from './blur-background';
-import { place, type Geometry } from './geometry';
+import { place, unmoved, type Geometry } from './geometry';
 import { renderLinear, renderRadial, solid } from './gradient';
 import { remember, type Memo } from './memo';
 import {
@@ -16,6 +16,7 @@ import {
   SHARP_BLUR_SIGMA,
   toRgba,
 } from './raster';
+import { recycle } from './scratch';
 import type { BackgroundSpec } from './specs';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
@@ -33,7 +34,7 @@ export interface BackgroundInputs {
 
 export interface BackgroundCache {
   blur?: Memo<Rgba8>;
-  aligned?: Memo<{ photo: Rgba8; mask: Plane8 }>;
+  aligned?: Memo<{ photo: Pixels; mask: Plane8 }>;
   picture?: Memo<Rgba8>;
 }
 
@@ -94,24 +95,27 @@ function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba
   framing.push(g.width, g.height);
   return remember(inputs.cache?.blur, [...framing, radius], () => {
     // A new radius over the same framing blurs the same aligned photo again.
-    const { photo, mask } = remember(inputs.cache?.aligned, framing, () => aligned(g, inputs));
-    return blurredPhoto(photo, mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
+    const moved = remember(inputs.cache?.aligned, framing, () => aligned(g, inputs));
+    const blurred = blurredPhoto(moved.photo, moved.mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
+    // Nothing keeps the moved copies without a cache (the photo and mask themselves are the caller's).
+    if (!inputs.cache && moved.photo !== inputs.photo) recycle(moved.photo.data, moved.mask.data);
+    return blurred;
   });
 }
 
 /**
  * The photo and its mask under the subject's own transform, so the subject covers its own spot and
  * the blur keeps the photo's perspective (instead of a reframed copy with a ghost of the subject).
+ * Unmoved, they are the inputs themselves: the blur reads the photo as it is (no RGBA copy).
  */
-function aligned(g: Geometry, inputs: BackgroundInputs): { photo: Rgba8; mask: Plane8 } {
+function aligned(g: Geometry, inputs: BackgroundInputs): { photo: Pixels; mask: Plane8 } {
+  if (unmoved(g, inputs.photo)) return { photo: inputs.photo, mask: inputs.mask };
   const original = toRgba(inputs.photo);
   const photo = place(original, g, 'clamp');
-  if (photo !== original) fadeStreaks(photo, g, original);
-  const mask =
-    photo === original && g.placement.scale === 1
-      ? inputs.mask
-      : alphaPlane(place(planeToRgba(inputs.mask), g, 'clear'));
-  return { photo, mask };
+  fadeStreaks(photo, g, original);
+  if (original.data !== inputs.photo.data) recycle(original.data);
+  const mask = alphaPlane(place(planeToRgba(inputs.mask), g, 'clear'));
+  return { photo: { ...photo, channels: 4 }, mask };
 }
 
 /** A picture scaled to cover `width`×`height` and centre-cropped. */

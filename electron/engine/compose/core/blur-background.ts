@@ -6,7 +6,8 @@
  * ghost of the subject). Same algorithm at full resolution (engine) and display size (preview).
  */
 import { gaussianBoxes, SHARP_BLUR_SIGMA } from './raster';
-import type { Plane8, Rgba8 } from './types';
+import { scratchBuffer } from './scratch';
+import type { Pixels, Plane8, Rgba8 } from './types';
 
 /** Side of the small copy the distant fill is computed on. */
 const FILL_SIDE = 96;
@@ -29,10 +30,11 @@ interface Grid {
 }
 
 /**
- * `photo` (RGBA, already placed and sized like the output) blurred with `radius` as the Gaussian's
- * σ in output pixels, the subject (`mask`, same size) kept out of it. Opaque result.
+ * `photo` (already placed and sized like the output; its alpha, if any, is not read) blurred with
+ * `radius` as the Gaussian's σ in output pixels, the subject (`mask`, same size) kept out of it.
+ * Opaque RGBA result.
  */
-export function blurredPhoto(photo: Rgba8, mask: Plane8, radius: number): Rgba8 {
+export function blurredPhoto(photo: Pixels, mask: Plane8, radius: number): Rgba8 {
   const { width, height } = photo;
   const sigma = SHARP_BLUR_SIGMA * Math.max(0.3, radius);
   // A wide blur loses nothing on a smaller copy: the weighted colours are averaged over f×f blocks,
@@ -47,7 +49,7 @@ export function blurredPhoto(photo: Rgba8, mask: Plane8, radius: number): Rgba8 
   // The distant fill is very smooth: added into the near grid at its nodes, one bilinear read per
   // pixel then serves both (interpolation is linear, so this is the same sum, read once).
   addFill(near, far);
-  const out = new Uint8ClampedArray(width * height * 4);
+  const out = new Uint8ClampedArray(scratchBuffer(width * height * 4, false));
   const columns = taps(width, near.width, near.cellX);
   const row = new Float32Array(near.width * 4);
   for (let y = 0; y < height; y++) {
@@ -68,8 +70,11 @@ export function blurredPhoto(photo: Rgba8, mask: Plane8, radius: number): Rgba8 
 }
 
 /** Block means over f×f pixels of (r·w, g·w, b·w, w), w the "not subject" weight (f = 1: per pixel). */
-function weightedBlocks(photo: Rgba8, mask: Plane8, f: number): Grid {
-  const { width, height } = photo;
+function weightedBlocks(photo: Pixels, mask: Plane8, f: number): Grid {
+  const { width, height, channels: ch } = photo;
+  // Grey photos read their one channel three times.
+  const g1 = ch >= 3 ? 1 : 0;
+  const b2 = ch >= 3 ? 2 : 0;
   const gw = Math.ceil(width / f);
   const gh = Math.ceil(height / f);
   const grid = new Float32Array(gw * gh * 4);
@@ -82,9 +87,10 @@ function weightedBlocks(photo: Rgba8, mask: Plane8, f: number): Grid {
     for (let x = 0, i = y * width; x < width; x++, i++) {
       const o = row + cellOf[x]!;
       const w = NOT_SUBJECT[m[i]!]!;
-      grid[o]! += p[i * 4]! * w;
-      grid[o + 1]! += p[i * 4 + 1]! * w;
-      grid[o + 2]! += p[i * 4 + 2]! * w;
+      const s = i * ch;
+      grid[o]! += p[s]! * w;
+      grid[o + 1]! += p[s + g1]! * w;
+      grid[o + 2]! += p[s + b2]! * w;
       grid[o + 3]! += w;
     }
   }

@@ -14,6 +14,7 @@ import { frame, place } from './geometry';
 import { remember, type Memo } from './memo';
 import { alphaPlane, toRgba, type Placement } from './raster';
 import { applyShadowPatch, combineStamps, shadowStamps, type ShadowStamps } from './shadow';
+import { recycle } from './scratch';
 import type { Recipe } from './specs';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
@@ -141,6 +142,9 @@ export function composeRecipe(
     }
     if (options.withBefore || cache) backdrop = copy(image);
     composeOver(placed, image);
+    // Without a cache nothing else holds the subject layer, its placed copy or the shaped mask: their
+    // memory serves the next composition (see scratch.ts).
+    if (!cache) recycle(placed.data, layer.data, placedMemo.alpha?.data, mask !== source.mask ? mask.data : null);
   }
   // The original under the same framing: the same until the photo or the framing changes.
   const beforeKey = [source.photo, source.photo.data, p.scale, p.dx, p.dy, g.width, g.height];

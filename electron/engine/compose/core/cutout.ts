@@ -4,6 +4,7 @@
  */
 import { subjectBounds } from './bounds';
 import { decontaminateInto } from './decontaminate';
+import { scratchBuffer } from './scratch';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
 /** The subject on transparency: RGBA with the mask as alpha, edge colours optionally decontaminated. */
@@ -11,7 +12,7 @@ export function cutoutRgba(image: Pixels, mask: Plane8, opts: { decontaminate: b
   assertSameSize(image, mask);
   const { width, height, channels: ch, data } = image;
   const n = width * height;
-  const layer = new Uint8ClampedArray(n * 4);
+  const layer = new Uint8ClampedArray(scratchBuffer(n * 4, true));
   // Written through a plain byte view: the arithmetic below rounds by truncating (+ 0.5).
   const out = new Uint8Array(layer.buffer);
   if (ch === 3) {

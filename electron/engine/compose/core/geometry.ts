@@ -104,11 +104,16 @@ export function frame(
 export function place(img: Rgba8, g: Geometry, outside: 'clear' | 'clamp', crop?: Box): Rgba8 {
   const p = g.placement;
   if (crop) return resampleRgba(img, p, g.width, g.height, outside, crop);
-  if (p.scale === 1 && p.dx === 0 && p.dy === 0 && g.width === img.width && g.height === img.height)
-    return img;
+  if (unmoved(g, img)) return img;
   if (p.scale === 1 && Number.isInteger(p.dx) && Number.isInteger(p.dy) && outside === 'clear')
     return shift(img, g);
   return resampleRgba(img, p, g.width, g.height, outside);
+}
+
+/** Whether `g` leaves a source of `size` where it is (no canvas, trim or scaling: the engine's plain render). */
+export function unmoved(g: Geometry, size: { width: number; height: number }): boolean {
+  const p = g.placement;
+  return p.scale === 1 && p.dx === 0 && p.dy === 0 && g.width === size.width && g.height === size.height;
 }
 
 /** Whole-pixel shift: a row-by-row copy, transparent where the window passes the source's edge. */

@@ -3,6 +3,7 @@
  * 8-bit bands. Colours are interpolated in sRGB (what design tools and CSS do), endpoints exact.
  */
 import { ditherNoise, type Rgba } from './color';
+import { scratchBuffer } from './scratch';
 import type { Rgba8 } from './types';
 
 /**
@@ -14,7 +15,7 @@ export type RampRow = (y: number, t: Float64Array) => void;
 /** Fills an RGBA image where the ramp position (0..1) picks the colour between `from` and `to`. */
 export function renderRamp(width: number, height: number, from: Rgba, to: Rgba, row: RampRow): Rgba8 {
   if (from.a !== 255 || to.a !== 255) return renderRampPremultiplied(width, height, from, to, row);
-  const data = new Uint8ClampedArray(width * height * 4);
+  const data = new Uint8ClampedArray(scratchBuffer(width * height * 4, false));
   const t = new Float64Array(width);
   const dr = to.r - from.r;
   const dg = to.g - from.g;
@@ -45,7 +46,7 @@ export function renderRamp(width: number, height: number, from: Rgba, to: Rgba, 
  * transparent does not drag in the transparent stop's invisible colour as a grey fringe.
  */
 function renderRampPremultiplied(width: number, height: number, from: Rgba, to: Rgba, row: RampRow): Rgba8 {
-  const data = new Uint8ClampedArray(width * height * 4);
+  const data = new Uint8ClampedArray(scratchBuffer(width * height * 4, false));
   const t = new Float64Array(width);
   const fa = from.a / 255;
   const ta = to.a / 255;
@@ -68,7 +69,7 @@ function renderRampPremultiplied(width: number, height: number, from: Rgba, to: 
 
 /** A flat fill. */
 export function solid(width: number, height: number, c: Rgba): Rgba8 {
-  const data = new Uint8ClampedArray(width * height * 4);
+  const data = new Uint8ClampedArray(scratchBuffer(width * height * 4, false));
   if (data.length === 0) return { data, width, height };
   data[0] = c.r;
   data[1] = c.g;

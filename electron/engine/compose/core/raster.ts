@@ -3,16 +3,17 @@
  * scale + shift, halving, RGBA/plane conversions). Pure typed-array code with no DOM and no Node, so
  * it runs the same at full resolution in the engine and at display size in the preview worker.
  */
+import { scratchBuffer } from './scratch';
 import type { Box, Pixels, Plane8, Rgba8 } from './types';
 
 export type { Box, Plane8, Rgba8 } from './types';
 
 export function newRgba(width: number, height: number): Rgba8 {
-  return { data: new Uint8ClampedArray(width * height * 4), width, height };
+  return { data: new Uint8ClampedArray(scratchBuffer(width * height * 4, true)), width, height };
 }
 
 export function newPlane(width: number, height: number): Plane8 {
-  return { data: new Uint8Array(width * height), width, height };
+  return { data: new Uint8Array(scratchBuffer(width * height, true)), width, height };
 }
 
 export function clonePlane(p: Plane8): Plane8 {
@@ -410,7 +411,7 @@ export function toRgba(img: Pixels): Rgba8 {
     return { data: view, width, height };
   }
   const n = width * height;
-  const out = new Uint8ClampedArray(n * 4);
+  const out = new Uint8ClampedArray(scratchBuffer(n * 4, false));
   for (let i = 0, s = 0, d = 0; i < n; i++, s += channels, d += 4) {
     const r = data[s]!;
     out[d] = r;

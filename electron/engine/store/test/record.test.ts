@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtelierError } from '../../errors';
-import { THUMBNAIL_SIZE } from '../images';
+import { THUMBNAIL_SIZE } from '../../imaging/thumbnail';
 import { greyOf, openTempStore, smallPhoto } from './helpers';
 
 let cleanups: (() => void)[] = [];

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { adopt, recycle, releaseScratch, scratchBuffer, scratchHeld } from './scratch';
+
+const MB = 1 << 20;
+
+describe('scratch buffers', () => {
+  afterEach(() => releaseScratch());
+
+  it('hands a recycled buffer out again for the same size, zeroed when asked', () => {
+    const first = new Uint8Array(scratchBuffer(8 * MB, true));
+    first.fill(9);
+    recycle(first);
+    expect(scratchHeld()).toEqual({ buffers: 1, bytes: 8 * MB });
+    const again = new Uint8Array(scratchBuffer(8 * MB, true));
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.every((v) => v === 0)).toBe(true);
+    expect(scratchHeld().buffers).toBe(0);
+    // A different size gets fresh memory; the kept one stays kept.
+    recycle(again);
+    expect(scratchBuffer(6 * MB, false)).not.toBe(again.buffer);
+    expect(scratchHeld().buffers).toBe(1);
+    // Not zeroed: whoever asks that way writes every byte itself.
+    again.fill(7);
+    expect(new Uint8Array(scratchBuffer(8 * MB, false))[0]).toBe(7);
+  });
+
+  it('keeps only whole buffers of its own or adopted, small ones never, and each once', () => {
+    const foreign = new Uint8Array(new ArrayBuffer(8 * MB));
+    recycle(foreign);
+    expect(scratchHeld().buffers).toBe(0);
+    adopt(foreign);
+    recycle(foreign, foreign);
+    expect(scratchHeld().buffers).toBe(1);
+    releaseScratch();
+
+    const own = new Uint8Array(scratchBuffer(8 * MB, false));
+    recycle(own.subarray(0, 4 * MB), new Uint8Array(scratchBuffer(1 * MB, false)));
+    expect(scratchHeld().buffers).toBe(0);
+    // A transferred (detached) buffer is gone, not kept.
+    structuredClone(own.buffer, { transfer: [own.buffer] });
+    recycle(own);
+    expect(scratchHeld().buffers).toBe(0);
+  });
+
+  it('keeps at most its limit, dropping the oldest first', () => {
+    const buffers = Array.from({ length: 6 }, () => new Uint8Array(scratchBuffer(100 * MB, false)));
+    recycle(...buffers);
+    expect(scratchHeld().bytes).toBeLessThanOrEqual(512 * MB);
+    expect(scratchHeld().buffers).toBe(5);
+    // The oldest was dropped: asking five times gets the five newest back.
+    const back = Array.from({ length: 5 }, () => scratchBuffer(100 * MB, false));
+    expect(back).not.toContain(buffers[0]!.buffer);
+  });
+});
