@@ -5,12 +5,24 @@
  * its message.
  */
 import { Piscina } from 'piscina';
+import { releaseScratch } from '../compose/core/scratch';
 import { errorForLog } from '../errors';
 import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
 import type { Implementation, TaskName } from './tasks';
 import { resultBuffers } from './transfer';
 
 export type TaskTable = { [N in TaskName]?: Implementation<N> };
+
+/** A thread's reusable buffers (compose/core/scratch.ts) are let go this long after its last task. */
+const SCRATCH_IDLE_MS = 30_000;
+let scratchTimer: ReturnType<typeof setTimeout> | undefined;
+
+function releaseScratchWhenIdle(): void {
+  clearTimeout(scratchTimer);
+  scratchTimer = setTimeout(releaseScratch, SCRATCH_IDLE_MS);
+  // An idle timer never keeps a thread (or a test run) alive.
+  scratchTimer.unref?.();
+}
 
 /** The function piscina calls for every message the pool sends to a thread running `table`. */
 export function taskRunner(table: TaskTable) {
@@ -34,6 +46,7 @@ export function taskRunner(table: TaskTable) {
       const reply: TaskReply = { ok: false, error: errorForLog(error) };
       return reply;
     } finally {
+      releaseScratchWhenIdle();
       progress?.postMessage(PROGRESS_END);
       progress?.close();
     }
