@@ -194,7 +194,11 @@ export class PixelPool {
   private restartAfterAbort(): void {
     if (this.piscina.threads.length > 0 || this.piscina.queueSize === 0) return;
     const warm: TaskMessage<'warm'> = { name: 'warm', input: {} };
-    this.piscina.run(warm).catch(() => undefined);
+    // Outstanding like any task, so that closing waits for it: a pool destroyed while it ran got its
+    // reply from a thread it no longer knew ("Unexpected message from Worker" in the log).
+    const task = this.piscina.run(warm).catch(() => undefined);
+    this.outstanding.add(task);
+    void task.finally(() => this.outstanding.delete(task));
   }
 
   /** Stops taking tasks, lets the queued and running ones finish, then ends the threads. */
