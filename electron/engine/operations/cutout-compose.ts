@@ -7,23 +7,30 @@
  * only what needs the file system (an image background's picture) and the engine's image types.
  */
 import { coreRgba, maskToImage, rawFromCore } from '../compose/core-raw';
-import { composeRecipe } from '../compose/core/compose';
+import { composeRecipe, subjectOf } from '../compose/core/compose';
+import { recycle } from '../compose/core/scratch';
 import { shapeEdges } from '../compose/core/edges';
 import { readPicture } from '../compose/image-file';
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
 import { assertTrimFits } from '../matte/subject-layer';
 import type { CutoutParams } from './cutout';
+import { keepSubject, keptSubject } from './kept-subject';
 
 export type CompositionParams = Pick<
   CutoutParams,
   'maskOnly' | 'trim' | 'edges' | 'feather' | 'decontaminate' | 'background' | 'shadow' | 'canvas'
 >;
 
+/**
+ * `sourceKey` names the photo and mask by content (a re-render of a stored item): the subject layer
+ * made for them is kept on this thread for the next render with the same edges (kept-subject.ts).
+ */
 export async function composeCutout(
   photo: RawImage,
   baseMask: Mask,
   p: CompositionParams,
+  sourceKey?: string,
 ): Promise<RawImage> {
   if (photo.width !== baseMask.width || photo.height !== baseMask.height) {
     throw new AtelierError(
@@ -37,10 +44,13 @@ export async function composeCutout(
     p.background?.type === 'image'
       ? coreRgba(await readPicture(p.background.path, 'background image'))
       : undefined;
-  const { image } = composeRecipe(
-    { photo, mask: baseMask, fullWidth: photo.width, fullHeight: photo.height },
-    p,
-    { backgroundPicture: picture },
-  );
+  const source = { photo, mask: baseMask, fullWidth: photo.width, fullHeight: photo.height };
+  const key =
+    sourceKey === undefined ? undefined : [sourceKey, p.edges, p.feather, p.decontaminate].join('|');
+  const subject = keptSubject(key) ?? subjectOf(source, p);
+  const { image } = composeRecipe(source, p, { backgroundPicture: picture, subject });
+  if (key !== undefined) keepSubject(key, subject, baseMask);
+  // Nothing else holds the layer (nor a mask shaped for it): its memory serves the next picture.
+  else recycle(subject.layer.data, subject.mask !== baseMask ? subject.mask.data : null);
   return rawFromCore(image);
 }

@@ -324,6 +324,19 @@ export class Editor {
     return { mask: out.mask, base: out.base };
   }
 
+  /**
+   * The photo and the stored mask a render composes, by content: the pool thread that composed them
+   * last keeps their subject layer for the next render (operations/kept-subject.ts). None for a mask
+   * that is not stored yet (an item from before masks were).
+   */
+  private sourceKeyOf(root: GenerationRow, maskImageId: number | null | undefined): { sourceKey?: string } {
+    if (maskImageId == null || root.inputImageId === null) return {};
+    const { store } = this.deps;
+    return {
+      sourceKey: `${store.imageInfo(root.inputImageId).sha256}:${store.imageInfo(maskImageId).sha256}`,
+    };
+  }
+
   private async loadMask(imageId: number, rootId: number): Promise<Mask> {
     return decodeMaskInPool((await this.deps.store.loadImage(imageId)).bytes, `mask of item ${rootId}`);
   }
@@ -354,10 +367,16 @@ export class Editor {
     let t = performance.now();
     const work = r.work ?? {};
     // Composed and encoded in the pool, with the History thumbnail made from the pixels there.
-    const composed = await composeInPool(decoded.image, mask, params, encodingOf(params, decoded), {
-      file: itemName(root),
-      ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to),
-    });
+    const composed = await composeInPool(
+      {
+        photo: decoded.image,
+        mask,
+        composition: params,
+        encoding: encodingOf(params, decoded),
+        ...this.sourceKeyOf(root, r.edit.renderedMaskImageId),
+      },
+      { file: itemName(root), ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to) },
+    );
     decoded.image = composed.photo;
     const { bytes, width, height, thumbnail } = composed.output;
     r.timings.compose = ms(t);

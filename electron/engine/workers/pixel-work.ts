@@ -14,7 +14,7 @@ import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
-import type { BackgroundSpecs, EncodedPicture } from './tasks';
+import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
@@ -103,13 +103,10 @@ export async function styleFinishInPool(finish: StyledFinish, run: PoolRunOption
 
 /** A stored item's picture from its photo and effective mask. */
 export async function composeInPool(
-  photo: RawImage,
-  mask: Mask,
-  composition: CompositionParams,
-  encoding: OutputEncoding,
+  task: ComposeTaskInput & { encoding: OutputEncoding },
   run: PoolRunOptions = {},
 ): Promise<{ output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer }; photo: RawImage; mask: Mask }> {
-  const input = { photo: ownedImage(photo), mask: ownedMask(mask), composition, encoding };
+  const input = { ...task, photo: ownedImage(task.photo), mask: ownedMask(task.mask) };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
   const output = { ...out.output, bytes: asBuffer(out.output.bytes), thumbnail: asBuffer(out.output.thumbnail) };
   return { output, photo: arrivedImage(out.photo), mask: out.mask };

@@ -12,8 +12,8 @@ import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { CompositionParams } from '../operations/cutout-compose';
 import type { OutputEncoding } from '../operations/write-output';
-import { tempDir } from '../testing/fixtures';
-import { composeInPool, strokesInPool } from './pixel-work';
+import { fixturePhoto, tempDir } from '../testing/fixtures';
+import { composeInPool, decodeInPool, strokesInPool } from './pixel-work';
 import { PixelPool } from './pool';
 import { leasePixelPool } from './shared-pool';
 
@@ -52,7 +52,10 @@ describe('the pixel worker pool', () => {
     const source = photo(640, 480);
     const copy = Buffer.from(source.data);
     const mask = halfMask(640, 480);
-    const out = await composeInPool(source, mask, plain, png, { file: 'photo.jpg' });
+    const out = await composeInPool(
+      { photo: source, mask, composition: plain, encoding: png },
+      { file: 'photo.jpg' },
+    );
     // Transferred, not copied: the caller's buffers are detached while the worker holds them.
     expect(source.data.byteLength).toBe(0);
     expect(mask.data.byteLength).toBe(0);
@@ -69,15 +72,35 @@ describe('the pixel worker pool', () => {
     expect(await sharp(out.output.thumbnail).metadata()).toMatchObject({ format: 'webp', width: 256 });
   });
 
+  it('hands a decoded photo over in shared memory, which passes through tasks without a copy or transfer', async () => {
+    // Shared memory is not counted against the engine's thread by its garbage collector (transfer.ts).
+    const { decoded } = await decodeInPool({ file: fixturePhoto('car-1') }, 50_000_000);
+    expect(decoded.image.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const { width, height } = decoded.image;
+    const before = Buffer.from(decoded.image.data);
+    const out = await composeInPool(
+      { photo: decoded.image, mask: halfMask(width, height), composition: plain, encoding: png },
+      { file: 'car-1.jpg' },
+    );
+    // Not detached (nothing was transferred), and the same memory comes back.
+    expect(decoded.image.data.byteLength).toBe(before.length);
+    expect(out.photo.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    out.photo.data[0] = (out.photo.data[0]! + 1) % 256;
+    expect(decoded.image.data[0]).toBe(out.photo.data[0]);
+    expect(await sharp(out.output.bytes).metadata()).toMatchObject({ width, height, format: 'png' });
+  });
+
   it('reports an error raised in a worker as the AtelierError it was, naming the file', async () => {
     const { dir, cleanup } = tempDir('atelier-pool-');
     try {
       const missing = path.join(dir, 'no-such-background.png');
       const failure = composeInPool(
-        photo(64, 48),
-        halfMask(64, 48),
-        { ...plain, background: { type: 'image', path: missing } },
-        png,
+        {
+          photo: photo(64, 48),
+          mask: halfMask(64, 48),
+          composition: { ...plain, background: { type: 'image', path: missing } },
+          encoding: png,
+        },
         { file: 'photo.jpg' },
       );
       await expect(failure).rejects.toBeInstanceOf(AtelierError);

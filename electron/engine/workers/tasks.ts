@@ -22,7 +22,7 @@ import type { RecordTaskInput } from '../store/record-in-thread';
 import type { GenerationRow } from '../store/types';
 import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
 import { encodeOutput, type OutputEncoding } from '../operations/write-output';
-import { arrivedImage, asBuffer, transferableCopy } from './transfer';
+import { arrivedImage, asBuffer, sharedCopy, transferableCopy } from './transfer';
 import { recycle } from '../compose/core/scratch';
 import { thumbnailOfPixels } from '../imaging/thumbnail';
 
@@ -51,6 +51,8 @@ export interface ComposeTaskInput {
   photo: RawImage;
   mask: Mask;
   composition: CompositionParams;
+  /** The photo and mask by content (their stored sha256s): the thread may reuse its subject layer. */
+  sourceKey?: string;
 }
 
 export type BackgroundSpecs = Pick<BackgroundParams, 'background' | 'shadow' | 'canvas'>;
@@ -182,8 +184,9 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
         });
     const matteInput = input.model ? await preprocessForMatte(decoded.image, input.model) : undefined;
     // sharp's buffers live outside V8's heap and cannot be transferred (a send would copy 72 MB at
-    // 24 MP on the engine's thread): one copy here, then they move freely.
-    decoded.image = { ...decoded.image, data: transferableCopy(decoded.image.data) };
+    // 24 MP on the engine's thread): one copy here, into shared memory, which passes through the
+    // engine's thread to the cut-out without weighing on its garbage collector (transfer.ts).
+    decoded.image = { ...decoded.image, data: sharedCopy(decoded.image.data) };
     return { decoded, ...(matteInput ? { matteInput } : {}) };
   },
 
@@ -209,9 +212,9 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     ]);
     // Nothing here is sent back: the memory serves the next photo (scratch.ts).
     recycle(image.data, mask.data, photo.data);
-    // sharp's buffers cannot be transferred: one copy here, not a clone on the engine's thread.
+    // sharp's buffers cannot be transferred: one copy here (shared: the bytes go on to the history).
     return {
-      bytes: transferableCopy(bytes),
+      bytes: sharedCopy(bytes),
       mask: { ...encodedMask, bytes: transferableCopy(encodedMask.bytes) },
     };
   },
@@ -224,7 +227,7 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async compose({ encoding, ...input }, progress) {
     const photo = arrivedImage(input.photo);
     progress(0);
-    const image = await composeCutout(photo, input.mask, input.composition);
+    const image = await composeCutout(photo, input.mask, input.composition, input.sourceKey);
     progress(0.75);
     const [bytes, thumbnail] = await Promise.all([
       encodeOutput(image, encoding, encodingSource(encoding)),
@@ -235,7 +238,7 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     if (image.data.buffer !== photo.data.buffer && image.data.buffer !== input.mask.data.buffer)
       recycle(image.data);
     progress(1);
-    const output = { bytes: transferableCopy(bytes), thumbnail, width: image.width, height: image.height };
+    const output = { bytes: sharedCopy(bytes), thumbnail, width: image.width, height: image.height };
     return { output, photo, mask: input.mask };
   },
 
@@ -282,11 +285,11 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async storeImage(input) {
     const bytes = asBuffer(input.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { sha256, base64: Buffer.from(bytes.toString('base64'), 'latin1') };
+    return { sha256, base64: sharedCopy(Buffer.from(bytes.toString('base64'), 'latin1')) };
   },
 
   async fromBase64({ base64 }) {
-    return { bytes: Buffer.from(asBuffer(base64).toString('latin1'), 'base64') };
+    return { bytes: sharedCopy(Buffer.from(asBuffer(base64).toString('latin1'), 'base64')) };
   },
 
   async record(input) {

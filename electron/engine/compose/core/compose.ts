@@ -35,6 +35,17 @@ export interface ComposeOptions {
   backgroundPicture?: Rgba8;
   /** Also compose the original under the same framing (for the before/after compare). */
   withBefore?: boolean;
+  /**
+   * The subject layer made earlier (`subjectOf`) from this same photo, mask and edge recipe: not
+   * made again (the engine's pool thread keeps its last one between re-renders). Never drawn into.
+   */
+  subject?: Subject;
+}
+
+/** The subject on its own: the finished mask (edges and feather) and the layer cut with it. */
+export interface Subject {
+  mask: Plane8;
+  layer: Rgba8;
 }
 
 export interface Composition {
@@ -78,19 +89,24 @@ export function invalidate(cache: ComposeCache): void {
   cache.backgrounds = undefined;
 }
 
-function subject(
-  source: ComposeSource,
-  recipe: Recipe,
-  cache: ComposeCache | undefined,
-): { mask: Plane8; layer: Rgba8 } {
+function subject(source: ComposeSource, recipe: Recipe, cache: ComposeCache | undefined): Subject {
   const key: unknown[] = [source.photo, source.photo.data, source.mask, source.mask.data];
   key.push(recipe.edges, recipe.feather, recipe.decontaminate);
   if (cache?.key && cache.mask && cache.layer && cache.key.every((v, i) => v === key[i]))
     return { mask: cache.mask, layer: cache.layer };
+  const made = subjectOf(source, recipe);
+  if (cache) Object.assign(cache, { key, ...made });
+  return made;
+}
+
+/** The subject layer of `source` under the recipe's edges, feather and decontamination. */
+export function subjectOf(
+  source: ComposeSource,
+  recipe: Pick<Recipe, 'edges' | 'feather' | 'decontaminate'>,
+): Subject {
   const s = source.mask.width / source.fullWidth;
   const mask = shapeEdges(source.mask, { edges: recipe.edges, feather: recipe.feather * s });
   const layer = cutoutRgba(source.photo, mask, { decontaminate: recipe.decontaminate });
-  if (cache) Object.assign(cache, { key, mask, layer });
   return { mask, layer };
 }
 
@@ -103,7 +119,9 @@ export function composeRecipe(
 ): Composition {
   const notes: string[] = [];
   const maxSide = options.maxSide ?? Infinity;
-  const { mask, layer } = subject(source, recipe, cache);
+  const { mask, layer } = options.subject ?? subject(source, recipe, cache);
+  // Buffers someone else holds (the cache's, or a subject given to reuse) are never drawn into or recycled.
+  const own = !cache && !options.subject;
   const g = frame(mask, source.fullWidth, source.fullHeight, recipe, maxSide);
   const p = g.placement;
   const crop = g.crop ? [g.crop.x, g.crop.y, g.crop.width, g.crop.height] : [];
@@ -119,7 +137,7 @@ export function composeRecipe(
   let backdrop: Rgba8 | null = null;
   if (!spec && !recipe.shadow) {
     // The cached layer is never handed out to be drawn into (a brush stroke paints the result).
-    image = cache ? copy(placed) : placed;
+    image = cache || placed === options.subject?.layer ? copy(placed) : placed;
   } else {
     image = renderBackground(
       spec ?? { type: 'transparent' },
@@ -144,7 +162,8 @@ export function composeRecipe(
     composeOver(placed, image);
     // Without a cache nothing else holds the subject layer, its placed copy or the shaped mask: their
     // memory serves the next composition (see scratch.ts).
-    if (!cache) recycle(placed.data, layer.data, placedMemo.alpha?.data, mask !== source.mask ? mask.data : null);
+    if (!cache) recycle(placed === layer ? null : placed.data, placedMemo.alpha?.data);
+    if (own) recycle(layer.data, mask !== source.mask ? mask.data : null);
   }
   // The original under the same framing: the same until the photo or the framing changes.
   const beforeKey = [source.photo, source.photo.data, p.scale, p.dx, p.dy, g.width, g.height];
