@@ -26,22 +26,28 @@ export function cutoutRgba(image: Pixels, mask: Plane8, opts: { decontaminate: b
       out[d + 2] = data[s + 2]!;
       out[d + 3] = a;
     }
+  } else if (ch === 4) {
+    // An input's own transparency is kept: the cut-out can only remove more. Where the mask is 0, or
+    // the product rounds to 0, the pixel stays zeroed: fully transparent pixels are black, as rembg
+    // writes them (the photo's colours there are invisible and only make the PNG bigger and slower
+    // to compress). Where the photo is opaque, (m · 255 + 127) / 255 truncates to m.
+    for (let i = 0, s = 0, d = 0; i < n; i++, s += 4, d += 4) {
+      const m = mask.data[i]!;
+      if (m === 0) continue;
+      const own = data[s + 3]!;
+      out[d + 3] = own === 255 ? m : (m * own + 127) / 255;
+      if (out[d + 3] === 0) continue;
+      out[d] = data[s]!;
+      out[d + 1] = data[s + 1]!;
+      out[d + 2] = data[s + 2]!;
+    }
   } else {
-    for (let i = 0, s = 0, d = 0; i < n; i++, s += ch, d += 4) {
-      // An input's own transparency is kept: the cut-out can only remove more.
-      const a = ch === 4 ? (mask.data[i]! * data[s + 3]! + 127) / 255 : mask.data[i]!;
+    for (let i = 0; i < n; i++) {
+      const a = mask.data[i]!;
+      if (a === 0) continue;
+      const d = i * 4;
+      out[d] = out[d + 1] = out[d + 2] = data[i]!;
       out[d + 3] = a;
-      if (out[d + 3] === 0) {
-        // Fully transparent pixels are written black, as rembg writes them: the photo's colours there
-        // are invisible and only make the PNG bigger and slower to compress.
-        out[d] = out[d + 1] = out[d + 2] = 0;
-      } else if (ch === 1) {
-        out[d] = out[d + 1] = out[d + 2] = data[s]!;
-      } else {
-        out[d] = data[s]!;
-        out[d + 1] = data[s + 1]!;
-        out[d + 2] = data[s + 2]!;
-      }
     }
   }
   if (opts.decontaminate && ch >= 3) decontaminateInto(out, image, mask);
