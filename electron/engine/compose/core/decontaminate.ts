@@ -1,4 +1,4 @@
-import { localColours, sampleColours } from './local-colours';
+import { ColourSampler, localColours } from './local-colours';
 import type { Pixels, Plane8 } from './types';
 
 /** Largest side of the grid on which the smooth foreground/background colour fields are estimated. */
@@ -33,42 +33,59 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
   const nearEdge = edgeDistance(mask.data, width, height, reach);
   // The subject's colour is learnt from opaque pixels away from the edge only: the ones at the edge
   // carry the old background's tint (on a thin tail, most of the opaque pixels do).
-  const known = new Uint8Array(mask.data);
-  for (let i = 0; i < known.length; i++) if (known[i] === 255 && nearEdge[i]! <= reach) known[i] = 128;
-  const field = localColours(image, known, cell, FIELD_RADIUS);
+  const field = localColours(image, mask.data, nearEdge, reach, cell, FIELD_RADIUS);
+  const sampler = new ColourSampler(field, width);
   const v = new Float32Array(8);
   const rgb = new Float32Array(3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0, i = y * width, s = i * ch, d = i * 4; x < width; x++, i++, s += ch, d += 4) {
+    sampler.row(y);
+    for (let i = y * width, x = 0; x < width; x++, i++) {
       const a8 = mask.data[i]!;
       if (a8 === 0 || (a8 === 255 && nearEdge[i]! > reach)) continue;
-      sampleColours(field, x, y, v);
-      const alpha = colourAlpha(a8 / 255, data, s, ch, v);
-      if (a8 === 255 && alpha >= 0.999) continue;
-      const fgTrust = v[3]!;
-      // Trust the solved colour from α ≈ 0.15 up, fully from α ≈ 0.75, as far as B is known.
-      let t = (alpha - 0.15) / 0.6;
-      t = (t < 0 ? 0 : t > 1 ? 1 : t) * v[7]!;
-      for (let k = 0; k < 3; k++) {
-        const own = data[s + (ch >= 3 ? k : 0)]!;
-        // Where no subject pixel is near, the pixel's own colour is the best fallback.
-        let value = own + (v[k]! - own) * fgTrust;
-        if (t > 0) {
-          let solved = (own - (1 - alpha) * v[4 + k]!) / alpha;
-          solved = solved < 0 ? 0 : solved > 255 ? 255 : solved;
-          value += (solved - value) * t;
-        }
-        rgb[k] = value;
-      }
-      // The hue of the edge from the subject nearby, its lightness from the solved colour: JPEG keeps
-      // colour at half resolution, so the old background's hue bleeds a pixel or two further into
-      // the subject than its lightness does, and no per-pixel solve can take it out.
-      const lift = (luma(rgb[0]!, rgb[1]!, rgb[2]!) - luma(v[0]!, v[1]!, v[2]!)) * fgTrust;
-      for (let k = 0; k < 3; k++) {
-        const hued = rgb[k]! + (v[k]! + lift - rgb[k]!) * fgTrust;
-        rgba[d + k] = hued < 0 ? 0 : hued > 255 ? 255 : hued + 0.5;
-      }
+      sampler.sample(x, v);
+      decontaminatePixel(rgba, i * 4, data, i * ch, ch, a8, v, rgb);
     }
+  }
+}
+
+/**
+ * One pixel's colour (photo at `s`, mask alpha `a8`, the field sampled there in `v`) into `rgba` at
+ * `d`; `rgb` is scratch. An opaque pixel whose colour says it is all subject is left as it is.
+ */
+function decontaminatePixel(
+  rgba: Uint8Array,
+  d: number,
+  data: Pixels['data'],
+  s: number,
+  ch: number,
+  a8: number,
+  v: Float32Array,
+  rgb: Float32Array,
+): void {
+  const alpha = colourAlpha(a8 / 255, data, s, ch, v);
+  if (a8 === 255 && alpha >= 0.999) return;
+  const fgTrust = v[3]!;
+  // Trust the solved colour from α ≈ 0.15 up, fully from α ≈ 0.75, as far as B is known.
+  let t = (alpha - 0.15) / 0.6;
+  t = (t < 0 ? 0 : t > 1 ? 1 : t) * v[7]!;
+  for (let k = 0; k < 3; k++) {
+    const own = data[s + (ch >= 3 ? k : 0)]!;
+    // Where no subject pixel is near, the pixel's own colour is the best fallback.
+    let value = own + (v[k]! - own) * fgTrust;
+    if (t > 0) {
+      let solved = (own - (1 - alpha) * v[4 + k]!) / alpha;
+      solved = solved < 0 ? 0 : solved > 255 ? 255 : solved;
+      value += (solved - value) * t;
+    }
+    rgb[k] = value;
+  }
+  // The hue of the edge from the subject nearby, its lightness from the solved colour: JPEG keeps
+  // colour at half resolution, so the old background's hue bleeds a pixel or two further into
+  // the subject than its lightness does, and no per-pixel solve can take it out.
+  const lift = (luma(rgb[0]!, rgb[1]!, rgb[2]!) - luma(v[0]!, v[1]!, v[2]!)) * fgTrust;
+  for (let k = 0; k < 3; k++) {
+    const hued = rgb[k]! + (v[k]! + lift - rgb[k]!) * fgTrust;
+    rgba[d + k] = hued < 0 ? 0 : hued > 255 ? 255 : hued + 0.5;
   }
 }
 
