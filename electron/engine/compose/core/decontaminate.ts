@@ -30,10 +30,10 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
   const { width, height, channels: ch, data } = image;
   const cell = Math.max(1, Math.ceil(Math.max(width, height) / FIELD_SIDE));
   const reach = Math.max(2, Math.round(Math.max(width, height) / 400));
-  const nearEdge = edgeDistance(mask.data, width, height, reach);
+  const interior = opaqueInterior(mask.data, width, height, reach);
   // The subject's colour is learnt from opaque pixels away from the edge only: the ones at the edge
   // carry the old background's tint (on a thin tail, most of the opaque pixels do).
-  const field = localColours(image, mask.data, nearEdge, reach, cell, FIELD_RADIUS);
+  const field = localColours(image, mask.data, interior, cell, FIELD_RADIUS);
   const sampler = new ColourSampler(field, width);
   const v = new Float32Array(8);
   const rgb = new Float32Array(3);
@@ -41,7 +41,7 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
     sampler.row(y);
     for (let i = y * width, x = 0; x < width; x++, i++) {
       const a8 = mask.data[i]!;
-      if (a8 === 0 || (a8 === 255 && nearEdge[i]! > reach)) continue;
+      if (a8 === 0 || (a8 === 255 && interior[i] === 1)) continue;
       sampler.sample(x, v);
       decontaminatePixel(rgba, i * 4, data, i * ch, ch, a8, v, rgb);
     }
@@ -120,62 +120,57 @@ function colourAlpha(alpha: number, data: Pixels['data'], s: number, ch: number,
 }
 
 /**
- * For each pixel, its distance in pixels (chessboard, capped at cap + 1) to the nearest pixel that is
- * not fully opaque: two passes, O(pixels).
+ * Marks (1) the opaque pixels whose whole (2·reach + 1)² square (within the frame) is opaque: the ones
+ * farther than `reach` from any pixel that is not (chessboard distance). Square erosion is separable:
+ * the opaque runs of each row less `reach` at each end that meets a non-opaque pixel, then the same
+ * down each column, counted a row at a time. Only the opaque pixels' bounding box has any.
  */
-function edgeDistance(alpha: Uint8Array, width: number, height: number, cap: number): Uint8Array {
-  const far = Math.min(255, cap + 1);
-  const dist = new Uint8Array(width * height);
-  // Only opaque pixels have a distance above 0, and all of them lie in their bounding box: the passes
-  // run on that box plus a one-pixel ring (not opaque, so every path out of the box passes through
-  // it), which gives the same distances as the whole frame at a fraction of the cost.
+function opaqueInterior(alpha: Uint8Array, width: number, height: number, reach: number): Uint8Array {
+  const interior = new Uint8Array(width * height);
+  // (The distance map this replaces was kept in bytes, capped at 255: from that reach on, no pixel
+  // counted as farther.)
+  if (reach >= 255) return interior;
   let bx0 = width;
   let bx1 = -1;
   let by0 = -1;
   let by1 = -1;
   for (let y = 0; y < height; y++) {
-    const row = alpha.subarray(y * width, (y + 1) * width);
-    const first = row.indexOf(255);
-    if (first < 0) continue;
-    if (by0 < 0) by0 = y;
-    by1 = y;
-    bx0 = Math.min(bx0, first);
-    bx1 = Math.max(bx1, row.lastIndexOf(255));
-  }
-  if (by0 < 0) return dist;
-  const x0 = Math.max(0, bx0 - 1);
-  const x1 = Math.min(width - 1, bx1 + 1);
-  const y0 = Math.max(0, by0 - 1);
-  const y1 = Math.min(height - 1, by1 + 1);
-  for (let y = y0; y <= y1; y++)
-    for (let x = x0, i = y * width + x0; x <= x1; x++, i++) dist[i] = alpha[i]! < 255 ? 0 : far;
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0, i = y * width + x; x <= x1; x++, i++) {
-      let d = dist[i]!;
-      if (d === 0) continue;
-      if (x > x0) d = Math.min(d, dist[i - 1]! + 1);
-      if (y > y0) {
-        d = Math.min(d, dist[i - width]! + 1);
-        if (x > x0) d = Math.min(d, dist[i - width - 1]! + 1);
-        if (x < x1) d = Math.min(d, dist[i - width + 1]! + 1);
-      }
-      dist[i] = d;
+    const rowStart = y * width;
+    const row = alpha.subarray(rowStart, rowStart + width);
+    for (let start = row.indexOf(255); start >= 0; ) {
+      let end = start + 1;
+      while (end < width && row[end] === 255) end++;
+      // A run that reaches the frame's edge is not cut there: nothing outside it is non-opaque.
+      const from = start === 0 ? 0 : start + reach;
+      const to = end === width ? width : end - reach;
+      if (to > from) interior.fill(1, rowStart + from, rowStart + to);
+      if (by0 < 0) by0 = y;
+      by1 = y;
+      bx0 = Math.min(bx0, start);
+      bx1 = Math.max(bx1, end - 1);
+      start = end < width ? row.indexOf(255, end) : -1;
     }
   }
-  for (let y = y1; y >= y0; y--) {
-    for (let x = x1, i = y * width + x; x >= x0; x--, i--) {
-      let d = dist[i]!;
-      if (d === 0) continue;
-      if (x < x1) d = Math.min(d, dist[i + 1]! + 1);
-      if (y < y1) {
-        d = Math.min(d, dist[i + width]! + 1);
-        if (x < x1) d = Math.min(d, dist[i + width + 1]! + 1);
-        if (x > x0) d = Math.min(d, dist[i + width - 1]! + 1);
-      }
-      dist[i] = d;
-    }
+  if (by0 < 0) return interior;
+  // Per column, how many rows down to the current one are marked; rows above the frame count as
+  // marked (nothing there is non-opaque), rows above the box as not (they have no opaque pixel).
+  const marked = new Int32Array(width).fill(by0 === 0 ? reach : 0);
+  const whole = 2 * reach + 1;
+  // Down to `reach` rows past the box, so that every row of it is final; rows below the box and
+  // inside the frame have no marks.
+  for (let y = by0; y <= by1 + reach; y++) {
+    const rowStart = y * width;
+    // Rows below the frame count as marked.
+    if (y < height) for (let x = bx0; x <= bx1; x++) marked[x] = interior[rowStart + x] ? marked[x]! + 1 : 0;
+    else for (let x = bx0; x <= bx1; x++) marked[x]!++;
+    // The row `reach` above is final now: its column windows are complete. (Its marks were read
+    // when it was the current row, so it can be overwritten.)
+    const done = y - reach;
+    if (done < by0) continue;
+    const doneStart = done * width;
+    for (let x = bx0; x <= bx1; x++) interior[doneStart + x] = marked[x]! >= whole ? 1 : 0;
   }
-  return dist;
+  return interior;
 }
 
 function luma(r: number, g: number, b: number): number {

@@ -28,14 +28,13 @@ export interface LocalColours {
 /**
  * Builds the field from the full-resolution photo and alpha in one pass: each `cell`×`cell` block's
  * known subject and background pixels are summed, then box means over the grid give the local means.
- * Opaque pixels (alpha 255) count as known subject only where `edgeDistance` is above `nearEdge`: the
- * ones at the edge carry the old background's tint.
+ * Opaque pixels (alpha 255) count as known subject only where `interior` is 1 (away from the edge:
+ * the ones at the edge carry the old background's tint).
  */
 export function localColours(
   image: Pixels,
   alpha: Uint8Array,
-  edgeDistance: Uint8Array,
-  nearEdge: number,
+  interior: Uint8Array,
   cell: number,
   radius: number,
 ): LocalColours {
@@ -44,7 +43,7 @@ export function localColours(
   const h = Math.ceil(height / cell);
   const n = w * h;
   const planes = Array.from({ length: 8 }, () => new Float32Array(n));
-  sumKnownColours(image, alpha, edgeDistance, nearEdge, cell, w, planes);
+  sumKnownColours(image, alpha, interior, cell, w, planes);
   // The lattice's samples per cell (sumKnownColours takes every `step`-th pixel both ways).
   const area = Math.ceil(cell / latticeStep(cell)) ** 2;
   for (const weights of [planes[3]!, planes[7]!]) for (let g = 0; g < n; g++) weights[g]! /= area;
@@ -87,8 +86,7 @@ function latticeStep(cell: number): number {
 function sumKnownColours(
   image: Pixels,
   alpha: Uint8Array,
-  edgeDistance: Uint8Array,
-  nearEdge: number,
+  interior: Uint8Array,
   cell: number,
   gridWidth: number,
   planes: Float32Array[],
@@ -129,7 +127,7 @@ function sumKnownColours(
           bG += gr;
           bB += b;
           bN++;
-        } else if (a < 255 || edgeDistance[i]! > nearEdge) {
+        } else if (a < 255 || interior[i] === 1) {
           fR += r;
           fG += gr;
           fB += b;
