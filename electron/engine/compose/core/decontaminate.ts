@@ -1,4 +1,5 @@
 import { ColourSampler, localColours } from './local-colours';
+import { recycle, scratchBuffer } from './scratch';
 import type { Pixels, Plane8 } from './types';
 
 /** Largest side of the grid on which the smooth foreground/background colour fields are estimated. */
@@ -46,6 +47,7 @@ export function decontaminateInto(rgba: Uint8Array, image: Pixels, mask: Plane8)
       decontaminatePixel(rgba, i * 4, data, i * ch, ch, a8, v, rgb);
     }
   }
+  recycle(interior);
 }
 
 /**
@@ -126,7 +128,7 @@ function colourAlpha(alpha: number, data: Pixels['data'], s: number, ch: number,
  * down each column, counted a row at a time. Only the opaque pixels' bounding box has any.
  */
 function opaqueInterior(alpha: Uint8Array, width: number, height: number, reach: number): Uint8Array {
-  const interior = new Uint8Array(width * height);
+  const interior = new Uint8Array(scratchBuffer(width * height, true));
   // (The distance map this replaces was kept in bytes, capped at 255: from that reach on, no pixel
   // counted as farther.)
   if (reach >= 255) return interior;
