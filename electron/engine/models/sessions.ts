@@ -103,6 +103,10 @@ export class ModelSessions {
           // 500 ms against 150 steady, every CLI process paying it); without it, 165 ms, and the same
           // speed after. DirectML requires it off.
           enableMemPattern: false,
+          // Idle intra-op threads sleep instead of spinning: while a batch's pixel work runs beside the
+          // model on the same cores, spinning threads took their time (10 photos of 0.4 MP on 2 cores:
+          // 4.8 → 4.4 s wall, 8.8 → 7.8 s CPU); alone, a run is as fast either way (u2netp ~150 ms).
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
         });
       } catch (cause) {
         const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);

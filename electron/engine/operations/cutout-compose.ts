@@ -8,7 +8,6 @@
  */
 import { coreRgba, maskToImage, rawFromCore } from '../compose/core-raw';
 import { composeRecipe, subjectOf } from '../compose/core/compose';
-import { recycle } from '../compose/core/scratch';
 import { shapeEdges } from '../compose/core/edges';
 import { readPicture } from '../compose/image-file';
 import { AtelierError } from '../errors';
@@ -45,12 +44,12 @@ export async function composeCutout(
       ? coreRgba(await readPicture(p.background.path, 'background image'))
       : undefined;
   const source = { photo, mask: baseMask, fullWidth: photo.width, fullHeight: photo.height };
-  const key =
-    sourceKey === undefined ? undefined : [sourceKey, p.edges, p.feather, p.decontaminate].join('|');
+  // A batch's photo is composed once: its subject layer is the picture itself where nothing goes behind.
+  if (sourceKey === undefined)
+    return rawFromCore(composeRecipe(source, p, { backgroundPicture: picture }).image);
+  const key = [sourceKey, p.edges, p.feather, p.decontaminate].join('|');
   const subject = keptSubject(key) ?? subjectOf(source, p);
   const { image } = composeRecipe(source, p, { backgroundPicture: picture, subject });
-  if (key !== undefined) keepSubject(key, subject, baseMask);
-  // Nothing else holds the layer (nor a mask shaped for it): its memory serves the next picture.
-  else recycle(subject.layer.data, subject.mask !== baseMask ? subject.mask.data : null);
+  keepSubject(key, subject, baseMask);
   return rawFromCore(image);
 }
