@@ -26,7 +26,13 @@ export type OutputEncoding = EncodeParams & EncodeSource;
 
 /** The encoding a pool task is told for params `p` and the photo `source` came from. */
 export function encodingOf(p: EncodeParams, source: EncodeSource): OutputEncoding {
-  return { format: p.format, quality: p.quality, keepMetadata: p.keepMetadata, icc: source.icc, exif: source.exif };
+  return {
+    format: p.format,
+    quality: p.quality,
+    keepMetadata: p.keepMetadata,
+    icc: source.icc,
+    exif: source.exif,
+  };
 }
 
 /** The encoding alone (a re-render stored in the history, written to a file only when saved). */

@@ -11,7 +11,6 @@ import { storedFormInPool } from '../workers/pixel-work';
 import type { Db } from './database';
 import type { ImageInput, ImageMeta, StoredImage } from './types';
 
-
 export interface PreparedImage {
   sha256: string;
   mime: string;

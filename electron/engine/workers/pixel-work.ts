@@ -108,7 +108,11 @@ export async function composeInPool(
 ): Promise<{ output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer }; photo: RawImage; mask: Mask }> {
   const input = { ...task, photo: ownedImage(task.photo), mask: ownedMask(task.mask) };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
-  const output = { ...out.output, bytes: asBuffer(out.output.bytes), thumbnail: asBuffer(out.output.thumbnail) };
+  const output = {
+    ...out.output,
+    bytes: asBuffer(out.output.bytes),
+    thumbnail: asBuffer(out.output.thumbnail),
+  };
   return { output, photo: arrivedImage(out.photo), mask: out.mask };
 }
 

@@ -14,7 +14,7 @@ import type { CompositionParams } from '../operations/cutout-compose';
 import type { OutputEncoding } from '../operations/write-output';
 import { fixturePhoto, tempDir } from '../testing/fixtures';
 import { composeInPool, decodeInPool, strokesInPool } from './pixel-work';
-import { PixelPool } from './pool';
+import { PixelPool, scratchLimitFor } from './pool';
 import { leasePixelPool } from './shared-pool';
 
 const lease = leasePixelPool(2);
@@ -88,6 +88,14 @@ describe('the pixel worker pool', () => {
     out.photo.data[0] = (out.photo.data[0]! + 1) % 256;
     expect(decoded.image.data[0]).toBe(out.photo.data[0]);
     expect(await sharp(out.output.bytes).metadata()).toMatchObject({ width, height, format: 'png' });
+  });
+
+  it('gives each thread less memory to keep for reuse the more threads there are', () => {
+    const MB = 1 << 20;
+    expect(scratchLimitFor(1)).toBe(512 * MB);
+    expect(scratchLimitFor(3)).toBe(512 * MB);
+    expect(scratchLimitFor(8)).toBe(192 * MB);
+    expect(scratchLimitFor(64)).toBe(128 * MB);
   });
 
   it('reports an error raised in a worker as the AtelierError it was, naming the file', async () => {

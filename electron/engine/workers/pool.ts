@@ -44,6 +44,21 @@ export function batchPoolSize(cores = os.availableParallelism()): number {
   return Math.max(1, Math.min(8, cores - 2));
 }
 
+/** What every thread of a pool is told when it starts (run-task.ts reads it). */
+export interface PoolWorkerData {
+  /** How much memory the thread may keep for reuse (compose/core/scratch.ts). */
+  scratchLimitBytes: number;
+}
+
+/**
+ * Reusable memory per thread: what one 24 MP render needs (~0.5 GB) on a small pool, less per thread
+ * on a large one, so that a batch that touched every thread keeps at most ~1.5 GB in all.
+ */
+export function scratchLimitFor(threads: number): number {
+  const MB = 1 << 20;
+  return Math.round(Math.min(512 * MB, Math.max(128 * MB, (1536 * MB) / Math.max(1, threads))));
+}
+
 /** The thread entries scripts/build-engine.js bundles: the pixel pool's and the inference thread's. */
 export type WorkerEntryName = 'pixel-worker' | 'inference-worker';
 
@@ -95,6 +110,7 @@ export class PixelPool {
       maxThreads: size,
       // Idle threads stay a while (starting one costs a module load) and never keep a process alive.
       idleTimeout: options.idleTimeout ?? 60_000,
+      workerData: { scratchLimitBytes: scratchLimitFor(size) } satisfies PoolWorkerData,
     });
     // A thread that dies fails its task (reported to the caller); this is what piscina says besides.
     this.piscina.on('error', (error: unknown) => this.onUnexpectedError(error));

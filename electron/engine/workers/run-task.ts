@@ -4,9 +4,10 @@
  * AtelierError (code, hint, file and stack kept), because a structured clone of an Error keeps only
  * its message.
  */
-import { Piscina } from 'piscina';
-import { releaseScratch } from '../compose/core/scratch';
+import { Piscina, workerData } from 'piscina';
+import { releaseScratch, setScratchLimit } from '../compose/core/scratch';
 import { errorForLog } from '../errors';
+import type { PoolWorkerData } from './pool';
 import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
 import type { Implementation, TaskName } from './tasks';
 import { resultBuffers } from './transfer';
@@ -26,6 +27,8 @@ function releaseScratchWhenIdle(): void {
 
 /** The function piscina calls for every message the pool sends to a thread running `table`. */
 export function taskRunner(table: TaskTable) {
+  const data = workerData as Partial<PoolWorkerData> | undefined;
+  if (typeof data?.scratchLimitBytes === 'number') setScratchLimit(data.scratchLimitBytes);
   return async function runTask<N extends TaskName>({
     name,
     input,

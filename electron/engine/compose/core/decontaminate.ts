@@ -139,7 +139,7 @@ function opaqueInterior(alpha: Uint8Array, width: number, height: number, reach:
   for (let y = 0; y < height; y++) {
     const rowStart = y * width;
     const row = alpha.subarray(rowStart, rowStart + width);
-    for (let start = row.indexOf(255); start >= 0; ) {
+    for (let start = row.indexOf(255); start >= 0;) {
       let end = start + 1;
       while (end < width && row[end] === 255) end++;
       // A run that reaches the frame's edge is not cut there: nothing outside it is non-opaque.

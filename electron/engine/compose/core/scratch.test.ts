@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { adopt, recycle, releaseScratch, scratchBuffer, scratchHeld } from './scratch';
+import { adopt, recycle, releaseScratch, scratchBuffer, scratchHeld, setScratchLimit } from './scratch';
 
 const MB = 1 << 20;
 
@@ -40,6 +40,15 @@ describe('scratch buffers', () => {
     structuredClone(own.buffer, { transfer: [own.buffer] });
     recycle(own);
     expect(scratchHeld().buffers).toBe(0);
+  });
+
+  it('keeps no more than a limit it is given, letting the oldest go at once', () => {
+    const buffers = Array.from({ length: 3 }, () => new Uint8Array(scratchBuffer(100 * MB, false)));
+    recycle(...buffers);
+    setScratchLimit(150 * MB);
+    expect(scratchHeld()).toEqual({ buffers: 1, bytes: 100 * MB });
+    expect(scratchBuffer(100 * MB, false)).toBe(buffers[2]!.buffer);
+    setScratchLimit(512 * MB);
   });
 
   it('keeps at most its limit, dropping the oldest first', () => {

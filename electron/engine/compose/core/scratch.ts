@@ -10,13 +10,14 @@
  * must be its last user. Only buffers this module made, or was told are plain JavaScript memory
  * (`adopt`: ones that arrived by transfer), are kept: a native library's external buffer could not
  * be transferred later. Small buffers are not kept (the allocator serves them cheaply), nor more
- * than `LIMIT_BYTES` in all; `releaseScratch` drops everything (a pool thread after a while idle).
+ * than the limit in all (`setScratchLimit`: a pool of many threads gives each less); `releaseScratch` drops everything (a pool thread after a while idle).
  */
 
 /** Buffers below this size are left to the allocator. */
 const MIN_BYTES = 4 << 20;
-/** At most this much is kept per thread (a 24 MP render's working set is ~0.3 GB). */
-const LIMIT_BYTES = 512 << 20;
+/** At most this much is kept per thread unless told otherwise (a 24 MP render's working set is ~0.3 GB). */
+const DEFAULT_LIMIT_BYTES = 512 << 20;
+let limitBytes = DEFAULT_LIMIT_BYTES;
 
 /** Kept buffers, oldest first. */
 let kept: ArrayBuffer[] = [];
@@ -61,7 +62,17 @@ export function recycle(...views: (ArrayBufferView | undefined | null)[]): void 
     kept.push(buffer);
     keptBytes += buffer.byteLength;
   }
-  while (keptBytes > LIMIT_BYTES && kept.length > 0) keptBytes -= kept.shift()!.byteLength;
+  trimToLimit();
+}
+
+/** How much this thread may keep (bytes); what is kept beyond it is let go, oldest first. */
+export function setScratchLimit(bytes: number): void {
+  limitBytes = Math.max(0, bytes);
+  trimToLimit();
+}
+
+function trimToLimit(): void {
+  while (keptBytes > limitBytes && kept.length > 0) keptBytes -= kept.shift()!.byteLength;
 }
 
 /** Drops every kept buffer (their memory goes back when the garbage collector frees them). */
