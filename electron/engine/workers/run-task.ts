@@ -4,7 +4,8 @@
  * AtelierError (code, hint, file and stack kept), because a structured clone of an Error keeps only
  * its message.
  */
-import { Piscina, workerData } from 'piscina';
+import { workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { releaseScratch, setScratchLimit } from '../compose/core/scratch';
 import { errorForLog } from '../errors';
 import type { PoolWorkerData } from './pool';
