@@ -30,6 +30,11 @@ export interface BackgroundInputs {
   picture?: Rgba8;
   /** Memos of the costly backgrounds, reused while their inputs stay the same. */
   cache?: BackgroundCache;
+  /**
+   * The layer drawn over the background next, when nothing else shows the background (the engine's
+   * render, not the preview's backdrop): where it is opaque, a costly background is left undrawn.
+   */
+  hidden?: Rgba8;
 }
 
 export interface BackgroundCache {
@@ -96,7 +101,9 @@ function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba
   return remember(inputs.cache?.blur, [...framing, radius], () => {
     // A new radius over the same framing blurs the same aligned photo again.
     const moved = remember(inputs.cache?.aligned, framing, () => aligned(g, inputs));
-    const blurred = blurredPhoto(moved.photo, moved.mask, Math.max(0.3, radius * (g.width / g.outputWidth)));
+    const sigma = Math.max(0.3, radius * (g.width / g.outputWidth));
+    // A kept blur is shown whole later (under another subject layer): drawn whole when cached.
+    const blurred = blurredPhoto(moved.photo, moved.mask, sigma, inputs.cache ? undefined : inputs.hidden);
     // Nothing keeps the moved copies without a cache (the photo and mask themselves are the caller's).
     if (!inputs.cache && moved.photo !== inputs.photo) recycle(moved.photo.data, moved.mask.data);
     return blurred;

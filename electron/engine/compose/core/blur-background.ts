@@ -32,9 +32,10 @@ interface Grid {
 /**
  * `photo` (already placed and sized like the output; its alpha, if any, is not read) blurred with
  * `radius` as the Gaussian's σ in output pixels, the subject (`mask`, same size) kept out of it.
- * Opaque RGBA result.
+ * Opaque RGBA result. Where `hidden` (a layer of the same size) is opaque, the result is left
+ * undrawn: the caller covers those pixels whole (the engine's subject layer, drawn over it next).
  */
-export function blurredPhoto(photo: Pixels, mask: Plane8, radius: number): Rgba8 {
+export function blurredPhoto(photo: Pixels, mask: Plane8, radius: number, hidden?: Rgba8): Rgba8 {
   const { width, height } = photo;
   const sigma = SHARP_BLUR_SIGMA * Math.max(0.3, radius);
   // A wide blur loses nothing on a smaller copy: the weighted colours are averaged over f×f blocks,
@@ -52,10 +53,12 @@ export function blurredPhoto(photo: Pixels, mask: Plane8, radius: number): Rgba8
   const out = new Uint8ClampedArray(scratchBuffer(width * height * 4, false));
   const columns = taps(width, near.width, near.cellX);
   const row = new Float32Array(near.width * 4);
+  const cover = hidden?.data;
   for (let y = 0; y < height; y++) {
     verticalLerp(near, y, row);
     const o = y * width * 4;
     for (let x = 0, k = o; x < width; x++, k += 4) {
+      if (cover !== undefined && cover[k + 3] === 255) continue;
       const a = columns.x0[x]!;
       const b = columns.x1[x]!;
       const t = columns.t[x]!;

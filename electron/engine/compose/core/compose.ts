@@ -147,6 +147,8 @@ export function composeRecipe(
         mask,
         picture: options.backgroundPicture,
         cache: cache && (cache.backgrounds ??= { blur: {}, aligned: {}, picture: {} }),
+        // Nothing but the composed picture shows the background: what the subject covers is skipped.
+        ...(!cache && !options.withBefore ? { hidden: placed } : {}),
       },
       notes,
     );
