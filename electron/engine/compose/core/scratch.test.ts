@@ -51,6 +51,18 @@ describe('scratch buffers', () => {
     setScratchLimit(512 * MB);
   });
 
+  it('keeps the three sizes given back last, letting the others go', () => {
+    const sizes = [5, 6, 7, 8].map((n) => n * MB);
+    const [a, b, c, d] = sizes.map((n) => new Uint8Array(scratchBuffer(n, false)));
+    const a2 = new Uint8Array(scratchBuffer(5 * MB, false));
+    recycle(a, a2, b, c);
+    expect(scratchHeld().buffers).toBe(4);
+    // A fourth size: the size given back least recently (5 MB, both buffers) goes.
+    recycle(d);
+    expect(scratchHeld()).toEqual({ buffers: 3, bytes: 21 * MB });
+    expect(scratchBuffer(5 * MB, false)).not.toBe(a!.buffer);
+  });
+
   it('keeps at most its limit, dropping the oldest first', () => {
     const buffers = Array.from({ length: 6 }, () => new Uint8Array(scratchBuffer(100 * MB, false)));
     recycle(...buffers);

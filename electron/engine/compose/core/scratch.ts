@@ -15,6 +15,12 @@
 
 /** Buffers below this size are left to the allocator. */
 const MIN_BYTES = 4 << 20;
+/**
+ * Sizes kept at once: one photo's planes, RGB and RGBA images. A batch of mixed sizes otherwise kept
+ * buffers of every size it had seen up to the limit (100 photos of 1–24 MP: peak RSS 1.4 → 2.3 GB
+ * over the batch, flat without reuse); only the latest sizes are asked for again.
+ */
+const MAX_SIZES = 3;
 /** At most this much is kept per thread unless told otherwise (a 24 MP render's working set is ~0.3 GB). */
 const DEFAULT_LIMIT_BYTES = 512 << 20;
 let limitBytes = DEFAULT_LIMIT_BYTES;
@@ -62,7 +68,23 @@ export function recycle(...views: (ArrayBufferView | undefined | null)[]): void 
     kept.push(buffer);
     keptBytes += buffer.byteLength;
   }
+  dropStaleSizes();
   trimToLimit();
+}
+
+/** Lets go every buffer of the sizes least recently given back, beyond MAX_SIZES sizes. */
+function dropStaleSizes(): void {
+  const lastGiven = new Map<number, number>();
+  kept.forEach((b, i) => lastGiven.set(b.byteLength, i));
+  if (lastGiven.size <= MAX_SIZES) return;
+  const fresh = new Set(
+    [...lastGiven]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_SIZES)
+      .map(([size]) => size),
+  );
+  kept = kept.filter((b) => fresh.has(b.byteLength));
+  keptBytes = kept.reduce((sum, b) => sum + b.byteLength, 0);
 }
 
 /** How much this thread may keep (bytes); what is kept beyond it is let go, oldest first. */
