@@ -6,6 +6,7 @@
  * stale. One per thread (~120 MB at 24 MP), let go a minute after its last use; a render that lands
  * on another thread of the pool simply makes its own.
  */
+import { clonePlane } from '../compose/core/raster';
 import { recycle } from '../compose/core/scratch';
 import type { Subject } from '../compose/core/compose';
 import type { Plane8 } from '../compose/core/types';
@@ -29,10 +30,7 @@ export function keepSubject(key: string, subject: Subject, sourceMask: Plane8): 
     return;
   }
   dropKeptSubject();
-  const mask =
-    subject.mask.data === sourceMask.data
-      ? { ...subject.mask, data: new Uint8Array(subject.mask.data) }
-      : subject.mask;
+  const mask = subject.mask.data === sourceMask.data ? clonePlane(subject.mask) : subject.mask;
   const timer = setTimeout(dropKeptSubject, KEEP_MS);
   timer.unref?.();
   kept = { key, subject: { ...subject, mask }, timer };

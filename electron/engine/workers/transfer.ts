@@ -12,7 +12,7 @@
  * the engine's thread into a mark-compact pause (60–80 ms in a batch of 12 MP photos); a
  * SharedArrayBuffer is not counted per thread and moves without a copy or a transfer list.
  */
-import { adopt, scratchBuffer } from '../compose/core/scratch';
+import { scratchBuffer } from '../compose/core/scratch';
 import type { Mask, RawImage } from '../imaging/raw';
 
 /** `bytes` as a view that owns its whole ArrayBuffer, or shared memory (copied only when neither). */
@@ -25,7 +25,7 @@ export function owned<T extends Uint8Array>(bytes: T): T {
 
 /** A copy of `bytes` in memory of its own, which can be transferred (unlike sharp's external buffers). */
 export function transferableCopy(bytes: Buffer): Buffer {
-  // Scratch memory when a recycled buffer of this size is at hand (a batch's same-size photos).
+  // Scratch memory when a recycled buffer of this size is at hand (a re-render's decoded mask).
   const copy = Buffer.from(scratchBuffer(bytes.byteLength, false));
   bytes.copy(copy);
   return copy;
@@ -51,12 +51,8 @@ export function ownedMask(mask: Mask): Mask {
   return { ...mask, data: owned(mask.data) };
 }
 
-/**
- * An image that crossed a thread boundary, with its Buffer back. Its memory came by transfer, so it
- * is plain JavaScript memory the thread may reuse once done with it (compose/core/scratch.ts).
- */
+/** An image that crossed a thread boundary, with its Buffer back. */
 export function arrivedImage(image: RawImage): RawImage {
-  adopt(image.data);
   return { ...image, data: asBuffer(image.data) };
 }
 

@@ -3,7 +3,7 @@
  * stored soft mask each time a cut-out is composed, so they can change without running the model.
  */
 import { gaussianLikeBlurU8 } from './box-filter';
-import { scratchBuffer } from './scratch';
+import { clonePlane } from './raster';
 import type { Plane8 } from './types';
 
 /**
@@ -13,8 +13,7 @@ import type { Plane8 } from './types';
  */
 export function shapeEdges(mask: Plane8, options: { edges: 'soft' | 'hard'; feather: number }): Plane8 {
   if (options.edges !== 'hard' && options.feather <= 0) return mask;
-  const data = new Uint8Array(scratchBuffer(mask.data.length, false));
-  data.set(mask.data);
+  const { data } = clonePlane(mask);
   if (options.edges === 'hard') {
     for (let i = 0; i < data.length; i++) data[i] = data[i]! >= 128 ? 255 : 0;
   }

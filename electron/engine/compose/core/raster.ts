@@ -17,7 +17,9 @@ export function newPlane(width: number, height: number): Plane8 {
 }
 
 export function clonePlane(p: Plane8): Plane8 {
-  return { data: new Uint8Array(p.data), width: p.width, height: p.height };
+  const data = new Uint8Array(scratchBuffer(p.data.length, false));
+  data.set(p.data);
+  return { data, width: p.width, height: p.height };
 }
 
 /** The box-blur radius whose three passes approximate a Gaussian of `sigma` (Wells 1986). */

@@ -3,14 +3,14 @@
  * page fault per 4 KB page: on our test machines ~2.8 ms per MB, ~0.27 s for one 24 MP RGBA buffer —
  * more than the pass that fills it — and a full-size render needs several (the subject layer, the
  * background, the blurred photo's aligned copy). A finished buffer given back with `recycle` is handed
- * out again for the next request of the same size (a re-render, or the next photo of a batch from the
- * same camera) instead of fresh memory.
+ * out again for the next request of the same size (the next re-render of the same photo) instead of
+ * fresh memory.
  *
  * Only whole ArrayBuffers that nothing references any more may be given back; whoever recycles one
- * must be its last user. Only buffers this module made, or was told are plain JavaScript memory
- * (`adopt`: ones that arrived by transfer), are kept: a native library's external buffer could not
- * be transferred later. Small buffers are not kept (the allocator serves them cheaply), nor more
- * than the limit in all (`setScratchLimit`: a pool of many threads gives each less); `releaseScratch` drops everything (a pool thread after a while idle).
+ * must be its last user. Only buffers this module made are kept (plain JavaScript memory: a native
+ * library's external buffer could not be transferred later). Small buffers are not kept (the
+ * allocator serves them cheaply), nor more than the limit in all (`setScratchLimit`: a pool of many
+ * threads gives each less); `releaseScratch` drops everything (a pool thread after a while idle).
  */
 
 /** Buffers below this size are left to the allocator. */
@@ -48,14 +48,9 @@ export function scratchBuffer(byteLength: number, zeroed: boolean): ArrayBuffer 
   return buffer;
 }
 
-/** Marks a buffer as plain JavaScript memory that may be recycled (one that arrived by transfer). */
-export function adopt(view: ArrayBufferView): void {
-  if (view.buffer instanceof ArrayBuffer) ours.add(view.buffer);
-}
-
 /**
  * Gives buffers back for reuse. Views are accepted when they span their whole ArrayBuffer (a slice
- * of a larger one is not ours to give); shared, detached, small, foreign (see above) and already kept
+ * of a larger one is not ours to give); shared, detached, small, foreign (not made here) and already kept
  * buffers are ignored.
  */
 export function recycle(...views: (ArrayBufferView | undefined | null)[]): void {
