@@ -34,6 +34,11 @@ export interface HeldReservation {
 export interface LedgerPort {
   /** Runs `fn` atomically against every process using the profile (a write transaction taken first). */
   exclusive<T>(fn: () => T): T;
+  /**
+   * Runs `write` when this process's other writes to the profile are done (store/write-turns.ts), so
+   * it never waits for the file inside SQLite on the engine's thread; absent, `write` runs at once.
+   */
+  turn?<T>(write: () => T): Promise<T>;
   /** Live reservations of the account (a dead process's are dropped). */
   reservations(accountId: string): HeldReservation[];
   reserve(

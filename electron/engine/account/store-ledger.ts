@@ -2,6 +2,7 @@
 import type { Db } from '../store/database';
 import { Ledger } from '../store/ledger';
 import { getSetting, setSetting } from '../store/settings';
+import { writeTurns } from '../store/write-turns';
 import type { LedgerPort, StoredStatement } from './ledger-port';
 
 export function storeLedger(db: Db): LedgerPort {
@@ -11,6 +12,7 @@ export function storeLedger(db: Db): LedgerPort {
   };
   return {
     exclusive: (fn) => ledger.exclusive(fn),
+    turn: (write) => writeTurns(db.name).take(write),
     reservations: (accountId) =>
       ledger.reservations(accountId).map((r) => ({
         id: r.id,

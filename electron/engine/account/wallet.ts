@@ -85,7 +85,9 @@ export class TokenGate {
     const floor =
       this.account.kind === 'signed_in' && this.options.seqFloor ? await this.options.seqFloor() : 0;
     for (;;) {
-      const attempt = this.ledger.exclusive(() => this.attempt(operation, floor));
+      // In its turn: a batch's previous item may be writing its history record right now.
+      const decide = () => this.ledger.exclusive(() => this.attempt(operation, floor));
+      const attempt = this.ledger.turn ? await this.ledger.turn(decide) : decide();
       if ('ticket' in attempt) return attempt.ticket;
       // Refuse once nothing in flight can free a place. This process's own generations always finish
       // (or fail) and are waited for; another process's only for a while (it may be paused).

@@ -25,6 +25,7 @@ import { stageChainInput } from './chain';
 import { Pictures } from './pictures';
 import { EditRuns } from './edit-runs';
 import { isUnexpected, type ErrorSink } from '../log/error-sink';
+import { writeTurns } from '../store/write-turns';
 
 type Handler<M extends MethodName> = (
   params: MethodResultParams<M>,
@@ -133,6 +134,9 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     return run;
   };
 
+  // A designer's quick writes (pin, delete, settings) wait for a batch's record being written on a
+  // pool thread in their turn, not asleep inside SQLite on the engine's thread (store/write-turns.ts).
+  const inTurn = <T>(write: () => T): Promise<T> => writeTurns(engine.store.file).take(write);
   const pictures = new Pictures(engine);
   const edits = new EditRuns((progress) => ctx.emit('edit.progress', progress));
   const startBatch = (p: MethodResultParams<'batch.start'>): MethodResult<'batch.start'> => {
@@ -244,19 +248,20 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       };
     },
     'history.get': (p) => historyItemOf(engine, engine.store.getGeneration(p.id)),
-    'history.pin': (p) => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned)),
-    'history.delete': (p) => {
-      const ids = [...(p.id !== undefined ? [p.id] : []), ...(p.ids ?? [])];
-      if (!p.undoable) {
-        for (const id of new Set(ids)) engine.store.deleteGeneration(id);
-        return { ok: true };
-      }
-      const trashed = engine.store.trash(ids);
-      return trashed
-        ? { ok: true, undo: { deletionId: trashed.deletionId, until: trashed.until.toISOString() } }
-        : { ok: true };
-    },
-    'history.undoDelete': (p) => ({ restored: engine.store.restoreTrash(p.deletionId) }),
+    'history.pin': (p) => inTurn(() => historyItemOf(engine, engine.store.setPinned(p.id, p.pinned))),
+    'history.delete': (p) =>
+      inTurn(() => {
+        const ids = [...(p.id !== undefined ? [p.id] : []), ...(p.ids ?? [])];
+        if (!p.undoable) {
+          for (const id of new Set(ids)) engine.store.deleteGeneration(id);
+          return { ok: true };
+        }
+        const trashed = engine.store.trash(ids);
+        return trashed
+          ? { ok: true, undo: { deletionId: trashed.deletionId, until: trashed.until.toISOString() } }
+          : { ok: true };
+      }),
+    'history.undoDelete': (p) => inTurn(() => ({ restored: engine.store.restoreTrash(p.deletionId) })),
     'history.regenerate': async (p) => {
       const source = engine.store.getGeneration(p.id);
       const format = p.params.format ?? source.params.format;
@@ -320,7 +325,7 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'models.remove': async (p) => ({ removed: await models.remove(p.id) }),
 
     'settings.get': () => settings.get(),
-    'settings.set': (p) => settings.set(p),
+    'settings.set': (p) => inTurn(() => settings.set(p)),
 
     'files.saveAs': (p) => files.saveAs(p),
     'files.reveal': (p) => {

@@ -8,6 +8,7 @@
 import type { BatchRun } from '../jobs/queue';
 import type { OperationResult } from '../operations/types';
 import type { Store } from '../store';
+import { writeTurns } from '../store/write-turns';
 
 const KEY = 'models.speed';
 const SAMPLES = 5;
@@ -50,14 +51,16 @@ export function modelSpeed(store: Store, id: string): ModelSpeed | null {
   return { ms: Math.round(ms), provider: measured.provider, runs: measured.samples.length };
 }
 
-/** Records the speed of every item a batch finishes. */
+/**
+ * Records the speed of every item a batch finishes, in its turn at the database: the next item's
+ * history record may be being written by a pool thread (store/write-turns.ts).
+ */
 export function followModelSpeed(run: BatchRun, store: Store): void {
   run.on('item', (e) => {
     if (e.stage !== 'finished') return;
-    try {
-      recordModelSpeed(store, e.result);
-    } catch {
-      // A measurement is a nicety: a busy or closing store must not fail the batch.
-    }
+    // A measurement is a nicety: a busy or closing store must not fail the batch.
+    writeTurns(store.file)
+      .take(() => recordModelSpeed(store, e.result))
+      .catch(() => {});
   });
 }

@@ -6,6 +6,7 @@ import { findGeneration } from './generations';
 import { editSummaries, readEdit, rootOf, saveStrokes, versionIds } from './edits';
 import { prepareImage } from './images';
 import type { Store } from './store';
+import { writeTurns } from './write-turns';
 import type { EditState, GenerationRow, ImageInput } from './types';
 
 export class EditorStore {
@@ -41,20 +42,23 @@ export class EditorStore {
   ): Promise<EditState> {
     const prepared = await prepareImage(mask, 'mask');
     const { db, currentAccountId } = this.store;
-    return this.store.guard(() =>
-      db
-        .transaction(() =>
-          saveStrokes(
-            db,
-            currentAccountId,
-            rootId,
-            strokes,
-            prepared,
-            baseRevision,
-            new Date().toISOString(),
-          ),
-        )
-        .immediate(),
+    // In its turn: a batch's history record may be being written on a pool thread (write-turns.ts).
+    return writeTurns(this.store.file).take(() =>
+      this.store.guard(() =>
+        db
+          .transaction(() =>
+            saveStrokes(
+              db,
+              currentAccountId,
+              rootId,
+              strokes,
+              prepared,
+              baseRevision,
+              new Date().toISOString(),
+            ),
+          )
+          .immediate(),
+      ),
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The engine's host thread keeps answering the UI while a 24 MP re-render composes (issue 20): the
  * compositing runs in the worker pool, so an API call made while it is under way is answered before
- * it ends. Behaviour, not a timing figure (bench/responsiveness.ts measures the stalls).
+ * it ends; a quick write waits for a history record in flight in its turn, not on the engine's thread.
+ * Behaviour, not a timing figure (bench/responsiveness.ts measures the stalls).
  */
 import path from 'node:path';
 import sharp from 'sharp';
@@ -10,6 +11,7 @@ import { Engine } from '../../engine';
 import { COMPOSE_PROGRESS } from '../../operations/edit';
 import { fixturePhoto, tempDir } from '../../testing/fixtures';
 import { createHandlers, dispatch, type HandlerTable } from '../handlers';
+import { writeTurns } from '../../store/write-turns';
 
 const { dir, cleanup } = tempDir('atelier-responsive-');
 let engine: Engine;
@@ -113,6 +115,30 @@ describe('cancelling a 24 MP re-render through the API', () => {
     expect(again.ok).toBe(true);
     expect(progressOf(id).at(-1)).toBe(1);
   }, 180_000);
+});
+
+describe('a settings change while a history record is being written', () => {
+  it('waits for the record in its turn while the engine goes on answering', async () => {
+    // A record in flight on a pool thread holds the database's write lock (store/write-turns.ts).
+    let recordWritten!: () => void;
+    const record = writeTurns(engine.store.file).take(() => new Promise<void>((r) => (recordWritten = r)));
+    const events: string[] = [];
+    const change = dispatch(table, 'settings.set', { naming: '{name}-cut.{ext}' }).then((r) => {
+      expect(r.ok).toBe(true);
+      events.push('settings.set answered');
+    });
+    const read = await dispatch(table, 'settings.get', {});
+    events.push('settings.get answered');
+    expect(read.ok && (read.result as { naming: string }).naming).toBe('{name}.{ext}');
+    await new Promise((r) => setTimeout(r, 20));
+    events.push('record written');
+    recordWritten();
+    await record;
+    await change;
+    expect(events).toEqual(['settings.get answered', 'record written', 'settings.set answered']);
+    const after = await dispatch(table, 'settings.get', {});
+    expect(after.ok && (after.result as { naming: string }).naming).toBe('{name}-cut.{ext}');
+  });
 });
 
 function progressOf(item: number): number[] {
