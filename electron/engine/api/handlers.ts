@@ -279,7 +279,12 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
       return historyItemOf(engine, row);
     },
     'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
-    'edit.source': (p) => engine.editor.source(p.id),
+    'edit.source': (p) => {
+      const source = engine.editor.source(p.id);
+      // The editor is opening it: its first render will find the original decoded.
+      if (source.canRerender) engine.editor.decodeAhead(source.id);
+      return source;
+    },
     'edit.setStrokes': (p) =>
       edits.run(p.id, 'strokes', (work) => engine.editor.setStrokes(p.id, p.strokes, p.baseRevision, work)),
     'edit.render': async (p) => {

@@ -110,6 +110,18 @@ export class Editor {
     };
   }
 
+  /**
+   * Decodes the item's original ahead of its first render: the editor has just opened it, and a 24 MP
+   * decode (~0.6 s) is then done while the designer chooses, not after Apply (last-decoded.ts).
+   */
+  decodeAhead(id: number): void {
+    const root = this.records.root(id);
+    if (this.blockedReason(root) !== null || root.inputImageId === null) return;
+    // An item from before masks were stored decodes with its model's input at its first render.
+    if (this.records.edit(root.id)?.maskImageId == null) return;
+    this.lastDecoded.ahead(root.inputImageId, async () => (await this.decodeStored(root)).decoded);
+  }
+
   /** Replaces the hand edits and stores the effective mask, applied at full resolution. Free. */
   async setStrokes(
     id: number,
@@ -130,12 +142,18 @@ export class Editor {
     if (original) assertStrokeBudget(strokes, original.width, original.height);
     const model = await this.loadMask(edit.modelMaskImageId, root.id);
     if (!original) assertStrokeBudget(strokes, model.width, model.height);
-    const photo = needsPhoto(strokes) ? (await this.decodeOriginal(root)).decoded.image : undefined;
+    const decoded = needsPhoto(strokes) ? (await this.decodeOriginal(root)).decoded : undefined;
     const brushing = stage(work, 0.1, 0.85);
-    const effective =
+    const brushed =
       strokes.length > 0
-        ? (await strokesInPool(model, strokes, photo, { file: itemName(root), ...brushing })).mask
-        : model;
+        ? await strokesInPool(model, strokes, decoded?.image, { file: itemName(root), ...brushing })
+        : undefined;
+    // The photo came back from the pool: kept for the render that follows a touch-up.
+    if (decoded && brushed?.photo) {
+      decoded.image = brushed.photo;
+      this.lastDecoded.keep(root.inputImageId!, decoded);
+    }
+    const effective = brushed ? brushed.mask : model;
     const encoded = maskImage(await encodeMaskPng(effective));
     // The last moment a cancel is honoured: the save below is one transaction, never half-done.
     throwIfCancelled(work.signal, `the brush edits of item ${root.id}`);
@@ -299,9 +317,17 @@ export class Editor {
     forModel?: MatteChoice,
   ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
     if (!forModel) {
-      const kept = this.lastDecoded.take(root.inputImageId!);
+      const kept = await this.lastDecoded.take(root.inputImageId!);
       if (kept) return { decoded: kept };
     }
+    return this.decodeStored(root, forModel);
+  }
+
+  /** The item's stored original decoded in the pool (with the model's input when it is to run). */
+  private async decodeStored(
+    root: GenerationRow,
+    forModel?: MatteChoice,
+  ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
     const model = forModel
       ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry
       : undefined;

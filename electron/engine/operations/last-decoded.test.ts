@@ -1,0 +1,84 @@
+/**
+ * The editor's kept original and its decode ahead (last-decoded.ts): a render finds the photo the
+ * editor decoded when it opened the item, one decode ahead runs at a time, the last item asked for
+ * is decoded after it, and a failed decode ahead leaves the render to decode (and report) itself.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DecodedImage } from '../imaging/decode';
+import { LastDecoded } from './last-decoded';
+
+function photo(name: string): DecodedImage {
+  return {
+    file: name,
+    image: { data: Buffer.alloc(12), width: 2, height: 2, channels: 3 },
+    hasAlpha: false,
+    format: 'jpeg',
+    bytes: 12,
+  };
+}
+
+/** A decode the test finishes by hand, counting how often it started. */
+function manualDecode(name: string) {
+  const d = { started: 0, finish: (_ok = true) => {}, run: () => Promise.resolve(photo(name)) };
+  d.run = () => {
+    d.started++;
+    return new Promise<DecodedImage>((resolve, reject) => {
+      d.finish = (ok = true) => (ok ? resolve(photo(name)) : reject(new Error(`${name} is damaged`)));
+    });
+  };
+  return d;
+}
+
+describe('LastDecoded', () => {
+  it('gives a render the photo decoded ahead, waiting for a decode still under way', async () => {
+    const kept = new LastDecoded();
+    const a = manualDecode('a');
+    kept.ahead(1, a.run);
+    kept.ahead(1, a.run); // the same item asked for again: one decode
+    let taken: DecodedImage | undefined;
+    const take = kept.take(1).then((p) => (taken = p));
+    await new Promise((r) => setImmediate(r));
+    expect(taken).toBeUndefined();
+    a.finish();
+    await take;
+    expect(taken?.file).toBe('a');
+    expect(a.started).toBe(1);
+    // Taken: no longer kept until the render gives it back.
+    expect(await kept.take(1)).toBeUndefined();
+  });
+
+  it('runs one decode ahead at a time and only the last item asked for after it', async () => {
+    const kept = new LastDecoded();
+    const [a, b, c] = [manualDecode('a'), manualDecode('b'), manualDecode('c')];
+    kept.ahead(1, a.run);
+    kept.ahead(2, b.run);
+    kept.ahead(3, c.run);
+    expect([a.started, b.started, c.started]).toEqual([1, 0, 0]);
+    a.finish();
+    await new Promise((r) => setImmediate(r));
+    expect([a.started, b.started, c.started]).toEqual([1, 0, 1]);
+    c.finish();
+    expect((await kept.take(3))?.file).toBe('c');
+    // Item 1's photo was replaced by item 3's (one photo is kept).
+    expect(await kept.take(1)).toBeUndefined();
+  });
+
+  it('leaves a failed decode ahead to the render, and drops one a render took over', async () => {
+    const kept = new LastDecoded();
+    const a = manualDecode('a');
+    kept.ahead(1, a.run);
+    const take = kept.take(1);
+    a.finish(false);
+    expect(await take).toBeUndefined();
+    // Waiting behind another decode, then rendered first: never decoded ahead.
+    const [b, c] = [manualDecode('b'), manualDecode('c')];
+    kept.ahead(2, b.run);
+    kept.ahead(3, c.run);
+    expect(await Promise.race([kept.take(3), new Promise((r) => setImmediate(() => r('waited')))])).toBe(
+      undefined,
+    );
+    b.finish();
+    await new Promise((r) => setImmediate(r));
+    expect(c.started).toBe(0);
+  });
+});
