@@ -47,9 +47,30 @@ export async function composeCutout(
   // A batch's photo is composed once: its subject layer is the picture itself where nothing goes behind.
   if (sourceKey === undefined)
     return rawFromCore(composeRecipe(source, p, { backgroundPicture: picture }).image);
-  const key = [sourceKey, p.edges, p.feather, p.decontaminate].join('|');
+  const key = subjectKey(sourceKey, p);
   const subject = keptSubject(key) ?? subjectOf(source, p);
   const { image } = composeRecipe(source, p, { backgroundPicture: picture, subject });
   keepSubject(key, subject, baseMask);
   return rawFromCore(image);
+}
+
+/**
+ * Makes the subject layer a render of `sourceKey` with these edges will draw, and keeps it on this
+ * thread (kept-subject.ts), ahead of that render: the editor has just opened the item.
+ */
+export function prepareSubject(
+  photo: RawImage,
+  baseMask: Mask,
+  p: CompositionParams,
+  sourceKey: string,
+): void {
+  if (p.maskOnly || photo.width !== baseMask.width || photo.height !== baseMask.height) return;
+  const key = subjectKey(sourceKey, p);
+  const source = { photo, mask: baseMask, fullWidth: photo.width, fullHeight: photo.height };
+  keepSubject(key, keptSubject(key) ?? subjectOf(source, p), baseMask);
+}
+
+/** What a subject layer is made from: the photo and mask by content, and the edge recipe. */
+function subjectKey(sourceKey: string, p: CompositionParams): string {
+  return [sourceKey, p.edges, p.feather, p.decontaminate].join('|');
 }

@@ -12,7 +12,13 @@ import { encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import type { Mask } from '../imaging/raw';
 import type { ChargePort, GenerationCharge } from './charge-port';
 import { assertStrokeBudget, needsPhoto } from '../matte/strokes';
-import { composeInPool, decodeInPool, decodeMaskInPool, strokesInPool } from '../workers/pixel-work';
+import {
+  composeInPool,
+  decodeInPool,
+  decodeMaskInPool,
+  strokesInPool,
+  subjectAheadInPool,
+} from '../workers/pixel-work';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -20,7 +26,7 @@ import { EditorStore } from '../store/editor-store';
 import { conflict } from '../store/edits';
 import type { EditState, NewEdit } from '../store/types';
 import { writeFileAtomic } from './atomic-write';
-import { LastDecoded } from './last-decoded';
+import { LastDecoded, type KeptSource } from './last-decoded';
 import type { CutoutParams } from './cutout';
 import { modelMaskOf, type MatteChoice } from './matte-stages';
 import type { MatteInput } from '../matte/model-stages';
@@ -111,15 +117,33 @@ export class Editor {
   }
 
   /**
-   * Decodes the item's original ahead of its first render: the editor has just opened it, and a 24 MP
-   * decode (~0.6 s) is then done while the designer chooses, not after Apply (last-decoded.ts).
+   * Prepares the item's first render ahead: the editor has just opened it, and while the designer
+   * chooses, its original and stored mask are decoded and the subject layer for its current edges is
+   * made in the pool (~1.2 s at 24 MP), not after Apply (last-decoded.ts, kept-subject.ts).
    */
   decodeAhead(id: number): void {
     const root = this.records.root(id);
     if (this.blockedReason(root) !== null || root.inputImageId === null) return;
     // An item from before masks were stored decodes with its model's input at its first render.
-    if (this.records.edit(root.id)?.maskImageId == null) return;
-    this.lastDecoded.ahead(root.inputImageId, async () => (await this.decodeStored(root)).decoded);
+    const maskImageId = this.records.edit(root.id)?.maskImageId;
+    if (maskImageId == null) return;
+    const composition = mergeRecipe(this.currentRecipe(root.id), {});
+    this.lastDecoded.ahead(root.inputImageId, async () => {
+      const { decoded } = await this.decodeStored(root);
+      const mask = await this.loadMask(maskImageId, root.id);
+      const { sourceKey } = this.sourceKeyOf(root, maskImageId);
+      try {
+        const made = await subjectAheadInPool(
+          { photo: decoded.image, mask, composition, sourceKey: sourceKey! },
+          { file: itemName(root) },
+        );
+        decoded.image = made.photo;
+        return { decoded, mask: { imageId: maskImageId, mask: made.mask } };
+      } catch {
+        // The render makes its own subject layer (and meets any error again, and reports it).
+        return { decoded };
+      }
+    });
   }
 
   /** Replaces the hand edits and stores the effective mask, applied at full resolution. Free. */
@@ -151,7 +175,7 @@ export class Editor {
     // The photo came back from the pool: kept for the render that follows a touch-up.
     if (decoded && brushed?.photo) {
       decoded.image = brushed.photo;
-      this.lastDecoded.keep(root.inputImageId!, decoded);
+      this.lastDecoded.keep(root.inputImageId!, { decoded });
     }
     const effective = brushed ? brushed.mask : model;
     const encoded = maskImage(await encodeMaskPng(effective));
@@ -185,7 +209,10 @@ export class Editor {
     const started = performance.now();
     // An item from before masks were stored needs its model input too: made in the pool with the decode.
     const needsModel = edit?.maskImageId == null;
-    const { decoded, matteInput } = await this.decodeOriginal(root, needsModel ? params : undefined);
+    const { decoded, matteInput, keptMask } = await this.decodeOriginal(
+      root,
+      needsModel ? params : undefined,
+    );
     throwIfCancelled(options.signal, `the re-render of item ${root.id}`);
     options.onProgress?.(0.1);
     let charge: GenerationCharge | undefined;
@@ -213,11 +240,14 @@ export class Editor {
         if (strokes.length > 0) newEdit.mask = maskImage(await encodeMaskPng(mask));
       } else {
         const t = performance.now();
-        mask = await this.loadMask(edit.maskImageId, root.id);
+        mask =
+          keptMask?.imageId === edit.maskImageId
+            ? keptMask.mask
+            : await this.loadMask(edit.maskImageId, root.id);
         newEdit.renderedMaskImageId = edit.maskImageId;
         timings.mask = ms(t);
       }
-      const row = await this.composeAndRecord(root, decoded, mask, params, {
+      const { row, mask: returned } = await this.composeAndRecord(root, decoded, mask, params, {
         edit: newEdit,
         charge,
         provider,
@@ -227,8 +257,12 @@ export class Editor {
         sourceGenerationId: id,
         work: options,
       });
-      // For the next render of this photo (the compose handed its pixels back).
-      this.lastDecoded.keep(root.inputImageId!, decoded);
+      // For the next render of this photo (the compose handed its pixels and the stored mask back).
+      const rendered = edit?.maskImageId;
+      this.lastDecoded.keep(root.inputImageId!, {
+        decoded,
+        ...(rendered != null ? { mask: { imageId: rendered, mask: returned } } : {}),
+      });
       return { row, charged: charge !== undefined, revision: this.records.edit(root.id)?.revision ?? 0 };
     } finally {
       charge?.release();
@@ -266,7 +300,7 @@ export class Editor {
       const computed = await modelMaskOf(decoded, params, this.deps, matteInput);
       timings.mask = ms(t);
       const { mask, base } = await this.withStrokes(computed.mask, strokes, decoded, source, {});
-      return await this.composeAndRecord(source, decoded, mask, params, {
+      const { row } = await this.composeAndRecord(source, decoded, mask, params, {
         edit: {
           modelMask: maskImage(await encodeMaskPng(base)),
           ...(strokes.length > 0 ? { mask: maskImage(await encodeMaskPng(mask)) } : {}),
@@ -279,6 +313,7 @@ export class Editor {
         output,
         sourceGenerationId: id,
       });
+      return row;
     } finally {
       charge?.release();
     }
@@ -315,10 +350,10 @@ export class Editor {
   private async decodeOriginal(
     root: GenerationRow,
     forModel?: MatteChoice,
-  ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+  ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput; keptMask?: KeptSource['mask'] }> {
     if (!forModel) {
       const kept = await this.lastDecoded.take(root.inputImageId!);
-      if (kept) return { decoded: kept };
+      if (kept) return { decoded: kept.decoded, ...(kept.mask ? { keptMask: kept.mask } : {}) };
     }
     return this.decodeStored(root, forModel);
   }
@@ -382,7 +417,7 @@ export class Editor {
       sourceGenerationId: number | null;
       work?: WorkOptions;
     },
-  ): Promise<GenerationRow> {
+  ): Promise<{ row: GenerationRow; mask: Mask }> {
     if (mask.width !== decoded.image.width || mask.height !== decoded.image.height) {
       throw new AtelierError(
         'CORRUPT_IMAGE',
@@ -440,7 +475,7 @@ export class Editor {
       r.charge?.options,
     );
     work.onProgress?.(1);
-    return row;
+    return { row, mask: composed.mask };
   }
 }
 

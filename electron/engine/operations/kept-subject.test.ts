@@ -1,11 +1,12 @@
 /**
  * A pool thread's kept subject layer (kept-subject.ts): a re-render of the same photo and mask with
  * the same edges reuses it and gives exactly the picture a fresh composition gives; another edge
- * recipe or another source is made afresh; the kept mask survives the source mask being handed back.
+ * recipe or another source is made afresh; the kept mask survives the source mask being handed back;
+ * a layer made ahead of the render (the editor opened the item) gives the same picture.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Mask, RawImage } from '../imaging/raw';
-import { composeCutout, type CompositionParams } from './cutout-compose';
+import { composeCutout, prepareSubject, type CompositionParams } from './cutout-compose';
 import { dropKeptSubject, keptSubject } from './kept-subject';
 
 const W = 640;
@@ -73,5 +74,21 @@ describe('the kept subject layer', () => {
     expect(otherOut.data.equals((await composeCutout(other, disc(), hard)).data)).toBe(true);
     dropKeptSubject();
     expect(keptSubject('other:mask|hard|3|true')).toBeUndefined();
+  });
+
+  it('can be made ahead of the render (the editor opened the item), giving the same picture', async () => {
+    const mask = disc();
+    prepareSubject(photo(), mask, blur, 'photo:mask');
+    const ahead = keptSubject('photo:mask|soft|0|true');
+    expect(ahead).toBeDefined();
+    // The mask went back to the engine's thread: the kept layer does not depend on it.
+    structuredClone(mask.data.buffer, { transfer: [mask.data.buffer as ArrayBuffer] });
+    const rendered = await composeCutout(photo(), disc(), blur, 'photo:mask');
+    expect(keptSubject('photo:mask|soft|0|true')).toBe(ahead);
+    expect(rendered.data.equals((await composeCutout(photo(), disc(), blur)).data)).toBe(true);
+    // A mask-only render draws no subject layer: nothing is made for it.
+    dropKeptSubject();
+    prepareSubject(photo(), disc(), { ...soft, maskOnly: true }, 'photo:mask');
+    expect(keptSubject('photo:mask|soft|0|true')).toBeUndefined();
   });
 });

@@ -116,6 +116,19 @@ export async function composeInPool(
   return { output, photo: arrivedImage(out.photo), mask: out.mask };
 }
 
+/**
+ * The subject layer of a render to come, made and kept by a pool thread (the one an idle pool gives
+ * the next task: its first); the photo and mask come back.
+ */
+export async function subjectAheadInPool(
+  task: ComposeTaskInput & { sourceKey: string },
+  run: PoolRunOptions = {},
+): Promise<{ photo: RawImage; mask: Mask }> {
+  const input = { ...task, photo: ownedImage(task.photo), mask: ownedMask(task.mask) };
+  const out = await pixelPool().run('subject', input, buffersOf(input.photo.data, input.mask.data), run);
+  return { photo: arrivedImage(out.photo), mask: out.mask };
+}
+
 /** A cut-out (RGBA) on a new background, shadow and canvas; `subject` comes back with it. */
 export async function backgroundInPool(
   subject: RawImage,

@@ -12,7 +12,7 @@ import type { Mask, RawImage } from '../imaging/raw';
 import { baseMatte, shapeEdges } from '../matte';
 import { applyStrokes } from '../matte/strokes';
 import { composeOnBackground, type BackgroundParams } from '../operations/background';
-import { composeCutout, type CompositionParams } from '../operations/cutout-compose';
+import { composeCutout, prepareSubject, type CompositionParams } from '../operations/cutout-compose';
 import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
@@ -112,6 +112,11 @@ export interface TaskTypes {
     input: ComposeTaskInput & { encoding: OutputEncoding };
     output: { output: EncodedPicture; photo: RawImage; mask: Mask };
   };
+  /**
+   * The subject layer a render of this photo and mask will draw, made ahead and kept on this thread
+   * (the editor opened the item); the photo and mask come back.
+   */
+  subject: { input: ComposeTaskInput & { sourceKey: string }; output: { photo: RawImage; mask: Mask } };
   /** A cut-out (RGBA) on a new background, shadow and canvas (the background operation). */
   background: {
     input: { subject: RawImage; spec: BackgroundSpecs };
@@ -219,6 +224,12 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
       bytes: sharedCopy(bytes),
       mask: { ...encodedMask, bytes: transferableCopy(encodedMask.bytes) },
     };
+  },
+
+  async subject(input) {
+    const photo = arrivedImage(input.photo);
+    prepareSubject(photo, input.mask, input.composition, input.sourceKey);
+    return { photo, mask: input.mask };
   },
 
   async background({ subject, spec }) {
