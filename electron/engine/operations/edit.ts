@@ -439,7 +439,7 @@ export class Editor {
       { file: itemName(root), ...stage(work, COMPOSE_PROGRESS.from, COMPOSE_PROGRESS.to) },
     );
     decoded.image = composed.photo;
-    const { bytes, width, height, thumbnail } = composed.output;
+    const { bytes, width, height, thumbnail, stored } = composed.output;
     r.timings.compose = ms(t);
     if (r.output) {
       t = performance.now();
@@ -467,6 +467,7 @@ export class Editor {
           width,
           height,
           thumbnail,
+          stored,
         },
         sourceGenerationId: r.sourceGenerationId,
         edit: r.edit,

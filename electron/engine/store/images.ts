@@ -64,12 +64,13 @@ export async function prepareImage(input: ImageInput, field: string): Promise<Pr
     });
   }
   const stored =
-    input.bytes.length >= POOL_MIN_BYTES
+    input.stored ??
+    (input.bytes.length >= POOL_MIN_BYTES
       ? await storedFormInPool(input.bytes, { file: field })
       : {
           sha256: createHash('sha256').update(input.bytes).digest('hex'),
           base64: input.bytes.toString('base64'),
-        };
+        });
   return {
     sha256: stored.sha256,
     mime,

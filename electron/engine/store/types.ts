@@ -10,6 +10,8 @@ export interface ImageInput {
   height?: number;
   /** A WebP of at most 256 px a side; made from `bytes` when absent. */
   thumbnail?: Buffer;
+  /** Its sha256 and Base64 as stored, when the caller made them already (with `bytes`, in the pool). */
+  stored?: { sha256: string; base64: Buffer };
 }
 
 export type GenerationStatus = 'done' | 'failed';

@@ -105,13 +105,18 @@ export async function styleFinishInPool(finish: StyledFinish, run: PoolRunOption
 export async function composeInPool(
   task: ComposeTaskInput & { encoding: OutputEncoding },
   run: PoolRunOptions = {},
-): Promise<{ output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer }; photo: RawImage; mask: Mask }> {
+): Promise<{
+  output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer; stored: { sha256: string; base64: Buffer } };
+  photo: RawImage;
+  mask: Mask;
+}> {
   const input = { ...task, photo: ownedImage(task.photo), mask: ownedMask(task.mask) };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
   const output = {
     ...out.output,
     bytes: asBuffer(out.output.bytes),
     thumbnail: asBuffer(out.output.thumbnail),
+    stored: { sha256: out.output.stored.sha256, base64: asBuffer(out.output.stored.base64) },
   };
   return { output, photo: arrivedImage(out.photo), mask: out.mask };
 }

@@ -110,7 +110,7 @@ export interface TaskTypes {
    */
   compose: {
     input: ComposeTaskInput & { encoding: OutputEncoding };
-    output: { output: EncodedPicture; photo: RawImage; mask: Mask };
+    output: { output: EncodedPicture & { stored: StoredForm }; photo: RawImage; mask: Mask };
   };
   /**
    * The subject layer a render of this photo and mask will draw, made ahead and kept on this thread
@@ -137,7 +137,7 @@ export interface TaskTypes {
   /** Hand edits applied to a mask (edge-aware ones follow the photo). */
   strokes: { input: StrokesTaskInput; output: { mask: Mask; base: Mask; photo?: RawImage } };
   /** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes. */
-  storeImage: { input: { bytes: Uint8Array }; output: { sha256: string; base64: Uint8Array } };
+  storeImage: { input: { bytes: Uint8Array }; output: StoredForm };
   /** Stored Base64 (ASCII bytes) decoded to the image's bytes. */
   fromBase64: { input: { base64: Uint8Array }; output: { bytes: Uint8Array } };
   /** A history record written in one transaction on this thread's own connection (store/record-in-thread.ts). */
@@ -154,6 +154,24 @@ export interface TaskTypes {
     output: Record<string, WireTensor>;
   };
   ortRelease: { input: { key: string }; output: Record<string, never> };
+}
+
+/** What the history stores of an image: its sha256 and its Base64 text as ASCII bytes (shared memory). */
+export interface StoredForm {
+  sha256: string;
+  base64: Uint8Array;
+}
+
+/**
+ * The stored form of `bytes`, its Base64 written straight into shared memory: the engine's thread
+ * only passes it on to the record (workers/transfer.ts says why shared).
+ */
+function storedForm(bytes: Buffer): StoredForm {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const text = bytes.toString('base64');
+  const base64 = Buffer.from(new SharedArrayBuffer(text.length));
+  base64.write(text, 'latin1');
+  return { sha256, base64 };
 }
 
 /** A picture as a task hands it back: the file's bytes, its size and its History thumbnail. */
@@ -246,12 +264,14 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
       encodeOutput(image, encoding, encodingSource(encoding)),
       thumbnailOfPixels(image.data, image),
     ]);
+    // What the history stores of it, made here: no second trip of the file's bytes through the pool.
+    const stored = storedForm(bytes);
     // The photo and mask go back to the caller; the picture (unless it is one of them: a mask-only
     // render of an unshaped mask) serves the next render's memory.
     if (image.data.buffer !== photo.data.buffer && image.data.buffer !== input.mask.data.buffer)
       recycle(image.data);
     progress(1);
-    const output = { bytes: sharedCopy(bytes), thumbnail, width: image.width, height: image.height };
+    const output = { bytes: sharedCopy(bytes), thumbnail, width: image.width, height: image.height, stored };
     return { output, photo, mask: input.mask };
   },
 
@@ -296,9 +316,7 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   },
 
   async storeImage(input) {
-    const bytes = asBuffer(input.bytes);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { sha256, base64: sharedCopy(Buffer.from(bytes.toString('base64'), 'latin1')) };
+    return storedForm(asBuffer(input.bytes));
   },
 
   async fromBase64({ base64 }) {
