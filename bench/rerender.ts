@@ -33,9 +33,10 @@ async function measureOne(file: string, dir: string): Promise<void> {
     if (cut.status !== 'done') throw new Error(JSON.stringify(cut.error));
     const id = engine.store.history({ limit: 1 }).items[0]!.id;
     // The photo's first render as the app makes it: opening the item in the editor (edit.source)
-    // decodes its original ahead while the designer chooses (a second here), then Apply.
+    // prepares its render ahead (photo, mask, subject layer) while the designer chooses (a second
+    // here), then Apply.
     engine.editor.source(id);
-    engine.editor.decodeAhead(id);
+    engine.editor.prepareAhead(id);
     await new Promise((r) => setTimeout(r, 1000));
     t = performance.now();
     const first = await engine.editor.render(id, { background: { type: 'blur', radius: 24 } });

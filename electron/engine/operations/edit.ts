@@ -121,7 +121,7 @@ export class Editor {
    * chooses, its original and stored mask are decoded and the subject layer for its current edges is
    * made in the pool (~1.2 s at 24 MP), not after Apply (last-decoded.ts, kept-subject.ts).
    */
-  decodeAhead(id: number): void {
+  prepareAhead(id: number): void {
     const root = this.records.root(id);
     if (this.blockedReason(root) !== null || root.inputImageId === null) return;
     // An item from before masks were stored decodes with its model's input at its first render.
@@ -132,9 +132,10 @@ export class Editor {
       const { decoded } = await this.decodeStored(root);
       const mask = await this.loadMask(maskImageId, root.id);
       const { sourceKey } = this.sourceKeyOf(root, maskImageId);
+      if (sourceKey === undefined) return { decoded, mask: { imageId: maskImageId, mask } };
       try {
         const made = await subjectAheadInPool(
-          { photo: decoded.image, mask, composition, sourceKey: sourceKey! },
+          { photo: decoded.image, mask, composition, sourceKey },
           { file: itemName(root) },
         );
         decoded.image = made.photo;

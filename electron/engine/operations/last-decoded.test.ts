@@ -36,7 +36,7 @@ function manualDecode(name: string) {
 }
 
 describe('LastDecoded', () => {
-  it('gives a render the photo decoded ahead, waiting for a decode still under way', async () => {
+  it('gives a render the photo prepared ahead, waiting for a preparation still under way', async () => {
     const kept = new LastDecoded();
     const a = manualDecode('a');
     kept.ahead(1, a.run);
@@ -53,7 +53,7 @@ describe('LastDecoded', () => {
     expect(await kept.take(1)).toBeUndefined();
   });
 
-  it('runs one decode ahead at a time and only the last item asked for after it', async () => {
+  it('runs one preparation at a time and only the last item asked for after it', async () => {
     const kept = new LastDecoded();
     const [a, b, c] = [manualDecode('a'), manualDecode('b'), manualDecode('c')];
     kept.ahead(1, a.run);
@@ -69,14 +69,14 @@ describe('LastDecoded', () => {
     expect(await kept.take(1)).toBeUndefined();
   });
 
-  it('leaves a failed decode ahead to the render, and drops one a render took over', async () => {
+  it('leaves a failed preparation to the render, and drops one a render took over', async () => {
     const kept = new LastDecoded();
     const a = manualDecode('a');
     kept.ahead(1, a.run);
     const take = kept.take(1);
     a.finish(false);
     expect(await take).toBeUndefined();
-    // Waiting behind another decode, then rendered first: never decoded ahead.
+    // Waiting behind another decode, then rendered first: never prepared.
     const [b, c] = [manualDecode('b'), manualDecode('c')];
     kept.ahead(2, b.run);
     kept.ahead(3, c.run);
