@@ -281,8 +281,9 @@ export function createHandlers(ctx: ApiContext): HandlerTable {
     'history.versions': (p) => ({ items: toHistoryItems(engine, engine.editor.records.family(p.id)) }),
     'edit.source': (p) => {
       const source = engine.editor.source(p.id);
-      // The editor is opening it: its first render will find photo, mask and subject layer ready.
-      if (source.canRerender) engine.editor.prepareAhead(source.id);
+      // The editor is opening it: its first render will find photo, mask and subject layer ready
+      // (nothing is prepared for an item that cannot be re-rendered).
+      engine.editor.prepareAhead(source.id);
       return source;
     },
     'edit.setStrokes': (p) =>

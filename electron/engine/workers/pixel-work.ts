@@ -14,7 +14,7 @@ import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
-import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture } from './tasks';
+import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture, StoredForm } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
@@ -106,7 +106,7 @@ export async function composeInPool(
   task: ComposeTaskInput & { encoding: OutputEncoding },
   run: PoolRunOptions = {},
 ): Promise<{
-  output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer; stored: { sha256: string; base64: Buffer } };
+  output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer; stored: StoredBytes };
   photo: RawImage;
   mask: Mask;
 }> {
@@ -116,7 +116,7 @@ export async function composeInPool(
     ...out.output,
     bytes: asBuffer(out.output.bytes),
     thumbnail: asBuffer(out.output.thumbnail),
-    stored: { sha256: out.output.stored.sha256, base64: asBuffer(out.output.stored.base64) },
+    stored: storedBytes(out.output.stored),
   };
   return { output, photo: arrivedImage(out.photo), mask: out.mask };
 }
@@ -188,10 +188,16 @@ export async function bytesFromBase64InPool(base64: Buffer, run: PoolRunOptions 
  * SQLite takes without a JS string being built on this thread). `bytes` is copied, not moved: the
  * caller still writes it to disk.
  */
-export async function storedFormInPool(
-  bytes: Buffer,
-  run: PoolRunOptions = {},
-): Promise<{ sha256: string; base64: Buffer }> {
-  const out = await pixelPool().run('storeImage', { bytes }, [], run);
-  return { sha256: out.sha256, base64: asBuffer(out.base64) };
+export async function storedFormInPool(bytes: Buffer, run: PoolRunOptions = {}): Promise<StoredBytes> {
+  return storedBytes(await pixelPool().run('storeImage', { bytes }, [], run));
+}
+
+/** What the history stores of an image, as a pool thread made it: its sha256 and Base64 (ASCII bytes). */
+export interface StoredBytes {
+  sha256: string;
+  base64: Buffer;
+}
+
+function storedBytes(form: StoredForm): StoredBytes {
+  return { sha256: form.sha256, base64: asBuffer(form.base64) };
 }
