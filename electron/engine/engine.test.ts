@@ -2,11 +2,12 @@
  * The Engine object as hosts use it: opened on a temporary profile with the real models, params
  * validated by the operations' schemas, single images through cutout and then a new background.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from './engine';
+import { EditorStore } from './store/editor-store';
 import { fixturePhoto, tempDir } from './testing/fixtures';
 
 const work = tempDir('atelier-engine-');
@@ -91,6 +92,31 @@ describe('Engine', () => {
     expect(engine.store.count()).toBe(before + 1);
     const [latest] = engine.store.history({}).items;
     expect(latest).toMatchObject({ operation: 'cutout', model: 'u2netp', provider: 'cpu', status: 'done' });
+  });
+
+  it('records a cut-out as written: the pool’s stored form, size and thumbnail match the file', async () => {
+    // The cut-out task makes the history's forms from its pixels (workers/tasks.ts): the record must
+    // still hold exactly the file written, measured as it is, with its mask.
+    const file = path.join(work.dir, 'gen', 'car-cut.png');
+    const result = await engine.generate(
+      'cutout',
+      { background: { type: 'color', color: { r: 51, g: 102, b: 204, a: 255 } } },
+      photo,
+      file,
+    );
+    expect(result.status).toBe('done');
+    const [latest] = engine.store.history({ limit: 1 }).items;
+    const item = engine.store.getGeneration(latest!.id);
+    const written = readFileSync(file);
+    const stored = await engine.store.loadImage(item.output!.id);
+    expect(stored.bytes.equals(written)).toBe(true);
+    expect(item.output).toMatchObject({ mime: 'image/png', width: 320, byteSize: written.length });
+    expect(item.output!.height).toBe((await sharp(written).metadata()).height);
+    const thumb = await sharp(engine.store.thumbnail(item.output!.id)).metadata();
+    expect(thumb).toMatchObject({ format: 'webp', width: 256 });
+    const edit = new EditorStore(engine.store).edit(latest!.id);
+    const mask = await engine.store.loadImage(edit!.modelMaskImageId!);
+    expect(await sharp(mask.bytes).metadata()).toMatchObject({ format: 'png', width: 320, channels: 1 });
   });
 
   it('reports a bad file as a failed result, not a thrown error', async () => {

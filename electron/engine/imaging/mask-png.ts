@@ -20,7 +20,9 @@ export async function encodeMaskPng(mask: Mask): Promise<EncodedMask> {
   const raw = { raw: { width: mask.width, height: mask.height, channels: 1 as const } };
   const data = Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength);
   const [bytes, thumbnail] = await Promise.all([
-    sharp(data, raw).png({ compressionLevel: 2 }).toBuffer(),
+    // Grey, one channel: without 'b-w' sharp writes the plane as sRGB, three equal channels (a 12 MP
+    // mask 2.7× the bytes in the history and 3–4× the time to encode).
+    sharp(data, raw).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer(),
     thumbnailOfPixels(data, { width: mask.width, height: mask.height, channels: 1 }),
   ]);
   return { bytes, mime: 'image/png', width: mask.width, height: mask.height, thumbnail };

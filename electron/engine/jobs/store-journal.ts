@@ -121,7 +121,7 @@ export class StoreJournal implements BatchJournal {
       status: 'done',
       inputName: path.basename(item.input),
       input: { bytes: input },
-      output: out ? { bytes: out.bytes, ...(MIME[ext] ? { mime: MIME[ext] } : {}) } : null,
+      output: out ? { bytes: out.bytes, ...(MIME[ext] ? { mime: MIME[ext] } : {}), ...out.picture } : null,
       batchId: batch.id,
       // A cut-out keeps its full-resolution mask with the item: later re-renders need no model run.
       ...(out?.mask ? { edit: { modelMask: out.mask } } : {}),

@@ -58,7 +58,7 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
     // (and hand edits) re-renders from it without running the model again. The mask, the composition
     // and both encodings are made in the pool: only the file's bytes and the mask's PNG come back
     // (the photo stays there; nothing after this stage uses it).
-    const { bytes, mask } = await cutoutInPool(
+    const { output: picture, mask } = await cutoutInPool(
       decoded.image,
       low.low,
       {
@@ -69,7 +69,8 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
       },
       { file: decoded.file, ...(work?.signal ? { signal: work.signal } : {}) },
     );
+    const { bytes, width, height, thumbnail, stored } = picture;
     await writeFileAtomic(output, bytes);
-    return { bytes, mask };
+    return { bytes, picture: { width, height, thumbnail, stored }, mask };
   },
 };

@@ -10,6 +10,7 @@ import { parseParams } from './params';
 import type { ModelSessions } from '../models/sessions';
 import type { ProviderReport } from '../models/providers';
 import type { EncodedMask } from '../imaging/mask-png';
+import type { ImageInput } from '../store/types';
 
 export type OperationName = 'cutout' | 'background' | 'stylize' | 'compose';
 export type ImageFormat = 'png' | 'webp' | 'jpeg';
@@ -45,10 +46,15 @@ export interface OperationContext {
   maxPixels: number;
 }
 
-/** What an encode stage hands the history besides the written file: a cut-out's mask, kept with the item. */
+/**
+ * What an encode stage hands the history besides the written file: a cut-out's mask, kept with the
+ * item, and what the history stores of the picture and the mask when the pool made it with them.
+ */
 export interface EncodedOutput {
   bytes: Buffer;
-  mask?: EncodedMask;
+  /** The picture's size, thumbnail and stored form (else the history measures the bytes itself). */
+  picture?: Pick<ImageInput, 'width' | 'height' | 'thumbnail' | 'stored'>;
+  mask?: EncodedMask & Pick<ImageInput, 'stored'>;
 }
 /** An operation's encoded result: the written file's bytes, or those plus what the history keeps. */
 export type Encoded = Buffer | EncodedOutput;

@@ -65,21 +65,39 @@ export async function modelMaskInPool(
   return { mask: out.mask, photo: arrivedImage(out.photo) };
 }
 
+/** A picture a pool task encoded, with what the history stores of it (made there). */
+export type PictureForHistory = EncodedPicture & { bytes: Buffer; thumbnail: Buffer; stored: StoredBytes };
+
 /**
  * A whole cut-out's pixel work and its encoding in the pool: the photo's buffer goes there and does
- * not come back (the caller is done with it); the output file's bytes and the mask's PNG do.
+ * not come back (the caller is done with it); the output file's bytes and the mask's PNG do, each
+ * with its history form.
  */
 export async function cutoutInPool(
   photo: RawImage,
   low: Mask,
   options: MaskOptions & { composition: CompositionParams; encoding: OutputEncoding },
   run: PoolRunOptions = {},
-): Promise<{ bytes: Buffer; mask: EncodedMask }> {
+): Promise<{ output: PictureForHistory; mask: EncodedMask & { stored: StoredBytes } }> {
   const input = { photo: ownedImage(photo), low: ownedMask(low), ...options };
   const transfer = buffersOf(input.photo.data, input.low.data);
   const out = await pixelPool().run('cutout', input, transfer, run);
-  const mask = { ...out.mask, bytes: asBuffer(out.mask.bytes), thumbnail: asBuffer(out.mask.thumbnail) };
-  return { bytes: asBuffer(out.bytes), mask };
+  const mask = {
+    ...out.mask,
+    bytes: asBuffer(out.mask.bytes),
+    thumbnail: asBuffer(out.mask.thumbnail),
+    stored: storedBytes(out.mask.stored),
+  };
+  return { output: pictureForHistory(out.output), mask };
+}
+
+function pictureForHistory(picture: EncodedPicture & { stored: StoredForm }): PictureForHistory {
+  return {
+    ...picture,
+    bytes: asBuffer(picture.bytes),
+    thumbnail: asBuffer(picture.thumbnail),
+    stored: storedBytes(picture.stored),
+  };
 }
 
 /**
@@ -105,20 +123,10 @@ export async function styleFinishInPool(finish: StyledFinish, run: PoolRunOption
 export async function composeInPool(
   task: ComposeTaskInput & { encoding: OutputEncoding },
   run: PoolRunOptions = {},
-): Promise<{
-  output: EncodedPicture & { bytes: Buffer; thumbnail: Buffer; stored: StoredBytes };
-  photo: RawImage;
-  mask: Mask;
-}> {
+): Promise<{ output: PictureForHistory; photo: RawImage; mask: Mask }> {
   const input = { ...task, photo: ownedImage(task.photo), mask: ownedMask(task.mask) };
   const out = await pixelPool().run('compose', input, buffersOf(input.photo.data, input.mask.data), run);
-  const output = {
-    ...out.output,
-    bytes: asBuffer(out.output.bytes),
-    thumbnail: asBuffer(out.output.thumbnail),
-    stored: storedBytes(out.output.stored),
-  };
-  return { output, photo: arrivedImage(out.photo), mask: out.mask };
+  return { output: pictureForHistory(out.output), photo: arrivedImage(out.photo), mask: out.mask };
 }
 
 /**

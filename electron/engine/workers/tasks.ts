@@ -98,11 +98,12 @@ export interface TaskTypes {
   /**
    * modelMask, then the composition on it, encoded: a whole cut-out's pixel work in one trip. The
    * output file's bytes and the mask's PNG come back instead of ~100 MB of pixels at 12 MP, which the
-   * engine's thread would only hand to sharp and then collect.
+   * engine's thread would only hand to sharp and then collect, each with what the history stores of
+   * it (thumbnail, sha256, Base64): made here from the pixels, not from the file decoded again.
    */
   cutout: {
     input: MaskTaskInput & { composition: CompositionParams; encoding: OutputEncoding };
-    output: { bytes: Uint8Array; mask: EncodedMask };
+    output: { output: EncodedPicture & { stored: StoredForm }; mask: EncodedMask & { stored: StoredForm } };
   };
   /**
    * A stored item re-rendered from its photo and mask, encoded with its History thumbnail: the
@@ -229,18 +230,24 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     const mask = await baseMatte(photo, input.low, input);
     progress(0.5);
     const image = await composeCutout(photo, mask, input.composition);
-    const [bytes, encodedMask] = await Promise.all([
+    const [bytes, thumbnail, encodedMask] = await Promise.all([
       encodeOutput(image, encoding, encodingSource(encoding)),
+      thumbnailOfPixels(image.data, image),
       encodeMaskPng(mask),
     ]);
+    const { width, height } = image;
     // A batch's photos come in every size: memory kept for the next one grew a 100-photo batch's
     // peak RSS (1.4 → 1.7–2.3 GB over the batch, flat without): a cut-out keeps none of it. Re-renders
     // (the compose task) keep theirs, for the same photo again.
     releaseScratch();
     // sharp's buffers cannot be transferred: one copy here (shared: the bytes go on to the history).
     return {
-      bytes: sharedCopy(bytes),
-      mask: { ...encodedMask, bytes: transferableCopy(encodedMask.bytes) },
+      output: { bytes: sharedCopy(bytes), width, height, thumbnail, stored: storedForm(bytes) },
+      mask: {
+        ...encodedMask,
+        bytes: transferableCopy(encodedMask.bytes),
+        stored: storedForm(encodedMask.bytes),
+      },
     };
   },
 
