@@ -4,7 +4,7 @@ import { pillowLanczos } from '../imaging/pillow-resize';
 import type { Mask, RawImage } from '../imaging/raw';
 import type { ModelEntry } from '../models/manifest';
 import { loadOrt, type LoadedModel } from '../models/sessions';
-import { imageToTensorData, modelInputSize, tensorDims, tensorToMask } from '../models/tensor';
+import { imageToTensorData, modelInputSize, tensorDims } from '../models/tensor';
 
 /** A model input ready to run: the tensor data and its dims, plus the size it was resized to. */
 export interface MatteInput {
@@ -66,21 +66,12 @@ export async function inferMatte(model: LoadedModel, input: MatteInput): Promise
   }
   const ort = await loadOrt();
   const feeds = { [model.inputName]: new ort.Tensor('float32', input.data, input.dims) };
-  const results = await session.run(feeds, [model.outputName]);
-  const output = results[model.outputName];
-  if (!output || output.type !== 'float32') {
-    throw new AtelierError(
-      'MODEL_CONTRACT',
-      `Model "${entry.id}" did not return a float32 "${model.outputName}"`,
-      {
-        hint: 'check the output name and type in its manifest entry',
-        file: entry.file,
-      },
-    );
-  }
-  const values = output.data as Float32Array;
-  // The map is [1,1,H,W], [1,H,W,1] or [1,H,W]: the first H·W values are the alpha either way.
-  const mask = tensorToMask(values, input.width, input.height, entry.output);
-  for (const tensor of Object.values(results)) tensor.dispose();
+  const mask = await session.runMatte(feeds, {
+    model: { id: entry.id, file: entry.file },
+    name: model.outputName,
+    contract: entry.output,
+    width: input.width,
+    height: input.height,
+  });
   return { data: mask, width: input.width, height: input.height };
 }

@@ -5,7 +5,8 @@ import { AtelierError } from '../errors';
 import { repoRoot, tempDir } from '../testing/fixtures';
 import { gpuProviderFor, providerPlan, providerUnavailableReason } from './providers';
 import { ModelRegistry } from './registry';
-import { ModelSessions } from './sessions';
+import { loadOrt, ModelSessions } from './sessions';
+import { tensorToMask } from './tensor';
 
 const modelsDir = path.join(repoRoot, 'models');
 const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as {
@@ -39,6 +40,28 @@ describe('execution providers', () => {
     }
     const cpu = await sessions.load('u2netp', 'cpu');
     expect(cpu.provider.fallbackReason).toBeUndefined();
+    await sessions.dispose();
+  });
+});
+
+describe('a matte model in the inference thread', () => {
+  it('reads its map as a mask there, equal to reading the raw output here', async () => {
+    const sessions = new ModelSessions(new ModelRegistry(modelsDir));
+    const model = await sessions.load('u2netp', 'cpu');
+    const ort = await loadOrt();
+    const data = Float32Array.from({ length: 3 * 320 * 320 }, (_, i) => Math.sin(i / 977));
+    const feeds = () => ({ [model.inputName]: new ort.Tensor('float32', data, [1, 3, 320, 320]) });
+    const raw = (await model.session.run(feeds(), [model.outputName]))[model.outputName]!;
+    const expected = tensorToMask(raw.data as Float32Array, 320, 320, model.entry.output);
+    const output = {
+      model: { id: 'u2netp', file: model.entry.file },
+      contract: model.entry.output,
+      width: 320,
+      height: 320,
+    };
+    const mask = await model.session.runMatte(feeds(), { ...output, name: model.outputName });
+    expect(mask.length).toBe(320 * 320);
+    expect(Buffer.from(mask).equals(Buffer.from(expected))).toBe(true);
     await sessions.dispose();
   });
 });

@@ -19,7 +19,7 @@ const work = tempDir('atelier-edit-');
 let engine: Engine;
 let api: HandlerTable;
 let photo: string;
-/** onnxruntime runs on the engine's real sessions (each loaded model's session.run is counted). */
+/** onnxruntime runs on the engine's real sessions (each loaded model's run and runMatte are counted). */
 let modelRuns = 0;
 
 function countModelRuns(e: Engine): void {
@@ -34,6 +34,12 @@ function countModelRuns(e: Engine): void {
         modelRuns += 1;
         return run(...a);
       }) as typeof run;
+      // Matte models run through runMatte (their mask read in the inference thread).
+      const runMatte = loaded.session.runMatte.bind(loaded.session);
+      loaded.session.runMatte = (...a) => {
+        modelRuns += 1;
+        return runMatte(...a);
+      };
     }
     return loaded;
   };

@@ -9,13 +9,26 @@
 import type * as Ort from 'onnxruntime-node';
 import { loadOrt } from '../models/ort';
 import { PixelPool } from './pool';
-import type { WireTensor } from './tasks';
+import type { MatteOutput, WireTensor } from './tasks';
 
-/** What the engine uses of an onnxruntime session (the real one, or one in the inference thread). */
+/** What the engine uses of an onnxruntime session, which lives in the inference thread. */
 export type ModelSession = Pick<
   Ort.InferenceSession,
   'run' | 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata' | 'release'
->;
+> & {
+  /** A matte model's run, its map read as a 0..255 mask in the inference thread (`ortMatte`). */
+  runMatte(feeds: Record<string, Ort.Tensor>, output: MatteOutput): Promise<Uint8Array>;
+};
+
+/** Feeds as they cross to the inference thread (copied: a model input is a few MB at most, and a
+ * caller may run it twice). */
+function wireFeeds(feeds: Record<string, Ort.Tensor>): Record<string, WireTensor> {
+  const wire: Record<string, WireTensor> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    wire[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+  }
+  return wire;
+}
 
 let thread: PixelPool | undefined;
 let nextKey = 0;
@@ -43,14 +56,10 @@ export async function createRemoteSession(
   const info = await pool.run('ortCreate', { key, file, options }, []);
   const ort = await loadOrt();
   const run = async (feeds: Record<string, Ort.Tensor>, fetches?: unknown) => {
-    const wire: Record<string, WireTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) {
-      wire[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
-    }
     const names = Array.isArray(fetches) ? (fetches as string[]) : undefined;
-    // Feeds are copied (a model input is a few MB at most, and a caller may run it twice); the
-    // outputs come back by transfer.
-    const out = await pool.run('ortRun', { key, feeds: wire, ...(names ? { fetches: names } : {}) }, []);
+    // The outputs come back by transfer.
+    const input = { key, feeds: wireFeeds(feeds), ...(names ? { fetches: names } : {}) };
+    const out = await pool.run('ortRun', input, []);
     const results: Record<string, Ort.Tensor> = {};
     for (const [name, t] of Object.entries(out)) {
       results[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
@@ -63,6 +72,8 @@ export async function createRemoteSession(
     inputMetadata: info.inputMetadata as Ort.InferenceSession['inputMetadata'],
     outputMetadata: info.outputMetadata as Ort.InferenceSession['outputMetadata'],
     run: run as ModelSession['run'],
+    runMatte: async (feeds, output) =>
+      (await pool.run('ortMatte', { key, feeds: wireFeeds(feeds), output }, [])).mask,
     release: async () => {
       await pool.run('ortRelease', { key }, []).catch(() => undefined);
     },

@@ -11,6 +11,7 @@ import { errorForLog } from '../errors';
 import type { PoolWorkerData } from './pool';
 import { PROGRESS_END, type TaskMessage, type TaskReply } from './protocol';
 import type { Implementation, TaskName } from './tasks';
+import { lowerLibvipsThreads, lowerThisThread } from './thread-priority';
 import { resultBuffers } from './transfer';
 
 export type TaskTable = { [N in TaskName]?: Implementation<N> };
@@ -30,6 +31,8 @@ function releaseScratchWhenIdle(): void {
 export function taskRunner(table: TaskTable) {
   const data = workerData as Partial<PoolWorkerData> | undefined;
   if (typeof data?.scratchLimitBytes === 'number') setScratchLimit(data.scratchLimitBytes);
+  // Heavy work yields to the engine's own thread, which answers the UI (thread-priority.ts).
+  lowerThisThread();
   return async function runTask<N extends TaskName>({
     name,
     input,
@@ -50,6 +53,7 @@ export function taskRunner(table: TaskTable) {
       const reply: TaskReply = { ok: false, error: errorForLog(error) };
       return reply;
     } finally {
+      lowerLibvipsThreads();
       releaseScratchWhenIdle();
       progress?.postMessage(PROGRESS_END);
       progress?.close();

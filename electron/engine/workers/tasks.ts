@@ -17,7 +17,7 @@ import { composeWithReference, type ReferenceComposition } from '../operations/r
 import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
-import type { ModelEntry } from '../models/manifest';
+import type { ModelEntry, TensorOutput } from '../models/manifest';
 import type { RecordTaskInput } from '../store/record-in-thread';
 import type { GenerationRow } from '../store/types';
 import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
@@ -76,6 +76,16 @@ export interface WireTensor {
     | Int8Array
     | Uint16Array
     | Int16Array;
+}
+
+/** Which output holds a matte model's alpha map, how to read it, and at what size. */
+export interface MatteOutput {
+  /** The model, for messages: its catalogue id and file. */
+  model: { id: string; file: string };
+  name: string;
+  contract: TensorOutput;
+  width: number;
+  height: number;
 }
 
 export interface DecodeTaskInput {
@@ -154,6 +164,18 @@ export interface TaskTypes {
     input: { key: string; feeds: Record<string, WireTensor>; fetches?: string[] };
     output: Record<string, WireTensor>;
   };
+  /**
+   * A matte model's run with its alpha map read as a 0..255 mask where the tensor is (tensorToMask):
+   * a 100 KB mask comes back instead of the float map, and the engine's thread allocates neither.
+   */
+  ortMatte: {
+    input: {
+      key: string;
+      feeds: Record<string, WireTensor>;
+      output: MatteOutput;
+    };
+    output: { mask: Uint8Array };
+  };
   ortRelease: { input: { key: string }; output: Record<string, never> };
 }
 
@@ -196,7 +218,7 @@ export type Implementation<N extends TaskName> = (
 const STROKE_PROGRESS_STEPS = 20;
 
 /** The tasks the inference thread runs (inference-tasks.ts); every other task runs in the pixel pool. */
-export type InferenceTaskName = 'ortCreate' | 'ortRun' | 'ortRelease';
+export type InferenceTaskName = 'ortCreate' | 'ortRun' | 'ortMatte' | 'ortRelease';
 export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
 
 export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
