@@ -94,7 +94,7 @@ describe('Engine', () => {
     expect(latest).toMatchObject({ operation: 'cutout', model: 'u2netp', provider: 'cpu', status: 'done' });
   });
 
-  it('records a cut-out as written: the pool’s stored form, size and thumbnail match the file', async () => {
+  it('records a cut-out as written and read: the pool’s stored forms, sizes and thumbnails match the files', async () => {
     // The cut-out task makes the history's forms from its pixels (workers/tasks.ts): the record must
     // still hold exactly the file written, measured as it is, with its mask.
     const file = path.join(work.dir, 'gen', 'car-cut.png');
@@ -114,6 +114,12 @@ describe('Engine', () => {
     expect(item.output!.height).toBe((await sharp(written).metadata()).height);
     const thumb = await sharp(engine.store.thumbnail(item.output!.id)).metadata();
     expect(thumb).toMatchObject({ format: 'webp', width: 256 });
+    // The input too, read and measured where it was decoded.
+    const original = await engine.store.loadImage(item.input!.id);
+    expect(original.bytes.equals(readFileSync(photo))).toBe(true);
+    expect(item.input).toMatchObject({ mime: 'image/jpeg', width: 320, height: item.output!.height });
+    const inputThumb = await sharp(engine.store.thumbnail(item.input!.id)).metadata();
+    expect(inputThumb).toMatchObject({ format: 'webp', width: 256 });
     const edit = new EditorStore(engine.store).edit(latest!.id);
     const mask = await engine.store.loadImage(edit!.modelMaskImageId!);
     expect(await sharp(mask.bytes).metadata()).toMatchObject({ format: 'png', width: 320, channels: 1 });

@@ -156,8 +156,12 @@ export class Engine {
     return this.store.startSweeper(intervalMs, (error) => this.log.warn('retention sweep failed', error));
   }
 
-  /** Validates `params` with the operation's schema and binds it to this engine's sessions and limits. */
-  bind(operation: OperationName, params: unknown): BoundOperation {
+  /**
+   * Validates `params` with the operation's schema and binds it to this engine's sessions and limits.
+   * `recorded`: its items go to the history through the batch journal (jobs, folder watches), which
+   * keeps their input files unless privacy mode is on.
+   */
+  bind(operation: OperationName, params: unknown, { recorded = true } = {}): BoundOperation {
     const withProvider =
       params && typeof params === 'object' && !('provider' in params)
         ? { ...params, provider: this.provider }
@@ -165,6 +169,7 @@ export class Engine {
     return bindOperation(operationFor(operation), withProvider, {
       sessions: this.sessions,
       maxPixels: this.maxPixels,
+      ...(recorded ? { recordsOriginal: () => !this.store.privacyMode() } : {}),
     });
   }
 
@@ -202,7 +207,13 @@ export class Engine {
       return (await this.editor.render(id, changes, { output })).row;
     }
     return regenerateGeneration(
-      { store: this.store, charges: this.charges, bind: (o, p) => this.bind(o, p), runOne: runSingle },
+      // Not through the journal: the new version records the stored original, not a file read.
+      {
+        store: this.store,
+        charges: this.charges,
+        bind: (o, p) => this.bind(o, p, { recorded: false }),
+        runOne: runSingle,
+      },
       id,
       changes,
       output,
@@ -211,7 +222,7 @@ export class Engine {
 
   /** One image, outside any batch and not recorded in the history (previews). */
   runOne(operation: OperationName, params: unknown, input: string, output: string): Promise<OperationResult> {
-    return runSingle(this.bind(operation, params), input, output);
+    return runSingle(this.bind(operation, params, { recorded: false }), input, output);
   }
 
   /** Starts watching a folder: images landing in it run through `operation`, recorded as one batch. */

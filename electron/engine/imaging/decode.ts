@@ -32,6 +32,11 @@ const SUPPORTED = 'JPEG, PNG, WebP, AVIF, TIFF or GIF';
 
 /** Reads and decodes an image file; every failure is an AtelierError naming the file. */
 export async function decodeImage(file: string, limits: DecodeLimits = {}): Promise<DecodedImage> {
+  return decodeImageBuffer(await readImageFile(file), file, limits);
+}
+
+/** An image file's bytes, read whole; a folder, an empty file or an unreadable one is an AtelierError. */
+export async function readImageFile(file: string): Promise<Buffer> {
   let size: number;
   try {
     const info = await stat(file);
@@ -47,13 +52,11 @@ export async function decodeImage(file: string, limits: DecodeLimits = {}): Prom
     throw readError(file, cause);
   }
   if (size === 0) throw emptyFile(file);
-  let buf: Buffer;
   try {
-    buf = await readFile(file);
+    return await readFile(file);
   } catch (cause) {
     throw readError(file, cause);
   }
-  return decodeImageBuffer(buf, file, limits);
 }
 
 /** Why a file could not be opened, in words, with what to do: never a raw "permission denied". */

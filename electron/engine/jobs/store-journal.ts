@@ -109,9 +109,10 @@ export class StoreJournal implements BatchJournal {
     encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void> {
-    const input = await readFile(item.input);
     const ext = path.extname(item.output).slice(1).toLowerCase();
     const out = encoded ? encodedParts(encoded) : undefined;
+    // The input as the decode made it (cut-outs), or read here.
+    const input = out?.original ?? { bytes: await readFile(item.input) };
     const generation: NewGeneration = {
       operation: batch.operation,
       params: batch.params,
@@ -120,7 +121,7 @@ export class StoreJournal implements BatchJournal {
       timings: { ...result.timings },
       status: 'done',
       inputName: path.basename(item.input),
-      input: { bytes: input },
+      input,
       output: out ? { bytes: out.bytes, ...(MIME[ext] ? { mime: MIME[ext] } : {}), ...out.picture } : null,
       batchId: batch.id,
       // A cut-out keeps its full-resolution mask with the item: later re-renders need no model run.

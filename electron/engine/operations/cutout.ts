@@ -47,7 +47,8 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
   modelId: (p) => p.model,
   outputFormat: (p) => p.format,
 
-  decode: (input, p, ctx) => decodeForMatte(input, p, ctx),
+  // A recorded cut-out's input file gets its history form where it is read (the record reads nothing).
+  decode: (input, p, ctx) => decodeForMatte(input, p, ctx, ctx.recordsOriginal?.() ?? false),
   noteOf: (ready) => ready.decoded.note,
 
   process: (ready) => inferLowMask(ready),
@@ -71,6 +72,7 @@ export const cutout: Operation<CutoutParams, MatteReady, LowMask> = {
     );
     const { bytes, width, height, thumbnail, stored } = picture;
     await writeFileAtomic(output, bytes);
-    return { bytes, picture: { width, height, thumbnail, stored }, mask };
+    const original = low.original;
+    return { bytes, picture: { width, height, thumbnail, stored }, mask, ...(original ? { original } : {}) };
   },
 };

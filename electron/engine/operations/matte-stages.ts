@@ -6,7 +6,7 @@
  */
 import type { DecodedImage } from '../imaging/decode';
 import type { Mask } from '../imaging/raw';
-import { decodeInPool, modelMaskInPool } from '../workers/pixel-work';
+import { decodeInPool, modelMaskInPool, type OriginalImage } from '../workers/pixel-work';
 import {
   defaultMatteOptions,
   inferAtQuality,
@@ -24,11 +24,14 @@ export interface MatteReady {
   input: MatteInput;
   model: LoadedModel;
   maskQuality: MaskQuality;
+  /** The input file as the history stores it (decoded with `keepOriginal`). */
+  original?: OriginalImage;
 }
 
 export interface LowMask {
   decoded: DecodedImage;
   low: Mask;
+  original?: OriginalImage;
 }
 
 /** What the model half needs to know: which model, where it runs, and how hard it looks. */
@@ -39,25 +42,33 @@ export interface MatteChoice {
   maskQuality?: MaskQuality;
 }
 
+/** `keepOriginal`: also make the input file's history form there (the caller records the item). */
 export async function decodeForMatte(
   file: string,
   p: MatteChoice,
   ctx: OperationContext,
+  keepOriginal = false,
 ): Promise<MatteReady> {
   const loaded = await ctx.sessions.load(p.model, p.provider);
   // Decoding and the resize for the model run in the pool (libvips, then Pillow's Lanczos in JS).
-  const { decoded, matteInput } = await decodeInPool({ file }, ctx.maxPixels, loaded.entry);
+  const { decoded, matteInput, original } = await decodeInPool(
+    { file, keepOriginal },
+    ctx.maxPixels,
+    loaded.entry,
+  );
   return {
     decoded,
     input: matteInput!,
     model: loaded,
     maskQuality: p.maskQuality ?? defaultMatteOptions.maskQuality,
+    ...(original ? { original } : {}),
   };
 }
 
 export async function inferLowMask(ready: MatteReady): Promise<Processed<LowMask>> {
   const low = await inferAtQuality(ready.model, ready.input, ready.maskQuality);
-  return { value: { decoded: ready.decoded, low }, provider: ready.model.provider };
+  const { decoded, original } = ready;
+  return { value: { decoded, low, ...(original ? { original } : {}) }, provider: ready.model.provider };
 }
 
 /**

@@ -44,6 +44,11 @@ export interface OperationContext {
   sessions: ModelSessions;
   /** Decompression-bomb guard: images with more pixels are refused before being decoded. */
   maxPixels: number;
+  /**
+   * Whether the history will keep the input file of the item being decoded (a recorded run, privacy
+   * mode off): then an operation may make its stored form where it reads the file. Absent: it will not.
+   */
+  recordsOriginal?: () => boolean;
 }
 
 /**
@@ -55,6 +60,8 @@ export interface EncodedOutput {
   /** The picture's size, thumbnail and stored form (else the history measures the bytes itself). */
   picture?: Pick<ImageInput, 'width' | 'height' | 'thumbnail' | 'stored'>;
   mask?: EncodedMask & Pick<ImageInput, 'stored'>;
+  /** The input file with its history form, when the decode made it (`recordsOriginal`). */
+  original?: ImageInput;
 }
 /** An operation's encoded result: the written file's bytes, or those plus what the history keeps. */
 export type Encoded = Buffer | EncodedOutput;

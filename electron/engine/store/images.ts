@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { AtelierError } from '../errors';
+import { MIME_BY_FORMAT } from '../imaging/mime';
 import { THUMBNAIL_SIZE } from '../imaging/thumbnail';
 import { storedFormInPool } from '../workers/pixel-work';
 import type { Db } from './database';
@@ -27,16 +28,6 @@ export interface PreparedImage {
  * below it they take under a few milliseconds here, less than a trip through the pool's queue.
  */
 const POOL_MIN_BYTES = 1 << 20;
-
-const MIME_BY_FORMAT: Record<string, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  tiff: 'image/tiff',
-  avif: 'image/avif',
-  heif: 'image/heif',
-};
 
 export async function prepareImage(input: ImageInput, field: string): Promise<PreparedImage> {
   if (input.bytes.length === 0) {

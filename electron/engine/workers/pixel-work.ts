@@ -14,7 +14,7 @@ import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
-import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture, StoredForm } from './tasks';
+import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture, OriginalForm, StoredForm } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
@@ -30,10 +30,10 @@ export interface MaskOptions {
  * model input there too; the pixels arrive here by transfer.
  */
 export async function decodeInPool(
-  source: { file: string } | { bytes: Buffer; name: string },
+  source: { file: string; keepOriginal?: boolean } | { bytes: Buffer; name: string },
   maxPixels: number,
   model?: ModelEntry,
-): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
+): Promise<{ decoded: DecodedImage; matteInput?: MatteInput; original?: OriginalImage }> {
   const file = 'file' in source ? source.file : source.name;
   const out = await pixelPool().run('decode', { ...source, maxPixels, ...(model ? { model } : {}) }, [], {
     file,
@@ -45,8 +45,25 @@ export async function decodeInPool(
     ...(d.icc ? { icc: asBuffer(d.icc) } : {}),
     ...(d.exif ? { exif: asBuffer(d.exif) } : {}),
   };
-  return { decoded, ...(out.matteInput ? { matteInput: out.matteInput } : {}) };
+  const original = out.original && {
+    ...out.original,
+    bytes: asBuffer(out.original.bytes),
+    thumbnail: asBuffer(out.original.thumbnail),
+    stored: storedBytes(out.original.stored),
+  };
+  return {
+    decoded,
+    ...(out.matteInput ? { matteInput: out.matteInput } : {}),
+    ...(original ? { original } : {}),
+  };
 }
+
+/** An input file as the history stores it, made in the pool where it was decoded (`keepOriginal`). */
+export type OriginalImage = Omit<OriginalForm, 'bytes' | 'thumbnail' | 'stored'> & {
+  bytes: Buffer;
+  thumbnail: Buffer;
+  stored: StoredBytes;
+};
 
 /** A stored mask PNG decoded in the pool (its pixels arrive by transfer). */
 export async function decodeMaskInPool(bytes: Buffer, name: string): Promise<Mask> {

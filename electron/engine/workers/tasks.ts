@@ -14,7 +14,8 @@ import { applyStrokes } from '../matte/strokes';
 import { composeOnBackground, type BackgroundParams } from '../operations/background';
 import { composeCutout, prepareSubject, type CompositionParams } from '../operations/cutout-compose';
 import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
-import { decodeImage, decodeImageBuffer, type DecodedImage } from '../imaging/decode';
+import { decodeImage, decodeImageBuffer, readImageFile, type DecodedImage } from '../imaging/decode';
+import { MIME_BY_FORMAT } from '../imaging/mime';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
 import type { ModelEntry, TensorOutput } from '../models/manifest';
@@ -96,11 +97,26 @@ export interface DecodeTaskInput {
   maxPixels: number;
   /** Also resize for this model and make its input tensor (decodeForMatte). */
   model?: ModelEntry;
+  /** Also make what the history stores of the file (`OriginalForm`): the item will be recorded. */
+  keepOriginal?: boolean;
+}
+
+/** An input file as the history stores it, made where it was read and decoded. */
+export interface OriginalForm {
+  bytes: Uint8Array;
+  mime: string;
+  width: number;
+  height: number;
+  thumbnail: Uint8Array;
+  stored: StoredForm;
 }
 
 export interface TaskTypes {
   /** A photo decoded (and, with `model`, its model input made), its pixels in memory that can move. */
-  decode: { input: DecodeTaskInput; output: { decoded: DecodedImage; matteInput?: MatteInput } };
+  decode: {
+    input: DecodeTaskInput;
+    output: { decoded: DecodedImage; matteInput?: MatteInput; original?: OriginalForm };
+  };
   /** A stored mask PNG decoded, its pixels in memory that can move. */
   decodeMask: { input: { bytes: Uint8Array; name: string }; output: { mask: Mask } };
   /** The model's mask at full resolution, refined on the photo (what a cut-out keeps). */
@@ -197,6 +213,22 @@ function storedForm(bytes: Buffer): StoredForm {
   return { sha256, base64 };
 }
 
+/**
+ * What the history stores of an input file, from its bytes and its decoded pixels: the record then
+ * neither reads the file again nor decodes it for its size and thumbnail (oriented, as displayed).
+ */
+async function originalForm(file: Buffer, decoded: DecodedImage): Promise<OriginalForm> {
+  const { width, height } = decoded.image;
+  return {
+    bytes: sharedCopy(file),
+    mime: MIME_BY_FORMAT[decoded.format] ?? `image/${decoded.format}`,
+    width,
+    height,
+    thumbnail: await thumbnailOfPixels(decoded.image.data, decoded.image),
+    stored: storedForm(file),
+  };
+}
+
 /** A picture as a task hands it back: the file's bytes, its size and its History thumbnail. */
 export interface EncodedPicture {
   bytes: Uint8Array;
@@ -223,17 +255,20 @@ export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
 
 export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async decode(input) {
+    const limits = { maxPixels: input.maxPixels };
+    const file = input.file && input.keepOriginal ? await readImageFile(input.file) : undefined;
     const decoded = input.file
-      ? await decodeImage(input.file, { maxPixels: input.maxPixels })
-      : await decodeImageBuffer(asBuffer(input.bytes ?? new Uint8Array()), input.name ?? 'image', {
-          maxPixels: input.maxPixels,
-        });
-    const matteInput = input.model ? await preprocessForMatte(decoded.image, input.model) : undefined;
+      ? await (file ? decodeImageBuffer(file, input.file, limits) : decodeImage(input.file, limits))
+      : await decodeImageBuffer(asBuffer(input.bytes ?? new Uint8Array()), input.name ?? 'image', limits);
+    const [matteInput, original] = await Promise.all([
+      input.model ? preprocessForMatte(decoded.image, input.model) : undefined,
+      file ? originalForm(file, decoded) : undefined,
+    ]);
     // sharp's buffers live outside V8's heap and cannot be transferred (a send would copy 72 MB at
     // 24 MP on the engine's thread): one copy here, into shared memory, which passes through the
     // engine's thread to the cut-out without weighing on its garbage collector (transfer.ts).
     decoded.image = { ...decoded.image, data: sharedCopy(decoded.image.data) };
-    return { decoded, ...(matteInput ? { matteInput } : {}) };
+    return { decoded, ...(matteInput ? { matteInput } : {}), ...(original ? { original } : {}) };
   },
 
   async decodeMask({ bytes, name }) {
