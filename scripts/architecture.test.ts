@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../electron/engine/testing/fixtures';
 
@@ -118,6 +119,30 @@ describe('module architecture', () => {
     );
     expect(renderer.length).toBeGreaterThan(10);
     expect(offenders).toEqual([]);
+  });
+
+  it('starts the worker threads light: no zod in a pool thread; no sharp, zod or SQLite in the inference thread', async () => {
+    // What a thread loads when it starts is every package its bundle imports (esbuild hoists them, even
+    // from modules reached only by a dynamic import): zod alone is ~100 ms of a cold thread's start.
+    const packagesLoaded = async (entry: string) => {
+      const { metafile } = await build({
+        entryPoints: [path.join(repoRoot, entry)],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const all = Object.values(metafile.inputs).flatMap((input) => input.imports);
+      return new Set(all.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path));
+    };
+    const pool = await packagesLoaded('electron/engine/workers/pixel-worker.ts');
+    expect(pool).toContain('sharp');
+    expect(pool).not.toContain('zod');
+    const inference = [...(await packagesLoaded('electron/engine/workers/inference-worker.ts'))];
+    expect(inference.filter((p) => ['sharp', 'zod', 'better-sqlite3'].includes(p))).toEqual([]);
   });
 
   it('keeps the compositing core free of anything outside its folder (types excepted)', () => {

@@ -8,7 +8,7 @@
  * change, others keep their value, and the guided filter (guided-refine.ts) on the original's pixels of
  * that area snaps the resulting edge to the photo's colour edges.
  */
-import { isPartStroke, type Stroke } from '../api/contract';
+import type { Stroke } from '../api/contract';
 import { looksLikeBackground } from '../compose/core/edge-side';
 import { AtelierError } from '../errors';
 import type { Mask, RawImage } from '../imaging/raw';
@@ -45,7 +45,7 @@ export function applyStrokes(mask: Mask, strokes: readonly Stroke[], photo?: Raw
     if (strokeNeedsPhoto(stroke) && !photo)
       throw new Error(`a ${stroke.mode} stroke needs the original photo`);
     // A part stroke grows a region over the whole photo (part-select.ts); a brush stroke stays in its box.
-    if (isPartStroke(stroke)) out = applyPartStroke(out, stroke, photo!);
+    if (isPart(stroke)) out = applyPartStroke(out, stroke, photo!);
     else applyStroke(out, stroke, stroke.edgeAware ? photo : undefined);
   }
   return out;
@@ -98,7 +98,7 @@ export function needsPhoto(strokes: readonly Stroke[]): boolean {
 }
 
 function strokeNeedsPhoto(stroke: Stroke): boolean {
-  return stroke.edgeAware || isPartStroke(stroke);
+  return stroke.edgeAware || isPart(stroke);
 }
 
 /** Pixel box a stroke can touch, clamped to the image (null when entirely outside). */
@@ -333,4 +333,12 @@ function snapToEdges(photo: RawImage, box: Box, wanted: Uint8Array, stroke: Stro
     undefined,
     factor,
   ).data;
+}
+
+/**
+ * The contract's isPartStroke, said again here: importing it would load the contract's schemas, and
+ * zod with them, in every pool thread that runs strokes (~100 ms of its start).
+ */
+function isPart(stroke: Pick<Stroke, 'mode'>): boolean {
+  return stroke.mode === 'add-part' || stroke.mode === 'remove-part';
 }

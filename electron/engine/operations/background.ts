@@ -4,12 +4,9 @@
  * contact shadow. No model runs. decode → compose → encode.
  */
 import { z } from 'zod';
-import { composeOver, renderBackground } from '../compose/background';
-import { placeOnCanvas } from '../compose/canvas';
 import { BackgroundSpecSchema, CanvasSpecSchema, ShadowSpecSchema } from '../compose/schemas';
-import { applyShadow, renderShadow } from '../compose/shadow';
 import type { DecodedImage } from '../imaging/decode';
-import type { Mask, RawImage } from '../imaging/raw';
+import type { RawImage } from '../imaging/raw';
 import { AtelierError } from '../errors';
 import { backgroundInPool, decodeInPool } from '../workers/pixel-work';
 import { encodeAndWrite } from './write-output';
@@ -29,25 +26,6 @@ export type BackgroundParams = z.infer<typeof backgroundParamsSchema>;
 interface Composed {
   image: RawImage;
   decoded: DecodedImage;
-}
-
-/** The alpha channel of an RGBA image as a mask. */
-export function alphaMask(image: RawImage): Mask {
-  const data = new Uint8Array(image.width * image.height);
-  for (let i = 0; i < data.length; i++) data[i] = image.data[i * 4 + 3] ?? 0;
-  return { data, width: image.width, height: image.height };
-}
-
-/** The cut-out `subject` (RGBA) on its new background, shadow and canvas (what the pool's task runs). */
-export async function composeOnBackground(
-  subject: RawImage,
-  p: Pick<BackgroundParams, 'background' | 'shadow' | 'canvas'>,
-): Promise<RawImage> {
-  const mask = alphaMask(subject);
-  if (p.canvas) return placeOnCanvas(subject, mask, p.canvas, p.background, p.shadow);
-  let backdrop = await renderBackground(p.background, subject.width, subject.height, undefined, mask);
-  if (p.shadow) backdrop = applyShadow(backdrop, await renderShadow(mask, p.shadow));
-  return composeOver(subject, backdrop);
 }
 
 export const background: Operation<BackgroundParams, DecodedImage, Composed> = {

@@ -14,7 +14,8 @@ import type { OutputEncoding } from '../operations/write-output';
 import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
-import type { BackgroundSpecs, ComposeTaskInput, EncodedPicture, OriginalForm, StoredForm } from './tasks';
+import type { BackgroundSpecs } from '../compose/on-background';
+import type { ComposeTaskInput, EncodedPicture, OriginalForm, StoredForm } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 

@@ -11,7 +11,7 @@ import type { Stroke } from '../api/contract';
 import type { Mask, RawImage } from '../imaging/raw';
 import { baseMatte, shapeEdges } from '../matte';
 import { applyStrokes } from '../matte/strokes';
-import { composeOnBackground, type BackgroundParams } from '../operations/background';
+import { composeOnBackground, type BackgroundSpecs } from '../compose/on-background';
 import { composeCutout, prepareSubject, type CompositionParams } from '../operations/cutout-compose';
 import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
 import { decodeImage, decodeImageBuffer, readImageFile, type DecodedImage } from '../imaging/decode';
@@ -55,8 +55,6 @@ export interface ComposeTaskInput {
   /** The photo and mask by content (their stored sha256s): the thread may reuse its subject layer. */
   sourceKey?: string;
 }
-
-export type BackgroundSpecs = Pick<BackgroundParams, 'background' | 'shadow' | 'canvas'>;
 
 export interface StrokesTaskInput {
   mask: Mask;
