@@ -1,8 +1,8 @@
 /**
  * What the inference thread runs (workers/inference.ts): onnxruntime sessions kept under the key the
  * engine gave, run with tensors that arrive and leave as plain typed arrays (a matte model's map leaves
- * as its mask). This module imports onnxruntime and nothing of the pixel work, so the thread starts without loading sharp, zod or the
- * compositor (each pool thread pays those; this one need not).
+ * as its mask). This module imports onnxruntime and nothing of the pixel work, so the thread starts
+ * without loading sharp, zod or the compositor (each pool thread pays those; this one need not).
  */
 import type * as Ort from 'onnxruntime-node';
 import { AtelierError } from '../errors';
@@ -55,18 +55,20 @@ export const inferenceImplementations: { [N in InferenceTaskName]: Implementatio
 
   async ortMatte({ key, feeds, output }) {
     const results = await run(key, feeds, [output.name]);
-    const map = results[output.name];
-    if (!map || map.type !== 'float32') {
-      const { id, file } = output.model;
-      throw new AtelierError('MODEL_CONTRACT', `Model "${id}" did not return a float32 "${output.name}"`, {
-        hint: 'check the output name and type in its manifest entry',
-        file,
-      });
+    try {
+      const map = results[output.name];
+      if (!map || map.type !== 'float32') {
+        const { id, file } = output.model;
+        throw new AtelierError('MODEL_CONTRACT', `Model "${id}" did not return a float32 "${output.name}"`, {
+          hint: 'check the output name and type in its manifest entry',
+          file,
+        });
+      }
+      // The map is [1,1,H,W], [1,H,W,1] or [1,H,W]: the first H·W values are the alpha either way.
+      return { mask: tensorToMask(map.data as Float32Array, output.width, output.height, output.contract) };
+    } finally {
+      for (const tensor of Object.values(results)) tensor.dispose();
     }
-    // The map is [1,1,H,W], [1,H,W,1] or [1,H,W]: the first H·W values are the alpha either way.
-    const mask = tensorToMask(map.data as Float32Array, output.width, output.height, output.contract);
-    for (const tensor of Object.values(results)) tensor.dispose();
-    return { mask };
   },
 
   async ortRelease({ key }) {

@@ -20,8 +20,10 @@ export type ModelSession = Pick<
   runMatte(feeds: Record<string, Ort.Tensor>, output: MatteOutput): Promise<Uint8Array>;
 };
 
-/** Feeds as they cross to the inference thread (copied: a model input is a few MB at most, and a
- * caller may run it twice). */
+/**
+ * Feeds as they cross to the inference thread: copied, not moved (a model input is a few MB at most,
+ * and a caller may run it twice).
+ */
 function wireFeeds(feeds: Record<string, Ort.Tensor>): Record<string, WireTensor> {
   const wire: Record<string, WireTensor> = {};
   for (const [name, t] of Object.entries(feeds)) {

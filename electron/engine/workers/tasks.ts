@@ -14,7 +14,7 @@ import { applyStrokes } from '../matte/strokes';
 import { composeOnBackground, type BackgroundSpecs } from '../compose/on-background';
 import { composeCutout, prepareSubject, type CompositionParams } from '../operations/cutout-compose';
 import { composeWithReference, type ReferenceComposition } from '../operations/reference-compose';
-import { decodeImage, decodeImageBuffer, readImageFile, type DecodedImage } from '../imaging/decode';
+import { decodeImageBuffer, readImageFile, type DecodedImage } from '../imaging/decode';
 import { MIME_BY_FORMAT } from '../imaging/mime';
 import { decodeMaskPng, encodeMaskPng, type EncodedMask } from '../imaging/mask-png';
 import { preprocessForMatte, type MatteInput } from '../matte/model-stages';
@@ -253,14 +253,12 @@ export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
 
 export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async decode(input) {
-    const limits = { maxPixels: input.maxPixels };
-    const file = input.file && input.keepOriginal ? await readImageFile(input.file) : undefined;
-    const decoded = input.file
-      ? await (file ? decodeImageBuffer(file, input.file, limits) : decodeImage(input.file, limits))
-      : await decodeImageBuffer(asBuffer(input.bytes ?? new Uint8Array()), input.name ?? 'image', limits);
+    const bytes = input.file ? await readImageFile(input.file) : asBuffer(input.bytes ?? new Uint8Array());
+    const name = input.file ?? input.name ?? 'image';
+    const decoded = await decodeImageBuffer(bytes, name, { maxPixels: input.maxPixels });
     const [matteInput, original] = await Promise.all([
       input.model ? preprocessForMatte(decoded.image, input.model) : undefined,
-      file ? originalForm(file, decoded) : undefined,
+      input.file && input.keepOriginal ? originalForm(bytes, decoded) : undefined,
     ]);
     // sharp's buffers live outside V8's heap and cannot be transferred (a send would copy 72 MB at
     // 24 MP on the engine's thread): one copy here, into shared memory, which passes through the

@@ -41,15 +41,20 @@ let threadsSeen = 0;
  */
 export function lowerLibvipsThreads(): void {
   if (process.platform !== 'linux') return;
+  let threads: string[];
   try {
-    const threads = readdirSync('/proc/self/task');
-    if (threads.length === threadsSeen) return;
-    threadsSeen = threads.length;
-    for (const tid of threads) {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return; // no /proc: normal priority, as before
+  }
+  if (threads.length === threadsSeen) return;
+  threadsSeen = threads.length;
+  for (const tid of threads) {
+    try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8');
       if (name.startsWith('libvips')) setPriority(Number(tid), BACKGROUND_NICE);
+    } catch {
+      // A thread that ended meanwhile: the others are still looked at.
     }
-  } catch {
-    // A thread that ended meanwhile, or no /proc: those left keep their priority.
   }
 }
