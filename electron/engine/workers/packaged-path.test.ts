@@ -32,7 +32,7 @@ describe('workerEntry', () => {
     expect(workerEntry('file:///opt/Atelier/resources/app.asar/dist/electron/main.cjs').filename).toBe(
       'file:///opt/Atelier/resources/app.asar.unpacked/dist/electron/pixel-worker.mjs',
     );
-    expect(workerEntry('file:///work/atelier/dist/cli.js').filename).toBe(
+    expect(workerEntry('file:///work/atelier/dist/cli.cjs').filename).toBe(
       'file:///work/atelier/dist/pixel-worker.mjs',
     );
     expect(workerEntry('file:///work/atelier/electron/engine/workers/pool.ts').filename).toBe(

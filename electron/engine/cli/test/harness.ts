@@ -10,7 +10,7 @@ import { fixturePhoto, repoRoot, type FIXTURE_PHOTOS } from '../../testing/fixtu
 
 export const cliEntry = path.join(repoRoot, 'bin', 'atelier.js');
 
-const bundle = path.join(repoRoot, 'dist', 'cli.js');
+const bundle = path.join(repoRoot, 'dist', 'cli.cjs');
 const lock = path.join(repoRoot, 'dist', '.cli-build-lock');
 
 /** Newest modification time of the engine's sources (what the bundle is built from). */
@@ -26,7 +26,7 @@ function newestSource(dir = path.join(repoRoot, 'electron', 'engine')): number {
 }
 
 /**
- * Rebuilds dist/cli.js when an engine source is newer. Test files run in parallel processes: a lock
+ * Rebuilds dist/cli.cjs when an engine source is newer. Test files run in parallel processes: a lock
  * folder (mkdir is atomic) makes one of them build while the others wait, so none spawns the CLI
  * while the bundle is half-written.
  */
