@@ -129,7 +129,11 @@ export class Editor {
     if (maskImageId == null) return;
     const composition = mergeRecipe(this.currentRecipe(root.id), {});
     this.lastDecoded.ahead(root.inputImageId, async () => {
-      const { decoded } = await this.decodeStored(root);
+      // The render paints two RGBA layers of the photo's size (the subject, made ahead below, and the
+      // background): their memory is made ready while the photo decodes (~0.3 s each at 24 MP).
+      const original = this.deps.store.getGeneration(root.id).input;
+      const layers = original ? { bytes: original.width * original.height * 4, count: 2 } : undefined;
+      const { decoded } = await this.decodeStored(root, undefined, layers);
       const mask = await this.loadMask(maskImageId, root.id);
       const { sourceKey } = this.sourceKeyOf(root, maskImageId);
       if (sourceKey === undefined) return { decoded, mask: { imageId: maskImageId, mask } };
@@ -363,12 +367,18 @@ export class Editor {
   private async decodeStored(
     root: GenerationRow,
     forModel?: MatteChoice,
+    renderLayers?: { bytes: number; count: number },
   ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
     const model = forModel
       ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry
       : undefined;
     const original = await this.deps.store.loadImage(root.inputImageId!);
-    return decodeInPool({ bytes: original.bytes, name: itemName(root) }, this.deps.maxPixels, model);
+    return decodeInPool(
+      { bytes: original.bytes, name: itemName(root) },
+      this.deps.maxPixels,
+      model,
+      renderLayers,
+    );
   }
 
   /** The hand edits on a freshly computed model mask, in the pool (`base`: the model mask handed back). */

@@ -15,7 +15,7 @@ import type { ReferenceComposition } from '../operations/reference-compose';
 import type { StyledFinish } from '../style/style-stages';
 import type { PoolRunOptions } from './pool';
 import type { BackgroundSpecs } from '../compose/on-background';
-import type { ComposeTaskInput, EncodedPicture, OriginalForm, StoredForm } from './tasks';
+import type { ComposeTaskInput, DecodeTaskInput, EncodedPicture, OriginalForm, StoredForm } from './tasks';
 import { pixelPool } from './shared-pool';
 import { arrivedImage, asBuffer, buffersOf, owned, ownedImage, ownedMask } from './transfer';
 
@@ -28,17 +28,23 @@ export interface MaskOptions {
 
 /**
  * Decodes a photo in the pool (a file, or history bytes named `name`) and, given a model, makes its
- * model input there too; the pixels arrive here by transfer.
+ * model input there too; the pixels arrive here by transfer. `renderLayers`: a render of the photo
+ * follows, and the thread makes its memory ready for that many layers while libvips decodes.
  */
 export async function decodeInPool(
   source: { file: string; keepOriginal?: boolean } | { bytes: Buffer; name: string },
   maxPixels: number,
   model?: ModelEntry,
+  renderLayers?: DecodeTaskInput['renderLayers'],
 ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput; original?: OriginalImage }> {
   const file = 'file' in source ? source.file : source.name;
-  const out = await pixelPool().run('decode', { ...source, maxPixels, ...(model ? { model } : {}) }, [], {
-    file,
-  });
+  const input = {
+    ...source,
+    maxPixels,
+    ...(model ? { model } : {}),
+    ...(renderLayers ? { renderLayers } : {}),
+  };
+  const out = await pixelPool().run('decode', input, [], { file });
   const d = out.decoded;
   const decoded: DecodedImage = {
     ...d,

@@ -24,7 +24,7 @@ import type { GenerationRow } from '../store/types';
 import { finishStyled, styleInput, type StyledFinish } from '../style/style-stages';
 import { encodeOutput, type OutputEncoding } from '../operations/write-output';
 import { arrivedImage, asBuffer, sharedCopy, transferableCopy } from './transfer';
-import { recycle, releaseScratch } from '../compose/core/scratch';
+import { prepareScratch, recycle, releaseScratch } from '../compose/core/scratch';
 import { thumbnailOfPixels } from '../imaging/thumbnail';
 
 /** The photo's colour profile and EXIF as the encoder takes them (a clone drops Buffer's methods). */
@@ -97,6 +97,11 @@ export interface DecodeTaskInput {
   model?: ModelEntry;
   /** Also make what the history stores of the file (`OriginalForm`): the item will be recorded. */
   keepOriginal?: boolean;
+  /**
+   * A render of this photo follows (the editor opened it): while decoding, make this thread's memory
+   * ready for the layers it will paint (`count` RGBA layers of `bytes`).
+   */
+  renderLayers?: { bytes: number; count: number };
 }
 
 /** An input file as the history stores it, made where it was read and decoded. */
@@ -255,7 +260,13 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
   async decode(input) {
     const bytes = input.file ? await readImageFile(input.file) : asBuffer(input.bytes ?? new Uint8Array());
     const name = input.file ?? input.name ?? 'image';
+    // While libvips decodes on its own threads, this one brings in the render's memory; the render
+    // lands here too (an idle pool gives its next task to its first thread, as the subject layer's).
+    const ready = input.renderLayers
+      ? prepareScratch(input.renderLayers.bytes, input.renderLayers.count)
+      : undefined;
     const decoded = await decodeImageBuffer(bytes, name, { maxPixels: input.maxPixels });
+    await ready;
     const [matteInput, original] = await Promise.all([
       input.model ? preprocessForMatte(decoded.image, input.model) : undefined,
       input.file && input.keepOriginal ? originalForm(bytes, decoded) : undefined,

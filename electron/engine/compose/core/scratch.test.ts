@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { recycle, releaseScratch, scratchBuffer, scratchHeld, setScratchLimit } from './scratch';
+import {
+  prepareScratch,
+  recycle,
+  releaseScratch,
+  scratchBuffer,
+  scratchHeld,
+  setScratchLimit,
+} from './scratch';
 
 const MB = 1 << 20;
 
@@ -22,6 +29,23 @@ describe('scratch buffers', () => {
     // Not zeroed: whoever asks that way writes every byte itself.
     again.fill(7);
     expect(new Uint8Array(scratchBuffer(8 * MB, false))[0]).toBe(7);
+  });
+
+  it('prepares buffers ahead, counting those of the size already kept, for the next requests', async () => {
+    const kept = new Uint8Array(scratchBuffer(8 * MB, false));
+    recycle(kept);
+    await prepareScratch(8 * MB, 2);
+    expect(scratchHeld()).toEqual({ buffers: 2, bytes: 16 * MB });
+    // Asked again, nothing is added; small sizes are left to the allocator.
+    await prepareScratch(8 * MB, 2);
+    await prepareScratch(1 * MB, 1);
+    expect(scratchHeld().buffers).toBe(2);
+    const first = scratchBuffer(8 * MB, false);
+    const second = scratchBuffer(8 * MB, false);
+    expect([first, second]).toContain(kept.buffer);
+    expect(scratchHeld().buffers).toBe(0);
+    // A third request gets fresh memory.
+    expect([first, second]).not.toContain(scratchBuffer(8 * MB, false));
   });
 
   it('keeps only whole buffers of its own, small ones never, and each once', () => {
