@@ -55,26 +55,27 @@ const entries = [
   },
   // The pixel worker pool's thread entry (electron/engine/workers/pool.ts looks for it beside the
   // bundle that started the pool: dist/ for the CLI and serve, dist/electron/ for the Electron main).
+  // CommonJS too: a thread starts ~70 ms sooner than from an ES module (sharp loaded with require).
   {
     entryPoints: ['electron/engine/workers/pixel-worker.ts'],
-    outfile: 'dist/pixel-worker.mjs',
-    format: 'esm',
+    outfile: 'dist/pixel-worker.cjs',
+    format: 'cjs',
   },
   {
     entryPoints: ['electron/engine/workers/pixel-worker.ts'],
-    outfile: 'dist/electron/pixel-worker.mjs',
-    format: 'esm',
+    outfile: 'dist/electron/pixel-worker.cjs',
+    format: 'cjs',
   },
   // The inference thread's entry (onnxruntime only; electron/engine/workers/inference.ts).
   {
     entryPoints: ['electron/engine/workers/inference-worker.ts'],
-    outfile: 'dist/inference-worker.mjs',
-    format: 'esm',
+    outfile: 'dist/inference-worker.cjs',
+    format: 'cjs',
   },
   {
     entryPoints: ['electron/engine/workers/inference-worker.ts'],
-    outfile: 'dist/electron/inference-worker.mjs',
-    format: 'esm',
+    outfile: 'dist/electron/inference-worker.cjs',
+    format: 'cjs',
   },
 ];
 

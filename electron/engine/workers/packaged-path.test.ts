@@ -18,7 +18,7 @@ describe('outsideAsar', () => {
   it('leaves other paths alone: checkouts, already unpacked files, names that only end in .asar', () => {
     for (const location of [
       'file:///work/atelier/dist/electron/main.cjs',
-      'file:///opt/Atelier/resources/app.asar.unpacked/dist/electron/pixel-worker.mjs',
+      'file:///opt/Atelier/resources/app.asar.unpacked/dist/electron/pixel-worker.cjs',
       'file:///opt/Atelier/resources/myapp.asar/dist/main.cjs',
       '/home/me/app.asar-notes/main.cjs',
     ]) {
@@ -30,10 +30,10 @@ describe('outsideAsar', () => {
 describe('workerEntry', () => {
   it('finds the bundled worker beside the bundle, outside app.asar in a packaged app', () => {
     expect(workerEntry('file:///opt/Atelier/resources/app.asar/dist/electron/main.cjs').filename).toBe(
-      'file:///opt/Atelier/resources/app.asar.unpacked/dist/electron/pixel-worker.mjs',
+      'file:///opt/Atelier/resources/app.asar.unpacked/dist/electron/pixel-worker.cjs',
     );
     expect(workerEntry('file:///work/atelier/dist/cli.cjs').filename).toBe(
-      'file:///work/atelier/dist/pixel-worker.mjs',
+      'file:///work/atelier/dist/pixel-worker.cjs',
     );
     expect(workerEntry('file:///work/atelier/electron/engine/workers/pool.ts').filename).toBe(
       'file:///work/atelier/electron/engine/workers/pixel-worker.dev.mjs',

@@ -65,7 +65,7 @@ export type WorkerEntryName = 'pixel-worker' | 'inference-worker';
 /**
  * A worker's entry point where this module runs: from the TypeScript sources (tests, benchmarks, tsx)
  * a small module that registers tsx in the thread (Node 20 ignores `--import` in a worker's execArgv)
- * and loads `<name>.ts`; from a bundle, the bundled `<name>.mjs` that scripts/build-engine.js writes
+ * and loads `<name>.ts`; from a bundle, the bundled `<name>.cjs` that scripts/build-engine.js writes
  * beside each bundle (dist/ for the CLI and serve, dist/electron/); in a packaged app, its unpacked copy
  * outside app.asar (packaged-path.ts).
  */
@@ -76,7 +76,7 @@ export function workerEntry(
   if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
     return { filename: new URL(`./${name}.dev.mjs`, moduleUrl).href };
   }
-  return { filename: outsideAsar(new URL(`./${name}.mjs`, moduleUrl).href) };
+  return { filename: outsideAsar(new URL(`./${name}.cjs`, moduleUrl).href) };
 }
 
 /**
