@@ -37,6 +37,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`atelier: unknown command "${name}"\n\n${usage()}`);
     return 1;
   }
+  // onnxruntime loads in the inference thread while this one loads the command's modules (sharp,
+  // SQLite, the operations): on two cores both are done in about the time of the longer.
+  if (command.runsModels && !rest.some((a) => a === '--help' || a === '-h')) {
+    void import('./workers/inference').then((m) => m.startInferenceThread());
+  }
   const mod = await command.load();
   return mod.run(rest);
 }

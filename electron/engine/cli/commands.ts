@@ -4,17 +4,34 @@
  */
 import type { CommandModule } from './command';
 
-export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+  /** Runs models: the inference thread starts before the command's modules load (cli.ts). */
+  runsModels?: true;
+}
+
+export const commands: Record<string, CommandEntry> = {
   cutout: {
     summary: 'remove (or replace) backgrounds of files and folders',
     load: () => import('./cutout-command'),
+    runsModels: true,
   },
-  stylize: { summary: 'restyle photos with a style model', load: () => import('./stylize-command') },
+  stylize: {
+    summary: 'restyle photos with a style model',
+    load: () => import('./stylize-command'),
+    runsModels: true,
+  },
   compose: {
     summary: 'place cut-out subjects with a reference picture',
     load: () => import('./compose-command'),
+    runsModels: true,
   },
-  watch: { summary: 'process images as they land in a folder', load: () => import('./watch-command') },
+  watch: {
+    summary: 'process images as they land in a folder',
+    load: () => import('./watch-command'),
+    runsModels: true,
+  },
   serve: {
     summary: 'serve the UI and the API on 127.0.0.1 (for a browser or automation)',
     load: () => import('./serve-command'),

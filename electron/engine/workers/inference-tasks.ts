@@ -32,6 +32,11 @@ async function run(
 }
 
 export const inferenceImplementations: { [N in InferenceTaskName]: Implementation<N> } = {
+  async ortLoad() {
+    await loadOrt();
+    return {};
+  },
+
   async ortCreate({ key, file, options }) {
     const ort = await loadOrt();
     const session = await ort.InferenceSession.create(file, options);

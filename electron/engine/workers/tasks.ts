@@ -174,6 +174,8 @@ export interface TaskTypes {
   record: { input: RecordTaskInput; output: { generation: GenerationRow } };
   /** Nothing: a thread started (its modules loaded) before the first real task needs one. */
   warm: { input: Record<string, never>; output: Record<string, never> };
+  /** onnxruntime loaded in the inference thread ahead of its first session (`startInferenceThread`). */
+  ortLoad: { input: Record<string, never>; output: Record<string, never> };
   /** An onnxruntime session created in the inference thread, kept there under `key`. */
   ortCreate: {
     input: { key: string; file: string; options: Ort.InferenceSession.SessionOptions };
@@ -253,7 +255,7 @@ export type Implementation<N extends TaskName> = (
 const STROKE_PROGRESS_STEPS = 20;
 
 /** The tasks the inference thread runs (inference-tasks.ts); every other task runs in the pixel pool. */
-export type InferenceTaskName = 'ortCreate' | 'ortRun' | 'ortMatte' | 'ortRelease';
+export type InferenceTaskName = 'ortLoad' | 'ortCreate' | 'ortRun' | 'ortMatte' | 'ortRelease';
 export type PixelTaskName = Exclude<TaskName, InferenceTaskName>;
 
 export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
