@@ -58,7 +58,9 @@ export function scratchBuffer(byteLength: number, zeroed: boolean): ArrayBuffer 
  */
 export async function prepareScratch(byteLength: number, count = 1): Promise<void> {
   if (byteLength < MIN_BYTES) return;
-  const missing = count - kept.filter((b) => b.byteLength === byteLength).length;
+  // No more than the thread may keep: what went beyond would be let go at once, its faults paid for nothing.
+  const fits = Math.min(count, Math.floor(limitBytes / byteLength));
+  const missing = fits - kept.filter((b) => b.byteLength === byteLength).length;
   const made: Uint8Array[] = [];
   for (let n = 0; n < missing; n++) {
     // Not scratchBuffer: a kept buffer of this size is one of those counted.
