@@ -201,6 +201,45 @@ describe.each(BACKENDS)('token ledger, devices and purchases ($name)', ({ databa
     }
   });
 
+  it('registers a device once per installation: the same installation asked again gets the same device', async () => {
+    const limited = await start(databaseUrl, { config: { deviceLimit: 2, welcomeCredit: 5 } });
+    try {
+      const user = await newUser(limited.url);
+      const register = (installId: string) =>
+        post(
+          limited.url,
+          '/v1/devices',
+          { name: 'studio', platform: 'win32', installId },
+          bearer(user.access),
+        );
+      const install = randomUUID();
+      const first = await register(install);
+      expect(first.status).toBe(201);
+      const { deviceId } = (await json(first)) as { deviceId: string };
+      // The answer was lost and the app asks again, more often than the account may have devices.
+      for (let i = 0; i < 3; i++) {
+        const again = await register(install);
+        expect(again.status).toBe(200);
+        expect(await json(again)).toEqual({ deviceId });
+      }
+      // Another installation is another device; past the limit, a third is refused.
+      expect((await register(randomUUID())).status).toBe(201);
+      expect((await register(randomUUID())).status).toBe(409);
+      // A removed device's installation registers anew, as a new device.
+      await fetch(`${limited.url}/v1/devices/${deviceId}`, {
+        method: 'DELETE',
+        headers: bearer(user.access),
+      });
+      const anew = await register(install);
+      expect(anew.status).toBe(201);
+      expect(((await json(anew)) as { deviceId: string }).deviceId).not.toBe(deviceId);
+      // Not an installation id: refused before anything is written.
+      expect((await register('../../etc')).status).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('credits a purchase exactly once: forged, stale and replayed webhooks change nothing', async () => {
     const user = await newUser(server.url);
     const created = await post(server.url, '/v1/checkout', { packId: 'studio' }, bearer(user.access));

@@ -148,10 +148,19 @@ export class LicenseClient {
     await this.request('DELETE', '/v1/account', z.unknown(), { accessToken });
   }
 
-  registerDevice(accessToken: string, name: string, platform: string): Promise<{ deviceId: string }> {
+  /**
+   * Registers this installation as a device of the account. `installId` makes it idempotent: asked
+   * again (an answer lost on the way), the server answers the device it already made.
+   */
+  registerDevice(
+    accessToken: string,
+    name: string,
+    platform: string,
+    installId: string,
+  ): Promise<{ deviceId: string }> {
     return this.request('POST', '/v1/devices', z.object({ deviceId: z.string().min(1) }), {
       accessToken,
-      body: { name, platform },
+      body: { name, platform, installId },
     });
   }
 

@@ -17,7 +17,7 @@ import { LicenseClient, LicenseRequestError } from './license-client';
 import type { LedgerPort } from './ledger-port';
 import { refreshPrices } from './prices';
 import { storeLedger } from './store-ledger';
-import { MAX_DEBITS_PER_REQUEST, refreshBalance, syncDebits, type SyncTarget } from './sync';
+import { DEVICE_ID_KEY, MAX_DEBITS_PER_REQUEST, refreshBalance, syncDebits, type SyncTarget } from './sync';
 import { SyncLoop, type SyncStatus } from './sync-loop';
 import { MemoryCredentialStore } from '../testing/account-credentials';
 import {
@@ -329,14 +329,27 @@ describe('token sync with the real license server', () => {
     expect(await w.credentials.get(w.session.service, w.account.serverId)).toBeNull();
   });
 
+  it('a registration whose answer is lost, sent again and again, leaves one device on the account', async () => {
+    await refreshBalance(w.target);
+    await generate('cutout');
+    // More lost answers than the account may have devices (5): each one used to leave a device, and
+    // the next registration was refused with device_limit.
+    let dropped = 0;
+    w.onAnswer = (e) => (e.path === '/v1/devices' && dropped++ < 7 ? 'drop' : undefined);
+    for (let attempt = 0; attempt < 7; attempt++) {
+      await expect(syncDebits(w.target)).rejects.toMatchObject({ code: 'NETWORK' });
+    }
+    const result = await syncDebits(w.target);
+    expect(result.confirmed).toBe(1);
+    const res = await fetch(`${w.server.url}/v1/devices`, {
+      headers: { authorization: `Bearer ${w.accessToken}` },
+    });
+    const { devices } = (await res.json()) as { devices: { id: string }[] };
+    expect(devices.map((d) => d.id)).toEqual([w.ledger.getSetting(w.account.localId, DEVICE_ID_KEY)]);
+  });
+
   it('the sync loop retries with backoff while the server is unreachable, then catches up', async () => {
     await refreshBalance(w.target);
-    // The device is registered before the outage: a registration whose answer is lost leaves a device
-    // on the account (registration is not idempotent yet), and on a loaded machine the loop retried
-    // often enough to reach the account's device limit (a 409, not retried) before the server came
-    // back. This test is about the debits' retries.
-    await generate('cutout');
-    await syncDebits(w.target);
     await generate('cutout');
     let down = true;
     w.onAnswer = () => (down ? 'drop' : undefined);

@@ -5,6 +5,7 @@
  * stays pending, so a server that vanishes mid-request or an app killed mid-sync loses nothing and
  * never double-spends: the debit id is the idempotency key.
  */
+import { randomUUID } from 'node:crypto';
 import { AtelierError } from '../errors';
 import type { AuthSession } from './auth-session';
 import type { LedgerPort, StoredStatement } from './ledger-port';
@@ -14,6 +15,12 @@ import { SYNC_BLOCK_KEY } from './wallet';
 
 export const MAX_DEBITS_PER_REQUEST = 500;
 export const DEVICE_ID_KEY = 'account.deviceId';
+/**
+ * This installation's id for the account, kept before the first registration is sent: a registration
+ * sent again after a lost answer names the same installation, and the server answers the same device
+ * instead of adding one (a retrying client once filled the account's device limit by itself).
+ */
+export const INSTALL_ID_KEY = 'account.installId';
 
 export interface SyncTarget {
   ledger: LedgerPort;
@@ -57,8 +64,11 @@ async function deviceId(t: SyncTarget): Promise<string> {
   const known = t.ledger.getSetting(t.localId, DEVICE_ID_KEY);
   if (typeof known === 'string' && known) return known;
   const device = t.device ?? { name: 'Atelier', platform: process.platform };
+  const kept = t.ledger.getSetting(t.localId, INSTALL_ID_KEY);
+  const install = typeof kept === 'string' && kept ? kept : randomUUID();
+  if (install !== kept) t.ledger.setSetting(t.localId, INSTALL_ID_KEY, install);
   const { deviceId: id } = await t.session.withToken((tok) =>
-    t.session.client.registerDevice(tok, device.name, device.platform),
+    t.session.client.registerDevice(tok, device.name, device.platform, install),
   );
   t.ledger.setSetting(t.localId, DEVICE_ID_KEY, id);
   return id;

@@ -34,7 +34,7 @@ export async function accountRoutes(
     return reply.status(204).send();
   });
 
-  app.post<{ Body: { name: string; platform: string } }>(
+  app.post<{ Body: { name: string; platform: string; installId?: string } }>(
     '/v1/devices',
     {
       schema: {
@@ -45,37 +45,47 @@ export async function accountRoutes(
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 100 },
             platform: { type: 'string', minLength: 1, maxLength: 40 },
+            // The app's installation (a random id it keeps): registering again from it is idempotent.
+            installId: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' },
           },
         },
       },
     },
     async (req, reply) => {
       const accountId = await requireAccount(req, config, db);
-      const deviceId = randomUUID();
-      const ok = await db.transaction(async (tx) => {
-        // Lock the account's balance row so two registrations cannot both pass the limit check.
+      const installId = req.body.installId ?? null;
+      const outcome = await db.transaction(async (tx) => {
+        // Lock the account's balance row so two registrations cannot both pass the limit check (or
+        // both add a device for one installation).
         await tx.query('SELECT 1 FROM balances WHERE account_id = $1 FOR UPDATE', [accountId]);
+        if (installId) {
+          // The answer to an earlier registration from this installation was lost: the same device.
+          const [known] = await tx.query<{ id: string }>(
+            'SELECT id FROM devices WHERE account_id = $1 AND install_id = $2 AND revoked_at IS NULL',
+            [accountId, installId],
+          );
+          if (known) return { deviceId: known.id, created: false };
+        }
         const [count] = await tx.query<{ n: string }>(
           'SELECT count(*) AS n FROM devices WHERE account_id = $1 AND revoked_at IS NULL',
           [accountId],
         );
-        if (Number(count?.n ?? 0) >= config.deviceLimit) return false;
-        await tx.query('INSERT INTO devices(id, account_id, name, platform) VALUES ($1, $2, $3, $4)', [
-          deviceId,
-          accountId,
-          req.body.name,
-          req.body.platform,
-        ]);
-        return true;
+        if (Number(count?.n ?? 0) >= config.deviceLimit) return undefined;
+        const deviceId = randomUUID();
+        await tx.query(
+          'INSERT INTO devices(id, account_id, name, platform, install_id) VALUES ($1, $2, $3, $4, $5)',
+          [deviceId, accountId, req.body.name, req.body.platform, installId],
+        );
+        return { deviceId, created: true };
       });
-      if (!ok) {
+      if (!outcome) {
         throw new HttpError(
           409,
           'device_limit',
           `This account already has ${config.deviceLimit} devices; remove one first`,
         );
       }
-      return reply.status(201).send({ deviceId });
+      return reply.status(outcome.created ? 201 : 200).send({ deviceId: outcome.deviceId });
     },
   );
 
