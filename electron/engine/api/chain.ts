@@ -8,8 +8,7 @@ import path from 'node:path';
 import { AtelierError } from '../errors';
 import type { Engine } from '../engine';
 import type { Staging } from './staging';
-
-const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+import { EXT_BY_MIME } from '../imaging/mime';
 
 /** Stages item `id`'s result as the next operation's input and returns its path. */
 export async function stageChainInput(engine: Engine, staging: Staging, id: number): Promise<string> {

@@ -23,6 +23,7 @@ import {
   type ResultSelection,
   type SkippedItem,
 } from './deliverables';
+import { EXT_BY_MIME } from '../imaging/mime';
 
 export type SaveResult = { saved: string } | { download: string } | { cancelled: true };
 
@@ -48,15 +49,6 @@ export interface ExportRequest {
 
 /** How long a written file (an export's zip) waits in temp for its one download. */
 const FILE_DOWNLOAD_TTL_MS = 15 * 60 * 1000;
-
-const EXT_BY_MIME: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/avif': 'avif',
-  'image/tiff': 'tiff',
-  'image/gif': 'gif',
-};
 
 export interface ResultsRequest {
   ids?: number[] | undefined;

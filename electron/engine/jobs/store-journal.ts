@@ -19,6 +19,7 @@ import {
   type JournalItem,
   type NewBatchItem,
 } from './journal';
+import { mimeForExtension } from '../imaging/mime';
 
 /** The store methods the journal needs (the store's Batches satisfies it). */
 export interface BatchStorePort {
@@ -38,13 +39,6 @@ export interface BatchStorePort {
   getBatch(batchId: string): BatchRow;
   listBatches(options?: { status?: BatchStatus; limit?: number }): BatchRow[];
 }
-
-const MIME: Record<string, string> = {
-  png: 'image/png',
-  webp: 'image/webp',
-  jpeg: 'image/jpeg',
-  jpg: 'image/jpeg',
-};
 
 export class StoreJournal implements BatchJournal {
   constructor(private readonly store: BatchStorePort) {}
@@ -109,7 +103,7 @@ export class StoreJournal implements BatchJournal {
     encoded: Encoded | undefined,
     charge?: GenerationCharge,
   ): Promise<void> {
-    const ext = path.extname(item.output).slice(1).toLowerCase();
+    const mime = mimeForExtension(path.extname(item.output));
     const out = encoded ? encodedParts(encoded) : undefined;
     // The input as the decode made it (cut-outs), or read here.
     const input = out?.original ?? { bytes: await readFile(item.input) };
@@ -122,7 +116,7 @@ export class StoreJournal implements BatchJournal {
       status: 'done',
       inputName: path.basename(item.input),
       input,
-      output: out ? { bytes: out.bytes, ...(MIME[ext] ? { mime: MIME[ext] } : {}), ...out.picture } : null,
+      output: out ? { bytes: out.bytes, ...(mime ? { mime } : {}), ...out.picture } : null,
       batchId: batch.id,
       // A cut-out keeps its full-resolution mask with the item: later re-renders need no model run.
       ...(out?.mask ? { edit: { modelMask: out.mask } } : {}),

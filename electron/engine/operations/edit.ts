@@ -32,8 +32,7 @@ import { modelMaskOf, type MatteChoice } from './matte-stages';
 import type { MatteInput } from '../matte/model-stages';
 import { changesMask, mergeRecipe } from './recipe';
 import { encodingOf } from './write-output';
-
-const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+import { MIME_BY_FORMAT } from '../imaging/mime';
 
 export interface EditorDeps {
   store: Store;

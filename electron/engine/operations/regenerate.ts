@@ -10,10 +10,9 @@ import { AtelierError } from '../errors';
 import type { GenerationCharge, ChargePort } from './charge-port';
 import type { GenerationRow, Store } from '../store';
 import type { BoundOperation, OperationName, OperationResult } from './types';
+import { EXT_BY_MIME, MIME_BY_FORMAT } from '../imaging/mime';
 
 const OPERATIONS: readonly OperationName[] = ['cutout', 'background', 'stylize', 'compose'];
-const EXT_BY_MIME: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
-const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 export interface RegenerateDeps {
   store: Store;
