@@ -19,10 +19,10 @@
  * its folder removed when the worker moves on to the next file. A spec that needs a differently
  * configured app (another models folder, a mirror) starts one with `startServe` from processes.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type TestInfo } from '@playwright/test';
 import type { SharedState } from './global-setup';
 import { startServe, stop, type Serve } from './processes';
 
@@ -95,6 +95,21 @@ export const test = base.extend<{ state: E2EState }, { perFile: PerFile }>({
     { scope: 'worker' },
   ],
   state: async ({ perFile }, use, testInfo) => {
-    await use(await perFile.forFile(testInfo.file));
+    const state = await perFile.forFile(testInfo.file);
+    await use(state);
+    if (testInfo.status !== testInfo.expectedStatus) await reportServeLogs(state.logFile, testInfo);
   },
 });
+
+/**
+ * A failed test says what its app said meanwhile: the end of serve's output and of the profile's log
+ * (printed, so CI's output keeps them, and attached to the report). The folder is gone afterwards.
+ */
+async function reportServeLogs(logFile: string, testInfo: TestInfo): Promise<void> {
+  const logs = [logFile, path.join(path.dirname(logFile), 'profile', 'logs', 'atelier.log')];
+  for (const file of logs.filter((f) => existsSync(f))) {
+    const tail = readFileSync(file, 'utf8').slice(-6000);
+    console.error(`--- ${path.basename(file)} of this spec's atelier serve (last 6 KB) ---\n${tail}`);
+    await testInfo.attach(path.basename(file), { body: tail, contentType: 'text/plain' });
+  }
+}
