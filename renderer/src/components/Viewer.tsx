@@ -6,6 +6,7 @@ import type { Preview } from '../editor/session';
 import { isPartTool, useEditor } from '../editor/editor-store';
 import { EditorStage, type StageContent, type StageHandle } from '../editor/EditorStage';
 import { EditProgressBar } from '../editor/EditProgressBar';
+import { useEditProgress } from '../editor/edit-progress';
 import { recipeFromParams } from '../editor/recipe';
 import { useEditSource } from '../editor/use-edit-source';
 import { loadMask } from '../editor/load-source';
@@ -27,6 +28,8 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
   const edit = useEditSource(item, editable ?? screen === 'studio');
   const tool = useEditor((s) => s.tool);
   const done = useEditor((s) => s.history.done);
+  // A full-size render or brush save of this item is running (its progress bar shows only after a while).
+  const busy = useEditProgress((s) => s.running !== null && s.running.id === item?.id);
   const [split, setSplit] = useState(edit.kind === 'off' ? 50 : 0);
   const [zoom, setZoom] = useState<{ percent: number; fitted: boolean } | null>(null);
   const [preview, setPreview] = useState<{ preview: Preview; version: number; ms: number } | null>(null);
@@ -231,6 +234,7 @@ export function Viewer({ item, editable }: { item: HistoryItem | null; editable?
       data-testid="viewer"
       data-mode={content.kind}
       data-compose-ms={preview?.ms.toFixed(1)}
+      aria-busy={busy}
     >
       <ViewerToolbar
         zoomPercent={zoom?.percent ?? null}
