@@ -19,6 +19,7 @@ import {
   strokesInPool,
   subjectAheadInPool,
 } from '../workers/pixel-work';
+import type { DecodeTaskInput } from '../workers/tasks';
 import type { ProviderRequest } from '../models/providers';
 import type { ModelSessions } from '../models/sessions';
 import { rerenderBlockedReason, type GenerationRow, type Store } from '../store';
@@ -366,7 +367,7 @@ export class Editor {
   private async decodeStored(
     root: GenerationRow,
     forModel?: MatteChoice,
-    renderLayers?: { bytes: number; count: number },
+    renderLayers?: DecodeTaskInput['renderLayers'],
   ): Promise<{ decoded: DecodedImage; matteInput?: MatteInput }> {
     const model = forModel
       ? (await this.deps.sessions.load(forModel.model, forModel.provider)).entry

@@ -267,8 +267,13 @@ export const implementations: { [N in PixelTaskName]: Implementation<N> } = {
     const ready = input.renderLayers
       ? prepareScratch(input.renderLayers.bytes, input.renderLayers.count)
       : undefined;
-    const decoded = await decodeImageBuffer(bytes, name, { maxPixels: input.maxPixels });
-    await ready;
+    let decoded: DecodedImage;
+    try {
+      decoded = await decodeImageBuffer(bytes, name, { maxPixels: input.maxPixels });
+    } finally {
+      // Even when the decode fails: an idle pool thread blocks, and would leave the paging half done.
+      await ready;
+    }
     const [matteInput, original] = await Promise.all([
       input.model ? preprocessForMatte(decoded.image, input.model) : undefined,
       input.file && input.keepOriginal ? originalForm(bytes, decoded) : undefined,
