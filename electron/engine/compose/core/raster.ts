@@ -16,6 +16,12 @@ export function newPlane(width: number, height: number): Plane8 {
   return { data: new Uint8Array(scratchBuffer(width * height, true)), width, height };
 }
 
+export function cloneRgba(img: Rgba8): Rgba8 {
+  const data = new Uint8ClampedArray(scratchBuffer(img.data.length, false));
+  data.set(img.data);
+  return { data, width: img.width, height: img.height };
+}
+
 export function clonePlane(p: Plane8): Plane8 {
   const data = new Uint8Array(scratchBuffer(p.data.length, false));
   data.set(p.data);
@@ -69,10 +75,13 @@ function boxBlurPass(
   }
   for (let y = 0; y < height; y++) {
     const row = y * stride;
-    for (let i = 0; i < stride; i++) data[row + i] = colSums[i]! * norm;
     const a = rowAt(y + r + 1);
     const d = rowAt(y - r);
-    for (let i = 0; i < stride; i++) colSums[i]! += tmp[a + i]! - tmp[d + i]!;
+    for (let i = 0; i < stride; i++) {
+      const sum = colSums[i]!;
+      data[row + i] = sum * norm;
+      colSums[i] = sum + tmp[a + i]! - tmp[d + i]!;
+    }
   }
 }
 
