@@ -46,6 +46,21 @@ function boxBlurPass(
   tmp: Float32Array,
 ): void {
   const norm = 1 / (2 * r + 1);
+  if (channels === 4) rgbaRows(data, width, height, r, norm, tmp);
+  else rows(data, width, height, channels, r, norm, tmp);
+  columns(data, width * channels, height, r, norm, tmp);
+}
+
+/** boxBlurPass's horizontal half, a channel at a time: `data` → `tmp`. */
+function rows(
+  data: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  r: number,
+  norm: number,
+  tmp: Float32Array,
+): void {
   const lastX = width - 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -65,7 +80,60 @@ function boxBlurPass(
       }
     }
   }
-  const stride = width * channels;
+}
+
+/**
+ * boxBlurPass's horizontal half for RGBA, `data` → `tmp`: the four channels of a pixel side by side,
+ * each step reading and writing one pixel's consecutive floats (about twice as fast as `rows`).
+ */
+function rgbaRows(
+  data: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  norm: number,
+  tmp: Float32Array,
+): void {
+  const lastX = width - 1;
+  for (let y = 0; y < height; y++) {
+    const base = y * width * 4;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = -r; k <= r; k++) {
+      const o = base + (k < 0 ? 0 : k > lastX ? lastX : k) * 4;
+      s0 += data[o]!;
+      s1 += data[o + 1]!;
+      s2 += data[o + 2]!;
+      s3 += data[o + 3]!;
+    }
+    for (let x = 0, o = base; x < width; x++, o += 4) {
+      tmp[o] = s0 * norm;
+      tmp[o + 1] = s1 * norm;
+      tmp[o + 2] = s2 * norm;
+      tmp[o + 3] = s3 * norm;
+      const add = x + r + 1;
+      const drop = x - r;
+      const a = base + (add > lastX ? lastX : add) * 4;
+      const d = base + (drop < 0 ? 0 : drop) * 4;
+      s0 += data[a]! - data[d]!;
+      s1 += data[a + 1]! - data[d + 1]!;
+      s2 += data[a + 2]! - data[d + 2]!;
+      s3 += data[a + 3]! - data[d + 3]!;
+    }
+  }
+}
+
+/** boxBlurPass's vertical half, `tmp` → `data`, rows `stride` floats long. */
+function columns(
+  data: Float32Array,
+  stride: number,
+  height: number,
+  r: number,
+  norm: number,
+  tmp: Float32Array,
+): void {
   const lastY = height - 1;
   const rowAt = (y: number) => (y < 0 ? 0 : y > lastY ? lastY : y) * stride;
   const colSums = new Float64Array(stride);
