@@ -94,6 +94,14 @@ export const test = base.extend<{ state: E2EState }, { perFile: PerFile }>({
     },
     { scope: 'worker' },
   ],
+  // An exception nobody caught in the app's page (a React effect that threw, a rejected promise left
+  // alone) fails the test that caused it, even when what the test looks at still came out right.
+  page: async ({ page }, use) => {
+    const uncaught: string[] = [];
+    page.on('pageerror', (error) => uncaught.push(error.stack ?? error.message));
+    await use(page);
+    if (uncaught.length > 0) throw new Error(`uncaught in the page:\n${uncaught.join('\n\n')}`);
+  },
   state: async ({ perFile }, use, testInfo) => {
     const state = await perFile.forFile(testInfo.file);
     await use(state);
