@@ -71,7 +71,8 @@ function draw(
   image: { data: Uint8ClampedArray; width: number; height: number } | null,
   box?: Box,
 ): void {
-  if (!canvas || !image) return;
+  // A frame handed back to the preview worker (a newer one replaced it) has no pixels here any more.
+  if (!canvas || !image || image.data.length !== image.width * image.height * 4) return;
   if (canvas.width !== image.width || canvas.height !== image.height) {
     canvas.width = image.width;
     canvas.height = image.height;

@@ -9,6 +9,7 @@ import {
   halvePlane,
   halveRgba,
   invalidate,
+  takeBack,
   type ComposeCache,
   type ComposeSource,
   type Composition,
@@ -28,7 +29,12 @@ export type ToWorker =
    * Compose `recipe`. `draft`: at half the display size (a quick first look for slow recipes).
    * `maxSide`: the longest side of a composed canvas (default: the photo's display size).
    */
-  | { type: 'compose'; id: number; recipe: Recipe; withBefore: boolean; draft: boolean; maxSide?: number };
+  | { type: 'compose'; id: number; recipe: Recipe; withBefore: boolean; draft: boolean; maxSide?: number }
+  /**
+   * The buffers of a composition the editor no longer shows, transferred back: the next compositions
+   * are drawn into them instead of fresh memory (whose first write costs a page fault per 4 KB).
+   */
+  | { type: 'return'; buffers: ArrayBuffer[] };
 
 export type FromWorker =
   /** `beforeIsPhoto`: the "before" is the display photo itself, which the editor already has. */
@@ -73,6 +79,9 @@ export class PreviewJob {
         return null;
       case 'compose':
         return this.compose(message.recipe, message.withBefore, message.draft, message.maxSide);
+      case 'return':
+        takeBack(message.buffers);
+        return null;
     }
   }
 

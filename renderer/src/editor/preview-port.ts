@@ -3,7 +3,7 @@
  * preview-worker.ts). Where there is no Worker (the Node unit tests), the same PreviewJob answers
  * on a later task of this thread, so callers see the same asynchronous replies.
  */
-import { PreviewJob, type FromWorker, type ToWorker } from './preview-job';
+import { PreviewJob, transferables, type FromWorker, type ToWorker } from './preview-job';
 
 export interface PreviewPort {
   post(message: ToWorker, transfer?: Transferable[]): void;
@@ -32,14 +32,20 @@ function inThreadPort(): PreviewPort {
   const job = new PreviewJob();
   let closed = false;
   const port: PreviewPort = {
-    post: (message) => {
+    post: (message, transfer = []) => {
+      // Messages and replies are transferred as between threads (the sender's buffers detached), so
+      // tests see what the app does.
+      const received = structuredClone(message, { transfer });
       setTimeout(() => {
         if (closed) return;
-        const id = message.type === 'compose' ? message.id : -1;
+        const id = received.type === 'compose' ? received.id : -1;
         try {
           const t = performance.now();
-          const result = job.handle(message);
-          if (result) port.onReply?.({ type: 'composed', id, ...result, ms: performance.now() - t });
+          const result = job.handle(received);
+          if (result) {
+            const reply: FromWorker = { type: 'composed', id, ...result, ms: performance.now() - t };
+            port.onReply?.(structuredClone(reply, { transfer: transferables(result.preview) }));
+          }
         } catch (error) {
           port.onReply?.({
             type: 'failed',

@@ -15,7 +15,7 @@ import {
   type Recipe,
   type Rgba8,
 } from '../../../electron/engine/compose/core';
-import type { FromWorker } from './preview-job';
+import { transferables, type FromWorker } from './preview-job';
 import { openPreviewPort, type PreviewPort } from './preview-port';
 
 export type { Preview };
@@ -131,13 +131,27 @@ export class EditorSession {
     this.inFlight = null;
     if (reply.type === 'failed') waiting.reject(new Error(reply.message));
     // A preview composed from the mask as it was before a stroke began would hide the stroke.
-    else if (this.painter) waiting.resolve(null);
-    else {
+    else if (this.painter) {
+      this.giveBack(reply.preview);
+      waiting.resolve(null);
+    } else {
       const preview = reply.beforeIsPhoto ? { ...reply.preview, before: this.original } : reply.preview;
+      const replaced = this.preview;
       this.preview = preview;
+      if (replaced) this.giveBack(replaced);
       waiting.resolve(preview);
     }
     this.pump();
+  }
+
+  /**
+   * Hands a preview this session no longer shows back to the worker, which composes the next ones
+   * into its memory. Its buffers are detached here by the transfer: whoever still holds the old
+   * preview (a frame not yet painted) sees empty pixels and must skip it (EditorStage's draw does).
+   */
+  private giveBack(preview: Preview): void {
+    const buffers = transferables(preview).filter((b) => b !== this.original.data.buffer);
+    if (buffers.length > 0) this.port.post({ type: 'return', buffers }, buffers);
   }
 
   /**

@@ -10,6 +10,7 @@ import { remember, type Memo } from './memo';
 import {
   alphaPlane,
   blurFloat,
+  cloneRgba,
   newRgba,
   planeToRgba,
   resampleRgba,
@@ -86,7 +87,7 @@ export function renderBackground(
  */
 function ownCopy(img: Rgba8, memo: Memo<unknown> | undefined): Rgba8 {
   if (!memo) return img;
-  return { data: new Uint8ClampedArray(img.data), width: img.width, height: img.height };
+  return cloneRgba(img);
 }
 
 /**

@@ -12,7 +12,7 @@ import { cutoutRgba } from './cutout';
 import { shapeEdges } from './edges';
 import { frame, place } from './geometry';
 import { remember, type Memo } from './memo';
-import { alphaPlane, toRgba, type Placement } from './raster';
+import { alphaPlane, cloneRgba, toRgba, type Placement } from './raster';
 import { applyShadowPatch, combineStamps, shadowStamps, type ShadowStamps } from './shadow';
 import { recycle } from './scratch';
 import type { Recipe } from './specs';
@@ -137,7 +137,7 @@ export function composeRecipe(
   let backdrop: Rgba8 | null = null;
   if (!spec && !recipe.shadow) {
     // The cached layer is never handed out to be drawn into (a brush stroke paints the result).
-    image = cache || placed === options.subject?.layer ? copy(placed) : placed;
+    image = cache || placed === options.subject?.layer ? cloneRgba(placed) : placed;
   } else {
     image = renderBackground(
       spec ?? { type: 'transparent' },
@@ -160,7 +160,7 @@ export function composeRecipe(
       );
       applyShadowPatch(image.data, image.width, combineStamps(stamps, opacity));
     }
-    if (options.withBefore || cache) backdrop = copy(image);
+    if (options.withBefore || cache) backdrop = cloneRgba(image);
     composeOver(placed, image);
     // Without a cache nothing else holds the subject layer, its placed copy or the shaped mask: their
     // memory serves the next composition (see scratch.ts).
@@ -173,7 +173,7 @@ export function composeRecipe(
     ? remember(cache && (cache.before ??= {}), beforeKey, () => place(toRgba(source.photo), g, 'clear'))
     : null;
   // Unframed, the "before" is the photo itself (not copied: callers never write into it).
-  const before = framed && framed.data.buffer !== source.photo.data.buffer ? copy(framed) : framed;
+  const before = framed && framed.data.buffer !== source.photo.data.buffer ? cloneRgba(framed) : framed;
   return {
     image,
     backdrop,
@@ -184,10 +184,6 @@ export function composeRecipe(
     outputHeight: g.outputHeight,
     notes,
   };
-}
-
-function copy(img: Rgba8): Rgba8 {
-  return { data: new Uint8ClampedArray(img.data), width: img.width, height: img.height };
 }
 
 /**

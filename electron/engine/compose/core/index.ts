@@ -16,6 +16,7 @@ export { renderLinear, renderRadial, solid } from './gradient';
 export {
   alphaPlane,
   clonePlane,
+  cloneRgba,
   halvePlane,
   halveRgba,
   newPlane,
@@ -25,6 +26,7 @@ export {
   toRgba,
   type Placement,
 } from './raster';
+export { takeBack } from './scratch';
 export { applyShadow, defaultShadow, renderShadow } from './shadow';
 export type { BackgroundSpec, CanvasSpec, Recipe, ShadowSpec } from './specs';
 export type { Box, Pixels, Plane8, Rgba8 } from './types';

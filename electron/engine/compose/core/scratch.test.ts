@@ -6,6 +6,7 @@ import {
   scratchBuffer,
   scratchHeld,
   setScratchLimit,
+  takeBack,
 } from './scratch';
 
 const MB = 1 << 20;
@@ -64,6 +65,21 @@ describe('scratch buffers', () => {
     structuredClone(own.buffer, { transfer: [own.buffer] });
     recycle(own);
     expect(scratchHeld().buffers).toBe(0);
+  });
+
+  it('takes back its buffers lent out by transfer, and hands them out again', () => {
+    const lent = new Uint8Array(scratchBuffer(8 * MB, false));
+    lent.fill(5);
+    // Out to another thread and back: a new ArrayBuffer object over the same memory.
+    const away = structuredClone(lent.buffer, { transfer: [lent.buffer] });
+    const back = structuredClone(away, { transfer: [away] });
+    expect(back).not.toBe(lent.buffer);
+    takeBack([back, new ArrayBuffer(1 * MB), away]);
+    // The small one is left to the allocator, the detached one is gone.
+    expect(scratchHeld()).toEqual({ buffers: 1, bytes: 8 * MB });
+    const again = new Uint8Array(scratchBuffer(8 * MB, false));
+    expect(again.buffer).toBe(back);
+    expect(again[0]).toBe(5);
   });
 
   it('keeps no more than a limit it is given, letting the oldest go at once', () => {

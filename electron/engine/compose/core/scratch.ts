@@ -96,6 +96,19 @@ export function recycle(...views: (ArrayBufferView | undefined | null)[]): void 
   trimToLimit();
 }
 
+/**
+ * Takes back buffers this thread made and lent out by transfer (a preview frame the editor has
+ * replaced by a newer one), to be reused like recycled ones: a transferred buffer comes back as a new
+ * ArrayBuffer object over the same memory, its pages already in. The sender must not use them again
+ * (transferring them detaches its copies).
+ */
+export function takeBack(buffers: readonly ArrayBuffer[]): void {
+  // Detached (byteLength 0) and small buffers are not kept.
+  const worth = buffers.filter((b) => b instanceof ArrayBuffer && b.byteLength >= MIN_BYTES);
+  for (const buffer of worth) ours.add(buffer);
+  recycle(...worth.map((buffer) => new Uint8Array(buffer)));
+}
+
 /** Lets go every buffer of the sizes least recently given back, beyond MAX_SIZES sizes. */
 function dropStaleSizes(): void {
   const lastGiven = new Map<number, number>();
