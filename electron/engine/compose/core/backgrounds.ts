@@ -99,7 +99,8 @@ function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba
   const p = g.placement;
   const framing = [inputs.photo, inputs.photo.data, inputs.mask, inputs.mask.data, p.scale, p.dx, p.dy];
   framing.push(g.width, g.height);
-  return remember(inputs.cache?.blur, [...framing, radius], () => {
+  const previous = inputs.cache?.blur?.value;
+  const blur = remember(inputs.cache?.blur, [...framing, radius], () => {
     // A new radius over the same framing blurs the same aligned photo again.
     const moved = remember(inputs.cache?.aligned, framing, () => aligned(g, inputs));
     const sigma = Math.max(0.3, radius * (g.width / g.outputWidth));
@@ -109,6 +110,9 @@ function cachedBlur(radius: number, g: Geometry, inputs: BackgroundInputs): Rgba
     if (!inputs.cache && moved.photo !== inputs.photo) recycle(moved.photo.data, moved.mask.data);
     return blurred;
   });
+  // The blur of the radius before (the preview's slider moved): only the cache held it (callers get copies).
+  if (previous && previous !== blur) recycle(previous.data);
+  return blur;
 }
 
 /**

@@ -6,7 +6,7 @@
  * ghost of the subject). Same algorithm at full resolution (engine) and display size (preview).
  */
 import { gaussianBoxes, SHARP_BLUR_SIGMA } from './raster';
-import { scratchBuffer } from './scratch';
+import { scratchBuffer, slotFloats } from './scratch';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
 /** Side of the small copy the distant fill is computed on. */
@@ -111,7 +111,8 @@ function weightedBlocks(photo: Pixels, mask: Plane8, f: number): Grid {
   const b2 = ch >= 3 ? 2 : 0;
   const gw = Math.ceil(width / f);
   const gh = Math.ceil(height / f);
-  const grid = new Float32Array(gw * gh * 4);
+  // Reused between calls at display size (the preview blurs again on every radius change).
+  const grid = slotFloats('blur grid', gw * gh * 4).fill(0);
   const p = photo.data;
   const m = mask.data;
   for (let y = 0; y < height; y++) {

@@ -1,3 +1,5 @@
+import { slotFloats } from './scratch';
+
 /**
  * The running window sums of one row (`width` values of `src` from `from`) into `sums` from `to`.
  * The sum gains src[x + r + 1] while that is inside the row and loses src[x − r] once that is; the
@@ -38,13 +40,8 @@ function rowRunningSums(
   }
 }
 
-/**
- * Scratch for boxMean's row sums, kept between calls for planes up to KEPT_SCRATCH values (the guided
- * filter's and the colour fields' grids); a larger plane gets its own, so a thread never holds more
- * than 4 MB of it.
- */
-let rowScratch = new Float32Array(0);
-const KEPT_SCRATCH = 1 << 20;
+/** boxMean's row sums are kept up to this many values (the guided filter's and colour fields' grids). */
+const KEPT_ROW_SUMS = 1 << 20;
 
 /**
  * Box means over (2r+1)² windows (clipped at the borders) in O(1) per pixel with running sums, on
@@ -63,8 +60,7 @@ export function boxMean(
 ): Float32Array {
   const n = width * height;
   const result = out ?? new Float32Array(n);
-  if (n <= KEPT_SCRATCH && rowScratch.length < n) rowScratch = new Float32Array(n);
-  const rowSums = n <= KEPT_SCRATCH ? rowScratch : new Float32Array(n);
+  const rowSums = slotFloats('box rows', n, KEPT_ROW_SUMS);
   if (times) {
     // The product plane, one row at a time (a row of scratch instead of a whole plane).
     const product = new Float32Array(width);

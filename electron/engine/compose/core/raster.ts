@@ -3,7 +3,7 @@
  * scale + shift, halving, RGBA/plane conversions). Pure typed-array code with no DOM and no Node, so
  * it runs the same at full resolution in the engine and at display size in the preview worker.
  */
-import { scratchBuffer } from './scratch';
+import { scratchBuffer, slotFloats } from './scratch';
 import type { Box, Pixels, Plane8, Rgba8 } from './types';
 
 export type { Box, Plane8, Rgba8 } from './types';
@@ -186,7 +186,7 @@ export function gaussianBoxes(
 ): void {
   if (sigma < 0.3 || width === 0 || height === 0) return;
   const r = boxRadiusForSigma(sigma);
-  const tmp = new Float32Array(data.length);
+  const tmp = slotFloats('box blur', data.length);
   for (let pass = 0; pass < 3; pass++) boxBlurPass(data, width, height, channels, r, tmp);
 }
 
@@ -234,7 +234,7 @@ function blurReduced(
   }
   for (let c = 0; c < sw * sh; c++) for (let k = 0; k < channels; k++) small[c * channels + k]! /= count[c]!;
   const r = boxRadiusForSigma(sigma / f);
-  const tmp = new Float32Array(small.length);
+  const tmp = slotFloats('box blur', small.length);
   for (let pass = 0; pass < 3; pass++) boxBlurPass(small, sw, sh, channels, r, tmp);
   for (let y = 0; y < height; y++) {
     const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));

@@ -6,6 +6,7 @@ import {
   scratchBuffer,
   scratchHeld,
   setScratchLimit,
+  slotFloats,
   takeBack,
 } from './scratch';
 
@@ -80,6 +81,25 @@ describe('scratch buffers', () => {
     const again = new Uint8Array(scratchBuffer(8 * MB, false));
     expect(again.buffer).toBe(back);
     expect(again[0]).toBe(5);
+  });
+
+  it("reuses a step's working floats between its calls, up to a size, until released", () => {
+    const first = slotFloats('box blur', 1000);
+    first[0] = 3;
+    const again = slotFloats('box blur', 800);
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.length).toBe(800);
+    // Another step has its own; a request over the size kept is fresh, and not kept.
+    expect(slotFloats('blur grid', 1000).buffer).not.toBe(first.buffer);
+    const large = slotFloats('box blur', 3000, 2000);
+    expect(large.buffer).not.toBe(first.buffer);
+    expect(slotFloats('box blur', 1000).buffer).toBe(first.buffer);
+    // A larger request within the size grows the kept one.
+    const grown = slotFloats('box blur', 1500);
+    expect(grown.buffer).not.toBe(first.buffer);
+    expect(slotFloats('box blur', 1000).buffer).toBe(grown.buffer);
+    releaseScratch();
+    expect(slotFloats('box blur', 1000).buffer).not.toBe(grown.buffer);
   });
 
   it('keeps no more than a limit it is given, letting the oldest go at once', () => {

@@ -134,10 +134,34 @@ function trimToLimit(): void {
   while (keptBytes > limitBytes && kept.length > 0) keptBytes -= kept.shift()!.byteLength;
 }
 
+/**
+ * Working floats of one step (`slot`), reused between its calls: a box blur's second plane, the
+ * blurred background's grid, boxMean's row sums. The preview runs these on every change at display
+ * size, where fresh memory would cost page faults and the garbage collector's attention each time.
+ * Up to `keep` values (default 2 M: 8 MB) are kept per slot; a larger request (a full-size plane in
+ * the engine) gets its own. Not zeroed. A step must be done with its slot before it asks again.
+ */
+export function slotFloats(
+  slot: 'box blur' | 'blur grid' | 'box rows',
+  n: number,
+  keep = 2 << 20,
+): Float32Array {
+  if (n > keep) return new Float32Array(n);
+  let floats = slots.get(slot);
+  if (!floats || floats.length < n) {
+    floats = new Float32Array(n);
+    slots.set(slot, floats);
+  }
+  return floats.subarray(0, n);
+}
+
+const slots = new Map<string, Float32Array>();
+
 /** Drops every kept buffer (their memory goes back when the garbage collector frees them). */
 export function releaseScratch(): void {
   kept = [];
   keptBytes = 0;
+  slots.clear();
 }
 
 /** What is kept now (for tests and the memory bench). */
