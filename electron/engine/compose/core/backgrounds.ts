@@ -4,19 +4,11 @@
  * on a canvas, the subject's own pixels kept out of the blur), or a picture cover-fitted.
  */
 import { blurredPhoto } from './blur-background';
+import { blurFloat, SHARP_BLUR_SIGMA } from './gaussian';
 import { place, unmoved, type Geometry } from './geometry';
 import { renderLinear, renderRadial, solid } from './gradient';
 import { remember, type Memo } from './memo';
-import {
-  alphaPlane,
-  blurFloat,
-  cloneRgba,
-  newRgba,
-  planeToRgba,
-  resampleRgba,
-  SHARP_BLUR_SIGMA,
-  toRgba,
-} from './raster';
+import { alphaPlane, cloneRgba, newRgba, planeToRgba, resampleRgba, toRgba } from './raster';
 import { recycle } from './scratch';
 import type { BackgroundSpec } from './specs';
 import type { Pixels, Plane8, Rgba8 } from './types';

@@ -5,7 +5,7 @@
  * colour comes from a very wide fill of the whole frame instead (a plain blur there would leave a
  * ghost of the subject). Same algorithm at full resolution (engine) and display size (preview).
  */
-import { gaussianBoxes, SHARP_BLUR_SIGMA } from './raster';
+import { gaussianBoxes, gridVariance, SHARP_BLUR_SIGMA } from './gaussian';
 import { scratchBuffer, slotFloats } from './scratch';
 import type { Pixels, Plane8, Rgba8 } from './types';
 
@@ -41,14 +41,15 @@ export function blurredPhoto(photo: Pixels, mask: Plane8, radius: number, hidden
   const { width, height } = photo;
   const sigma = SHARP_BLUR_SIGMA * Math.max(0.3, radius);
   // A wide blur loses nothing on a smaller copy: the weighted colours are averaged over f×f blocks,
-  // blurred there with σ/f ≥ 2 (three box passes) and read back bilinearly. At 24 MP this also keeps
-  // the working set at a few tens of MB instead of full-size float planes.
-  let f = Math.max(1, Math.floor(sigma / 2));
+  // blurred there (still ~1.5 cells or more) and read back bilinearly, the blur on the grid making up
+  // exactly what the blocks and the read-back do not (gaussian.ts). At 24 MP this also keeps the
+  // working set at a few tens of MB instead of full-size float planes.
+  let f = Math.max(1, Math.floor(sigma / 1.5));
   if (width < 2 * f || height < 2 * f) f = 1;
   const near = weightedBlocks(photo, mask, f);
   // The distant fill starts from the same weighted blocks (before their blur), never the full size.
   const far = distantFill(near, width, height);
-  gaussianBoxes(near.data, near.width, near.height, 4, sigma / f);
+  gaussianBoxes(near.data, near.width, near.height, 4, gridVariance(sigma, f));
   // The distant fill is very smooth: added into the near grid at its nodes, one bilinear read per
   // pixel then serves both (interpolation is linear, so this is the same sum, read once).
   addFill(near, far);
@@ -184,7 +185,8 @@ function distantFill(blocks: Grid, width: number, height: number): Grid {
     total += small[c * 4 + 3]!;
   }
   for (let j = 0; j < 3; j++) mean[j] = total > 0 ? mean[j]! / total : 128;
-  gaussianBoxes(small, sw, sh, 4, SHARP_BLUR_SIGMA * Math.max(0.3, 0.25 * Math.max(sw, sh)));
+  const fillSigma = SHARP_BLUR_SIGMA * Math.max(0.3, 0.25 * Math.max(sw, sh));
+  gaussianBoxes(small, sw, sh, 4, fillSigma * fillSigma);
   const fill = new Float32Array(sw * sh * 4);
   for (let c = 0; c < sw * sh; c++) {
     const wt = small[c * 4 + 3]!;

@@ -9,7 +9,8 @@ import { subjectBounds } from './bounds';
 import { bottomProfile, EDGE_TRIM, groundLine, profileBand, type Patch } from './floor-line';
 import { clamp01 } from './gradient';
 import { remember, type Memo } from './memo';
-import { blurFloat, newPlane, SHARP_BLUR_SIGMA } from './raster';
+import { blurFloat, SHARP_BLUR_SIGMA } from './gaussian';
+import { newPlane } from './raster';
 import type { ShadowSpec } from './specs';
 import type { Box, Plane8 } from './types';
 
