@@ -12,6 +12,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: 'cutout', file: 'cutout.ts', fn: 'benchCutout' },
   { name: 'rerender', file: 'rerender.ts', fn: 'benchRerender' },
   { name: 'preview', file: 'preview.ts', fn: 'benchPreview' },
+  { name: 'preview-browser', file: 'preview-browser.ts', fn: 'benchPreviewBrowser' },
   { name: 'style', file: 'style.ts', fn: 'benchStyle' },
   { name: 'history', file: 'history.ts', fn: 'benchHistory' },
   { name: 'batch', file: 'batch.ts', fn: 'benchBatch' },
