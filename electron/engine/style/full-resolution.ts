@@ -12,6 +12,7 @@
  * are the look itself. This keeps them and costs a few box filters at processing size plus one pass
  * at full size. At processing size ≥ image size it is a no-op.
  */
+import { boxMean } from '../compose/core/box-filter';
 import type { RawImage } from '../imaging/raw';
 import { resizeRgb } from './raw-resize';
 
@@ -33,32 +34,6 @@ const MIN_GAIN = 0.65;
 
 function luma(data: Uint8Array, i: number): number {
   return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-}
-
-/** Mean over a (2r+1)² window, clamped at the borders (two separable running sums). */
-function boxMean(src: Float32Array, width: number, height: number, r: number): Float32Array {
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      const lo = Math.max(0, x - r);
-      const hi = Math.min(width - 1, x + r);
-      for (let k = lo; k <= hi; k++) s += src[row + k]!;
-      tmp[row + x] = s / (hi - lo + 1);
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    const lo = Math.max(0, y - r);
-    const hi = Math.min(height - 1, y + r);
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = lo; k <= hi; k++) s += tmp[k * width + x]!;
-      out[y * width + x] = s / (hi - lo + 1);
-    }
-  }
-  return out;
 }
 
 /** Per-channel detail gain at processing size, as an 8-bit RGB image (0..255 ↦ 0..MAX_GAIN). */
