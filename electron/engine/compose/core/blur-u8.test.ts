@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianBlurU8 } from './blur-u8';
+import { extendedBox } from './gaussian';
 import { shapeEdges } from './edges';
 
 /** The σ of a blurred step (0 | 255 at `edge`) along a row: the spread of its slope near the edge. */
@@ -43,6 +44,74 @@ describe('8-bit Gaussian blur (feather)', () => {
       const full = featheredStep(4000, feather);
       const display = featheredStep(1000, feather / 4) * 4;
       expect(Math.abs(display / full - 1), `feather ${feather}`).toBeLessThan(0.1);
+    }
+  });
+
+  it('equals a plain weighted average of the taps inside, on planes smaller than its window too', () => {
+    // The reference: each pass averages the taps within the plane (weight 1 on x − r … x + r, α on
+    // x ± (r + 1)), rows then columns, rounding to 8 bits after each.
+    const reference = (src: Uint8Array, w: number, h: number, sigma: number): Uint8Array => {
+      const { r, alpha } = extendedBox((sigma * sigma) / 3);
+      const pass = (
+        v: Uint8Array,
+        n: number,
+        at: (i: number) => number,
+        set: (i: number, x: number) => void,
+      ) => {
+        for (let i = 0; i < n; i++) {
+          let sum = 0;
+          let weight = 0;
+          for (let k = -r - 1; k <= r + 1; k++) {
+            if (i + k < 0 || i + k >= n) continue;
+            const wk = Math.abs(k) === r + 1 ? alpha : 1;
+            sum += wk * at(i + k);
+            weight += wk;
+          }
+          set(i, sum / weight + 0.5);
+        }
+        return v;
+      };
+      let data = Uint8Array.from(src);
+      for (let p = 0; p < 3; p++) {
+        const rows = new Uint8Array(w * h);
+        for (let y = 0; y < h; y++)
+          pass(
+            rows,
+            w,
+            (x) => data[y * w + x]!,
+            (x, v) => (rows[y * w + x] = v),
+          );
+        const out = new Uint8Array(w * h);
+        for (let x = 0; x < w; x++)
+          pass(
+            out,
+            h,
+            (y) => rows[y * w + x]!,
+            (y, v) => (out[y * w + x] = v),
+          );
+        data = out;
+      }
+      return data;
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    for (const [w, h, sigma] of [
+      [3, 2, 6],
+      [1, 9, 2.2],
+      [17, 13, 1.3],
+      [40, 25, 3.7],
+      [64, 5, 9],
+      // Widths that fall on a whole box (r = 1, 2): the integer pass.
+      [5, 4, Math.SQRT2],
+      [30, 7, Math.sqrt(6)],
+    ] as const) {
+      const src = Uint8Array.from({ length: w * h }, random);
+      const ours = Uint8Array.from(src);
+      gaussianBlurU8(ours, w, h, sigma);
+      const expected = reference(src, w, h, sigma);
+      // Within one level: the two sum the same values in a different order before rounding.
+      const worst = Math.max(...Array.from(ours, (v, i) => Math.abs(v - expected[i]!)));
+      expect(worst, `${w}×${h} σ ${sigma}`).toBeLessThanOrEqual(1);
     }
   });
 

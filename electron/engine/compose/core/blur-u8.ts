@@ -177,11 +177,10 @@ function extendedRowU8(
   let sum = 0;
   for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[from + x]!;
   // Pixels whose window (end taps included) is whole run without tests; those near an end weigh
-  // only what they hold.
-  const inner = Math.max(r + 1, Math.min(width, width - r - 1));
+  // only what they hold (a row narrower than the window has no such pixels).
   let x = 0;
   for (; x < Math.min(r + 1, width); x++) sum = clippedStep(src, from, dst, to, width, r, alpha, x, sum);
-  for (; x < inner; x++) {
+  for (const inner = width - r - 1; x < inner; x++) {
     const enter = src[from + x + r + 1]!;
     dst[to + x] = (sum + alpha * (src[from + x - r - 1]! + enter)) * norm + 0.5;
     sum += enter - src[from + x - r]!;
