@@ -101,7 +101,7 @@ describe('8-bit Gaussian blur (feather)', () => {
       [17, 13, 1.3],
       [40, 25, 3.7],
       [64, 5, 9],
-      // Widths that fall on a whole box (r = 1, 2): the integer pass.
+      // Widths that fall on a whole box (r = 1, 2): no end weight.
       [5, 4, Math.SQRT2],
       [30, 7, Math.sqrt(6)],
     ] as const) {

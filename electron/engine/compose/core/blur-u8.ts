@@ -2,121 +2,24 @@
  * Gaussian blur of an 8-bit plane (feathering a mask): three box passes, each mean rounded to 8 bits,
  * clipped at the borders (a window cut by the border averages what it holds). The passes are
  * "extended boxes" (gaussian.ts) so the blur has the width asked for at any σ, in the editor's
- * preview at display size as in the saved picture; where the width falls on a whole box, the plain
- * integer pass runs (a table look-up per pixel).
+ * preview at display size as in the saved picture. The vertical half only ever needs the 2r + 3
+ * horizontally blurred rows around the row it writes, so those are kept in a small ring instead of
+ * a whole plane (fresh memory is slow to touch, and the ring stays in cache).
  */
 import { extendedBox } from './gaussian';
-
-/** The end weight below which an extended box is taken as the plain one (a 0.2 % wider blur at most). */
-const PLAIN_BOX_ALPHA = 1 / 512;
 
 /** Gaussian blur of standard deviation `sigma` (pixels) of an 8-bit plane, in place. */
 export function gaussianBlurU8(data: Uint8Array, width: number, height: number, sigma: number): void {
   if (sigma <= 0 || width === 0 || height === 0) return;
   const { r, alpha } = extendedBox((sigma * sigma) / 3);
-  for (let pass = 0; pass < 3; pass++) {
-    if (alpha < PLAIN_BOX_ALPHA) boxBlurU8(data, width, height, r);
-    else extendedBoxBlurU8(data, width, height, r, alpha);
-  }
-}
-
-/**
- * In-place box blur of an 8-bit plane: a horizontal running-sum pass, then a vertical one, each mean
- * rounded to 8 bits. The vertical window only ever needs the 2r + 2 horizontally blurred rows around
- * the row it writes, so those are kept in a small ring instead of a whole plane (fresh memory is
- * slow to touch, and the ring stays in cache); a row is blurred just before the window reaches it,
- * so the rows it reads are not yet overwritten.
- */
-function boxBlurU8(data: Uint8Array, width: number, height: number, r: number): void {
-  if (r <= 0) return;
-  const means = roundedMeans(2 * r + 1);
-  const ringRows = Math.min(height, 2 * r + 2);
-  const ring = new Uint8Array(ringRows * width);
-  const slot = (y: number) => (y % ringRows) * width;
-  const colSums = new Uint32Array(width);
-  for (let y = 0; y <= Math.min(r, height - 1); y++) {
-    const to = slot(y);
-    blurRowU8(data, y * width, ring, to, width, r, means);
-    for (let x = 0; x < width; x++) colSums[x]! += ring[to + x]!;
-  }
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    if (y >= r && y + r < height) {
-      for (let x = 0; x < width; x++) data[row + x] = means[colSums[x]!]!;
-    } else {
-      for (let x = 0; x < width; x++) data[row + x] = clippedMean(colSums[x]!, y, r, height);
-    }
-    const add = y + r + 1;
-    const drop = y - r;
-    if (add < height) {
-      const a = slot(add);
-      blurRowU8(data, add * width, ring, a, width, r, means);
-      if (drop >= 0) {
-        const d = slot(drop);
-        for (let x = 0; x < width; x++) colSums[x]! += ring[a + x]! - ring[d + x]!;
-      } else {
-        for (let x = 0; x < width; x++) colSums[x]! += ring[a + x]!;
-      }
-    } else if (drop >= 0) {
-      const d = slot(drop);
-      for (let x = 0; x < width; x++) colSums[x]! -= ring[d + x]!;
-    }
-  }
-}
-
-/**
- * The rounded mean of every possible sum of `count` 8-bit values, (sum + count/2) / count truncated
- * as an 8-bit store truncates it: a table look-up instead of a division per pixel.
- */
-function roundedMeans(count: number): Uint8Array {
-  const means = new Uint8Array(255 * count + 1);
-  const half = count >> 1;
-  for (let sum = 0; sum < means.length; sum++) means[sum] = (sum + half) / count;
-  return means;
-}
-
-/**
- * One row's horizontal box means (window 2r + 1, clipped at the ends) from `src` at `from` into
- * `dst` at `to`. The sums are integers, so adding and dropping in any order gives the same values;
- * the stretch where the window is whole and moves on both ends runs without tests.
- */
-function blurRowU8(
-  src: Uint8Array,
-  from: number,
-  dst: Uint8Array,
-  to: number,
-  width: number,
-  r: number,
-  fullMeans: Uint8Array,
-): void {
-  let sum = 0;
-  for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[from + x]!;
-  let x = 0;
-  for (; x < Math.min(r, width); x++) {
-    dst[to + x] = clippedMean(sum, x, r, width);
-    if (x + r + 1 < width) sum += src[from + x + r + 1]!;
-  }
-  for (const whole = width - r - 1; x < whole; x++) {
-    dst[to + x] = fullMeans[sum]!;
-    sum += src[from + x + r + 1]! - src[from + x - r]!;
-  }
-  for (; x < width; x++) {
-    dst[to + x] = clippedMean(sum, x, r, width);
-    if (x + r + 1 < width) sum += src[from + x + r + 1]!;
-    sum -= src[from + x - r]!;
-  }
-}
-
-/** The rounded mean of a window sum at `x`, where the window (2r + 1 wide) is cut by a border. */
-function clippedMean(sum: number, x: number, r: number, size: number): number {
-  const count = Math.min(x + r, size - 1) - Math.max(x - r, 0) + 1;
-  return (sum + (count >> 1)) / count;
+  for (let pass = 0; pass < 3; pass++) extendedBoxBlurU8(data, width, height, r, alpha);
 }
 
 /**
  * One extended box pass of an 8-bit plane, in place: weight 1 on x − r … x + r and `alpha` on
- * x ± (r + 1), horizontally then vertically, the weights of taps past a border left out. Same ring
- * of horizontally blurred rows as boxBlurU8, one row longer (the end taps reach r + 1 rows away).
+ * x ± (r + 1), horizontally then vertically, the weights of taps past a border left out. A row is
+ * blurred into the ring just before the window reaches it, so the rows it reads are not yet
+ * overwritten.
  */
 function extendedBoxBlurU8(data: Uint8Array, width: number, height: number, r: number, alpha: number): void {
   const ringRows = Math.min(height, 2 * r + 3);

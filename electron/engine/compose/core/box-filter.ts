@@ -45,8 +45,8 @@ const KEPT_ROW_SUMS = 1 << 20;
 
 /**
  * Box means over (2r+1)² windows (clipped at the borders) in O(1) per pixel with running sums, on
- * flat typed-array planes: the building block of the guided filter and of feathering. No per-pixel
- * objects, so 24 MP planes stay within memory. With `times`, the means are of the product
+ * flat typed-array planes: the building block of the guided filter, local colours and detail gain.
+ * No per-pixel objects, so 24 MP planes stay within memory. With `times`, the means are of the product
  * src × times (each product rounded to a float as a product plane would hold it), without making
  * that plane.
  */

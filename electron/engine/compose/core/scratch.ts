@@ -134,6 +134,9 @@ function trimToLimit(): void {
   while (keptBytes > limitBytes && kept.length > 0) keptBytes -= kept.shift()!.byteLength;
 }
 
+/** Working floats kept per step (slotFloats). */
+const slots = new Map<string, Float32Array>();
+
 /**
  * Working floats of one step (`slot`), reused between its calls: a box blur's second plane, the
  * blurred background's grid, boxMean's row sums. The preview runs these on every change at display
@@ -154,8 +157,6 @@ export function slotFloats(
   }
   return floats.subarray(0, n);
 }
-
-const slots = new Map<string, Float32Array>();
 
 /** Drops every kept buffer (their memory goes back when the garbage collector frees them). */
 export function releaseScratch(): void {
